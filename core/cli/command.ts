@@ -1,0 +1,23 @@
+// One command per file; each declares its name, help and how it runs.
+import type { Engine } from '../engine.js'
+import type { ExitCode } from './exit-codes.js'
+import type { Io } from './output.js'
+
+export interface CommandContext {
+  io: Io
+  json: boolean
+  /** Built lazily: `--help` and `--version` need no engine. */
+  engine(): Engine
+  /** Where the built renderer lives (dist/renderer next to the CLI bundle). */
+  staticDir: string
+  /** Resolves when the user asks to stop (SIGINT/SIGTERM). */
+  stopSignal: Promise<string>
+  readStdin(): Promise<string>
+}
+
+export interface Command {
+  name: string
+  summary: string
+  usage: string
+  run(args: string[], context: CommandContext): Promise<ExitCode>
+}

@@ -1,0 +1,7 @@
+// Every command, in the order `--help` lists them. probe, dkim and tunnel join here.
+import type { Command } from '../command.js'
+import { secretsCommand } from './secrets.js'
+import { settingsCommand } from './settings.js'
+import { uiCommand } from './ui.js'
+
+export const commands: Command[] = [uiCommand, settingsCommand, secretsCommand]

@@ -1,0 +1,6 @@
+export * from './api.js'
+export * from './envelope.js'
+export * from './events.js'
+export * from './operations.js'
+export * from './schemas.js'
+export * from './wire.js'

@@ -1,0 +1,48 @@
+// Every operation the UI can ask of the engine: one entry each. The preload bridge, the Electron
+// handlers, the web host and the renderer's client are all derived from this map, so adding an
+// operation is one entry here plus its handler in core/.
+import { z } from 'zod'
+import { AppInfo, SecretAccount, SecretValue, SettingsPatch, SettingsState } from './schemas.js'
+
+const Empty = z.object({}).strict()
+
+function op<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res, summary: string) {
+  return { request, response, summary }
+}
+
+export const operations = {
+  'app.info': op(Empty, AppInfo, 'What this build is and where it keeps its data.'),
+  'settings.get': op(Empty, SettingsState, 'Read the settings (and whether a corrupt file was set aside).'),
+  'settings.update': op(SettingsPatch, SettingsState, 'Change some settings; written atomically.'),
+  'secrets.set': op(
+    z.object({ account: SecretAccount, secret: SecretValue }).strict(),
+    z.object({ account: SecretAccount }).strict(),
+    'Store a secret in the OS keychain.',
+  ),
+  'secrets.get': op(
+    z.object({ account: SecretAccount }).strict(),
+    z.object({ account: SecretAccount, secret: z.string().nullable() }).strict(),
+    'Read a secret back from the OS keychain (null when there is none).',
+  ),
+  'secrets.delete': op(
+    z.object({ account: SecretAccount }).strict(),
+    z.object({ account: SecretAccount, deleted: z.boolean() }).strict(),
+    'Remove a secret from the OS keychain.',
+  ),
+  'secrets.list': op(
+    Empty,
+    z.object({ accounts: z.array(SecretAccount) }).strict(),
+    'The names of the stored secrets, never their values.',
+  ),
+} as const
+
+export type Operations = typeof operations
+export type OpName = keyof Operations
+export type OpRequest<K extends OpName> = z.input<Operations[K]['request']>
+export type OpResponse<K extends OpName> = z.output<Operations[K]['response']>
+
+export const opNames = Object.keys(operations) as OpName[]
+
+export function isOpName(name: unknown): name is OpName {
+  return typeof name === 'string' && Object.hasOwn(operations, name)
+}

@@ -1,0 +1,95 @@
+// Domain schemas shared by the engine (which validates with them) and the UI (which only reads types).
+import { z } from 'zod'
+
+/** Mail clients whose words the UI uses when it explains a setting. */
+export const MailClientId = z.enum([
+  'thunderbird',
+  'outlook',
+  'apple-mail',
+  'k9-mail',
+  'evolution',
+  'generic',
+])
+export type MailClientId = z.infer<typeof MailClientId>
+
+export const Theme = z.enum(['system', 'light', 'dark'])
+export type Theme = z.infer<typeof Theme>
+
+// host:port where host is an IPv4 address, or [IPv6]:port; the port may be omitted (53).
+const DNS_SERVER = /^(?:(?:\d{1,3}\.){3}\d{1,3}|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/
+
+export const DnsServer = z
+  .string()
+  .regex(DNS_SERVER, 'a DNS server is an IP address with an optional port, such as 127.0.0.53:53 or [::1]:53')
+
+export const Settings = z
+  .object({
+    version: z.literal(1),
+    theme: Theme,
+    mailClient: MailClientId,
+    /** null: the system's resolver. */
+    dnsServer: DnsServer.nullable(),
+    /** How long a probe or tunnel waits for a server before it gives up. */
+    connectTimeoutSeconds: z.number().int().min(1).max(120),
+  })
+  .strict()
+export type Settings = z.infer<typeof Settings>
+
+export const DEFAULT_SETTINGS: Settings = {
+  version: 1,
+  theme: 'system',
+  mailClient: 'thunderbird',
+  dnsServer: null,
+  connectTimeoutSeconds: 15,
+}
+
+/** What the UI may change: every field but the version, each optional. */
+export const SettingsPatch = Settings.omit({ version: true }).partial().strict()
+export type SettingsPatch = z.infer<typeof SettingsPatch>
+
+/** A settings file that could not be read is moved aside, never lost; this says where and why. */
+export const SettingsRecovery = z.object({ backupPath: z.string(), reason: z.string() }).strict()
+export type SettingsRecovery = z.infer<typeof SettingsRecovery>
+
+export const SettingsState = z
+  .object({ settings: Settings, path: z.string(), recovered: SettingsRecovery.nullable() })
+  .strict()
+export type SettingsState = z.infer<typeof SettingsState>
+
+/** A keychain entry's name, e.g. "imap:alice@example.org@mail.example.org". Never a secret. */
+export const SecretAccount = z
+  .string()
+  .min(1, 'an account name is required')
+  .max(256, 'an account name is at most 256 characters')
+  .regex(/^[^\p{Cc}]+$/u, 'an account name cannot contain control characters')
+
+/** A password or token. Bounded so a hostile caller cannot fill the keychain. */
+export const SecretValue = z
+  .string()
+  .min(1, 'a secret cannot be empty')
+  .max(4096, 'a secret is at most 4096 characters')
+
+export const KeychainStatus = z
+  .object({ available: z.boolean(), backend: z.string(), reason: z.string().nullable() })
+  .strict()
+export type KeychainStatus = z.infer<typeof KeychainStatus>
+
+export const AppInfo = z
+  .object({
+    name: z.string(),
+    version: z.string(),
+    platform: z.string(),
+    shell: z.enum(['electron', 'web', 'cli']),
+    configDir: z.string(),
+    keychain: KeychainStatus,
+  })
+  .strict()
+export type AppInfo = z.infer<typeof AppInfo>
+
+export const LogLevel = z.enum(['debug', 'info', 'warn', 'error'])
+export type LogLevel = z.infer<typeof LogLevel>
+
+export const LogLine = z
+  .object({ at: z.string(), level: LogLevel, source: z.string(), message: z.string() })
+  .strict()
+export type LogLine = z.infer<typeof LogLine>
