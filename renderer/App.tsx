@@ -1,0 +1,28 @@
+import { type ComponentType, useState } from 'react'
+import { AppFrame } from './components/AppFrame.js'
+import { ActivitySection } from './sections/ActivitySection.js'
+import { DkimSection } from './sections/DkimSection.js'
+import { ProbeSection } from './sections/ProbeSection.js'
+import type { SectionId } from './sections/registry.js'
+import { SettingsSection } from './sections/SettingsSection.js'
+import { TunnelsSection } from './sections/TunnelsSection.js'
+import { useDocumentTheme } from './theme.js'
+
+const VIEWS: Record<SectionId, ComponentType> = {
+  probe: ProbeSection,
+  dkim: DkimSection,
+  tunnels: TunnelsSection,
+  settings: SettingsSection,
+  activity: ActivitySection,
+}
+
+export function App() {
+  const [section, setSection] = useState<SectionId>('probe')
+  useDocumentTheme()
+  const View = VIEWS[section]
+  return (
+    <AppFrame current={section} onSelect={setSection}>
+      <View />
+    </AppFrame>
+  )
+}

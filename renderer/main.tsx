@@ -1,0 +1,21 @@
+import './zod-csp.js'
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { createClient } from '../shared/contract/index.js'
+import { App } from './App.js'
+import { setClient } from './client.js'
+import { connectStores } from './stores/connect.js'
+import { pickTransport } from './transport/pick.js'
+
+const { transport, connection } = pickTransport()
+const client = createClient(transport)
+setClient(client)
+connectStores(client, connection)
+
+const root = document.getElementById('root')
+if (!root) throw new Error('index.html has no #root element')
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+)

@@ -1,0 +1,10 @@
+// The sections of the app, in nav order.
+export const SECTIONS = [
+  { id: 'probe', label: 'Probe' },
+  { id: 'dkim', label: 'DKIM' },
+  { id: 'tunnels', label: 'Tunnels' },
+  { id: 'settings', label: 'Settings' },
+  { id: 'activity', label: 'Activity' },
+] as const
+
+export type SectionId = (typeof SECTIONS)[number]['id']

@@ -1,0 +1,44 @@
+// Wires a client and its connection to the stores: pushed events into their stores, and a fresh
+// read of everything whenever the link comes (back) up, since the engine may have restarted.
+import type { Client, Unsubscribe } from '../../shared/contract/index.js'
+import type { ConnectionSource } from '../transport/connection.js'
+import { useAppStore } from './app.js'
+import { logStore } from './log.js'
+import { useSecretsStore } from './secrets.js'
+import { useSettingsStore } from './settings.js'
+
+export async function loadAll(): Promise<void> {
+  await Promise.all([
+    useAppStore.getState().loadInfo(),
+    useSettingsStore.getState().load(),
+    useSecretsStore.getState().load(),
+  ])
+}
+
+export function connectStores(client: Client, connection: ConnectionSource): Unsubscribe {
+  const app = useAppStore.getState()
+  app.setConnection(connection.current())
+  const stops = [
+    client.on('log', (line) => logStore.getState().push(line)),
+    client.on('settings.changed', (state) => useSettingsStore.getState().receive(state)),
+    connection.subscribe((state) => {
+      const wasConnected = useAppStore.getState().connection.status === 'connected'
+      useAppStore.getState().setConnection(state)
+      if (state.status === 'connected' && !wasConnected) void loadAll()
+    }),
+  ]
+  // The desktop link is up from the start and never reports a change: load now. The web link
+  // loads through the subscription above once its socket opens (calls made earlier would wait).
+  if (connection.current().status === 'connected') void loadAll()
+  return () => {
+    for (const stop of stops) stop()
+  }
+}
+
+/** Puts every store back to its initial state (tests). */
+export function resetStores(): void {
+  useAppStore.getState().reset()
+  useSettingsStore.getState().reset()
+  useSecretsStore.getState().reset()
+  logStore.getState().reset()
+}

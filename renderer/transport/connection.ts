@@ -1,0 +1,42 @@
+// What the UI may know about the link to the engine: whether it works, never which kind it is.
+import type { Transport, Unsubscribe } from '../../shared/contract/index.js'
+
+export type ConnectionState =
+  | { status: 'connecting' }
+  | { status: 'connected' }
+  /** The link dropped; the transport is trying again on its own. */
+  | { status: 'reconnecting'; attempt: number }
+  /** The link cannot work without the user doing something; `reason` says what. */
+  | { status: 'failed'; reason: string }
+
+export interface ConnectionSource {
+  current(): ConnectionState
+  subscribe(listener: (state: ConnectionState) => void): Unsubscribe
+}
+
+export interface PickedTransport {
+  transport: Transport
+  connection: ConnectionSource
+}
+
+/** A tiny observable value, so each transport reports its state the same way. */
+export function createConnectionSource(initial: ConnectionState): ConnectionSource & {
+  set(state: ConnectionState): void
+} {
+  let state = initial
+  const listeners = new Set<(state: ConnectionState) => void>()
+  return {
+    current: () => state,
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    set(next) {
+      state = next
+      for (const listener of listeners) listener(next)
+    },
+  }
+}
+
+/** After this many failed attempts the banner also suggests the host may have a new address. */
+export const ATTEMPTS_BEFORE_HINT = 4
