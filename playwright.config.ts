@@ -15,6 +15,8 @@ export const CHROMIUM_ARGS = [
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
+  // The mail lab, once per run (a no-op when `npm test` already brought it up).
+  globalSetup: './e2e/lab/playwright-global-setup.ts',
   fullyParallel: false,
   workers: 2,
   forbidOnly: true,

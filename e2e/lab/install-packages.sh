@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Idempotent install of every Debian package the mail lab needs.
+# Called by .ci/run; safe to run again (apt-get runs only when something is missing).
+set -euo pipefail
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-packages.sh: must run as root (apt-get); run: sudo bash e2e/lab/install-packages.sh" >&2
+  exit 1
+fi
+
+PACKAGES=(exim4-daemon-heavy dovecot-imapd dovecot-pop3d dovecot-lmtpd perdition dnsmasq-base socat openssl iproute2 passwd)
+
+# Package installs must not start system-wide daemons: they would take the lab's ports. The
+# guard lasts only as long as this script, so the machine's later installs behave as usual.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+  chmod 755 /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "lab packages: all installed"
+  exit 0
+fi
+
+echo "lab packages: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "lab packages: done"

@@ -1,0 +1,122 @@
+// The one module tests import: where the lab's servers are, how to log in, which CA to trust.
+// `getLab()` reads the state file `npm run lab:up` (or the test global setup) wrote.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+export interface LabServer {
+  /** Name in the lab DNS (resolves to `address` via the lab's dnsmasq). */
+  host: string
+  /** The server's own loopback address. */
+  address: string
+  /** TCP ports it listens on (standard ones). */
+  ports: readonly number[]
+  /** What is wrong with it, on purpose; undefined for good servers. */
+  flaw?: string
+}
+
+export interface Lab {
+  stateDir: string
+  domain: string
+  /** PEM file of the lab CA; good servers verify with it (`--ca`). */
+  caPath: string
+  dns: { address: string; port: number /** "address:port", as `--dns` takes it */; server: string }
+  ports: {
+    smtp: number
+    submissions: number
+    submission: number
+    pop3: number
+    pop3s: number
+    imap: number
+    imaps: number
+    lmtp: number
+  }
+  user: {
+    name: string
+    address: string /** login name for IMAP, POP3 and SMTP AUTH */
+    login: string
+    password: string
+  }
+  /** The test user's Maildir (Exim delivers here through Dovecot LMTP). */
+  maildir: string
+  dkim: {
+    domain: string
+    selector: string /** the TXT record published at selector._domainkey.domain */
+    txt: string
+  }
+  good: {
+    /** Dovecot: IMAP 143 (STARTTLS, LOGINDISABLED before TLS), 993, POP3 110 (STLS), 995. */
+    dovecot: LabServer
+    /** Exim: 25 (STARTTLS), 465 (implicit TLS), 587 (STARTTLS, AUTH only after TLS), DKIM signing. */
+    exim: LabServer
+    /** Perdition proxy in front of Dovecot: 993/995 implicit TLS, 143/110 STARTTLS. */
+    perdition: LabServer
+    /** Dovecot's plaintext backend for Perdition (and LMTP 24 for Exim); not for clients. */
+    backend: LabServer
+  }
+  flawed: {
+    plaintext: LabServer
+    expired: LabServer
+    wrongHost: LabServer
+    selfSigned: LabServer
+    oldTls: LabServer
+    authBeforeTls: LabServer
+    preauth: LabServer
+  }
+  /** Extra names in the lab DNS (MX target, pop.) and what they point to. */
+  aliases: Record<string, string>
+  /** The name the wrong-host certificate is for. */
+  wrongHostCertName: string
+  /** DKIM key records of the shared corpus published in the lab DNS (names only). */
+  corpusDkimNames: readonly string[]
+  startedAt: string
+}
+
+export function labStateDir(): string {
+  // Absolute: the path goes into daemon configs and is how `down` recognises lab processes.
+  return path.resolve(process.env.MAILWARDEN_LAB_DIR ?? path.join(os.tmpdir(), 'mailwarden-lab'))
+}
+
+export function labStateFile(): string {
+  return path.join(labStateDir(), 'state.json')
+}
+
+/** The running lab; throws if `npm run lab:up` has not run (or `down` has). */
+export function getLab(): Lab {
+  const file = labStateFile()
+  let raw: string
+  try {
+    raw = fs.readFileSync(file, 'utf8')
+  } catch {
+    throw new Error(`the mail lab is not up (no ${file}); run: npm run lab:up (as root)`)
+  }
+  const parsed = JSON.parse(raw) as { lab?: Lab }
+  if (!parsed.lab) throw new Error(`${file} has no lab description; run: npm run lab:down && npm run lab:up`)
+  const dead = deadProcesses(path.join(labStateDir(), 'processes.json'))
+  if (dead.length > 0) {
+    throw new Error(
+      `the mail lab has crashed (${dead.join(', ')} not running); run: npm run lab:down && npm run lab:up`,
+    )
+  }
+  return parsed.lab
+}
+
+// Cheap liveness check so a test fails with an instruction, not with ECONNREFUSED.
+function deadProcesses(processesFile: string): string[] {
+  let records: { name: string; pidFile: string }[]
+  try {
+    records = JSON.parse(fs.readFileSync(processesFile, 'utf8')) as { name: string; pidFile: string }[]
+  } catch {
+    return []
+  }
+  return records
+    .filter((r) => {
+      try {
+        const pid = Number.parseInt(fs.readFileSync(r.pidFile, 'utf8'), 10)
+        return /\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')) // zombie: dead, not reaped yet
+      } catch {
+        return true
+      }
+    })
+    .map((r) => r.name)
+}
