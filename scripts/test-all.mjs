@@ -97,9 +97,17 @@ try {
   } else problems.push('Vitest wrote no report.')
 
   const playwrightJson = path.join(resultsDir, 'playwright.json')
-  const playwrightStatus = run(bin('playwright'), ['test', '--reporter=list,json'], {
-    env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson },
-  })
+  // Electron needs a display on Linux; a headless machine that has the runtime gets Xvfb.
+  const headless = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY
+  const xvfb = headless && findElectronRuntime(root).path !== null && have('xvfb-run')
+  const playwrightArgs = ['test', '--reporter=list,json']
+  const playwrightStatus = xvfb
+    ? run('xvfb-run', ['-a', bin('playwright'), ...playwrightArgs], {
+        env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson },
+      })
+    : run(bin('playwright'), playwrightArgs, {
+        env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson },
+      })
   if (existsSync(playwrightJson)) {
     const report = JSON.parse(readFileSync(playwrightJson, 'utf8'))
     const { expected, unexpected, flaky, skipped } = report.stats
