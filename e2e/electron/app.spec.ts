@@ -12,7 +12,7 @@ const MAIN = path.join(REPO_ROOT, 'dist', 'electron', 'main.mjs')
 // biome-ignore lint/suspicious/noSkippedTests: skipped only where the Electron runtime is absent, and says so
 test.skip(
   runtime === null,
-  'Electron runtime is not installed on this machine (node_modules/electron/dist is absent); the desktop shell was not launched',
+  'Electron runtime is not installed on this machine (node_modules/electron/dist is absent), so the desktop shell cannot be launched here; this spec runs wherever the runtime is installed',
 )
 
 // Chromium refuses to start as root without its OS sandbox; the renderer sandbox (sandbox: true,

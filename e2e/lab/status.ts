@@ -171,11 +171,20 @@ function good(
   return tls(server, o, expect, tlsGood(o, after, afterLabel))
 }
 
-function tlsVerifyFails(o: SClientOpts, code: number): () => Promise<Outcome> {
-  return async () => {
+/** The handshake completes but verification fails with this OpenSSL code (10, 18, 62...). */
+function verifyFails(server: string, o: SClientOpts, expect: string, code: number): Expectation {
+  return tls(server, o, expect, async () => {
     const r = await sClient(o)
     return { ok: r.handshake && r.verifyCode === code, detail: tlsSummary(r) }
-  }
+  })
+}
+
+/** No TLS session comes up at all (no STARTTLS, or a protocol version the server refuses). */
+function handshakeRefused(server: string, o: SClientOpts, expect: string): Expectation {
+  return tls(server, o, expect, async () => {
+    const r = await sClient(o)
+    return { ok: !r.handshake, detail: tlsSummary(r) }
+  })
 }
 
 // ---------- plaintext conversations ----------
@@ -264,17 +273,12 @@ function expectations(lab: Lab): Expectation[] {
   const pd = lab.good.perdition
   const f = lab.flawed
   // Fresh step objects per check: sClient marks them as sent.
-  const imapLoginSteps = (): Step[] => [
-    { until: /^\* OK/m },
-    { send: `a LOGIN ${login} ${password}`, until: imapTagged('a') },
-    { send: 'b SELECT INBOX', until: imapTagged('b') },
-    { send: 'c LOGOUT', until: imapTagged('c') },
-  ]
   const imapLoginTls = (): Step[] => [
     { send: `a LOGIN ${login} ${password}`, until: imapTagged('a') },
     { send: 'b SELECT INBOX', until: imapTagged('b') },
     { send: 'c LOGOUT', until: imapTagged('c') },
   ]
+  const imapLoginSteps = (): Step[] => [{ until: /^\* OK/m }, ...imapLoginTls()]
   const popLoginSteps = (): Step[] => [
     { until: popDone },
     { send: `USER ${login}`, until: popDone },
@@ -535,20 +539,10 @@ function expectations(lab: Lab): Expectation[] {
     ),
   )
   E.push(
-    tls(
+    handshakeRefused(
       'plaintext',
       { address: f.plaintext.address, port: 143, host: f.plaintext.host, ca, starttls: 'imap' },
       'FLAW: -starttls imap fails (no TLS at all)',
-      async () => {
-        const r = await sClient({
-          address: f.plaintext.address,
-          port: 143,
-          host: f.plaintext.host,
-          ca,
-          starttls: 'imap',
-        })
-        return { ok: !r.handshake, detail: tlsSummary(r) }
-      },
     ),
   )
   E.push(
@@ -568,57 +562,41 @@ function expectations(lab: Lab): Expectation[] {
     ),
   )
   E.push(
-    tls(
+    verifyFails(
       'expired',
       { address: f.expired.address, port: 993, host: f.expired.host, ca },
       'FLAW: verify fails with 10 (certificate has expired)',
-      tlsVerifyFails({ address: f.expired.address, port: 993, host: f.expired.host, ca }, 10),
+      10,
     ),
-  )
-  E.push(
-    tls(
+    verifyFails(
       'expired',
       { address: f.expired.address, port: 143, host: f.expired.host, ca, starttls: 'imap' },
       'FLAW: STARTTLS verify fails with 10 (expired)',
-      tlsVerifyFails(
-        { address: f.expired.address, port: 143, host: f.expired.host, ca, starttls: 'imap' },
-        10,
-      ),
+      10,
     ),
-  )
-  E.push(
-    tls(
+    verifyFails(
       'wrongHost',
       { address: f.wrongHost.address, port: 993, host: f.wrongHost.host, ca },
       `FLAW: verify fails with 62 (hostname mismatch: cert is for ${lab.wrongHostCertName})`,
-      tlsVerifyFails({ address: f.wrongHost.address, port: 993, host: f.wrongHost.host, ca }, 62),
+      62,
     ),
-  )
-  E.push(
-    tls(
+    verifyFails(
       'selfSigned',
       { address: f.selfSigned.address, port: 993, host: f.selfSigned.host, ca },
       'FLAW: verify fails with 18 (self-signed certificate)',
-      tlsVerifyFails({ address: f.selfSigned.address, port: 993, host: f.selfSigned.host, ca }, 18),
+      18,
     ),
-  )
-  E.push(
-    tls(
+    verifyFails(
       'selfSigned',
       { address: f.selfSigned.address, port: 995, host: f.selfSigned.host, ca },
       'FLAW: POP3S verify fails with 18 (self-signed)',
-      tlsVerifyFails({ address: f.selfSigned.address, port: 995, host: f.selfSigned.host, ca }, 18),
+      18,
     ),
   )
   const o = f.oldTls
   for (const v of ['tls1_2', 'tls1_3'] as const) {
     const opts: SClientOpts = { address: o.address, port: 993, host: o.host, ca, extra: [`-${v}`] }
-    E.push(
-      tls('oldTls', opts, `FLAW: ${v === 'tls1_2' ? 'TLS 1.2' : 'TLS 1.3'} refused`, async () => {
-        const r = await sClient(opts)
-        return { ok: !r.handshake, detail: tlsSummary(r) }
-      }),
-    )
+    E.push(handshakeRefused('oldTls', opts, `FLAW: ${v === 'tls1_2' ? 'TLS 1.2' : 'TLS 1.3'} refused`))
   }
   for (const [v, label] of [
     ['tls1_1', 'TLSv1.1'],
@@ -651,12 +629,12 @@ function expectations(lab: Lab): Expectation[] {
       return { ok: r.handshake && r.protocol === 'TLSv1.1', detail: tlsSummary(r) }
     }),
   )
-  const o995: SClientOpts = { address: o.address, port: 995, host: o.host, ca, extra: ['-tls1_2'] }
   E.push(
-    tls('oldTls', o995, 'FLAW: POP3S refuses TLS 1.2', async () => {
-      const r = await sClient(o995)
-      return { ok: !r.handshake, detail: tlsSummary(r) }
-    }),
+    handshakeRefused(
+      'oldTls',
+      { address: o.address, port: 995, host: o.host, ca, extra: ['-tls1_2'] },
+      'FLAW: POP3S refuses TLS 1.2',
+    ),
   )
   const a = f.authBeforeTls
   const plainAuth = Buffer.from(`\0${login}\0${password}`).toString('base64')
