@@ -99,7 +99,8 @@ try {
   const playwrightJson = path.join(resultsDir, 'playwright.json')
   // Electron needs a display on Linux; a headless machine that has the runtime gets Xvfb.
   const headless = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY
-  const xvfb = headless && findElectronRuntime(root).path !== null && have('xvfb-run')
+  const electron = findElectronRuntime(root)
+  const xvfb = headless && electron.path !== null && have('xvfb-run')
   const playwrightArgs = ['test', '--reporter=list,json']
   const playwrightStatus = xvfb
     ? run('xvfb-run', ['-a', bin('playwright'), ...playwrightArgs], {
@@ -113,7 +114,6 @@ try {
     const { expected, unexpected, flaky, skipped } = report.stats
     totals.passed += expected
     totals.failed += unexpected + flaky
-    const electron = findElectronRuntime(root)
     const skippedSpecs = collectSkipped(report.suites ?? [])
     const allowed = electron.path ? [] : skippedSpecs.filter((s) => s.file.startsWith('electron/'))
     if (allowed.length > 0) {

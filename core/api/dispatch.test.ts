@@ -101,3 +101,17 @@ describe('dispatch', () => {
     expect(logged.join()).toContain('internal detail')
   })
 })
+
+describe('settings validation in the engine', () => {
+  it('refuses DNS servers the UI refuses: out-of-range octets and ports', async () => {
+    for (const dnsServer of ['300.1.1.1', '9.9.9.9:70000', '[::1]:0', 'dns.example.org']) {
+      expect(await dispatch(handlers(), 'settings.update', { dnsServer }), dnsServer).toMatchObject({
+        ok: false,
+        error: { code: 'invalid-request', message: expect.stringMatching(/dnsServer: /) },
+      })
+    }
+    expect(await dispatch(handlers(), 'settings.update', { dnsServer: '127.0.0.53:53' })).toMatchObject({
+      ok: true,
+    })
+  })
+})

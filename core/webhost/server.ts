@@ -68,8 +68,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     perMessageDeflate: false,
   })
 
+  // Built once the port is known (after listen, before any request can arrive).
+  let headers: Record<string, string> = {}
   const server: Server = createServer((req, res) => {
-    const headers = securityHeaders(contentSecurityPolicy(port))
     if (!isAllowedHost(req.headers.host, port)) {
       sendText(res, 421, `Refused: this host answers only to ${allowedHosts(port).join(' or ')}.`, headers)
       return
@@ -133,6 +134,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   })
   const address = server.address()
   if (address && typeof address === 'object') port = address.port
+  headers = securityHeaders(contentSecurityPolicy(port))
 
   // Pushed events go to every authenticated tab.
   const unsubscribers = eventNames.map((event) =>

@@ -16,11 +16,34 @@ export const Theme = z.enum(['system', 'light', 'dark'])
 export type Theme = z.infer<typeof Theme>
 
 // host:port where host is an IPv4 address, or [IPv6]:port; the port may be omitted (53).
-const DNS_SERVER = /^(?:(?:\d{1,3}\.){3}\d{1,3}|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/
+const DNS_SERVER = /^(?:(\d{1,3}(?:\.\d{1,3}){3})|\[[0-9a-fA-F:.]+\])(?::(\d{1,5}))?$/
 
-export const DnsServer = z
-  .string()
-  .regex(DNS_SERVER, 'a DNS server is an IP address with an optional port, such as 127.0.0.53:53 or [::1]:53')
+export type DnsServerProblem = 'format' | 'octet' | 'port'
+
+/** What is wrong with `text` as a DNS server address, or null; each front end words it. */
+export function dnsServerProblem(text: string): DnsServerProblem | null {
+  const match = DNS_SERVER.exec(text)
+  if (!match) return 'format'
+  if (match[1]?.split('.').some((octet) => Number(octet) > 255)) return 'octet'
+  if (match[2] !== undefined && (Number(match[2]) < 1 || Number(match[2]) > 65535)) return 'port'
+  return null
+}
+
+const DNS_SERVER_MESSAGES: Record<DnsServerProblem, string> = {
+  format: 'a DNS server is an IP address with an optional port, such as 127.0.0.53:53 or [::1]:53',
+  octet: 'each part of an IPv4 address is a number from 0 to 255',
+  port: 'a port is a number from 1 to 65535',
+}
+
+export const DnsServer = z.string().superRefine((text, context) => {
+  const problem = dnsServerProblem(text)
+  if (problem) context.addIssue({ code: 'custom', message: DNS_SERVER_MESSAGES[problem] })
+})
+
+/** Bounds shared by the engine's schema and the UI's inputs. */
+export const CONNECT_TIMEOUT_SECONDS = { min: 1, max: 120 } as const
+export const SECRET_ACCOUNT_MAX = 256
+export const SECRET_VALUE_MAX = 4096
 
 export const Settings = z
   .object({
@@ -30,7 +53,7 @@ export const Settings = z
     /** null: the system's resolver. */
     dnsServer: DnsServer.nullable(),
     /** How long a probe or tunnel waits for a server before it gives up. */
-    connectTimeoutSeconds: z.number().int().min(1).max(120),
+    connectTimeoutSeconds: z.number().int().min(CONNECT_TIMEOUT_SECONDS.min).max(CONNECT_TIMEOUT_SECONDS.max),
   })
   .strict()
 export type Settings = z.infer<typeof Settings>
@@ -60,14 +83,14 @@ export type SettingsState = z.infer<typeof SettingsState>
 export const SecretAccount = z
   .string()
   .min(1, 'an account name is required')
-  .max(256, 'an account name is at most 256 characters')
+  .max(SECRET_ACCOUNT_MAX, `an account name is at most ${SECRET_ACCOUNT_MAX} characters`)
   .regex(/^[^\p{Cc}]+$/u, 'an account name cannot contain control characters')
 
 /** A password or token. Bounded so a hostile caller cannot fill the keychain. */
 export const SecretValue = z
   .string()
   .min(1, 'a secret cannot be empty')
-  .max(4096, 'a secret is at most 4096 characters')
+  .max(SECRET_VALUE_MAX, `a secret is at most ${SECRET_VALUE_MAX} characters`)
 
 export const KeychainStatus = z
   .object({ available: z.boolean(), backend: z.string(), reason: z.string().nullable() })

@@ -1,10 +1,8 @@
 import { type FormEvent, useState } from 'react'
+import { SECRET_ACCOUNT_MAX, SECRET_VALUE_MAX } from '../../../shared/contract/index.js'
 import { Field } from '../../components/Field.js'
 import { IDLE, type SaveState, SaveStatus } from '../../components/SaveStatus.js'
 import { useSecretsStore } from '../../stores/secrets.js'
-
-const ACCOUNT_MAX = 256
-const SECRET_MAX = 4096
 
 /** Stores one password in the keychain. The password is cleared from the form once it is stored. */
 export function StoreSecretForm() {
@@ -45,7 +43,7 @@ export function StoreSecretForm() {
             type="text"
             autoComplete="off"
             spellCheck={false}
-            maxLength={ACCOUNT_MAX}
+            maxLength={SECRET_ACCOUNT_MAX}
             aria-describedby={describedBy}
             value={account}
             onChange={(event) => setAccount(event.target.value)}
@@ -58,7 +56,7 @@ export function StoreSecretForm() {
             id={id}
             type="password"
             autoComplete="new-password"
-            maxLength={SECRET_MAX}
+            maxLength={SECRET_VALUE_MAX}
             aria-describedby={describedBy}
             value={secret}
             onChange={(event) => setSecret(event.target.value)}

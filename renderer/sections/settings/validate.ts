@@ -1,27 +1,29 @@
 // Inline checks that mirror the engine's schema, so a mistake is shown before a round trip;
 // the engine still validates everything and its sentence is shown if it disagrees.
-import { DnsServer } from '../../../shared/contract/index.js'
+import {
+  CONNECT_TIMEOUT_SECONDS,
+  type DnsServerProblem,
+  dnsServerProblem,
+} from '../../../shared/contract/index.js'
 
 const DNS_EXAMPLE = 'such as 9.9.9.9, 127.0.0.53:53 or [::1]:53'
 
-/** Empty means the system's resolver; otherwise an IP address with an optional port. */
+const DNS_MESSAGES: Record<DnsServerProblem, string> = {
+  format: `Enter an IP address with an optional port, ${DNS_EXAMPLE}. Host names are not accepted here.`,
+  octet: `Each part of an IPv4 address is a number from 0 to 255, ${DNS_EXAMPLE}.`,
+  port: 'A port is a number from 1 to 65535.',
+}
+
+/** Empty means the system's resolver; otherwise the engine's own rule, in the UI's words. */
 export function checkDnsServer(text: string): string | null {
   const value = text.trim()
   if (value === '') return null
-  if (!DnsServer.safeParse(value).success) {
-    return `Enter an IP address with an optional port, ${DNS_EXAMPLE}. Host names are not accepted here.`
-  }
-  const octets = /^(\d+)\.(\d+)\.(\d+)\.(\d+)/.exec(value)
-  if (octets?.slice(1).some((octet) => Number(octet) > 255)) {
-    return `Each part of an IPv4 address is a number from 0 to 255, ${DNS_EXAMPLE}.`
-  }
-  const port = /:(\d+)$/.exec(value.replace(/^\[[^\]]*\]/, ''))
-  if (port && (Number(port[1]) < 1 || Number(port[1]) > 65535)) return 'A port is a number from 1 to 65535.'
-  return null
+  const problem = dnsServerProblem(value)
+  return problem === null ? null : DNS_MESSAGES[problem]
 }
 
-export const TIMEOUT_MIN = 1
-export const TIMEOUT_MAX = 120
+export const TIMEOUT_MIN = CONNECT_TIMEOUT_SECONDS.min
+export const TIMEOUT_MAX = CONNECT_TIMEOUT_SECONDS.max
 
 export function checkTimeout(text: string): string | null {
   const value = Number(text.trim())
