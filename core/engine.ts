@@ -1,13 +1,22 @@
-// The engine as one object: handlers for every operation and the event stream. Each front door
-// (Electron IPC, the web host, the CLI) creates one and only talks to it through these two.
+// The engine as one object: it composes each job module's handlers and owns the event stream.
+// Each front door (Electron IPC, the web host, the CLI) creates one and only talks to it through
+// call/on, tells it when a caller (window, tab) goes away, and disposes it on exit.
 import type { Envelope, EventName, EventPayload, LogLevel } from '../shared/contract/index.js'
 import { type DispatchLogger, dispatch } from './api/dispatch.js'
-import type { Handlers } from './api/handlers.js'
+import { type Caller, type Handlers, type JobModule, LOCAL_CALLER } from './api/handlers.js'
+import { appModule } from './app/handlers.js'
+import { type EngineContext, resolverFactory } from './context.js'
+import { dkimModule } from './dkim/handlers.js'
 import { EventBus } from './events/bus.js'
+import { secretsModule } from './keychain/handlers.js'
 import { type Keychain, openSystemKeychain } from './keychain/keychain.js'
 import { createLogger, type Logger } from './log/logger.js'
+import { probeModule } from './probe/handlers.js'
+import { RunRegistry } from './runs/registry.js'
+import { runsModule } from './runs/handlers.js'
+import { settingsModule } from './settings/handlers.js'
 import { SettingsStore } from './settings/store.js'
-import { APP_NAME, APP_VERSION } from './version.js'
+import { tunnelModule } from './tunnel/handlers.js'
 
 export interface EngineOptions {
   /** Where settings live: Electron's userData, or configDir() for the CLI and web host. */
@@ -24,9 +33,14 @@ export interface Engine {
   readonly events: EventBus
   readonly log: Logger
   readonly settings: SettingsStore
+  readonly context: EngineContext
   /** Validates and runs one operation from an untrusted caller. */
-  call(op: unknown, payload: unknown): Promise<Envelope<unknown>>
+  call(op: unknown, payload: unknown, caller?: Caller): Promise<Envelope<unknown>>
   on<K extends EventName>(event: K, listener: (payload: EventPayload<K>) => void): () => void
+  /** A window or tab went away: cancel the runs it started. */
+  releaseCaller(caller: Caller): void
+  /** Stops every run and tunnel and closes every socket; front doors call it on exit. */
+  dispose(): Promise<void>
 }
 
 export function createEngine(options: EngineOptions): Engine {
@@ -34,43 +48,50 @@ export function createEngine(options: EngineOptions): Engine {
   const log = createLogger(events, { echoLevel: options.logEcho ?? null })
   const settings = new SettingsStore(options.configDir, log)
   const keychain = options.keychain ?? openSystemKeychain()
-
-  const handlers: Handlers = {
-    'app.info': async () => ({
-      name: APP_NAME,
-      version: APP_VERSION,
-      platform: `${process.platform}-${process.arch}`,
-      shell: options.shell,
-      configDir: options.configDir,
-      keychain: await keychain.status(),
-    }),
-    'settings.get': () => settings.load(),
-    'settings.update': async (patch) => {
-      const state = await settings.update(patch)
-      events.emit('settings.changed', state)
-      return state
-    },
-    'secrets.set': async ({ account, secret }) => {
-      await keychain.set(account, secret)
-      log.info('keychain', `Stored a secret for ${account}.`)
-      return { account }
-    },
-    'secrets.get': async ({ account }) => ({ account, secret: await keychain.get(account) }),
-    'secrets.delete': async ({ account }) => {
-      const deleted = await keychain.delete(account)
-      if (deleted) log.info('keychain', `Deleted the secret for ${account}.`)
-      return { account, deleted }
-    },
-    'secrets.list': async () => ({ accounts: await keychain.list() }),
+  const runs = new RunRegistry(events, log)
+  const context: EngineContext = {
+    options,
+    events,
+    log,
+    settings,
+    keychain,
+    runs,
+    resolver: resolverFactory(settings),
   }
 
+  const modules: JobModule<never>[] = [
+    appModule(context),
+    settingsModule(context),
+    secretsModule(context),
+    runsModule(context),
+    probeModule(context),
+    dkimModule(context),
+    tunnelModule(context),
+  ] as unknown as JobModule<never>[]
+  // Each module's handlers are typed against its own operations; together they cover them all
+  // (api.test.ts checks that no operation is left without a handler).
+  const handlers = Object.assign({}, ...modules.map((m) => m.handlers)) as Handlers
+
+  let disposed: Promise<void> | null = null
   const logError: DispatchLogger = (message) => log.error('engine', message)
   return {
     handlers,
     events,
     log,
     settings,
-    call: (op, payload) => dispatch(handlers, op, payload, logError),
+    context,
+    call: (op, payload, caller = LOCAL_CALLER) => dispatch(handlers, op, payload, logError, caller),
     on: (event, listener) => events.on(event, listener),
+    releaseCaller: (caller) => {
+      const cancelled = runs.releaseCaller(caller)
+      if (cancelled > 0) log.info('engine', `A window closed; cancelled ${cancelled} operation(s) it started.`)
+    },
+    dispose: () => {
+      disposed ??= (async () => {
+        await runs.dispose()
+        await Promise.allSettled(modules.map((m) => m.dispose?.()))
+      })()
+      return disposed
+    },
   }
 }

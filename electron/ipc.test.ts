@@ -71,9 +71,23 @@ describe('registerIpcHandlers', () => {
     const payload = { some: 'payload' }
     const result = await handlerFor(op)({ senderFrame: TRUSTED }, payload)
     expect(engine.call).toHaveBeenCalledTimes(1)
-    expect(engine.call).toHaveBeenCalledWith(op, payload)
+    expect(engine.call).toHaveBeenCalledWith(op, payload, undefined)
     expect(result).toEqual({ ok: true, value: { op, payload } })
     expect(engine.log.warn).not.toHaveBeenCalled()
+  })
+
+  it('calls as the window that sent, and releases that window when it is destroyed', async () => {
+    const { engine, handlerFor } = setup()
+    const release = vi.fn()
+    Object.assign(engine, { releaseCaller: release })
+    let destroyed: (() => void) | undefined
+    const sender = { id: 7, once: (_event: 'destroyed', listener: () => void) => (destroyed = listener) }
+    await handlerFor('settings.get')({ senderFrame: TRUSTED, sender }, {})
+    await handlerFor('settings.get')({ senderFrame: TRUSTED, sender }, {})
+    expect(engine.call).toHaveBeenLastCalledWith('settings.get', {}, { id: 'window:7' })
+    expect(release).not.toHaveBeenCalled()
+    destroyed?.()
+    expect(release).toHaveBeenCalledExactlyOnceWith({ id: 'window:7' })
   })
 
   it.each(opNames)('%s: an untrusted sender is refused before the engine', async (op) => {

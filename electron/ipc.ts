@@ -15,6 +15,8 @@ import { type FrameLike, isTrustedSender } from './sender.js'
 
 export interface InvokeEventLike {
   readonly senderFrame: FrameLike | null
+  /** The window's webContents: its id names the caller, its destruction cancels its runs. */
+  readonly sender?: { readonly id: number; once(event: 'destroyed', listener: () => void): void }
 }
 
 export type IpcHandler = (event: InvokeEventLike, payload: unknown) => Promise<Envelope<unknown>>
@@ -27,7 +29,8 @@ export interface IpcMainLike {
 
 /** The part of the engine used here: the shell adds no behaviour of its own. */
 export interface IpcEngine {
-  call(op: OpName, payload: unknown): Promise<Envelope<unknown>>
+  call(op: OpName, payload: unknown, caller?: { id: string }): Promise<Envelope<unknown>>
+  releaseCaller?(caller: { id: string }): void
   on<K extends EventName>(event: K, listener: (payload: EventPayload<K>) => void): () => void
   readonly log: { warn(source: string, message: string): void }
 }
@@ -54,6 +57,20 @@ function describeFrame(frame: FrameLike | null): string {
   }
 }
 
+const watched = new WeakSet<object>()
+
+/** The caller a window's calls are made as; the first call arranges the cancel-on-close. */
+function callerOf(event: InvokeEventLike, engine: IpcEngine): { id: string } | undefined {
+  const sender = event.sender
+  if (!sender) return undefined
+  const caller = { id: `window:${sender.id}` }
+  if (!watched.has(sender)) {
+    watched.add(sender)
+    sender.once('destroyed', () => engine.releaseCaller?.(caller))
+  }
+  return caller
+}
+
 /** The one guard around every handler. The payload is never logged: it may hold a secret. */
 export function guard(op: OpName, engine: IpcEngine): IpcHandler {
   return async (event, payload) => {
@@ -67,7 +84,7 @@ export function guard(op: OpName, engine: IpcEngine): IpcHandler {
         error: { code: 'forbidden', message: `${op} may only be called by Mailwarden's own page.` },
       }
     }
-    return engine.call(op, payload)
+    return engine.call(op, payload, callerOf(event, engine))
   }
 }
 

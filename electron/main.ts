@@ -27,6 +27,7 @@ registerAppScheme()
 let mainWindow: BrowserWindow | null = null
 let tray: Tray | null = null
 let disposeIpc: (() => void) | null = null
+let engine: ReturnType<typeof createEngine> | null = null
 
 function showWindow(): void {
   if (mainWindow === null || mainWindow.isDestroyed()) {
@@ -56,13 +57,14 @@ async function start(): Promise<void> {
   app.on('will-quit', () => {
     disposeIpc?.()
     tray?.destroy()
+    void engine?.dispose()
   })
 
   await app.whenReady()
   hardenSession(session.defaultSession)
   handleAppProtocol(RENDERER_ROOT)
 
-  const engine = createEngine({ configDir: app.getPath('userData'), shell: 'electron' })
+  engine = createEngine({ configDir: app.getPath('userData'), shell: 'electron' })
   disposeIpc = registerIpcHandlers(ipcMain, engine, {
     recipients: () => BrowserWindow.getAllWindows().map((window) => window.webContents),
   })

@@ -3,7 +3,7 @@
 import type { z } from 'zod'
 import { type Envelope, isOpName, operations } from '../../shared/contract/index.js'
 import { EngineError } from './errors.js'
-import type { Handlers } from './handlers.js'
+import { type Caller, type Handlers, LOCAL_CALLER } from './handlers.js'
 
 /** Renders a schema failure as one sentence naming the field, e.g. "theme: Invalid option". */
 export function describeIssues(error: z.ZodError): string {
@@ -20,6 +20,7 @@ export async function dispatch(
   op: unknown,
   payload: unknown,
   logError: DispatchLogger = () => {},
+  caller: Caller = LOCAL_CALLER,
 ): Promise<Envelope<unknown>> {
   if (!isOpName(op)) {
     return {
@@ -38,8 +39,19 @@ export async function dispatch(
     }
   }
   try {
-    const handler = handlers[op] as (request: unknown) => Promise<unknown>
-    return { ok: true, value: await handler(parsed.data) }
+    const handler = handlers[op] as (request: unknown, caller: Caller) => Promise<unknown>
+    const value = await handler(parsed.data, caller)
+    // Results are checked on the way out as requests are on the way in: a bug in a handler must
+    // not hand the UI a shape the contract does not promise.
+    const checked = operations[op].response.safeParse(value)
+    if (!checked.success) {
+      logError(`${op} produced a result outside its schema: ${describeIssues(checked.error)}`)
+      return {
+        ok: false,
+        error: { code: 'internal', message: `${op} failed unexpectedly; the log has the details.` },
+      }
+    }
+    return { ok: true, value: checked.data }
   } catch (error) {
     if (error instanceof EngineError)
       return { ok: false, error: { code: error.code, message: error.message } }

@@ -94,5 +94,8 @@ export async function runCli(argv: string[], env: CliEnvironment): Promise<ExitC
     }
     env.io.err(`Internal error: ${error instanceof Error ? error.message : String(error)}`)
     return EXIT.internal
+  } finally {
+    // Tunnels, runs and sockets the command left: closed before the process exits.
+    await engine?.dispose()
   }
 }

@@ -159,8 +159,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   }
 }
 
+let nextConnection = 0
+
 function serveConnection(ws: WebSocket, engine: Engine): void {
   let pending = 0
+  // Each tab is one caller: when its socket closes, the runs it started are cancelled.
+  const caller = { id: `web:${++nextConnection}` }
+  ws.on('close', () => engine.releaseCaller(caller))
   const send = (message: WsServerMessage) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message))
   }
@@ -199,7 +204,7 @@ function serveConnection(ws: WebSocket, engine: Engine): void {
     }
     pending++
     engine
-      .call(op, payload)
+      .call(op, payload, caller)
       .then((result) => send({ type: 'result', id, result }))
       .finally(() => {
         pending--

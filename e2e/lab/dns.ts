@@ -1,6 +1,6 @@
 // The lab's DNS: dnsmasq bound to one loopback address, authoritative-ish for the test domain
 // (A, MX, SRV per RFC 6186/8314, TXT for DKIM, MTA-STS and TLS-RPT) and for the DKIM keys of
-// the shared corpus. No upstream: nothing leaves loopback.
+// the DKIM corpus (e2e/corpus/dkim-real). No upstream: nothing leaves loopback.
 import fs from 'node:fs'
 import path from 'node:path'
 import type { LabPaths } from './state.js'
@@ -49,7 +49,7 @@ export function dkimTxt(publicKeyBase64: string): string {
   return `v=DKIM1; k=rsa; p=${publicKeyBase64}`
 }
 
-/** NAME TXT-VALUE lines of the shared DKIM corpus; missing file: empty list and a warning. */
+/** NAME TXT-VALUE lines of the DKIM corpus (e2e/corpus/dkim-real); missing file: empty list and a warning. */
 export function corpusKeys(file: string): { records: { name: string; value: string }[]; warning?: string } {
   if (!fs.existsSync(file))
     return { records: [], warning: `DKIM corpus keys not found at ${file}; not published in lab DNS` }

@@ -51,7 +51,7 @@ import {
 } from './topology.js'
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-const CORPUS_KEYS = path.resolve(REPO_ROOT, '..', 'shared', 'corpus', 'dkim-real', 'keys.txt')
+const CORPUS_KEYS = path.resolve(REPO_ROOT, 'e2e', 'corpus', 'dkim-real', 'keys.txt')
 
 type Log = (line: string) => void
 

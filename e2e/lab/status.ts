@@ -737,7 +737,7 @@ function dnsExpectations(lab: Lab): Expectation[] {
         detail: `${sts[0]} | ${rpt[0]}`,
       }
     }),
-    dns(`TXT DKIM keys of the shared corpus (${lab.corpusDkimNames.length})`, async () => {
+    dns(`TXT DKIM keys of the corpus (${lab.corpusDkimNames.length})`, async () => {
       const missing: string[] = []
       for (const name of lab.corpusDkimNames) if ((await txt(name)).length === 0) missing.push(name)
       return {

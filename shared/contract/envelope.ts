@@ -8,6 +8,9 @@ export const ErrorCode = z.enum([
   'keychain-unavailable', // no OS keychain: we refuse rather than write secrets to a file
   'forbidden', // the caller is not the app (wrong frame, token, host or origin)
   'too-large',
+  'not-found', // no such run, tunnel or account
+  'conflict', // e.g. a port already in use, a tunnel already running
+  'unavailable', // the network, DNS or a server refused; the request itself was fine
   'internal',
 ])
 export type ErrorCode = z.infer<typeof ErrorCode>

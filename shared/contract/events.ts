@@ -1,10 +1,17 @@
 // Every event the engine pushes to the UI: one entry each, typed like the operations.
 import type { z } from 'zod'
+import { dkimEvents } from './dkim.js'
+import { probeEvents } from './probe.js'
 import { LogLine, SettingsState } from './schemas.js'
+import { tunnelEvents } from './tunnel.js'
 
 export const events = {
   log: LogLine,
   'settings.changed': SettingsState,
+  // Each job keeps its entries (long-run progress and finished events) in its own file.
+  ...probeEvents,
+  ...dkimEvents,
+  ...tunnelEvents,
 } as const
 
 export type Events = typeof events

@@ -2,7 +2,11 @@
 // handlers, the web host and the renderer's client are all derived from this map, so adding an
 // operation is one entry here plus its handler in core/.
 import { z } from 'zod'
+import { dkimOperations } from './dkim.js'
+import { probeOperations } from './probe.js'
+import { runOperations } from './runs.js'
 import { AppInfo, SecretAccount, SecretValue, SettingsPatch, SettingsState } from './schemas.js'
+import { tunnelOperations } from './tunnel.js'
 
 const Empty = z.object({}).strict()
 
@@ -34,6 +38,11 @@ export const operations = {
     z.object({ accounts: z.array(SecretAccount) }).strict(),
     'The names of the stored secrets, never their values.',
   ),
+  ...runOperations,
+  // Each job keeps its entries in its own file of this folder.
+  ...probeOperations,
+  ...dkimOperations,
+  ...tunnelOperations,
 } as const
 
 export type Operations = typeof operations

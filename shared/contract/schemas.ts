@@ -1,5 +1,7 @@
 // Domain schemas shared by the engine (which validates with them) and the UI (which only reads types).
 import { z } from 'zod'
+import { SavedAccount } from './accounts.js'
+import { TunnelConfig } from './tunnel-config.js'
 
 /** Mail clients whose words the UI uses when it explains a setting. */
 export const MailClientId = z.enum([
@@ -45,15 +47,33 @@ export const CONNECT_TIMEOUT_SECONDS = { min: 1, max: 120 } as const
 export const SECRET_ACCOUNT_MAX = 256
 export const SECRET_VALUE_MAX = 4096
 
+export const DEFAULT_ISPDB_URL = 'https://autoconfig.thunderbird.net/v1.1/'
+
+// Each field once; the defaults below apply only to reading a file (fields added after version 1
+// shipped), never to a patch, which must leave untouched what it does not name.
+const settingsFields = {
+  theme: Theme,
+  mailClient: MailClientId,
+  /** null: the system's resolver. */
+  dnsServer: DnsServer.nullable(),
+  /** How long a probe or tunnel waits for a server before it gives up. */
+  connectTimeoutSeconds: z.number().int().min(CONNECT_TIMEOUT_SECONDS.min).max(CONNECT_TIMEOUT_SECONDS.max),
+  /** A PEM file of extra CAs to trust (a company or lab CA), as the CLI's --ca; null: none. */
+  extraCaFile: z.string().max(4096).nullable(),
+  /** Base URL of the Thunderbird ISP database (autoconfig); tests point it at the lab. */
+  ispdbUrl: z.string().url().max(2048),
+  accounts: z.array(SavedAccount).max(200),
+  tunnels: z.array(TunnelConfig).max(100),
+}
+
 export const Settings = z
   .object({
     version: z.literal(1),
-    theme: Theme,
-    mailClient: MailClientId,
-    /** null: the system's resolver. */
-    dnsServer: DnsServer.nullable(),
-    /** How long a probe or tunnel waits for a server before it gives up. */
-    connectTimeoutSeconds: z.number().int().min(CONNECT_TIMEOUT_SECONDS.min).max(CONNECT_TIMEOUT_SECONDS.max),
+    ...settingsFields,
+    extraCaFile: settingsFields.extraCaFile.default(null),
+    ispdbUrl: settingsFields.ispdbUrl.default(DEFAULT_ISPDB_URL),
+    accounts: settingsFields.accounts.default([]),
+    tunnels: settingsFields.tunnels.default([]),
   })
   .strict()
 export type Settings = z.infer<typeof Settings>
@@ -64,10 +84,14 @@ export const DEFAULT_SETTINGS: Settings = {
   mailClient: 'thunderbird',
   dnsServer: null,
   connectTimeoutSeconds: 15,
+  extraCaFile: null,
+  ispdbUrl: DEFAULT_ISPDB_URL,
+  accounts: [],
+  tunnels: [],
 }
 
 /** What the UI may change: every field but the version, each optional. */
-export const SettingsPatch = Settings.omit({ version: true }).partial().strict()
+export const SettingsPatch = z.object(settingsFields).partial().strict()
 export type SettingsPatch = z.infer<typeof SettingsPatch>
 
 /** A settings file that could not be read is moved aside, never lost; this says where and why. */

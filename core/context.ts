@@ -1,0 +1,30 @@
+// What every job module of the engine is given: the shared services, never the front doors.
+import type { EngineOptions } from './engine.js'
+import type { EventBus } from './events/bus.js'
+import type { Keychain } from './keychain/keychain.js'
+import type { Logger } from './log/logger.js'
+import type { RunRegistry } from './runs/registry.js'
+import type { SettingsStore } from './settings/store.js'
+import { createResolver, type Resolver } from './dns/resolver.js'
+
+export interface EngineContext {
+  readonly options: EngineOptions
+  readonly events: EventBus
+  readonly log: Logger
+  readonly settings: SettingsStore
+  readonly keychain: Keychain
+  readonly runs: RunRegistry
+  /**
+   * The one resolver: the DNS server a request names (the CLI's --dns), else the dnsServer
+   * setting, else the system's.
+   */
+  resolver(override?: string | null): Promise<Resolver>
+}
+
+export function resolverFactory(settings: SettingsStore): EngineContext['resolver'] {
+  return async (override) => {
+    if (override) return createResolver({ server: override })
+    const { settings: current } = await settings.load()
+    return createResolver({ server: current.dnsServer })
+  }
+}
