@@ -1,11 +1,12 @@
 // What every job module of the engine is given: the shared services, never the front doors.
+
+import { createResolver, type Resolver } from './dns/resolver.js'
 import type { EngineOptions } from './engine.js'
 import type { EventBus } from './events/bus.js'
 import type { Keychain } from './keychain/keychain.js'
 import type { Logger } from './log/logger.js'
 import type { RunRegistry } from './runs/registry.js'
 import type { SettingsStore } from './settings/store.js'
-import { createResolver, type Resolver } from './dns/resolver.js'
 
 export interface EngineContext {
   readonly options: EngineOptions

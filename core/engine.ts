@@ -12,8 +12,8 @@ import { secretsModule } from './keychain/handlers.js'
 import { type Keychain, openSystemKeychain } from './keychain/keychain.js'
 import { createLogger, type Logger } from './log/logger.js'
 import { probeModule } from './probe/handlers.js'
-import { RunRegistry } from './runs/registry.js'
 import { runsModule } from './runs/handlers.js'
+import { RunRegistry } from './runs/registry.js'
 import { settingsModule } from './settings/handlers.js'
 import { SettingsStore } from './settings/store.js'
 import { tunnelModule } from './tunnel/handlers.js'
@@ -84,7 +84,8 @@ export function createEngine(options: EngineOptions): Engine {
     on: (event, listener) => events.on(event, listener),
     releaseCaller: (caller) => {
       const cancelled = runs.releaseCaller(caller)
-      if (cancelled > 0) log.info('engine', `A window closed; cancelled ${cancelled} operation(s) it started.`)
+      if (cancelled > 0)
+        log.info('engine', `A window closed; cancelled ${cancelled} operation(s) it started.`)
     },
     dispose: () => {
       disposed ??= (async () => {

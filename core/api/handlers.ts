@@ -16,7 +16,10 @@ export interface Caller {
 /** The CLI and in-process tests: one caller that lives as long as the engine. */
 export const LOCAL_CALLER: Caller = { id: 'local' }
 
-export type Handler<K extends OpName> = (request: OpParsedRequest<K>, caller: Caller) => Promise<OpResponse<K>>
+export type Handler<K extends OpName> = (
+  request: OpParsedRequest<K>,
+  caller: Caller,
+) => Promise<OpResponse<K>>
 
 export type Handlers = { [K in OpName]: Handler<K> }
 

@@ -1,8 +1,7 @@
 // The one resolver every job uses: the system's, or a DNS server the user names (--dns HOST[:PORT]
 // or the dnsServer setting). Connections to a named host go through addresses() so that a lab or
 // split-horizon resolver is honoured for A/AAAA too, not only for MX/SRV/TXT.
-import { lookup } from 'node:dns/promises'
-import { Resolver as DnsResolver } from 'node:dns/promises'
+import { Resolver as DnsResolver, lookup } from 'node:dns/promises'
 import { isIP } from 'node:net'
 
 /** A resolver that hangs would stall a probe or a DKIM key fetch; the user's timeout is shorter. */
@@ -155,7 +154,11 @@ export function createResolver(options: ResolverOptions = {}): Resolver {
       const records = await ask(name, () => dns.resolveTxt(name))
       const joined = records.slice(0, MAX_RECORDS_PER_ANSWER).map((strings) => strings.join(''))
       if (joined.some((text) => text.length > MAX_TXT_RECORD_BYTES))
-        throw new DnsError('malformed', name, `A TXT record of ${name} is larger than ${MAX_TXT_RECORD_BYTES} bytes.`)
+        throw new DnsError(
+          'malformed',
+          name,
+          `A TXT record of ${name} is larger than ${MAX_TXT_RECORD_BYTES} bytes.`,
+        )
       return joined
     },
   }

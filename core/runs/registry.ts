@@ -58,14 +58,28 @@ export class RunRegistry {
       // The registry checked the payload against the event's schema just before.
       this.#events.emit(event, payload as never)
 
-    const finish = (outcome: { status: 'done'; result: unknown } | { status: 'cancelled' } | { status: 'failed'; error: ApiErrorBody }) => {
+    const finish = (
+      outcome:
+        | { status: 'done'; result: unknown }
+        | { status: 'cancelled' }
+        | { status: 'failed'; error: ApiErrorBody },
+    ) => {
       const checked = kind.run.finishedEvent.safeParse({ runId, outcome })
       if (checked.success) emit(kind.finishedEvent, checked.data)
       else {
-        this.#log.error('runs', `A ${kind.label} result did not match its schema: ${checked.error.message.slice(0, 2000)}`)
+        this.#log.error(
+          'runs',
+          `A ${kind.label} result did not match its schema: ${checked.error.message.slice(0, 2000)}`,
+        )
         emit(kind.finishedEvent, {
           runId,
-          outcome: { status: 'failed', error: { code: 'internal', message: `The ${kind.label} failed unexpectedly; the log has the details.` } },
+          outcome: {
+            status: 'failed',
+            error: {
+              code: 'internal',
+              message: `The ${kind.label} failed unexpectedly; the log has the details.`,
+            },
+          },
         })
       }
     }
@@ -77,7 +91,11 @@ export class RunRegistry {
         if (controller.signal.aborted) return
         const checked = kind.run.progressEvent.safeParse({ runId, progress })
         if (checked.success) emit(kind.progressEvent, checked.data)
-        else this.#log.error('runs', `Dropped ${kind.label} progress outside its schema: ${checked.error.message.slice(0, 500)}`)
+        else
+          this.#log.error(
+            'runs',
+            `Dropped ${kind.label} progress outside its schema: ${checked.error.message.slice(0, 500)}`,
+          )
       },
     }
 
@@ -88,9 +106,19 @@ export class RunRegistry {
         (result) => finish(controller.signal.aborted ? { status: 'cancelled' } : { status: 'done', result }),
         (error: unknown) => {
           if (controller.signal.aborted) return finish({ status: 'cancelled' })
-          if (error instanceof EngineError) return finish({ status: 'failed', error: { code: error.code, message: error.message } })
-          this.#log.error('runs', `${kind.label} ${runId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
-          finish({ status: 'failed', error: { code: 'internal', message: `The ${kind.label} failed unexpectedly; the log has the details.` } })
+          if (error instanceof EngineError)
+            return finish({ status: 'failed', error: { code: error.code, message: error.message } })
+          this.#log.error(
+            'runs',
+            `${kind.label} ${runId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+          )
+          finish({
+            status: 'failed',
+            error: {
+              code: 'internal',
+              message: `The ${kind.label} failed unexpectedly; the log has the details.`,
+            },
+          })
         },
       )
       .finally(() => this.#active.delete(runId))
@@ -126,6 +154,9 @@ export class RunRegistry {
   async dispose(graceMs = 2_000): Promise<void> {
     const pending = [...this.#active.values()]
     for (const run of pending) run.controller.abort()
-    await Promise.race([Promise.all(pending.map((r) => r.done)), new Promise((r) => setTimeout(r, graceMs).unref())])
+    await Promise.race([
+      Promise.all(pending.map((r) => r.done)),
+      new Promise((r) => setTimeout(r, graceMs).unref()),
+    ])
   }
 }

@@ -7,7 +7,10 @@ export interface OpenedMessage {
   bytes: Buffer
 }
 
-export async function readMessageSource(source: MessageSource, _context: EngineContext): Promise<OpenedMessage> {
+export async function readMessageSource(
+  source: MessageSource,
+  _context: EngineContext,
+): Promise<OpenedMessage> {
   switch (source.kind) {
     case 'base64':
       return { name: source.name, bytes: Buffer.from(source.data, 'base64') }

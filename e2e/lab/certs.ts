@@ -5,10 +5,10 @@ import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { must, run } from './exec.js'
-import { ADDR, ALIASES, HOST, type ServerKey, WRONG_HOST_CERT_NAME } from './topology.js'
+import { ADDR, ALIASES, BARE_DOMAIN_SERVER, DOMAIN, HOST, type ServerKey, WRONG_HOST_CERT_NAME } from './topology.js'
 
 // Bump when the set or shape of certificates changes, to invalidate caches.
-const LAYOUT_VERSION = 3
+const LAYOUT_VERSION = 4
 
 export interface KeyPair {
   cert: string
@@ -19,7 +19,7 @@ export interface CertSet {
   ca: string
   caKey: string
   /** Good CA-signed certificates, per server that speaks TLS correctly. */
-  good: Record<'dovecot' | 'exim' | 'perdition' | 'oldTls' | 'authBeforeTls', KeyPair>
+  good: Record<'dovecot' | 'exim' | 'perdition' | 'oldTls' | 'authBeforeTls' | 'web', KeyPair>
   expired: KeyPair
   wrongHost: KeyPair
   selfSigned: KeyPair
@@ -30,7 +30,7 @@ function namesFor(server: ServerKey): string[] {
   const aliases = Object.entries(ALIASES)
     .filter(([, k]) => k === server)
     .map(([name]) => name)
-  return [HOST[server], ...aliases]
+  return [HOST[server], ...aliases, ...(server === BARE_DOMAIN_SERVER ? [DOMAIN] : [])]
 }
 
 function san(names: string[], ips: string[]): string {
@@ -183,6 +183,7 @@ function layout(dir: string): CertSet {
       perdition: kp('perdition'),
       oldTls: kp('oldtls'),
       authBeforeTls: kp('authplain'),
+      web: kp('web'),
     },
     expired: kp('expired'),
     wrongHost: kp('wronghost'),
@@ -264,6 +265,7 @@ export function ensureCerts(dir: string): { set: CertSet; cached: boolean } {
   caSigned(dir, 'perdition', HOST.perdition, san(namesFor('perdition'), [ADDR.perdition]), ca)
   caSigned(dir, 'oldtls', HOST.oldTls, san([HOST.oldTls], [ADDR.oldTls]), ca)
   caSigned(dir, 'authplain', HOST.authBeforeTls, san([HOST.authBeforeTls], [ADDR.authBeforeTls]), ca)
+  caSigned(dir, 'web', HOST.web, san(namesFor('web'), [ADDR.web]), ca)
   // A valid certificate from the lab CA, but for a name that is not the server's.
   caSigned(dir, 'wronghost', WRONG_HOST_CERT_NAME, san([WRONG_HOST_CERT_NAME], []), ca)
   expiredCert(dir, ca)

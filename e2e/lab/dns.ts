@@ -4,7 +4,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { LabPaths } from './state.js'
-import { ADDR, ALIASES, DKIM, DOMAIN, HOST, PORT } from './topology.js'
+import { ADDR, ALIASES, BARE_DOMAIN_SERVER, DKIM, DOMAIN, HOST, PORT } from './topology.js'
 
 export function confFile(p: LabPaths): string {
   return path.join(p.conf, 'dnsmasq.conf')
@@ -88,7 +88,7 @@ export function writeDnsmasq(
     'user=root',
     ...Object.entries(HOST).map(([key, host]) => `host-record=${host},${ADDR[key as keyof typeof ADDR]}`),
     ...Object.entries(ALIASES).map(([name, key]) => `host-record=${name},${ADDR[key]}`),
-    `host-record=${DOMAIN},${ADDR.exim}`,
+    `host-record=${DOMAIN},${ADDR[BARE_DOMAIN_SERVER]}`,
     `mx-host=${DOMAIN},mail.${DOMAIN},10`,
     ...SRV_RECORDS.map((s) => `srv-host=${s.name},${s.target},${s.port},0,1`),
     `txt-record=${DKIM.selector}._domainkey.${DKIM.domain},${txtStrings(dkimTxt(dkimPublicKey))}`,

@@ -8,7 +8,7 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
-PACKAGES=(exim4-daemon-heavy dovecot-imapd dovecot-pop3d dovecot-lmtpd perdition dnsmasq-base socat openssl iproute2 passwd)
+PACKAGES=(exim4-daemon-heavy dovecot-imapd dovecot-pop3d dovecot-lmtpd perdition dnsmasq-base nginx-light socat openssl iproute2 passwd)
 
 # Package installs must not start system-wide daemons: they would take the lab's ports. The
 # guard lasts only as long as this script, so the machine's later installs behave as usual.

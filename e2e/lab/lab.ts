@@ -63,6 +63,21 @@ export interface Lab {
     authBeforeTls: LabServer
     preauth: LabServer
   }
+  /**
+   * nginx: autoconfig (HTTPS and HTTP), the ISP database copy and the MTA-STS policy, for the names
+   * autoconfig., mta-sts., ispdb. and the bare domain (which points here; mail goes to the MX).
+   */
+  web: LabServer & {
+    urls: {
+      autoconfigHttps: string
+      autoconfigHttp: string
+      wellKnownHttps: string
+      wellKnownHttp: string
+      /** The `ispdbUrl` setting for the lab: the entry is this + the domain. */
+      ispdbBase: string
+      mtaStsPolicy: string
+    }
+  }
   /** Extra names in the lab DNS (MX target, pop.) and what they point to. */
   aliases: Record<string, string>
   /** The name the wrong-host certificate is for. */

@@ -17,6 +17,7 @@ import { LabError, sleep } from './exec.js'
 import { eximArgs, pidFile as eximPid, writeExim } from './exim.js'
 import { preauthArgs, preauthLog, preauthPidFile } from './flawed.js'
 import type { Lab, LabServer } from './lab.js'
+import { NGINX, nginxArgs, pidFile as nginxPid, WEB_URLS, writeNginx } from './nginx.js'
 import { perditionArgs, logFile as perditionLog, UNITS, writePerdition } from './perdition.js'
 import {
   labListeners,
@@ -147,6 +148,7 @@ function describeLab(p: LabPaths, dkimPublicKey: string, corpusNames: string[]):
       authBeforeTls: server('authBeforeTls', FLAWS.authBeforeTls),
       preauth: server('preauth', FLAWS.preauth),
     },
+    web: { ...server('web'), urls: { ...WEB_URLS } },
     aliases: Object.fromEntries(Object.entries(ALIASES).map(([name, key]) => [name, ADDR[key]])),
     wrongHostCertName: WRONG_HOST_CERT_NAME,
     corpusDkimNames: corpusNames,
@@ -226,6 +228,7 @@ export async function up(log: Log = console.log): Promise<{ started: boolean; se
     writeExim(p, certs)
     writeDnsmasq(p, certs.dkim.publicKeyBase64, corpus.records)
     writePerdition(p, certs)
+    writeNginx(p, certs)
 
     const records: ProcessRecord[] = []
     const started = (r: ProcessRecord) => {
@@ -268,6 +271,7 @@ export async function up(log: Log = console.log): Promise<{ started: boolean; se
           ),
         )
       }
+      started(startForking('nginx', NGINX, nginxArgs(p), nginxPid(p), startLog(p, 'nginx')))
       started(startDetached('preauth', '/usr/bin/socat', preauthArgs(p), preauthPidFile(p), preauthLog(p)))
 
       const missing = await waitListening(15_000)

@@ -23,6 +23,7 @@ const BINARIES: Record<string, string> = {
   'perdition.pop3': '/usr/sbin/perdition.pop3',
   'perdition posix_regex popmap': perditionBinaryLib(),
   dnsmasq: '/usr/sbin/dnsmasq',
+  nginx: '/usr/sbin/nginx',
   socat: '/usr/bin/socat',
   openssl: '/usr/bin/openssl',
   ss: '/usr/bin/ss',

@@ -19,6 +19,7 @@ export const ADDR = {
   oldTls: '127.0.10.24',
   authBeforeTls: '127.0.10.25',
   preauth: '127.0.10.26',
+  web: '127.0.10.30',
 } as const
 
 export type ServerKey = keyof typeof ADDR
@@ -36,13 +37,22 @@ export const HOST: Record<ServerKey, string> = {
   oldTls: `oldtls.${DOMAIN}`,
   authBeforeTls: `authplain.${DOMAIN}`,
   preauth: `preauth.${DOMAIN}`,
+  web: `web.${DOMAIN}`,
 }
 
 // Extra names pointing at the good servers (what autoconfig/MX discovery would find).
 export const ALIASES: Record<string, ServerKey> = {
   [`mail.${DOMAIN}`]: 'exim',
   [`pop.${DOMAIN}`]: 'dovecot',
+  // What a mail client fetches over HTTP(S) for a domain: autoconfig, the ISP database, MTA-STS.
+  [`autoconfig.${DOMAIN}`]: 'web',
+  [`mta-sts.${DOMAIN}`]: 'web',
+  [`ispdb.${DOMAIN}`]: 'web',
 }
+
+// The bare domain is the web server's (as for most real domains), so that
+// https://lab.test/.well-known/autoconfig/... is answered; mail goes to MX mail.lab.test (Exim).
+export const BARE_DOMAIN_SERVER: ServerKey = 'web'
 
 export const PORT = {
   dns: 53,
@@ -54,6 +64,8 @@ export const PORT = {
   imap: 143,
   imaps: 993,
   lmtp: 24,
+  http: 80,
+  https: 443,
 } as const
 
 // Ports each server listens on (TCP). dnsmasq also listens on UDP 53.
@@ -70,6 +82,7 @@ export const LISTENS: Record<ServerKey, readonly number[]> = {
   oldTls: [PORT.imap, PORT.imaps, PORT.pop3, PORT.pop3s],
   authBeforeTls: [PORT.submission],
   preauth: [PORT.imap],
+  web: [PORT.http, PORT.https],
 }
 
 export const USER = {

@@ -1,3 +1,238 @@
-// The dkim job's part of the contract: its operations and events (filled in by the dkim issue).
-export const dkimOperations = {} as const
-export const dkimEvents = {} as const
+// The dkim job's part of the contract: verifying one message (`dkim.verify`) and a folder of them
+// (`dkim.batch`, a long run). Every string that came from the message is data to show as text,
+// never markup.
+import { z } from 'zod'
+import { MessageSource } from './message-source.js'
+import { longRun } from './runs.js'
+
+/** The largest number of messages one `dkim.batch` run takes (a folder is sent in slices). */
+export const DKIM_BATCH_MAX_MESSAGES = 500
+
+/** RFC 8601 section 2.7.1 result words. */
+export const DkimResult = z.enum(['pass', 'fail', 'neutral', 'policy', 'temperror', 'permerror', 'none'])
+export type DkimResult = z.infer<typeof DkimResult>
+
+export const DkimSeverity = z.enum(['info', 'warning', 'critical'])
+export type DkimSeverity = z.infer<typeof DkimSeverity>
+
+export const DkimFinding = z
+  .object({
+    /** Stable id: a key of shared/knowledge/dkim-findings.ts (the table has the advice). */
+    id: z.string().max(80),
+    severity: DkimSeverity,
+    title: z.string().max(300),
+    /** What this message shows, in a sentence or two (may quote message values: show as text). */
+    detail: z.string().max(4000),
+    /** Index into `signatures` when the finding is about one signature; null for the message. */
+    signature: z.number().int().nonnegative().nullable(),
+  })
+  .strict()
+export type DkimFinding = z.infer<typeof DkimFinding>
+
+export const DkimStepName = z.enum(['fetch-key', 'check-key', 'hash-body', 'hash-headers', 'verify'])
+export type DkimStepName = z.infer<typeof DkimStepName>
+
+/** ok: done and good; warning: done with a reservation; failed: this step decided the result; skipped: not reached. */
+export const DkimStepStatus = z.enum(['ok', 'warning', 'failed', 'skipped'])
+export type DkimStepStatus = z.infer<typeof DkimStepStatus>
+
+export const DkimStep = z
+  .object({ name: DkimStepName, status: DkimStepStatus, sentence: z.string().max(2000) })
+  .strict()
+export type DkimStep = z.infer<typeof DkimStep>
+
+/** A bounded text excerpt: `truncated` says the original was longer than `text`. */
+export const BoundedText = z.object({ text: z.string(), truncated: z.boolean() }).strict()
+export type BoundedText = z.infer<typeof BoundedText>
+
+export const DkimAlignment = z.enum(['strict', 'relaxed', 'none'])
+export type DkimAlignment = z.infer<typeof DkimAlignment>
+
+export const DkimSignatureReport = z
+  .object({
+    /** Position among the message's DKIM-Signature fields, top first. */
+    index: z.number().int().nonnegative(),
+    /** d= (empty when the signature was too malformed to say). */
+    domain: z.string(),
+    selector: z.string(),
+    /** a= as written (e.g. rsa-sha256, ed25519-sha256). */
+    algorithm: z.string(),
+    /** c= as header/body, defaults applied: "relaxed/simple". */
+    canonicalization: z.string(),
+    result: DkimResult,
+    /** Why, in a sentence (null for a plain pass). */
+    reason: z.string().nullable(),
+    keyBits: z.number().int().nullable(),
+    /** l= (null: the whole body is signed). */
+    bodyLength: z.number().int().nullable(),
+    /** h= as written, lower-cased, in order (duplicates mean oversigning). */
+    signedHeaders: z.array(z.string()),
+    /** d= aligned with the From domain (DMARC relaxed or strict). */
+    aligned: z.boolean(),
+    alignment: DkimAlignment,
+    /** The key record says t=y (the domain is testing DKIM). */
+    testing: z.boolean(),
+    /** i= (the agent or user identity), null when absent. */
+    identity: z.string().nullable(),
+    /** t= and x= as ISO dates (null when absent). */
+    signedAt: z.string().nullable(),
+    expiresAt: z.string().nullable(),
+    /** This signature is the one DMARC would use (aligned and passing; first strict, then relaxed). */
+    countsForDmarc: z.boolean(),
+    steps: z.array(DkimStep),
+    body: z
+      .object({
+        /** Canonical body bytes the hash covered (l= or the whole body); null when not hashed. */
+        signedBytes: z.number().int().nullable(),
+        /** Canonical body bytes in total. */
+        totalBytes: z.number().int().nullable(),
+        /** bh= as claimed, and the hash computed here (base64). */
+        claimedHash: z.string().nullable(),
+        computedHash: z.string().nullable(),
+        matches: z.boolean().nullable(),
+      })
+      .strict(),
+    /** The canonicalized header block that was signed (b= emptied), bounded; null when not reached. */
+    canonicalHeaders: BoundedText.nullable(),
+    /** The DKIM-Signature field as it appears in the message (bounded). */
+    rawField: BoundedText,
+    /** Where the key came from ("DNS server 127.0.10.53:53", "key file", "key store (seen 2024-01-02)"). */
+    keySource: z.string().nullable(),
+    /** The key record text as found (bounded). */
+    keyRecord: z.string().nullable(),
+  })
+  .strict()
+export type DkimSignatureReport = z.infer<typeof DkimSignatureReport>
+
+/** One dkim= entry of an Authentication-Results field the receiving server wrote. */
+export const DkimReceivedResult = z
+  .object({
+    /** The authserv-id (who wrote it). */
+    server: z.string(),
+    result: z.string(),
+    domain: z.string().nullable(),
+    selector: z.string().nullable(),
+    /** header.b prefix when given: ties the entry to one signature. */
+    signaturePrefix: z.string().nullable(),
+    /** Index of the signature of ours it is about (null when none matches). */
+    signature: z.number().int().nonnegative().nullable(),
+    /** Our result for that signature, and whether the two differ. */
+    ours: DkimResult.nullable(),
+    disagrees: z.boolean(),
+  })
+  .strict()
+export type DkimReceivedResult = z.infer<typeof DkimReceivedResult>
+
+export const DkimHeaderLine = z.object({ name: z.string(), value: z.string() }).strict()
+
+export const DkimReport = z
+  .object({
+    signatures: z.array(DkimSignatureReport),
+    findings: z.array(DkimFinding),
+    /** The From address (first one), null when there is none. */
+    from: z.string().nullable(),
+    fromDomain: z.string().nullable(),
+    /** Best result over the signatures (pass > policy > fail > temperror > permerror > neutral > none). */
+    verdict: DkimResult,
+    /** A signature aligned with From passes: what DMARC needs (the CLI exits 0 on it). */
+    alignedPass: z.boolean(),
+    /** Index of the signature that counts for DMARC, null when none. */
+    dmarcSignature: z.number().int().nonnegative().nullable(),
+    /** The dkim results of the receiving server's Authentication-Results fields. */
+    receivedResults: z.array(DkimReceivedResult),
+    /** The time signatures were judged against, and where it came from. */
+    verifiedAt: z.string(),
+    verifiedAtSource: z.enum(['given', 'received', 'now']),
+    /** Line endings of the input: bare LF is treated as CRLF (as it was in transit) and reported. */
+    lineEndings: z.enum(['crlf', 'lf', 'mixed', 'none']),
+    sizeBytes: z.number().int().nonnegative(),
+    headerBytes: z.number().int().nonnegative(),
+    bodyBytes: z.number().int().nonnegative(),
+    /** The message's own header fields for display, unfolded and bounded. */
+    headers: z.array(DkimHeaderLine),
+    headersTruncated: z.boolean(),
+  })
+  .strict()
+export type DkimReport = z.infer<typeof DkimReport>
+
+const IsoDate = z
+  .string()
+  .max(40)
+  .refine((value) => !Number.isNaN(Date.parse(value)), 'an ISO date')
+const DnsServer = z.string().max(300)
+/** Key file text: lines of "NAME TXT-VALUE"; keys are small, a big file is a mistake. */
+export const DKIM_KEY_FILE_MAX_CHARS = 1024 * 1024
+
+export const DkimVerifyRequest = z
+  .object({
+    message: MessageSource,
+    /** Judge expiry as of this date; null/absent: the topmost Received time, else now. */
+    at: IsoDate.nullable().optional(),
+    dnsServer: DnsServer.nullable().optional(),
+    /** Key file text instead of DNS (offline or archived keys). */
+    keys: z.string().max(DKIM_KEY_FILE_MAX_CHARS).nullable().optional(),
+  })
+  .strict()
+export type DkimVerifyRequest = z.infer<typeof DkimVerifyRequest>
+
+export const DkimBatchRequest = z
+  .object({
+    messages: z.array(MessageSource).min(1).max(DKIM_BATCH_MAX_MESSAGES),
+    at: IsoDate.nullable().optional(),
+    dnsServer: DnsServer.nullable().optional(),
+  })
+  .strict()
+export type DkimBatchRequest = z.infer<typeof DkimBatchRequest>
+
+export const DkimBatchProgress = z
+  .object({ done: z.number().int().nonnegative(), total: z.number().int().nonnegative(), name: z.string() })
+  .strict()
+export type DkimBatchProgress = z.infer<typeof DkimBatchProgress>
+
+export const DkimFindingCounts = z
+  .object({
+    critical: z.number().int().nonnegative(),
+    warning: z.number().int().nonnegative(),
+    info: z.number().int().nonnegative(),
+  })
+  .strict()
+
+export const DkimBatchRow = z
+  .object({
+    name: z.string(),
+    verdict: DkimResult,
+    alignedPass: z.boolean(),
+    from: z.string().nullable(),
+    /** d= of each signature, in order. */
+    domains: z.array(z.string()),
+    signatures: z.number().int().nonnegative(),
+    findings: DkimFindingCounts,
+    /** Why this message could not be verified at all (then verdict is "none"). */
+    error: z.string().nullable(),
+  })
+  .strict()
+export type DkimBatchRow = z.infer<typeof DkimBatchRow>
+
+export const DkimBatchResult = z.object({ rows: z.array(DkimBatchRow) }).strict()
+export type DkimBatchResult = z.infer<typeof DkimBatchResult>
+
+export const dkimBatchRun = longRun({
+  request: DkimBatchRequest,
+  progress: DkimBatchProgress,
+  result: DkimBatchResult,
+  summary: 'Verify the DKIM signatures of many messages (a folder); one row per message.',
+})
+
+export const dkimOperations = {
+  'dkim.verify': {
+    request: DkimVerifyRequest,
+    response: DkimReport,
+    summary: 'Verify every DKIM signature of one message and explain the result.',
+  },
+  'dkim.batch': dkimBatchRun.operation,
+} as const
+
+export const dkimEvents = {
+  'dkim.batch.progress': dkimBatchRun.progressEvent,
+  'dkim.batch.finished': dkimBatchRun.finishedEvent,
+} as const
