@@ -1,4 +1,4 @@
-// The dependency rule of DESIGN.md, checked on every import in the tree:
+// The dependency rule of docs/architecture.md, checked on every import in the tree:
 // renderer -> shared; core -> shared; electron -> core, shared; shared imports nothing of ours.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
@@ -88,5 +88,44 @@ describe('dependency rule', () => {
 
   it('is never broken', () => {
     expect(violations()).toEqual([])
+  })
+})
+
+// A fresh clone stands alone: nothing in the repository may reach outside it (the design notes
+// and corpora it started from were copied in: docs/architecture.md, e2e/corpus/).
+describe('a fresh clone needs nothing beside it', () => {
+  const TEXT = /\.(ts|tsx|mts|mjs|cjs|js|json|md|sh|yml|yaml)$/
+  const tracked = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      if (['node_modules', 'dist', '.git', 'test-results', 'playwright-report'].includes(entry.name))
+        return []
+      const full = path.join(dir, entry.name)
+      return entry.isDirectory() ? tracked(full) : TEXT.test(entry.name) ? [full] : []
+    })
+
+  /** Relative paths to a `shared/` in `text` (written in `file`) that climb out of the repository.
+   * (Other climbs, such as dist/electron's `../../assets`, are relative to a build folder.) */
+  function escapes(file: string, text: string): string[] {
+    const out: string[] = []
+    for (const match of text.matchAll(/(?:\.\.\/)+shared\b/g)) {
+      const target = path.resolve(path.dirname(file), match[0])
+      if (!target.startsWith(root + path.sep)) out.push(`${path.relative(root, file)}: ${match[0]}`)
+    }
+    if (/['"]\.\.['"],\s*['"]shared['"]/.test(text)) out.push(`${path.relative(root, file)}: '..', 'shared'`)
+    return out
+  }
+
+  it('catches a path that leaves the repository', () => {
+    expect(escapes(path.join(root, 'README.md'), 'see ../shared/DESIGN.md')).toHaveLength(1)
+    expect(escapes(path.join(root, 'e2e/lab/x.ts'), "path.resolve(ROOT, '..', 'shared')")).toHaveLength(1)
+    expect(escapes(path.join(root, 'core/cli/x.ts'), "import '../../shared/contract/index.js'")).toEqual([])
+  })
+
+  it('has no test, script or document that reads outside the repository', () => {
+    const self = path.join(root, 'e2e', 'architecture.test.ts')
+    const found = tracked(root)
+      .filter((file) => file !== self)
+      .flatMap((file) => escapes(file, readFileSync(file, 'utf8')))
+    expect(found).toEqual([])
   })
 })

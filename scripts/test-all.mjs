@@ -31,6 +31,10 @@ const needed = [
   'exim4',
   'perdition',
   'dnsmasq',
+  'nginx',
+  'dkimverify',
+  'stunnel4',
+  'curl',
 ]
 if (!process.env.MAILWARDEN_KEYRING_SESSION && needed.some((c) => !have(c))) {
   if (process.getuid?.() === 0 && have('apt-get')) {

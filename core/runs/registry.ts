@@ -99,29 +99,39 @@ export class RunRegistry {
       },
     }
 
+    // One outcome per run. A cancel is reported at once, whether or not the work has noticed
+    // the signal yet; whatever the work does afterwards is ignored.
+    let settled = false
+    const settle = (outcome: Parameters<typeof finish>[0]) => {
+      if (settled) return
+      settled = true
+      this.#active.delete(runId)
+      finish(outcome)
+    }
+    controller.signal.addEventListener('abort', () => settle({ status: 'cancelled' }), { once: true })
+
     // Started on the next tick so the caller has the run id before the first event.
-    const done = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => work(context))
-      .then(
-        (result) => finish(controller.signal.aborted ? { status: 'cancelled' } : { status: 'done', result }),
-        (error: unknown) => {
-          if (controller.signal.aborted) return finish({ status: 'cancelled' })
-          if (error instanceof EngineError)
-            return finish({ status: 'failed', error: { code: error.code, message: error.message } })
-          this.#log.error(
-            'runs',
-            `${kind.label} ${runId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-          )
-          finish({
-            status: 'failed',
-            error: {
-              code: 'internal',
-              message: `The ${kind.label} failed unexpectedly; the log has the details.`,
-            },
-          })
-        },
-      )
-      .finally(() => this.#active.delete(runId))
+    const done = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      if (controller.signal.aborted) return
+      try {
+        settle({ status: 'done', result: await work(context) })
+      } catch (error) {
+        if (controller.signal.aborted) return
+        if (error instanceof EngineError)
+          return settle({ status: 'failed', error: { code: error.code, message: error.message } })
+        this.#log.error(
+          'runs',
+          `${kind.label} ${runId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        )
+        settle({
+          status: 'failed',
+          error: {
+            code: 'internal',
+            message: `The ${kind.label} failed unexpectedly; the log has the details.`,
+          },
+        })
+      }
+    })
     this.#active.set(runId, { owner: caller.id, controller, done })
     return { runId }
   }

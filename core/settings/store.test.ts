@@ -31,6 +31,45 @@ describe('settings', () => {
     expect(await readdir(dir)).toEqual([])
   })
 
+  it('leaves fields a patch does not name untouched (no defaults applied to a patch)', async () => {
+    const server = {
+      protocol: 'imap' as const,
+      host: 'imap.lab.test',
+      port: 993,
+      security: 'implicit-tls' as const,
+      lastFingerprintSha256: null,
+    }
+    const account = {
+      id: 'a1',
+      label: 'Lab',
+      target: 'alice@lab.test',
+      client: 'thunderbird',
+      servers: [server],
+      secretAccount: null,
+      savedAt: '2026-01-01T00:00:00Z',
+      lastCheckedAt: null,
+    }
+    await store().update({ accounts: [account], extraCaFile: '/etc/ssl/lab.pem' })
+    await store().update({ theme: 'dark' })
+    const again = await store().load()
+    expect(again.settings.accounts).toEqual([account])
+    expect(again.settings.extraCaFile).toBe('/etc/ssl/lab.pem')
+  })
+
+  it('reads a version-1 file written before accounts and tunnels existed', async () => {
+    const old = {
+      version: 1,
+      theme: 'light',
+      mailClient: 'outlook',
+      dnsServer: null,
+      connectTimeoutSeconds: 20,
+    }
+    await writeFile(path.join(dir, 'settings.json'), JSON.stringify(old))
+    const state = await store().load()
+    expect(state.recovered).toBeNull()
+    expect(state.settings).toMatchObject({ ...old, accounts: [], tunnels: [], extraCaFile: null })
+  })
+
   it('writes changes that a new store (a restart) reads back', async () => {
     await store().update({ theme: 'dark', dnsServer: '127.0.0.53:53' })
     const again = await store().load()
