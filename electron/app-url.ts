@@ -25,13 +25,3 @@ export function isAppUrl(url: string): boolean {
     parsed.password === ''
   )
 }
-
-/** Only web pages may be handed to the OS browser: never file:, smb:, or a custom handler. */
-export function isExternalWebUrl(url: string): boolean {
-  try {
-    const { protocol } = new URL(url)
-    return protocol === 'https:' || protocol === 'http:'
-  } catch {
-    return false
-  }
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { APP_ENTRY_URL, APP_ORIGIN, isExternalWebUrl } from './app-url.js'
+import { APP_ENTRY_URL, APP_ORIGIN } from './app-url.js'
 import { isTrustedSender } from './sender.js'
 
 describe('isTrustedSender', () => {
@@ -55,22 +55,5 @@ describe('isTrustedSender', () => {
 
   it('refuses a frame whose url is not a string', () => {
     expect(isTrustedSender({ url: 42 } as unknown as { url: string })).toBe(false)
-  })
-})
-
-describe('isExternalWebUrl', () => {
-  it.each(['https://example.org/', 'http://example.org/a?b'])('lets %s open in the browser', (url) => {
-    expect(isExternalWebUrl(url)).toBe(true)
-  })
-
-  it.each([
-    'file:///etc/passwd',
-    'smb://host/share',
-    'app://mailwarden/index.html',
-    'javascript:alert(1)',
-    'ms-msdt:/id',
-    '',
-  ])('keeps %s away from the OS', (url) => {
-    expect(isExternalWebUrl(url)).toBe(false)
   })
 })

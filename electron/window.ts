@@ -2,8 +2,9 @@
 // security checklist: isolation and sandbox on, no Node in the page, no webviews, no navigation
 // or new windows, no permissions, and a strict CSP on every response.
 import { BrowserWindow, type Session, shell, type WebContents } from 'electron'
-import { APP_ENTRY_URL, isAppUrl, isExternalWebUrl } from './app-url.js'
+import { APP_ENTRY_URL } from './app-url.js'
 import { CONTENT_SECURITY_POLICY } from './csp.js'
+import { allowsNavigation, windowOpenDecision } from './external-links.js'
 
 export interface MainWindowOptions {
   preload: string
@@ -11,13 +12,18 @@ export interface MainWindowOptions {
   icon?: string
   /** DevTools stay closed to packaged builds. */
   devTools: boolean
+  /** Remembered size and place (window-state.ts). */
+  bounds?: { x?: number; y?: number; width: number; height: number }
+  /** Started at login: stay in the tray. */
+  hidden?: boolean
 }
 
 export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   const window = new BrowserWindow({
     title: 'Mailwarden',
-    width: 1100,
-    height: 760,
+    width: options.bounds?.width ?? 1100,
+    height: options.bounds?.height ?? 760,
+    ...(options.bounds?.x === undefined ? {} : { x: options.bounds.x, y: options.bounds.y }),
     minWidth: 720,
     minHeight: 520,
     show: false, // shown on ready-to-show: no white flash
@@ -38,7 +44,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       devTools: options.devTools,
     },
   })
-  window.once('ready-to-show', () => window.show())
+  if (!options.hidden) window.once('ready-to-show', () => window.show())
   void window.loadURL(APP_ENTRY_URL)
   return window
 }
@@ -46,15 +52,16 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
 /** Applied to every webContents the app creates (see main.ts), not only the main window's. */
 export function hardenWebContents(contents: WebContents): void {
   const stayInApp = (event: { preventDefault(): void }, url: string) => {
-    if (!isAppUrl(url)) event.preventDefault()
+    if (!allowsNavigation(url)) event.preventDefault()
   }
   contents.on('will-navigate', (event) => stayInApp(event, event.url))
   contents.on('will-frame-navigate', (event) => stayInApp(event, event.url))
   contents.on('will-redirect', (event) => stayInApp(event, event.url))
   contents.on('will-attach-webview', (event) => event.preventDefault())
   contents.setWindowOpenHandler(({ url }) => {
-    // Links to web pages open in the user's browser; the app never opens a window of its own.
-    if (isExternalWebUrl(url)) void shell.openExternal(url)
+    // https: and mailto: links open in the user's browser or mail app; the app never opens a
+    // window of its own, and never hands the OS a file:, smb: or custom-protocol URL.
+    if (windowOpenDecision(url).openExternally) void shell.openExternal(url)
     return { action: 'deny' }
   })
 }

@@ -1,5 +1,6 @@
 // Every event the engine pushes to the UI: one entry each, typed like the operations.
 import type { z } from 'zod'
+import { desktopEvents } from './desktop.js'
 import { dkimEvents } from './dkim.js'
 import { probeEvents } from './probe.js'
 import { LogLine, SettingsState } from './schemas.js'
@@ -12,6 +13,7 @@ export const events = {
   ...probeEvents,
   ...dkimEvents,
   ...tunnelEvents,
+  ...desktopEvents,
 } as const
 
 export type Events = typeof events

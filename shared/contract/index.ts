@@ -1,5 +1,6 @@
 export * from './accounts.js'
 export * from './api.js'
+export * from './desktop.js'
 export * from './dkim.js'
 export * from './envelope.js'
 export * from './events.js'

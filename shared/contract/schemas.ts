@@ -11,6 +11,11 @@ export const MailClientId = z.enum([
   'k9-mail',
   'evolution',
   'generic',
+  'outlook-new',
+  'ios-mail',
+  'android-mail',
+  'em-client',
+  'mutt',
 ])
 export type MailClientId = z.infer<typeof MailClientId>
 
@@ -64,6 +69,8 @@ const settingsFields = {
   ispdbUrl: z.string().url().max(2048),
   accounts: z.array(SavedAccount).max(200),
   tunnels: z.array(TunnelConfig).max(100),
+  /** Desktop app: start at login, hidden in the tray, with the tunnels marked to start. */
+  startAtLogin: z.boolean(),
 }
 
 export const Settings = z
@@ -74,6 +81,7 @@ export const Settings = z
     ispdbUrl: settingsFields.ispdbUrl.default(DEFAULT_ISPDB_URL),
     accounts: settingsFields.accounts.default([]),
     tunnels: settingsFields.tunnels.default([]),
+    startAtLogin: settingsFields.startAtLogin.default(false),
   })
   .strict()
 export type Settings = z.infer<typeof Settings>
@@ -88,6 +96,7 @@ export const DEFAULT_SETTINGS: Settings = {
   ispdbUrl: DEFAULT_ISPDB_URL,
   accounts: [],
   tunnels: [],
+  startAtLogin: false,
 }
 
 /** What the UI may change: every field but the version, each optional. */

@@ -1,0 +1,64 @@
+// What the tray icon shows and offers, computed from the tunnels' state. Pure: chrome.ts renders
+// it with Electron's Tray and Menu, and tests check it without Electron.
+
+export interface TunnelState {
+  id: string
+  name: string
+  status: 'running' | 'stopped' | 'starting' | 'error'
+  /** "127.0.0.1:1143 → imap.example.org:993" */
+  route: string
+  error?: string | null
+}
+
+export type TrayStatus = 'idle' | 'active' | 'error'
+
+export type TrayItem =
+  | { kind: 'open'; label: string }
+  | { kind: 'tunnel'; id: string; label: string; action: 'start' | 'stop' }
+  | { kind: 'header'; label: string }
+  | { kind: 'separator' }
+  | { kind: 'quit'; label: string }
+
+export interface TrayModel {
+  status: TrayStatus
+  tooltip: string
+  items: TrayItem[]
+}
+
+/** Tray menus get long; past this many tunnels the rest are managed in the window. */
+export const MAX_TUNNELS_IN_TRAY = 12
+
+export function trayModel(tunnels: readonly TunnelState[]): TrayModel {
+  const running = tunnels.filter((t) => t.status === 'running' || t.status === 'starting')
+  const failed = tunnels.filter((t) => t.status === 'error')
+  const status: TrayStatus = failed.length > 0 ? 'error' : running.length > 0 ? 'active' : 'idle'
+  const parts = [
+    running.length === 0
+      ? 'no tunnel running'
+      : `${running.length} tunnel${running.length === 1 ? '' : 's'} running`,
+  ]
+  if (failed.length > 0) parts.push(`${failed.length} in error`)
+  const items: TrayItem[] = [{ kind: 'open', label: 'Open Mailwarden' }]
+  if (tunnels.length > 0) {
+    items.push({ kind: 'separator' }, { kind: 'header', label: 'Tunnels' })
+    for (const tunnel of tunnels.slice(0, MAX_TUNNELS_IN_TRAY)) {
+      const live = tunnel.status === 'running' || tunnel.status === 'starting'
+      const state = tunnel.status === 'error' ? `error: ${tunnel.error ?? 'failed'}` : tunnel.status
+      items.push({
+        kind: 'tunnel',
+        id: tunnel.id,
+        label: `${live ? 'Stop' : 'Start'} ${tunnel.name} (${tunnel.route}, ${state})`.slice(0, 120),
+        action: live ? 'stop' : 'start',
+      })
+    }
+    if (tunnels.length > MAX_TUNNELS_IN_TRAY)
+      items.push({ kind: 'header', label: `${tunnels.length - MAX_TUNNELS_IN_TRAY} more in the window` })
+  }
+  items.push({ kind: 'separator' }, { kind: 'quit', label: 'Quit Mailwarden' })
+  return { status, tooltip: `Mailwarden: ${parts.join(', ')}`, items }
+}
+
+/** Closing the window keeps the app in the tray while a tunnel is up (legacy clients use it). */
+export function keepsRunningWhenClosed(tunnels: readonly TunnelState[]): boolean {
+  return tunnels.some((t) => t.status === 'running' || t.status === 'starting')
+}
