@@ -1,4 +1,4 @@
-import { type ComponentType, useState } from 'react'
+import type { ComponentType } from 'react'
 import { AppFrame } from './components/AppFrame.js'
 import { ActivitySection } from './sections/ActivitySection.js'
 import { DkimSection } from './sections/DkimSection.js'
@@ -6,6 +6,7 @@ import { ProbeSection } from './sections/ProbeSection.js'
 import type { SectionId } from './sections/registry.js'
 import { SettingsSection } from './sections/SettingsSection.js'
 import { TunnelsSection } from './sections/TunnelsSection.js'
+import { selectSection, useNavigationStore } from './stores/navigation.js'
 import { useDocumentTheme } from './theme.js'
 
 const VIEWS: Record<SectionId, ComponentType> = {
@@ -17,7 +18,8 @@ const VIEWS: Record<SectionId, ComponentType> = {
 }
 
 export function App() {
-  const [section, setSection] = useState<SectionId>('probe')
+  const section = useNavigationStore(selectSection)
+  const setSection = useNavigationStore((s) => s.go)
   useDocumentTheme()
   const View = VIEWS[section]
   return (

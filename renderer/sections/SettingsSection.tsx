@@ -1,6 +1,7 @@
 import { Section } from '../components/Section.js'
 import { selectLoadError, selectSettingsPath, useSettingsStore } from '../stores/settings.js'
 import { AppearanceSettings } from './settings/AppearanceSettings.js'
+import { DesktopSettings } from './settings/DesktopSettings.js'
 import { NetworkSettings } from './settings/NetworkSettings.js'
 import { PasswordsSettings } from './settings/PasswordsSettings.js'
 import { RecoveredBanner } from './settings/RecoveredBanner.js'
@@ -28,6 +29,7 @@ export function SettingsSection() {
           <RecoveredBanner />
           <AppearanceSettings />
           <NetworkSettings settings={settings} />
+          <DesktopSettings />
         </>
       )}
       <PasswordsSettings />
