@@ -1,23 +1,97 @@
-import { ComingSoon } from '../components/ComingSoon.js'
+import { useEffect, useState } from 'react'
 import { Section } from '../components/Section.js'
+import { selectTunnels, useTunnelsStore } from '../stores/tunnels.js'
+import { TunnelCard } from './tunnels/TunnelCard.js'
+import { TunnelForm } from './tunnels/TunnelForm.js'
+import '../styles/tunnels.css'
+
+type Editing = { kind: 'none' } | { kind: 'new' } | { kind: 'edit'; id: string }
 
 export function TunnelsSection() {
+  const tunnels = useTunnelsStore(selectTunnels)
+  const loaded = useTunnelsStore((s) => s.loaded)
+  const loadError = useTunnelsStore((s) => s.loadError)
+  const load = useTunnelsStore((s) => s.load)
+  const create = useTunnelsStore((s) => s.create)
+  const update = useTunnelsStore((s) => s.update)
+  const takeDraft = useTunnelsStore((s) => s.takeDraft)
+  const [editing, setEditing] = useState<Editing>({ kind: 'none' })
+  const [draft, setDraft] = useState<ReturnType<typeof takeDraft>>(null)
+
+  useEffect(() => {
+    void load()
+    // A probe result may have handed over a server: open the form with it.
+    const offered = takeDraft()
+    if (offered) {
+      setDraft(offered)
+      setEditing({ kind: 'new' })
+    }
+  }, [load, takeDraft])
+
+  const editingTunnel = editing.kind === 'edit' ? tunnels.find((t) => t.config.id === editing.id) : undefined
+
   return (
     <Section title="Tunnels">
-      <ComingSoon
-        summary={
-          <>
-            Keep an old mail client working safely: a tunnel lets a client that cannot speak modern TLS
-            connect to this computer only, while Mailwarden carries the connection to the real server over
-            verified TLS.
-          </>
-        }
-        steps={[
-          'A listener on 127.0.0.1 that your old client uses as its server; the unencrypted part never leaves this computer.',
-          'Implicit TLS or STARTTLS towards the real server, with its certificate checked against the system’s authorities, a CA file or a pinned fingerprint.',
-          'Statistics and a log for each tunnel, with passwords removed.',
-        ]}
-      />
+      <p className="section-intro">
+        A tunnel lets a mail client that cannot speak modern TLS connect to this computer only, while
+        Mailwarden carries the connection to the real server over verified TLS. Passwords never cross the
+        network in the clear.
+      </p>
+      {editing.kind === 'none' && (
+        <button type="button" className="button button-primary" onClick={() => setEditing({ kind: 'new' })}>
+          New tunnel
+        </button>
+      )}
+      {editing.kind === 'new' && (
+        <TunnelForm
+          title="New tunnel"
+          initial={draft}
+          submitLabel="Create tunnel"
+          onCancel={() => {
+            setDraft(null)
+            setEditing({ kind: 'none' })
+          }}
+          onSubmit={async (next) => {
+            const result = await create(next)
+            if (result.ok) {
+              setDraft(null)
+              setEditing({ kind: 'none' })
+            }
+            return result
+          }}
+        />
+      )}
+      {editingTunnel && (
+        <TunnelForm
+          title={`Edit ${editingTunnel.config.name}`}
+          initial={editingTunnel.config}
+          submitLabel="Save tunnel"
+          onCancel={() => setEditing({ kind: 'none' })}
+          onSubmit={async (next) => {
+            const result = await update(editingTunnel.config.id, next)
+            if (result.ok) setEditing({ kind: 'none' })
+            return result
+          }}
+        />
+      )}
+      {loadError && (
+        <div className="banner banner-error" role="alert">
+          <p className="banner-title">The tunnels could not be read</p>
+          <p>{loadError}</p>
+        </div>
+      )}
+      {loaded && tunnels.length === 0 && !loadError && <p className="muted">No tunnel yet.</p>}
+      {tunnels.length > 0 && (
+        <ul className="tunnel-list" aria-label="Tunnels">
+          {tunnels.map((state) => (
+            <TunnelCard
+              key={state.config.id}
+              state={state}
+              onEdit={() => setEditing({ kind: 'edit', id: state.config.id })}
+            />
+          ))}
+        </ul>
+      )}
     </Section>
   )
 }

@@ -1,0 +1,68 @@
+import { useEffect } from 'react'
+import { useTunnelsStore } from '../../stores/tunnels.js'
+import { bytes } from './words.js'
+
+const OUTCOME_WORDS = {
+  ok: 'ok',
+  failed: 'failed',
+  rejected: 'refused (client not allowed)',
+  'idle-timeout': 'closed after idle timeout',
+  stopped: 'closed when the tunnel stopped',
+} as const
+
+/** The recent connections of one tunnel, newest first; passwords were removed by the engine. */
+export function ConnectionLog({ id, name }: { id: string; name: string }) {
+  const records = useTunnelsStore((s) => s.logs[id])
+  const loadLog = useTunnelsStore((s) => s.loadLog)
+  useEffect(() => {
+    void loadLog(id)
+  }, [id, loadLog])
+
+  if (!records) return <p className="muted">Reading the connection log…</p>
+  if (records.length === 0)
+    return <p className="muted">No connection yet. Point your mail client at the local address above.</p>
+  return (
+    <div className="log-scroll">
+      <table className="tunnel-log">
+        <caption className="visually-hidden">Connections of {name}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Started</th>
+            <th scope="col">Client</th>
+            <th scope="col">Outcome</th>
+            <th scope="col">Sent / received</th>
+            <th scope="col">Duration</th>
+            <th scope="col">Commands</th>
+          </tr>
+        </thead>
+        <tbody>
+          {records.map((r) => (
+            <tr key={r.seq}>
+              <td>{new Date(r.startedAt).toLocaleTimeString()}</td>
+              <td>{r.client}</td>
+              <td>
+                {OUTCOME_WORDS[r.outcome]}
+                {r.error && <span className="status-error"> — {r.error}</span>}
+                {r.tls && (
+                  <span className="muted small">
+                    {' '}
+                    ({r.tls.version}
+                    {r.tls.resumed ? ', resumed' : ''}
+                    {r.tls.pinned ? ', pinned key' : ''})
+                  </span>
+                )}
+              </td>
+              <td>
+                {bytes(r.bytesFromClient)} / {bytes(r.bytesToClient)}
+              </td>
+              <td>{(r.durationMs / 1000).toFixed(1)} s</td>
+              <td>
+                <code className="tunnel-commands">{r.commands.join('\n')}</code>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}

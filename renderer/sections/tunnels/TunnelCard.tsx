@@ -1,0 +1,136 @@
+import { useEffect, useRef, useState } from 'react'
+import type { TunnelState } from '../../../shared/contract/index.js'
+import { MAIL_CLIENTS } from '../../../shared/knowledge/mail-clients.js'
+import { selectMailClient, useSettingsStore } from '../../stores/settings.js'
+import { useTunnelsStore } from '../../stores/tunnels.js'
+import { ConnectionLog } from './ConnectionLog.js'
+import { bytes, localAddress, modeWords, PROTOCOL_NAMES, STATUS_WORDS, upstreamAddress } from './words.js'
+
+interface Props {
+  state: TunnelState
+  onEdit(): void
+}
+
+/** One tunnel: status in words, the route, live counters, the last error, and its actions. */
+export function TunnelCard({ state, onEdit }: Props) {
+  const { config, status, stats, lastError } = state
+  const words = MAIL_CLIENTS[useSettingsStore(selectMailClient)]
+  const start = useTunnelsStore((s) => s.start)
+  const stop = useTunnelsStore((s) => s.stop)
+  const remove = useTunnelsStore((s) => s.remove)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const [showLog, setShowLog] = useState(false)
+  const [confirming, setConfirming] = useState(false)
+  const cancelDelete = useRef<HTMLButtonElement>(null)
+  const titleId = `tunnel-${config.id}`
+  const statusWords = STATUS_WORDS[status]
+
+  useEffect(() => {
+    if (confirming) cancelDelete.current?.focus()
+  }, [confirming])
+
+  async function run(action: () => Promise<{ ok: true } | { ok: false; message: string }>) {
+    if (busy) return
+    setBusy(true)
+    setError(null)
+    const result = await action()
+    setBusy(false)
+    if (!result.ok) setError(result.message)
+  }
+
+  return (
+    <li className="card tunnel-card" aria-labelledby={titleId}>
+      <div className="tunnel-head">
+        <h2 id={titleId}>{config.name}</h2>
+        <span className={`badge tunnel-status tunnel-${status}`}>
+          <span aria-hidden="true">{statusWords.mark}</span> {statusWords.label}
+        </span>
+      </div>
+      <p className="tunnel-route">
+        <code className="path">{localAddress(state)}</code> →{' '}
+        <code className="path">{upstreamAddress(config)}</code> ({PROTOCOL_NAMES[config.protocol]},{' '}
+        {modeWords(config.mode, words)}
+        {config.pin ? ', pinned key' : ''})
+      </p>
+      {status === 'listening' && state.listening && (
+        <p className="muted small">
+          In {words.name}, set the server to {state.listening.host}, port {state.listening.port}, security “
+          {words.none}
+          ”: the unencrypted part stays on this computer.
+        </p>
+      )}
+      <dl className="tunnel-stats" aria-label={`Counters of ${config.name}`}>
+        <div>
+          <dt>Open now</dt>
+          <dd>{stats.active}</dd>
+        </div>
+        <div>
+          <dt>Connections</dt>
+          <dd>{stats.total}</dd>
+        </div>
+        <div>
+          <dt>Failed</dt>
+          <dd>{stats.failed}</dd>
+        </div>
+        <div>
+          <dt>To server</dt>
+          <dd>{bytes(stats.bytesToUpstream)}</dd>
+        </div>
+        <div>
+          <dt>To clients</dt>
+          <dd>{bytes(stats.bytesToClients)}</dd>
+        </div>
+      </dl>
+      {lastError && (
+        <p className="tunnel-error">
+          <strong>Last error:</strong> {lastError}
+        </p>
+      )}
+      <div className="form-actions">
+        {status === 'listening' ? (
+          <button type="button" className="button" onClick={() => void run(() => stop(config.id))}>
+            Stop
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => void run(() => start(config.id))}
+          >
+            Start
+          </button>
+        )}
+        <button type="button" className="button" onClick={onEdit}>
+          Edit
+        </button>
+        <button type="button" className="button" aria-expanded={showLog} onClick={() => setShowLog(!showLog)}>
+          {showLog ? 'Hide connection log' : 'Connection log'}
+        </button>
+        {confirming ? (
+          <span className="confirm-text">
+            Delete {config.name}?{' '}
+            <button
+              type="button"
+              className="button button-danger"
+              onClick={() => void run(() => remove(config.id))}
+            >
+              Delete
+            </button>{' '}
+            <button ref={cancelDelete} type="button" className="button" onClick={() => setConfirming(false)}>
+              Keep it
+            </button>
+          </span>
+        ) : (
+          <button type="button" className="button" onClick={() => setConfirming(true)}>
+            Delete…
+          </button>
+        )}
+      </div>
+      <p role="alert" className="status-error">
+        {error}
+      </p>
+      {showLog && <ConnectionLog id={config.id} name={config.name} />}
+    </li>
+  )
+}

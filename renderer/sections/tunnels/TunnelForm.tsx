@@ -1,0 +1,345 @@
+import { type FormEvent, useState } from 'react'
+import { TUNNEL_IDLE_MINUTES, type TunnelConfig, type TunnelDraft } from '../../../shared/contract/index.js'
+import { MAIL_CLIENTS } from '../../../shared/knowledge/mail-clients.js'
+import { Field } from '../../components/Field.js'
+import { selectMailClient, useSettingsStore } from '../../stores/settings.js'
+import { PinOffer } from './PinOffer.js'
+import { modeWords, PROTOCOL_NAMES, STANDARD_PORTS } from './words.js'
+
+type Protocol = TunnelConfig['protocol']
+type Mode = TunnelConfig['mode']
+
+export interface FormValues {
+  name: string
+  protocol: Protocol
+  upstreamHost: string
+  upstreamPort: string
+  mode: Mode
+  listenPort: string
+  caFile: string
+  pin: string | null
+  autoStart: boolean
+  allowLan: boolean
+  listenHost: string
+  allowedClients: string
+  idleTimeoutMinutes: string
+}
+
+export function valuesFrom(config: Partial<TunnelDraft> | null): FormValues {
+  const protocol = config?.protocol ?? 'imap'
+  const mode = config?.mode ?? 'implicit'
+  return {
+    name: config?.name ?? '',
+    protocol,
+    upstreamHost: config?.upstreamHost ?? '',
+    upstreamPort: String(config?.upstreamPort ?? STANDARD_PORTS[protocol][mode]),
+    mode,
+    listenPort: String(config?.listenPort ?? 0),
+    caFile: config?.caFile ?? '',
+    pin: config?.pin ?? null,
+    autoStart: config?.autoStart ?? false,
+    allowLan: config?.allowLan ?? false,
+    listenHost: config?.listenHost ?? '127.0.0.1',
+    allowedClients: (config?.allowedClients ?? []).join(', '),
+    idleTimeoutMinutes: String(config?.idleTimeoutMinutes ?? TUNNEL_IDLE_MINUTES.default),
+  }
+}
+
+type Errors = Partial<Record<keyof FormValues, string>>
+
+function port(text: string, allowZero: boolean): number | null {
+  if (!/^\d{1,5}$/.test(text.trim())) return null
+  const n = Number(text)
+  return n >= (allowZero ? 0 : 1) && n <= 65535 ? n : null
+}
+
+/** Checks the form in the UI's words; the engine checks it again with the contract's schema. */
+export function draftFrom(values: FormValues): { draft: TunnelDraft } | { errors: Errors } {
+  const errors: Errors = {}
+  const upstreamPort = port(values.upstreamPort, false)
+  const listenPort = port(values.listenPort, true)
+  const idle = Number(values.idleTimeoutMinutes)
+  if (values.name.trim() === '') errors.name = 'Give the tunnel a name, such as “Work mail”.'
+  if (!/^[A-Za-z0-9.-]{1,253}$|^[0-9a-fA-F:]+$/.test(values.upstreamHost.trim()))
+    errors.upstreamHost = 'Enter the mail server’s host name, such as imap.example.org.'
+  if (upstreamPort === null) errors.upstreamPort = 'A port is a number from 1 to 65535.'
+  if (listenPort === null) errors.listenPort = 'A port is a number from 0 (any free port) to 65535.'
+  if (!Number.isInteger(idle) || idle < TUNNEL_IDLE_MINUTES.min || idle > TUNNEL_IDLE_MINUTES.max)
+    errors.idleTimeoutMinutes = `Enter whole minutes from ${TUNNEL_IDLE_MINUTES.min} to ${TUNNEL_IDLE_MINUTES.max}.`
+  const allowedClients = values.allowLan
+    ? values.allowedClients
+        .split(/[\s,]+/)
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : []
+  if (values.allowLan && allowedClients.length === 0)
+    errors.allowedClients =
+      'Name the devices allowed to connect (their IP addresses), or turn LAN access off.'
+  if (Object.keys(errors).length > 0 || upstreamPort === null || listenPort === null) return { errors }
+  return {
+    draft: {
+      name: values.name.trim(),
+      protocol: values.protocol,
+      upstreamHost: values.upstreamHost.trim(),
+      upstreamPort,
+      mode: values.mode,
+      listenHost: values.allowLan ? values.listenHost.trim() : '127.0.0.1',
+      listenPort,
+      caFile: values.caFile.trim() === '' ? null : values.caFile.trim(),
+      pin: values.pin,
+      autoStart: values.autoStart,
+      allowLan: values.allowLan,
+      allowedClients,
+      idleTimeoutMinutes: idle,
+    },
+  }
+}
+
+interface Props {
+  title: string
+  initial: Partial<TunnelDraft> | null
+  submitLabel: string
+  onSubmit(draft: TunnelDraft): Promise<{ ok: true } | { ok: false; message: string }>
+  onCancel(): void
+}
+
+/** Create or edit a tunnel. Pinning a key is offered only after the user has seen it. */
+export function TunnelForm({ title, initial, submitLabel, onSubmit, onCancel }: Props) {
+  const words = MAIL_CLIENTS[useSettingsStore(selectMailClient)]
+  const [values, setValues] = useState<FormValues>(() => valuesFrom(initial))
+  const [errors, setErrors] = useState<Errors>({})
+  const [failure, setFailure] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const set = (patch: Partial<FormValues>) => setValues((v) => ({ ...v, ...patch }))
+
+  // Changing protocol or mode moves a standard port along with it; a custom port stays.
+  function choose(protocol: Protocol, mode: Mode) {
+    const standard = Object.values(STANDARD_PORTS).flatMap((p) => [p.implicit, p.starttls]) as number[]
+    const keep = !standard.includes(Number(values.upstreamPort))
+    set({ protocol, mode, upstreamPort: keep ? values.upstreamPort : String(STANDARD_PORTS[protocol][mode]) })
+  }
+
+  async function submit(event: FormEvent) {
+    event.preventDefault()
+    if (busy) return
+    const checked = draftFrom(values)
+    if ('errors' in checked) {
+      setErrors(checked.errors)
+      setFailure('Nothing was saved: correct the fields marked above.')
+      return
+    }
+    setErrors({})
+    setFailure(null)
+    setBusy(true)
+    const result = await onSubmit(checked.draft)
+    setBusy(false)
+    if (!result.ok) setFailure(result.message)
+  }
+
+  return (
+    <form
+      className="card tunnel-form"
+      aria-labelledby="tunnel-form-title"
+      onSubmit={(e) => void submit(e)}
+      noValidate
+    >
+      <h2 id="tunnel-form-title">{title}</h2>
+      <Field label="Name" error={errors.name}>
+        {({ id, describedBy, invalid }) => (
+          <input
+            id={id}
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+            value={values.name}
+            onChange={(e) => set({ name: e.target.value })}
+          />
+        )}
+      </Field>
+      <fieldset className="field">
+        <legend className="field-label">Protocol</legend>
+        <div className="choices">
+          {(['imap', 'pop3', 'smtp'] as const).map((p) => (
+            <label key={p} className="choice">
+              <input
+                type="radio"
+                name="tunnel-protocol"
+                checked={values.protocol === p}
+                onChange={() => choose(p, values.mode)}
+              />
+              {PROTOCOL_NAMES[p]}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <Field
+        label="Mail server"
+        hint="The real server, as your provider names it."
+        error={errors.upstreamHost}
+      >
+        {({ id, describedBy, invalid }) => (
+          <input
+            id={id}
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+            value={values.upstreamHost}
+            autoComplete="off"
+            spellCheck={false}
+            onChange={(e) => set({ upstreamHost: e.target.value })}
+          />
+        )}
+      </Field>
+      <fieldset className="field">
+        <legend className="field-label">Encryption towards the server</legend>
+        <div className="choices">
+          {(['implicit', 'starttls'] as const).map((m) => (
+            <label key={m} className="choice">
+              <input
+                type="radio"
+                name="tunnel-mode"
+                checked={values.mode === m}
+                onChange={() => choose(values.protocol, m)}
+              />
+              {modeWords(m, words)}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <Field label="Server port" error={errors.upstreamPort}>
+        {({ id, describedBy, invalid }) => (
+          <input
+            id={id}
+            className="input-short"
+            inputMode="numeric"
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+            value={values.upstreamPort}
+            onChange={(e) => set({ upstreamPort: e.target.value })}
+          />
+        )}
+      </Field>
+      <Field
+        label="Local port"
+        hint="The port your old client connects to on this computer; 0 picks a free one."
+        error={errors.listenPort}
+      >
+        {({ id, describedBy, invalid }) => (
+          <input
+            id={id}
+            className="input-short"
+            inputMode="numeric"
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+            value={values.listenPort}
+            onChange={(e) => set({ listenPort: e.target.value })}
+          />
+        )}
+      </Field>
+      <Field
+        label="CA file (optional)"
+        hint="A PEM file of the authority that signed the server’s certificate, if it is not a public one."
+      >
+        {({ id, describedBy }) => (
+          <input
+            id={id}
+            aria-describedby={describedBy}
+            value={values.caFile}
+            spellCheck={false}
+            onChange={(e) => set({ caFile: e.target.value })}
+          />
+        )}
+      </Field>
+      <PinOffer
+        server={{
+          host: values.upstreamHost.trim(),
+          port: Number(values.upstreamPort),
+          mode: values.mode,
+          protocol: values.protocol,
+          caFile: values.caFile.trim() || null,
+        }}
+        pin={values.pin}
+        onPin={(pin) => set({ pin })}
+      />
+      <Field
+        label="Idle timeout (minutes)"
+        hint="Long enough for IMAP IDLE (29 minutes); 30 by default."
+        error={errors.idleTimeoutMinutes}
+      >
+        {({ id, describedBy, invalid }) => (
+          <input
+            id={id}
+            className="input-short"
+            inputMode="numeric"
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+            value={values.idleTimeoutMinutes}
+            onChange={(e) => set({ idleTimeoutMinutes: e.target.value })}
+          />
+        )}
+      </Field>
+      <label className="choice">
+        <input
+          type="checkbox"
+          checked={values.autoStart}
+          onChange={(e) => set({ autoStart: e.target.checked })}
+        />
+        Start this tunnel with Mailwarden
+      </label>
+      <label className="choice">
+        <input
+          type="checkbox"
+          checked={values.allowLan}
+          onChange={(e) => set({ allowLan: e.target.checked })}
+        />
+        Let other devices on my network use it (a printer or scanner)
+      </label>
+      {values.allowLan && (
+        <div className="banner banner-warning">
+          <p className="banner-title">Other devices will reach this tunnel without encryption</p>
+          <p>
+            Between them and this computer, mail and passwords travel in the clear. Only the addresses below
+            are accepted; use this for a device on a network you trust.
+          </p>
+          <Field
+            label="Listen on address"
+            hint="This computer’s address on the local network, such as 192.168.1.20."
+          >
+            {({ id, describedBy }) => (
+              <input
+                id={id}
+                aria-describedby={describedBy}
+                value={values.listenHost}
+                onChange={(e) => set({ listenHost: e.target.value })}
+              />
+            )}
+          </Field>
+          <Field
+            label="Allowed devices"
+            hint="IP addresses or ranges, separated by commas (192.168.1.50, 10.0.0.0/24)."
+            error={errors.allowedClients}
+          >
+            {({ id, describedBy, invalid }) => (
+              <input
+                id={id}
+                aria-describedby={describedBy}
+                aria-invalid={invalid}
+                value={values.allowedClients}
+                onChange={(e) => set({ allowedClients: e.target.value })}
+              />
+            )}
+          </Field>
+        </div>
+      )}
+      <div className="form-actions">
+        <button type="submit" className="button button-primary">
+          {busy ? 'Saving…' : submitLabel}
+        </button>
+        <button type="button" className="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+      <p role="alert" className="status-error">
+        {failure}
+      </p>
+    </form>
+  )
+}

@@ -1,0 +1,45 @@
+// How a tunnel is said in the UI: routes, modes in the user's client's words, byte counts.
+
+import type { TunnelConfig, TunnelState } from '../../../shared/contract/index.js'
+import type { MailClientWords } from '../../../shared/knowledge/mail-clients.js'
+
+export const PROTOCOL_NAMES = { imap: 'IMAP', pop3: 'POP3', smtp: 'SMTP' } as const
+
+/** The usual port of each protocol and mode (RFC 8314 for implicit TLS). */
+export const STANDARD_PORTS = {
+  imap: { implicit: 993, starttls: 143 },
+  pop3: { implicit: 995, starttls: 110 },
+  smtp: { implicit: 465, starttls: 587 },
+} as const
+
+export function modeWords(mode: TunnelConfig['mode'], words: MailClientWords): string {
+  return mode === 'implicit'
+    ? `implicit TLS (“${words.implicitTls}” in ${words.name})`
+    : `STARTTLS (“${words.startTls}” in ${words.name})`
+}
+
+export function localAddress(state: TunnelState): string {
+  const { config, listening } = state
+  if (listening) return `${listening.host}:${listening.port}`
+  return config.listenPort === 0
+    ? `${config.listenHost}:(any free port)`
+    : `${config.listenHost}:${config.listenPort}`
+}
+
+export function upstreamAddress(config: TunnelConfig): string {
+  const host = config.upstreamHost.includes(':') ? `[${config.upstreamHost}]` : config.upstreamHost
+  return `${host}:${config.upstreamPort}`
+}
+
+export function bytes(count: number): string {
+  if (count < 1024) return `${count} B`
+  if (count < 1024 * 1024) return `${(count / 1024).toFixed(1)} KiB`
+  if (count < 1024 ** 3) return `${(count / 1024 ** 2).toFixed(1)} MiB`
+  return `${(count / 1024 ** 3).toFixed(2)} GiB`
+}
+
+export const STATUS_WORDS: Record<TunnelState['status'], { label: string; mark: string }> = {
+  listening: { label: 'Listening', mark: '●' },
+  stopped: { label: 'Stopped', mark: '○' },
+  failed: { label: 'Failed', mark: '✕' },
+}
