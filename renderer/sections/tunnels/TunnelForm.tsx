@@ -47,6 +47,39 @@ export function valuesFrom(config: Partial<TunnelDraft> | null): FormValues {
 
 type Errors = Partial<Record<keyof FormValues, string>>
 
+interface TextFieldProps {
+  label: string
+  hint?: string
+  error?: string
+  value: string
+  onChange(value: string): void
+  /** A port or a number of minutes: a short field with a numeric keyboard. */
+  short?: boolean
+  numeric?: boolean
+  /** A host name or path: no spelling correction, no autofill. */
+  verbatim?: boolean
+}
+
+function TextField({ label, hint, error, value, onChange, short, numeric, verbatim }: TextFieldProps) {
+  return (
+    <Field label={label} hint={hint} error={error}>
+      {({ id, describedBy, invalid }) => (
+        <input
+          id={id}
+          className={short ? 'input-short' : undefined}
+          inputMode={numeric ? 'numeric' : undefined}
+          spellCheck={verbatim ? false : undefined}
+          autoComplete={verbatim ? 'off' : undefined}
+          aria-describedby={describedBy}
+          aria-invalid={invalid}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </Field>
+  )
+}
+
 function port(text: string, allowZero: boolean): number | null {
   if (!/^\d{1,5}$/.test(text.trim())) return null
   const n = Number(text)
@@ -144,17 +177,7 @@ export function TunnelForm({ title, initial, submitLabel, onSubmit, onCancel }: 
       noValidate
     >
       <h2 id="tunnel-form-title">{title}</h2>
-      <Field label="Name" error={errors.name}>
-        {({ id, describedBy, invalid }) => (
-          <input
-            id={id}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
-            value={values.name}
-            onChange={(e) => set({ name: e.target.value })}
-          />
-        )}
-      </Field>
+      <TextField label="Name" error={errors.name} value={values.name} onChange={(v) => set({ name: v })} />
       <fieldset className="field">
         <legend className="field-label">Protocol</legend>
         <div className="choices">
@@ -171,23 +194,14 @@ export function TunnelForm({ title, initial, submitLabel, onSubmit, onCancel }: 
           ))}
         </div>
       </fieldset>
-      <Field
+      <TextField
         label="Mail server"
         hint="The real server, as your provider names it."
         error={errors.upstreamHost}
-      >
-        {({ id, describedBy, invalid }) => (
-          <input
-            id={id}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
-            value={values.upstreamHost}
-            autoComplete="off"
-            spellCheck={false}
-            onChange={(e) => set({ upstreamHost: e.target.value })}
-          />
-        )}
-      </Field>
+        value={values.upstreamHost}
+        onChange={(v) => set({ upstreamHost: v })}
+        verbatim
+      />
       <fieldset className="field">
         <legend className="field-label">Encryption towards the server</legend>
         <div className="choices">
@@ -204,50 +218,30 @@ export function TunnelForm({ title, initial, submitLabel, onSubmit, onCancel }: 
           ))}
         </div>
       </fieldset>
-      <Field label="Server port" error={errors.upstreamPort}>
-        {({ id, describedBy, invalid }) => (
-          <input
-            id={id}
-            className="input-short"
-            inputMode="numeric"
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
-            value={values.upstreamPort}
-            onChange={(e) => set({ upstreamPort: e.target.value })}
-          />
-        )}
-      </Field>
-      <Field
+      <TextField
+        label="Server port"
+        error={errors.upstreamPort}
+        value={values.upstreamPort}
+        onChange={(v) => set({ upstreamPort: v })}
+        short
+        numeric
+      />
+      <TextField
         label="Local port"
         hint="The port your old client connects to on this computer; 0 picks a free one."
         error={errors.listenPort}
-      >
-        {({ id, describedBy, invalid }) => (
-          <input
-            id={id}
-            className="input-short"
-            inputMode="numeric"
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
-            value={values.listenPort}
-            onChange={(e) => set({ listenPort: e.target.value })}
-          />
-        )}
-      </Field>
-      <Field
+        value={values.listenPort}
+        onChange={(v) => set({ listenPort: v })}
+        short
+        numeric
+      />
+      <TextField
         label="CA file (optional)"
         hint="A PEM file of the authority that signed the server’s certificate, if it is not a public one."
-      >
-        {({ id, describedBy }) => (
-          <input
-            id={id}
-            aria-describedby={describedBy}
-            value={values.caFile}
-            spellCheck={false}
-            onChange={(e) => set({ caFile: e.target.value })}
-          />
-        )}
-      </Field>
+        value={values.caFile}
+        onChange={(v) => set({ caFile: v })}
+        verbatim
+      />
       <PinOffer
         server={{
           host: values.upstreamHost.trim(),
@@ -259,23 +253,15 @@ export function TunnelForm({ title, initial, submitLabel, onSubmit, onCancel }: 
         pin={values.pin}
         onPin={(pin) => set({ pin })}
       />
-      <Field
+      <TextField
         label="Idle timeout (minutes)"
         hint="Long enough for IMAP IDLE (29 minutes); 30 by default."
         error={errors.idleTimeoutMinutes}
-      >
-        {({ id, describedBy, invalid }) => (
-          <input
-            id={id}
-            className="input-short"
-            inputMode="numeric"
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
-            value={values.idleTimeoutMinutes}
-            onChange={(e) => set({ idleTimeoutMinutes: e.target.value })}
-          />
-        )}
-      </Field>
+        value={values.idleTimeoutMinutes}
+        onChange={(v) => set({ idleTimeoutMinutes: v })}
+        short
+        numeric
+      />
       <label className="choice">
         <input
           type="checkbox"
@@ -299,34 +285,19 @@ export function TunnelForm({ title, initial, submitLabel, onSubmit, onCancel }: 
             Between them and this computer, mail and passwords travel in the clear. Only the addresses below
             are accepted; use this for a device on a network you trust.
           </p>
-          <Field
+          <TextField
             label="Listen on address"
             hint="This computer’s address on the local network, such as 192.168.1.20."
-          >
-            {({ id, describedBy }) => (
-              <input
-                id={id}
-                aria-describedby={describedBy}
-                value={values.listenHost}
-                onChange={(e) => set({ listenHost: e.target.value })}
-              />
-            )}
-          </Field>
-          <Field
+            value={values.listenHost}
+            onChange={(v) => set({ listenHost: v })}
+          />
+          <TextField
             label="Allowed devices"
             hint="IP addresses or ranges, separated by commas (192.168.1.50, 10.0.0.0/24)."
             error={errors.allowedClients}
-          >
-            {({ id, describedBy, invalid }) => (
-              <input
-                id={id}
-                aria-describedby={describedBy}
-                aria-invalid={invalid}
-                value={values.allowedClients}
-                onChange={(e) => set({ allowedClients: e.target.value })}
-              />
-            )}
-          </Field>
+            value={values.allowedClients}
+            onChange={(v) => set({ allowedClients: v })}
+          />
         </div>
       )}
       <div className="form-actions">
