@@ -38,6 +38,15 @@ await esbuild({
   banner: { js: `#!/usr/bin/env node\n${esmRequire}` },
 })
 
+// The DKIM archive verifier's worker threads; core/dkim/archive/pool.ts finds it beside the bundle.
+await esbuild({
+  ...common,
+  entryPoints: [path.join(root, 'core/dkim/archive/worker.ts')],
+  outfile: path.join(root, 'dist/dkim-worker.mjs'),
+  format: 'esm',
+  banner: { js: esmRequire },
+})
+
 if (existsSync(path.join(root, 'electron/main.ts'))) {
   await esbuild({
     ...common,

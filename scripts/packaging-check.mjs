@@ -22,7 +22,9 @@ const SHIPPED_WIRE = '10110001'
 export function makeStandInElectron(dir) {
   mkdirSync(path.join(dir, 'resources'), { recursive: true })
   const binary = Buffer.concat([
-    Buffer.from('#!/bin/sh\necho "stand-in for the Electron runtime: this build is for inspection only" >&2\nexit 1\n# '),
+    Buffer.from(
+      '#!/bin/sh\necho "stand-in for the Electron runtime: this build is for inspection only" >&2\nexit 1\n# ',
+    ),
     Buffer.from(SENTINEL),
     Buffer.from([1, SHIPPED_WIRE.length]),
     Buffer.from(SHIPPED_WIRE),
@@ -67,7 +69,8 @@ export async function inspectUnpacked(appDir) {
   const wire = await getCurrentFuseWire(path.join(appDir, 'mailwarden'))
   const fuses = {}
   for (const [name, index] of Object.entries(FuseV1Options)) {
-    if (typeof index === 'number') fuses[name] = wire[index] === 49 ? 'on' : wire[index] === 48 ? 'off' : 'other'
+    if (typeof index === 'number')
+      fuses[name] = wire[index] === 49 ? 'on' : wire[index] === 48 ? 'off' : 'other'
   }
   const unpacked = path.join(resources, 'app.asar.unpacked')
   const walk = (dir) =>
@@ -83,8 +86,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const report = await inspectUnpacked(buildUnpacked(work))
     const ours = report.files.filter((f) => !f.startsWith('/node_modules/'))
     console.log(`app.asar: ${report.files.length} entries; outside node_modules:\n  ${ours.join('\n  ')}`)
-    console.log(`unpacked: ${report.unpacked.length} files (${[...new Set(report.unpacked.map((f) => f.split('/').slice(0, 3).join('/')))].join(', ')})`)
-    console.log(`fuses: ${Object.entries(report.fuses).map(([k, v]) => `${k}=${v}`).join(' ')}`)
+    console.log(
+      `unpacked: ${report.unpacked.length} files (${[...new Set(report.unpacked.map((f) => f.split('/').slice(0, 3).join('/')))].join(', ')})`,
+    )
+    console.log(
+      `fuses: ${Object.entries(report.fuses)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}`,
+    )
   } finally {
     rmSync(work, { recursive: true, force: true })
   }

@@ -37,7 +37,16 @@ describe('the packaged desktop app', () => {
   it('ships no sources, tests, source maps, lab, benchmarks or the CLI/web-host bundle', () => {
     const ours = report.files.filter((f) => !f.startsWith('/node_modules/'))
     expect(ours.filter((f) => /\.map$|\.test\.|\.spec\.|\.ts$|\.tsx$/.test(f))).toEqual([])
-    for (const folder of ['/core', '/shared', '/renderer', '/electron', '/e2e', '/bench', '/scripts', '/docs'])
+    for (const folder of [
+      '/core',
+      '/shared',
+      '/renderer',
+      '/electron',
+      '/e2e',
+      '/bench',
+      '/scripts',
+      '/docs',
+    ])
       expect(ours.filter((f) => f === folder || f.startsWith(`${folder}/`))).toEqual([])
     expect(ours).not.toContain('/dist/cli.mjs')
   })

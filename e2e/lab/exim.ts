@@ -50,6 +50,8 @@ local_interfaces = <; ${ports.map((port) => `[${addr}]:${port}`).join(' ; ')}
 ${good ? `tls_on_connect_ports = ${PORT.submissions}\n` : ''}tls_advertise_hosts = *
 tls_certificate = ${tls.cert}
 tls_privatekey = ${tls.key}
+# RFC 8314 / RFC 8996: TLS 1.2 or newer only (Debian's GnuTLS build would still take 1.0 and 1.1).
+tls_require_ciphers = NORMAL:-VERS-TLS1.0:-VERS-TLS1.1:-VERS-SSL3.0
 spool_directory = ${path.join(p.spool, `exim-${inst}`)}
 log_file_path = ${path.join(p.log, `exim-${inst}`, '%slog')}
 # Loopback only, no resolver needed: no reverse lookups, no ident callbacks.
