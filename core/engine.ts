@@ -11,6 +11,7 @@ import { EventBus } from './events/bus.js'
 import { secretsModule } from './keychain/handlers.js'
 import { type Keychain, openSystemKeychain } from './keychain/keychain.js'
 import { createLogger, type Logger } from './log/logger.js'
+import { accountsModule } from './probe/accounts/handlers.js'
 import { probeModule } from './probe/handlers.js'
 import { runsModule } from './runs/handlers.js'
 import { RunRegistry } from './runs/registry.js'
@@ -65,6 +66,7 @@ export function createEngine(options: EngineOptions): Engine {
     secretsModule(context),
     runsModule(context),
     probeModule(context),
+    accountsModule(context),
     dkimModule(context),
     tunnelModule(context),
   ] as unknown as JobModule<never>[]

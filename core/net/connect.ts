@@ -99,6 +99,9 @@ export interface TlsOptions extends ConnectOptions {
   /** Replaces the host name check (the tunnel's pin check, or the probe's RFC 6125 check). */
   checkServerIdentity?: typeof tls.checkServerIdentity
   session?: Buffer
+  /** One context for many connections (the tunnel's): no CA parsing and SSL_CTX per connection.
+   * When given, ca, minVersion, maxVersion and ciphers belong to it and are not read here. */
+  secureContext?: tls.SecureContext
 }
 
 export function handshakeTls(endpoint: Endpoint, options: TlsOptions): Promise<tls.TLSSocket> {
@@ -117,6 +120,7 @@ export function handshakeTls(endpoint: Endpoint, options: TlsOptions): Promise<t
     rejectUnauthorized: options.rejectUnauthorized,
     checkServerIdentity: options.checkServerIdentity,
     session: options.session,
+    secureContext: options.secureContext,
   }
   // Node treats a key set to undefined differently from an absent one (it crashes on some).
   for (const key of Object.keys(settings) as (keyof tls.ConnectionOptions)[])

@@ -12,6 +12,7 @@ import {
   type WsServerMessage,
 } from '../../shared/contract/index.js'
 import type { Engine } from '../engine.js'
+import { sharedUploadStore, type UploadStore } from '../uploads/store.js'
 import {
   allowedHosts,
   contentSecurityPolicy,
@@ -21,6 +22,7 @@ import {
   tokensEqual,
 } from './guards.js'
 import { securityHeaders, sendText, serveStatic } from './static-files.js'
+import { handleUpload, isUploadRequest } from './uploads.js'
 
 /** More tabs than a person opens; a cap keeps a runaway script from exhausting the engine. */
 const MAX_CONNECTIONS = 32
@@ -35,6 +37,8 @@ export interface WebHostOptions {
   port?: number
   /** Tests pass a known token; otherwise a fresh one per launch. */
   token?: string
+  /** Where POST /upload puts large messages; the process's shared store unless a test passes one. */
+  uploads?: UploadStore
 }
 
 export interface WebHost {
@@ -61,6 +65,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? createToken()
   const staticDir = options.staticDir
   let port = options.port ?? 0
+  const uploads = options.uploads ?? sharedUploadStore()
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -73,6 +78,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const server: Server = createServer((req, res) => {
     if (!isAllowedHost(req.headers.host, port)) {
       sendText(res, 421, `Refused: this host answers only to ${allowedHosts(port).join(' or ')}.`, headers)
+      return
+    }
+    if (isUploadRequest(req)) {
+      const log = engine.log
+      handleUpload(req, res, { store: uploads, token, port: () => port, headers: () => headers, log })
       return
     }
     serveStatic(req, res, staticDir, headers).catch((error: Error) => {
@@ -155,6 +165,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       wss.close()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
+      await uploads.close()
     },
   }
 }

@@ -5,7 +5,15 @@ import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { must, run } from './exec.js'
-import { ADDR, ALIASES, BARE_DOMAIN_SERVER, DOMAIN, HOST, type ServerKey, WRONG_HOST_CERT_NAME } from './topology.js'
+import {
+  ADDR,
+  ALIASES,
+  BARE_DOMAIN_SERVER,
+  DOMAIN,
+  HOST,
+  type ServerKey,
+  WRONG_HOST_CERT_NAME,
+} from './topology.js'
 
 // Bump when the set or shape of certificates changes, to invalidate caches.
 const LAYOUT_VERSION = 4

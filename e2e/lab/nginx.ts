@@ -80,9 +80,17 @@ export function autoconfigXml(imapHost: string, displayName: string): string {
     serverXml('incomingServer', 'imap', { hostname: imapHost, port: PORT.imaps, socketType: 'SSL' }),
     serverXml('incomingServer', 'imap', { hostname: imapHost, port: PORT.imap, socketType: 'STARTTLS' }),
     serverXml('incomingServer', 'pop3', { hostname: `pop.${DOMAIN}`, port: PORT.pop3s, socketType: 'SSL' }),
-    serverXml('incomingServer', 'pop3', { hostname: `pop.${DOMAIN}`, port: PORT.pop3, socketType: 'STARTTLS' }),
+    serverXml('incomingServer', 'pop3', {
+      hostname: `pop.${DOMAIN}`,
+      port: PORT.pop3,
+      socketType: 'STARTTLS',
+    }),
     serverXml('outgoingServer', 'smtp', { hostname: HOST.exim, port: PORT.submissions, socketType: 'SSL' }),
-    serverXml('outgoingServer', 'smtp', { hostname: HOST.exim, port: PORT.submission, socketType: 'STARTTLS' }),
+    serverXml('outgoingServer', 'smtp', {
+      hostname: HOST.exim,
+      port: PORT.submission,
+      socketType: 'STARTTLS',
+    }),
     '  </emailProvider>',
     '</clientConfig>',
     '',
@@ -93,18 +101,28 @@ export function autoconfigXml(imapHost: string, displayName: string): string {
 // test can tell which source an endpoint came from (as when the ISP database is out of date).
 export const ISPDB_IMAP_HOST = HOST.perdition
 
-export const MTA_STS_POLICY = ['version: STSv1', 'mode: enforce', `mx: mail.${DOMAIN}`, 'max_age: 86400', ''].join(
-  '\r\n',
-)
+export const MTA_STS_POLICY = [
+  'version: STSv1',
+  'mode: enforce',
+  `mx: mail.${DOMAIN}`,
+  'max_age: 604800',
+  '',
+].join('\r\n')
 
 function writeContent(p: LabPaths): void {
   const files: [string, string][] = [
-    [path.join(WEB_NAMES.autoconfig, 'mail', 'config-v1.1.xml'), autoconfigXml(HOST.dovecot, 'Mailwarden Lab')],
+    [
+      path.join(WEB_NAMES.autoconfig, 'mail', 'config-v1.1.xml'),
+      autoconfigXml(HOST.dovecot, 'Mailwarden Lab'),
+    ],
     [
       path.join(WEB_NAMES.wellKnown, '.well-known', 'autoconfig', 'mail', 'config-v1.1.xml'),
       autoconfigXml(HOST.dovecot, 'Mailwarden Lab'),
     ],
-    [path.join(WEB_NAMES.ispdb, 'v1.1', DOMAIN), autoconfigXml(ISPDB_IMAP_HOST, 'Mailwarden Lab (ISP database)')],
+    [
+      path.join(WEB_NAMES.ispdb, 'v1.1', DOMAIN),
+      autoconfigXml(ISPDB_IMAP_HOST, 'Mailwarden Lab (ISP database)'),
+    ],
     [path.join(WEB_NAMES.mtaSts, '.well-known', 'mta-sts.txt'), MTA_STS_POLICY],
   ]
   for (const [rel, text] of files) {

@@ -3,11 +3,15 @@
 // queries against the lab resolver), one PASS/FAIL line per expectation.
 import { spawn } from 'node:child_process'
 import { Resolver } from 'node:dns/promises'
+import fs from 'node:fs'
+import http from 'node:http'
+import https from 'node:https'
 import net from 'node:net'
 import { SRV_RECORDS } from './dns.js'
 import { getLab, type Lab } from './lab.js'
+import { ISPDB_IMAP_HOST, MTA_STS_POLICY } from './nginx.js'
 import { labListeners } from './preflight.js'
-import { ADDR, HOST, type ServerKey } from './topology.js'
+import { ADDR, ALIASES, BARE_DOMAIN_SERVER, HOST, type ServerKey } from './topology.js'
 
 interface Outcome {
   ok: boolean
@@ -671,8 +675,107 @@ function expectations(lab: Lab): Expectation[] {
     ),
   )
 
+  E.push(...webExpectations(lab))
   E.push(...dnsExpectations(lab))
   return E
+}
+
+// ---------- the web server (autoconfig, ISP database, MTA-STS) ----------
+
+interface WebAnswer {
+  status: number
+  type: string
+  body: string
+}
+
+/** One GET as a mail client makes it: the name resolved by the lab DNS, HTTPS verified by the lab CA. */
+function webGet(lab: Lab, url: string): Promise<WebAnswer> {
+  const r = new Resolver({ timeout: 2000, tries: 1 })
+  r.setServers([lab.dns.server])
+  const lookup: net.LookupFunction = (host, options, callback) => {
+    r.resolve4(host).then(
+      (found) => {
+        if (options.all)
+          callback(
+            null,
+            found.map((address) => ({ address, family: 4 })),
+          )
+        else callback(null, found[0] ?? '', 4)
+      },
+      (e: NodeJS.ErrnoException) => callback(e, '', 4),
+    )
+  }
+  return new Promise((resolve, reject) => {
+    const get = url.startsWith('https:') ? https.get : http.get
+    const req = get(url, { lookup, ca: fs.readFileSync(lab.caPath), timeout: 5000 }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (d: string) => {
+        body += d
+      })
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'] ?? '', body }),
+      )
+    })
+    req.on('timeout', () => req.destroy(new Error('timed out')))
+    req.on('error', reject)
+  })
+}
+
+function webExpectations(lab: Lab): Expectation[] {
+  const u = lab.web.urls
+  const web = (url: string, expect: string, test: (a: WebAnswer) => boolean): Expectation => ({
+    server: 'web',
+    target: `${lab.web.address}:${url.startsWith('https:') ? 443 : 80}`,
+    expect,
+    command: `curl --cacert ${lab.caPath} --resolve ${new URL(url).host}:${url.startsWith('https:') ? 443 : 80}:${lab.web.address} ${url}`,
+    check: async () => {
+      try {
+        const a = await webGet(lab, url)
+        return { ok: test(a), detail: `${a.status} ${a.type}, ${a.body.length} bytes` }
+      } catch (e) {
+        return { ok: false, detail: (e as Error).message }
+      }
+    },
+  })
+  const autoconfig = (imapHost: string) => (a: WebAnswer) =>
+    a.status === 200 &&
+    a.type.startsWith('text/xml') &&
+    a.body.includes('<clientConfig') &&
+    a.body.includes(`<hostname>${imapHost}</hostname>`)
+  return [
+    web(
+      `${u.autoconfigHttps}?emailaddress=${encodeURIComponent(lab.user.address)}`,
+      'autoconfig over HTTPS (autoconfig.)',
+      autoconfig(lab.good.dovecot.host),
+    ),
+    web(
+      u.wellKnownHttps,
+      'autoconfig over HTTPS (bare domain, .well-known)',
+      autoconfig(lab.good.dovecot.host),
+    ),
+    web(u.autoconfigHttp, 'autoconfig over plain HTTP (autoconfig.)', autoconfig(lab.good.dovecot.host)),
+    web(
+      u.wellKnownHttp,
+      'autoconfig over plain HTTP (bare domain, .well-known)',
+      autoconfig(lab.good.dovecot.host),
+    ),
+    web(
+      `${u.ispdbBase}${lab.domain}`,
+      `ISP database copy (IMAP at ${ISPDB_IMAP_HOST})`,
+      autoconfig(ISPDB_IMAP_HOST),
+    ),
+    web(
+      u.mtaStsPolicy,
+      'MTA-STS policy over HTTPS (text/plain, mode enforce)',
+      (a) => a.status === 200 && a.type.startsWith('text/plain') && a.body === MTA_STS_POLICY,
+    ),
+    web(
+      u.mtaStsPolicy.replace('https:', 'http:'),
+      'MTA-STS policy not served over plain HTTP (404)',
+      (a) => a.status === 404,
+    ),
+  ]
 }
 
 function dnsExpectations(lab: Lab): Expectation[] {
@@ -703,6 +806,20 @@ function dnsExpectations(lab: Lab): Expectation[] {
         ok: wrong.length === 0,
         detail: wrong.length ? wrong.join(' ') : `${Object.keys(HOST).length} names`,
       }
+    }),
+    dns(`A: web names and the bare domain -> ${ADDR[BARE_DOMAIN_SERVER]}`, async () => {
+      const names = [
+        ...Object.entries(ALIASES)
+          .filter(([, k]) => k === 'web')
+          .map(([n]) => n),
+        lab.domain,
+      ]
+      const wrong: string[] = []
+      for (const name of names) {
+        const got = await r.resolve4(name)
+        if (got.join(',') !== ADDR[BARE_DOMAIN_SERVER]) wrong.push(`${name}=${got.join(',')}`)
+      }
+      return { ok: wrong.length === 0, detail: wrong.length ? wrong.join(' ') : names.join(' ') }
     }),
     dns(`MX ${lab.domain} -> mail.${lab.domain}`, async () => {
       const mx = await r.resolveMx(lab.domain)

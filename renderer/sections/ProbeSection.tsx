@@ -1,31 +1,31 @@
-import { MAIL_CLIENTS } from '../../shared/knowledge/mail-clients.js'
-import { ComingSoon } from '../components/ComingSoon.js'
+import '../styles/probe.css'
+import { CLIENTS } from '../../shared/knowledge/clients.js'
 import { Section } from '../components/Section.js'
 import { selectMailClient, useSettingsStore } from '../stores/settings.js'
+import { ProbeForm } from './probe/ProbeForm.js'
+import { ProbeProgress } from './probe/ProbeProgress.js'
+import { ProbeResults } from './probe/ProbeResults.js'
+import { SavedAccounts } from './probe/SavedAccounts.js'
 
+/** Probe: type an address, watch each server port being checked, read what to set in your client. */
 export function ProbeSection() {
-  const words = MAIL_CLIENTS[useSettingsStore(selectMailClient)]
+  const client = CLIENTS[useSettingsStore(selectMailClient)]
   return (
     <Section title="Probe">
-      <ComingSoon
-        summary={
-          <>
-            Check your mail account’s server settings: Mailwarden connects to your incoming and outgoing mail
-            servers (IMAP, POP3, SMTP) and explains every setting it finds.
-          </>
-        }
-        steps={[
-          <>
-            Whether each port uses implicit TLS (“{words.implicitTls}” in {words.name}), STARTTLS (“
-            {words.startTls}”) or no encryption at all.
-          </>,
-          'Whether the server’s certificate is trusted, issued for this server and in date, and which TLS versions it accepts.',
-          'Whether your password could be sent before the connection is encrypted.',
-          <>
-            What to choose in {words.name}: {words.where}.
-          </>,
-        ]}
-      />
+      <p className="section-intro">
+        Check a mail account’s servers: Mailwarden finds the incoming and outgoing servers (IMAP, POP3, SMTP),
+        connects to each, and explains whether the connection is encrypted, whether the certificate holds, and
+        what to choose in your mail client. It never sends a password while probing.
+      </p>
+      <p className="section-intro">
+        Advice uses {client.name}’s words (change the mail client in Settings): implicit TLS is “
+        {client.implicitTls}” in {client.name}
+        {client.startTls ? <>, STARTTLS is “{client.startTls}”.</> : <>, which has no STARTTLS choice.</>}
+      </p>
+      <ProbeForm />
+      <ProbeProgress />
+      <ProbeResults />
+      <SavedAccounts />
     </Section>
   )
 }

@@ -2,16 +2,24 @@
 // read of everything whenever the link comes (back) up, since the engine may have restarted.
 import type { Client, Unsubscribe } from '../../shared/contract/index.js'
 import type { ConnectionSource } from '../transport/connection.js'
+import { useAccountsStore } from './accounts.js'
 import { useAppStore } from './app.js'
+import { connectDesktopEvents } from './desktop.js'
+import { connectDkimEvents, useDkimStore } from './dkim.js'
 import { logStore } from './log.js'
+import { useNavigationStore } from './navigation.js'
+import { useProbeStore } from './probe.js'
 import { useSecretsStore } from './secrets.js'
 import { useSettingsStore } from './settings.js'
+import { useTunnelsStore } from './tunnels.js'
 
 export async function loadAll(): Promise<void> {
   await Promise.all([
     useAppStore.getState().loadInfo(),
     useSettingsStore.getState().load(),
     useSecretsStore.getState().load(),
+    useTunnelsStore.getState().load(),
+    useAccountsStore.getState().load(),
   ])
 }
 
@@ -21,6 +29,14 @@ export function connectStores(client: Client, connection: ConnectionSource): Uns
   const stops = [
     client.on('log', (line) => logStore.getState().push(line)),
     client.on('settings.changed', (state) => useSettingsStore.getState().receive(state)),
+    ...connectDkimEvents(client),
+    ...connectDesktopEvents(client),
+    client.on('tunnel.status', (state) => useTunnelsStore.getState().receiveStatus(state)),
+    client.on('tunnel.stats', (event) => useTunnelsStore.getState().receiveStats(event)),
+    client.on('tunnel.connection', (record) => useTunnelsStore.getState().receiveConnection(record)),
+    client.on('tunnel.deleted', (event) => useTunnelsStore.getState().receiveDeleted(event)),
+    client.on('probe.progress', (event) => useProbeStore.getState().receiveProgress(event)),
+    client.on('probe.finished', (event) => useProbeStore.getState().receiveFinished(event)),
     connection.subscribe((state) => {
       const wasConnected = useAppStore.getState().connection.status === 'connected'
       useAppStore.getState().setConnection(state)
@@ -41,4 +57,9 @@ export function resetStores(): void {
   useSettingsStore.getState().reset()
   useSecretsStore.getState().reset()
   logStore.getState().reset()
+  useDkimStore.getState().reset()
+  useProbeStore.getState().reset()
+  useAccountsStore.getState().reset()
+  useNavigationStore.getState().reset()
+  useTunnelsStore.getState().reset()
 }

@@ -1,5 +1,6 @@
 // What the UI may know about the link to the engine: whether it works, never which kind it is.
 import type { Transport, Unsubscribe } from '../../shared/contract/index.js'
+import type { MessageSender } from './message-sender.js'
 
 export type ConnectionState =
   | { status: 'connecting' }
@@ -17,6 +18,8 @@ export interface ConnectionSource {
 export interface PickedTransport {
   transport: Transport
   connection: ConnectionSource
+  /** How this link hands over a message to verify (absent: inline, within the 1 MiB cap). */
+  messageSender?: MessageSender
 }
 
 /** A tiny observable value, so each transport reports its state the same way. */

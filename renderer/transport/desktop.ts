@@ -8,6 +8,7 @@ import {
   type Transport,
 } from '../../shared/contract/index.js'
 import { createConnectionSource, type PickedTransport } from './connection.js'
+import { createInlineSender } from './message-sender.js'
 
 type LooseRawApi = Record<
   string,
@@ -41,5 +42,9 @@ export function createDesktopTransport(bridge: DesktopBridge): PickedTransport {
     subscribe: (event, listener) => bridge.onEvent(event, listener),
   }
   // IPC within one process tree does not drop, so the desktop link is always up.
-  return { transport, connection: createConnectionSource({ status: 'connected' }) }
+  return {
+    transport,
+    connection: createConnectionSource({ status: 'connected' }),
+    messageSender: createInlineSender(),
+  }
 }

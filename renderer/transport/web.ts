@@ -15,6 +15,7 @@ import {
   WsServerMessage,
 } from '../../shared/contract/index.js'
 import { type ConnectionState, createConnectionSource, type PickedTransport } from './connection.js'
+import { createUploadSender } from './message-sender.js'
 import { takeToken } from './token.js'
 
 /** First retry delay after the link drops; doubles per attempt up to RECONNECT_MAX_MS. */
@@ -221,5 +222,5 @@ export function createWebTransport(): PickedTransport {
 
   connect()
   const transport: Transport = { call, subscribe }
-  return { transport, connection }
+  return { transport, connection, messageSender: createUploadSender(() => token) }
 }

@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import { dkimOperations } from './dkim.js'
 import { probeOperations } from './probe.js'
+import { accountOperations } from './probe-accounts.js'
 import { runOperations } from './runs.js'
 import { AppInfo, SecretAccount, SecretValue, SettingsPatch, SettingsState } from './schemas.js'
 import { tunnelOperations } from './tunnel.js'
@@ -41,6 +42,7 @@ export const operations = {
   ...runOperations,
   // Each job keeps its entries in its own file of this folder.
   ...probeOperations,
+  ...accountOperations,
   ...dkimOperations,
   ...tunnelOperations,
 } as const

@@ -1,24 +1,53 @@
 // A tunnel as the user configured it (persisted in settings). Owned by the tunnel job.
+// Fields added after the first version carry defaults, so older settings files still read.
 import { z } from 'zod'
+import { MailProtocol } from './accounts.js'
+
+/** The form of an SPKI pin: SHA-256 of the SubjectPublicKeyInfo, base64 (ghostunnel, HPKP). */
+export const SpkiPin = z.string().regex(/^sha256\/[A-Za-z0-9+/]{43}=$/, 'a pin looks like sha256/BASE64=')
+export type SpkiPin = z.infer<typeof SpkiPin>
+
+/** An IPv4 or IPv6 address, or a CIDR range of them ("192.168.1.0/24"), allowed on a LAN listener. */
+export const ClientAllowEntry = z
+  .string()
+  .min(2)
+  .max(64)
+  .regex(/^[0-9A-Fa-f:.]+(\/\d{1,3})?$/, 'an allowed client is an IP address or a CIDR range')
+
+/** Idle timeout bounds: IMAP IDLE re-issues within 29 minutes (RFC 2177), so 30 is the default. */
+export const TUNNEL_IDLE_MINUTES = { min: 1, max: 24 * 60, default: 30 } as const
 
 export const TunnelConfig = z
   .object({
     id: z.string().regex(/^[a-z0-9-]{1,64}$/),
     name: z.string().min(1).max(100),
     listenHost: z.string().min(1).max(64).default('127.0.0.1'),
+    /** 0: any free port (the one chosen is reported in the tunnel's state). */
     listenPort: z.number().int().min(0).max(65535),
     upstreamHost: z.string().min(1).max(253),
     upstreamPort: z.number().int().min(1).max(65535),
     mode: z.enum(['implicit', 'starttls']),
-    protocol: z.enum(['imap', 'pop3', 'smtp']),
+    protocol: MailProtocol,
     /** sha256/BASE64 of the upstream's public key, set only with the user's consent. */
-    pin: z
-      .string()
-      .regex(/^sha256\/[A-Za-z0-9+/]{43}=$/)
-      .nullable()
-      .default(null),
+    pin: SpkiPin.nullable().default(null),
+    /** PEM CAs to trust instead of the system's; null: the system's CAs (plus extraCaFile). */
     caFile: z.string().max(4096).nullable().default(null),
     autoStart: z.boolean().default(false),
+    /** A listener on a non-loopback address is refused unless this is true (explicit opt-in). */
+    allowLan: z.boolean().default(false),
+    /** With allowLan: the client addresses (or CIDR ranges) accepted; loopback is always accepted. */
+    allowedClients: z.array(ClientAllowEntry).max(64).default([]),
+    idleTimeoutMinutes: z
+      .number()
+      .int()
+      .min(TUNNEL_IDLE_MINUTES.min)
+      .max(TUNNEL_IDLE_MINUTES.max)
+      .default(TUNNEL_IDLE_MINUTES.default),
   })
   .strict()
 export type TunnelConfig = z.infer<typeof TunnelConfig>
+export type TunnelConfigInput = z.input<typeof TunnelConfig>
+
+/** What `tunnel.create` takes: a config without its id (the engine chooses one). */
+export const TunnelDraft = TunnelConfig.omit({ id: true })
+export type TunnelDraft = z.input<typeof TunnelDraft>

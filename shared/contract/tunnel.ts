@@ -1,3 +1,155 @@
-// The tunnel job's part of the contract: its operations and events (filled in by the tunnel issue).
-export const tunnelOperations = {} as const
-export const tunnelEvents = {} as const
+// The tunnel job's part of the contract: tunnels persisted in settings (tunnel-config.ts), their
+// live state, counters and connection records. Every string that came from a server (errors
+// quoting a greeting) is data to show as text, never markup.
+import { z } from 'zod'
+import { MailProtocol } from './accounts.js'
+import { CertificateSummary } from './probe.js'
+import { SpkiPin, TunnelConfig, TunnelDraft } from './tunnel-config.js'
+
+/** Connection records kept per tunnel (a ring: the oldest is dropped first). */
+export const TUNNEL_LOG_MAX_RECORDS = 500
+/** Client command lines kept per connection record (the first ones: login, select...). */
+export const TUNNEL_RECORD_MAX_COMMANDS = 20
+
+export const TunnelId = z.string().regex(/^[a-z0-9-]{1,64}$/)
+
+/** stopped: not listening; listening: accepting; failed: could not listen (lastError says why). */
+export const TunnelStatus = z.enum(['stopped', 'listening', 'failed'])
+export type TunnelStatus = z.infer<typeof TunnelStatus>
+
+export const TunnelStats = z
+  .object({
+    /** Connections open now. */
+    active: z.number().int().nonnegative(),
+    /** Connections accepted since the tunnel started. */
+    total: z.number().int().nonnegative(),
+    /** Of those, how many ended in an error (upstream refused, certificate refused...). */
+    failed: z.number().int().nonnegative(),
+    /** Connections refused because the client address is not allowed. */
+    rejected: z.number().int().nonnegative(),
+    /** Bytes from the local clients to the server, and from the server to the clients. */
+    bytesToUpstream: z.number().int().nonnegative(),
+    bytesToClients: z.number().int().nonnegative(),
+  })
+  .strict()
+export type TunnelStats = z.infer<typeof TunnelStats>
+
+export const TunnelState = z
+  .object({
+    config: TunnelConfig,
+    status: TunnelStatus,
+    /** The address actually bound (listenPort 0 gives a free port); null unless listening. */
+    listening: z.object({ host: z.string(), port: z.number().int() }).strict().nullable(),
+    /** The last failure of the tunnel or of one of its connections, as a sentence. */
+    lastError: z.string().max(2000).nullable(),
+    /** ISO 8601; null when not listening. */
+    startedAt: z.string().nullable(),
+    stats: TunnelStats,
+  })
+  .strict()
+export type TunnelState = z.infer<typeof TunnelState>
+
+/** ok: the session ran and closed; failed: upstream or TLS failure; rejected: client not allowed. */
+export const ConnectionOutcome = z.enum(['ok', 'failed', 'rejected', 'idle-timeout', 'stopped'])
+export type ConnectionOutcome = z.infer<typeof ConnectionOutcome>
+
+export const ConnectionRecord = z
+  .object({
+    tunnelId: TunnelId,
+    /** Per tunnel, increasing. */
+    seq: z.number().int().nonnegative(),
+    /** "127.0.0.1:53422" */
+    client: z.string(),
+    /** "imap.example.net:993 (192.0.2.1)" */
+    upstream: z.string(),
+    startedAt: z.string(),
+    durationMs: z.number().int().nonnegative(),
+    bytesFromClient: z.number().int().nonnegative(),
+    bytesToClient: z.number().int().nonnegative(),
+    outcome: ConnectionOutcome,
+    /** Why it failed, as told to the client too; null when ok. */
+    error: z.string().max(2000).nullable(),
+    /** The upstream TLS: "TLSv1.3 TLS_AES_256_GCM_SHA384", resumed or not; null before TLS. */
+    tls: z
+      .object({ version: z.string(), cipher: z.string(), resumed: z.boolean(), pinned: z.boolean() })
+      .strict()
+      .nullable(),
+    /** The first client commands, LOGIN/AUTH/PASS arguments and SASL lines redacted. */
+    commands: z.array(z.string().max(200)).max(TUNNEL_RECORD_MAX_COMMANDS),
+  })
+  .strict()
+export type ConnectionRecord = z.infer<typeof ConnectionRecord>
+
+const ById = z.object({ id: TunnelId }).strict()
+
+export const TunnelUpdate = z.object({ id: TunnelId, patch: TunnelDraft.partial() }).strict()
+
+export const TunnelInspectRequest = z
+  .object({
+    host: z.string().min(1).max(253),
+    port: z.number().int().min(1).max(65535),
+    mode: z.enum(['implicit', 'starttls']),
+    protocol: MailProtocol,
+    caFile: z.string().max(4096).nullable().default(null),
+  })
+  .strict()
+
+export const TunnelInspectResult = z
+  .object({
+    /** "imap.example.net:993" */
+    upstream: z.string(),
+    certificate: CertificateSummary,
+    /** The pin to offer: the leaf's SPKI SHA-256 (sha256/BASE64). */
+    pin: SpkiPin,
+    /** Would the tunnel accept it without a pin (chain + host name + dates)? */
+    verified: z.boolean(),
+    /** Why not, in words; null when verified. */
+    verifyError: z.string().nullable(),
+    tlsVersion: z.string(),
+  })
+  .strict()
+export type TunnelInspectResult = z.infer<typeof TunnelInspectResult>
+
+function op<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res, summary: string) {
+  return { request, response, summary }
+}
+
+export const tunnelOperations = {
+  'tunnel.list': op(
+    z.object({}).strict(),
+    z.object({ tunnels: z.array(TunnelState) }).strict(),
+    'Every configured tunnel with its status and counters.',
+  ),
+  'tunnel.create': op(TunnelDraft, TunnelState, 'Add a tunnel (saved in settings; started when autoStart).'),
+  'tunnel.update': op(TunnelUpdate, TunnelState, 'Change a tunnel; a running one restarts with the change.'),
+  'tunnel.delete': op(
+    ById,
+    z.object({ id: TunnelId, deleted: z.boolean() }).strict(),
+    'Stop and remove a tunnel.',
+  ),
+  'tunnel.start': op(ById, TunnelState, 'Start listening (conflict when the port is in use).'),
+  'tunnel.stop': op(ById, TunnelState, 'Stop listening and close its connections.'),
+  'tunnel.log': op(
+    z
+      .object({ id: TunnelId, limit: z.number().int().min(1).max(TUNNEL_LOG_MAX_RECORDS).default(100) })
+      .strict(),
+    z.object({ records: z.array(ConnectionRecord) }).strict(),
+    'The most recent connection records of a tunnel, newest first.',
+  ),
+  'tunnel.inspect': op(
+    TunnelInspectRequest,
+    TunnelInspectResult,
+    "Connect once to a server and return its certificate and SPKI pin (to offer pinning with the user's consent).",
+  ),
+} as const
+
+export const tunnelEvents = {
+  /** A tunnel started, stopped, failed, or its config changed. */
+  'tunnel.status': TunnelState,
+  /** Live counters, at most once a second per tunnel while they change. */
+  'tunnel.stats': z.object({ id: TunnelId, stats: TunnelStats }).strict(),
+  /** A connection ended (its record, as tunnel.log returns it). */
+  'tunnel.connection': ConnectionRecord,
+  /** A tunnel was deleted. */
+  'tunnel.deleted': ById,
+} as const

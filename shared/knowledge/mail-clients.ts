@@ -1,6 +1,7 @@
-// What each mail client calls its connection-security choices, kept as data (as Thunderbird
-// keeps them in locale files) so the CLI and the UI say the same thing.
+// The short form of each client's words that the renderer's settings and cards import; the full
+// table (where each setting lives, the traps, where the wording was checked) is clients.ts.
 import type { MailClientId } from '../contract/schemas.js'
+import { CLIENTS } from './clients.js'
 
 export interface MailClientWords {
   name: string
@@ -14,47 +15,15 @@ export interface MailClientWords {
   where: string
 }
 
-export const MAIL_CLIENTS: Record<MailClientId, MailClientWords> = {
-  thunderbird: {
-    name: 'Thunderbird',
-    implicitTls: 'SSL/TLS',
-    startTls: 'STARTTLS',
-    none: 'None',
-    where: 'Account Settings → Server Settings → Connection security',
-  },
-  outlook: {
-    name: 'Outlook',
-    implicitTls: 'SSL/TLS',
-    startTls: 'STARTTLS',
-    none: 'None',
-    where: 'Account settings → Server settings → Encryption method',
-  },
-  'apple-mail': {
-    name: 'Apple Mail',
-    implicitTls: 'Use TLS/SSL (on the standard SSL port)',
-    startTls: 'Use TLS/SSL (on the standard STARTTLS port)',
-    none: 'Use TLS/SSL unchecked',
-    where: 'Settings → Accounts → Server Settings → Advanced IMAP Settings',
-  },
-  'k9-mail': {
-    name: 'K-9 Mail / Thunderbird for Android',
-    implicitTls: 'SSL/TLS',
-    startTls: 'STARTTLS',
-    none: 'None',
-    where: 'Account settings → Incoming/Outgoing server → Security',
-  },
-  evolution: {
-    name: 'Evolution',
-    implicitTls: 'TLS on a dedicated port',
-    startTls: 'STARTTLS after connecting',
-    none: 'No encryption',
-    where: 'Edit → Accounts → Receiving/Sending Email → Encryption method',
-  },
-  generic: {
-    name: 'Other clients',
-    implicitTls: 'SSL (implicit TLS)',
-    startTls: 'TLS (STARTTLS)',
-    none: 'No encryption',
-    where: 'the account’s server settings',
-  },
-}
+export const MAIL_CLIENTS: Record<MailClientId, MailClientWords> = Object.fromEntries(
+  Object.values(CLIENTS).map((c) => [
+    c.id,
+    {
+      name: c.name,
+      implicitTls: c.implicitTls,
+      startTls: c.startTls ?? c.implicitTls,
+      none: c.none,
+      where: c.whereIncoming,
+    },
+  ]),
+) as Record<MailClientId, MailClientWords>

@@ -1,7 +1,6 @@
 // POP3 (RFC 1939, CAPA of RFC 2449, STLS of RFC 2595).
 import { NetError } from '../errors.js'
 import { MAX_RESPONSE_LINES } from '../limits.js'
-import type { Session } from '../session.js'
 import { type Capabilities, type Dialogue, noCapabilities } from './types.js'
 
 /** Parses CAPA lines exactly: "STLS", "USER", "SASL PLAIN LOGIN". */

@@ -1,5 +1,5 @@
 import { type FormEvent, useRef, useState } from 'react'
-import type { Settings } from '../../../shared/contract/index.js'
+import { DEFAULT_ISPDB_URL, type Settings } from '../../../shared/contract/index.js'
 import { Field } from '../../components/Field.js'
 import { IDLE, type SaveState, SaveStatus } from '../../components/SaveStatus.js'
 import { useSettingsStore } from '../../stores/settings.js'
@@ -9,24 +9,55 @@ interface Props {
   settings: Settings
 }
 
-/** DNS server and connect timeout: typed values, checked as you go and saved together. */
+/** The ISP database is fetched over HTTPS only, so a network attacker cannot rewrite its answers. */
+function checkIspdbUrl(text: string): string | null {
+  const value = text.trim()
+  if (value === '') return `Enter the ISP database’s base URL, such as ${DEFAULT_ISPDB_URL}.`
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return `Enter a full URL starting with https://, such as ${DEFAULT_ISPDB_URL}.`
+  }
+  if (url.protocol !== 'https:')
+    return 'The ISP database must be fetched over https:// so it cannot be tampered with.'
+  return null
+}
+
+/** A path only: the engine reads the file when it probes and says so if it cannot. */
+function checkCaFile(text: string): string | null {
+  return text.trim().length > CA_FILE_MAX ? `A file path is at most ${CA_FILE_MAX} characters.` : null
+}
+
+const CA_FILE_MAX = 4096
+
+type NetworkField = 'dns' | 'timeout' | 'caFile' | 'ispdb'
+
+/**
+ * How the probe reaches servers, the same values the CLI takes as flags (--dns, --timeout, --ca)
+ * so both probe alike: typed values, checked as you go and saved together.
+ */
 export function NetworkSettings({ settings }: Props) {
   const update = useSettingsStore((s) => s.update)
   const [dns, setDns] = useState(settings.dnsServer ?? '')
   const [timeout, setTimeoutText] = useState(String(settings.connectTimeoutSeconds))
+  const [caFile, setCaFile] = useState(settings.extraCaFile ?? '')
+  const [ispdb, setIspdb] = useState(settings.ispdbUrl)
   // Errors appear once a field was left or the form submitted, then follow each keystroke.
-  const [touched, setTouched] = useState({ dns: false, timeout: false })
+  const [touched, setTouched] = useState({ dns: false, timeout: false, caFile: false, ispdb: false })
   const [status, setStatus] = useState<SaveState>(IDLE)
   // Set while the pointer is down on Save: an error appearing on that blur would push the button
   // away from under the pointer and swallow the click, so submit shows the errors instead.
   const pressingSave = useRef(false)
 
-  const leave = (field: 'dns' | 'timeout') => {
+  const leave = (field: NetworkField) => {
     if (!pressingSave.current) setTouched((t) => ({ ...t, [field]: true }))
   }
 
   const dnsError = touched.dns ? checkDnsServer(dns) : null
   const timeoutError = touched.timeout ? checkTimeout(timeout) : null
+  const caFileError = touched.caFile ? checkCaFile(caFile) : null
+  const ispdbError = touched.ispdb ? checkIspdbUrl(ispdb) : null
 
   function edit(apply: () => void) {
     apply()
@@ -38,8 +69,8 @@ export function NetworkSettings({ settings }: Props) {
     pressingSave.current = false
     // A second submit while saving is ignored rather than the button disabled, which would drop focus.
     if (status.kind === 'saving') return
-    setTouched({ dns: true, timeout: true })
-    if (checkDnsServer(dns) || checkTimeout(timeout)) {
+    setTouched({ dns: true, timeout: true, caFile: true, ispdb: true })
+    if (checkDnsServer(dns) || checkTimeout(timeout) || checkCaFile(caFile) || checkIspdbUrl(ispdb)) {
       setStatus({ kind: 'error', message: 'Nothing was saved: correct the field marked above.' })
       return
     }
@@ -47,6 +78,8 @@ export function NetworkSettings({ settings }: Props) {
     const result = await update({
       dnsServer: dns.trim() === '' ? null : dns.trim(),
       connectTimeoutSeconds: Number(timeout.trim()),
+      extraCaFile: caFile.trim() === '' ? null : caFile.trim(),
+      ispdbUrl: ispdb.trim(),
     })
     setStatus(result.ok ? { kind: 'saved' } : { kind: 'error', message: result.message })
   }
@@ -100,6 +133,47 @@ export function NetworkSettings({ settings }: Props) {
               value={timeout}
               onChange={(event) => edit(() => setTimeoutText(event.target.value))}
               onBlur={() => leave('timeout')}
+            />
+          )}
+        </Field>
+        <Field
+          label="Extra trusted CA file"
+          hint="Optional. The path of a PEM file with your company’s or lab’s certificate authority, trusted in addition to the system’s (the command line’s --ca)."
+          error={caFileError}
+        >
+          {({ id, describedBy, invalid }) => (
+            <input
+              id={id}
+              type="text"
+              autoComplete="off"
+              spellCheck={false}
+              maxLength={CA_FILE_MAX}
+              placeholder="/etc/ssl/company-ca.pem"
+              aria-describedby={describedBy}
+              aria-invalid={invalid || undefined}
+              value={caFile}
+              onChange={(event) => edit(() => setCaFile(event.target.value))}
+              onBlur={() => leave('caFile')}
+            />
+          )}
+        </Field>
+        <Field
+          label="ISP database URL"
+          hint="Where the probe looks up a provider’s settings when its domain publishes none, as Thunderbird does."
+          error={ispdbError}
+        >
+          {({ id, describedBy, invalid }) => (
+            <input
+              id={id}
+              type="text"
+              inputMode="url"
+              autoComplete="off"
+              spellCheck={false}
+              aria-describedby={describedBy}
+              aria-invalid={invalid || undefined}
+              value={ispdb}
+              onChange={(event) => edit(() => setIspdb(event.target.value))}
+              onBlur={() => leave('ispdb')}
             />
           )}
         </Field>

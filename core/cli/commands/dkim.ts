@@ -1,0 +1,478 @@
+// `mailwarden dkim verify`: one message (a file or -) explained in full, or many (several files,
+// a directory of .eml, an mbox, a Maildir) verified on every core with one line each.
+import { readFile, stat } from 'node:fs/promises'
+import { parseArgs } from 'node:util'
+import type { DkimReport, DkimSignatureReport } from '../../../shared/contract/dkim.js'
+import { dnsServerProblem } from '../../../shared/contract/schemas.js'
+import { type ArchiveResult, expandPaths, type MboxFormat, verifyItems } from '../../dkim/archive/index.js'
+import { looksLikeMbox } from '../../dkim/archive/mbox.js'
+import {
+  cachedKeySource,
+  DkimInputError,
+  dnsKeySource,
+  isLearning,
+  type KeySource,
+  keyFileSource,
+  keyStore,
+  verifyMessage,
+} from '../../dkim/index.js'
+import { MAX_KEY_FILE_BYTES } from '../../dkim/limits.js'
+import type { Command, CommandContext } from '../command.js'
+import { EXIT, type ExitCode } from '../exit-codes.js'
+import { CliError, usageError } from '../output.js'
+
+/** The progress line appears only after this long (a quick run prints nothing extra). */
+export const PROGRESS_DELAY_MS = 1000
+/** The progress line is redrawn at most this often (a terminal is slow to write to). */
+const PROGRESS_INTERVAL_MS = 150
+/** Standard input holds one message; beyond this it is not one (the engine's own bound is for files). */
+export const MAX_STDIN_BYTES = 256 * 1024 * 1024
+
+const USAGE = `mailwarden dkim verify <FILE.eml | - | PATH...> [--dns HOST[:PORT]] [--keys FILE] [--at DATE]
+                       [--json | --json-lines] [--mbox-format mboxrd|mboxo] [--workers N]
+
+Verifies every DKIM signature of a message, locally. One file (or - for standard input) is
+explained in full: the verdict first, then each signature and the findings. Several files, a
+directory of .eml files, an mbox file or a Maildir (cur/ and new/) are verified on every core,
+one line per message, with a summary.
+
+  --dns HOST[:PORT]   fetch keys from this DNS server (default: the dnsServer setting, else the system's)
+  --keys FILE         take keys from a file of "NAME TXT-VALUE" lines instead of DNS (offline, archived keys)
+  --at DATE           judge expiry as of DATE (ISO 8601); default: the topmost Received time, else now
+  --json              one JSON object (for many messages: {"messages": [...], "summary": {...}})
+  --json-lines        one JSON object per message (with its path, and offset in an mbox), a summary last
+  --mbox-format F     how the mbox escapes "From " lines: mboxrd (default) or mboxo
+  --workers N         threads for many messages (default: one per core; 0: none)
+
+Keys seen are remembered in the config directory (dkim-keys.json), so old mail still verifies
+after the domain rotates its key, and a changed key is pointed out (not with --keys).
+
+Exit codes: 0 a signature aligned with From passes (for many messages: for every one of them),
+1 otherwise, 2 unusable input or arguments.`
+
+// Terminal output must not let a message's bytes move the cursor, recolour or reorder text.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly what is escaped
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+
+/** A value from the message, safe to print: control, C1 and bidi characters shown as \u{...}. */
+export function shown(text: string): string {
+  return text.replace(UNSAFE, (c) => `\\u{${(c.codePointAt(0) as number).toString(16)}}`)
+}
+
+/** The issue's --json shape for one message. */
+export function jsonShape(report: DkimReport) {
+  return {
+    signatures: report.signatures.map((s) => ({
+      domain: s.domain,
+      selector: s.selector,
+      algorithm: s.algorithm,
+      canonicalization: s.canonicalization,
+      result: s.result,
+      reason: s.reason,
+      keyBits: s.keyBits,
+      bodyLength: s.bodyLength,
+      signedHeaders: s.signedHeaders,
+      aligned: s.aligned,
+      testing: s.testing,
+    })),
+    findings: report.findings.map((f) => ({
+      id: f.id,
+      severity: f.severity,
+      title: f.title,
+      detail: f.detail,
+    })),
+    from: report.from,
+    verdict: report.verdict,
+    alignedPass: report.alignedPass,
+  }
+}
+
+function verdictSentence(report: DkimReport): string {
+  if (report.signatures.length === 0) return 'none: the message has no DKIM signature.'
+  const counting = report.dmarcSignature === null ? null : report.signatures[report.dmarcSignature]
+  if (report.alignedPass && counting)
+    return `pass: the signature of ${shown(counting.domain)} verifies and is aligned with From${report.fromDomain ? ` (${shown(report.fromDomain)})` : ''}.`
+  const passing = report.signatures.filter((s) => s.result === 'pass')
+  if (passing.length > 0)
+    return `${report.verdict}: ${passing.map((s) => shown(s.domain)).join(', ')} verifies, but no passing signature is aligned with From${report.fromDomain ? ` (${shown(report.fromDomain)})` : ''}.`
+  return `${report.verdict}: no signature verifies.`
+}
+
+function bodyLine(s: DkimSignatureReport): string {
+  const { signedBytes, totalBytes, matches } = s.body
+  const hash = matches === null ? 'not checked' : matches ? 'matches' : 'does NOT match'
+  if (s.bodyLength === null)
+    return `body: whole body signed${totalBytes === null ? '' : ` (${totalBytes} canonical bytes)`}, hash ${hash}`
+  return `body: l=${s.bodyLength}, ${signedBytes ?? '?'} of ${totalBytes ?? '?'} canonical bytes signed, hash ${hash}`
+}
+
+export function formatReport(report: DkimReport, label?: string): string {
+  const lines: string[] = []
+  lines.push(`DKIM verdict: ${verdictSentence(report)}`)
+  if (label) lines.push(`Message: ${shown(label)}`)
+  lines.push(`From: ${report.from === null ? '(none)' : shown(report.from)}`)
+  report.signatures.forEach((s, i) => {
+    const dmarc = report.dmarcSignature === i ? ', counts for DMARC' : ''
+    const key = s.keyBits ? `, ${s.keyBits}-bit key` : ''
+    lines.push('')
+    lines.push(
+      `Signature ${i + 1}: ${s.result}  d=${shown(s.domain)} s=${shown(s.selector)} ${shown(s.algorithm)} ${shown(s.canonicalization)}${key}${s.testing ? ', testing (t=y)' : ''}`,
+    )
+    lines.push(`  aligned with From: ${s.aligned ? `yes (${s.alignment})` : 'no'}${dmarc}`)
+    if (s.reason) lines.push(`  reason: ${shown(s.reason)}`)
+    for (const step of s.steps)
+      if (step.status !== 'ok') lines.push(`  ${step.name}: ${step.status}: ${shown(step.sentence)}`)
+    lines.push(`  signed headers: ${s.signedHeaders.map(shown).join(' ') || '(none)'}`)
+    lines.push(`  ${bodyLine(s)}`)
+    if (s.signedAt || s.expiresAt)
+      lines.push(`  signed ${s.signedAt ?? '?'}${s.expiresAt ? `, expires ${s.expiresAt}` : ''}`)
+    if (s.keySource) lines.push(`  key from: ${shown(s.keySource)}`)
+  })
+  if (report.receivedResults.length > 0) {
+    lines.push('')
+    lines.push('The receiving server said:')
+    for (const r of report.receivedResults) {
+      const about = r.domain ? ` for ${shown(r.domain)}` : ''
+      lines.push(
+        `  ${shown(r.server)}: dkim=${shown(r.result)}${about}${r.disagrees ? ` (Mailwarden: ${r.ours ?? 'no such signature'})` : ''}`,
+      )
+    }
+  }
+  if (report.findings.length > 0) {
+    lines.push('')
+    lines.push('Findings:')
+    const order = { critical: 0, warning: 1, info: 2 } as const
+    for (const f of [...report.findings].sort((a, b) => order[a.severity] - order[b.severity])) {
+      lines.push(`  [${f.severity}] ${shown(f.title)}: ${shown(f.detail)}`)
+    }
+  }
+  return lines.join('\n')
+}
+
+function parseAt(text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined
+  const at = new Date(text)
+  if (Number.isNaN(at.getTime()))
+    throw usageError(
+      `--at must be a date such as 2024-05-01 or 2024-05-01T12:00:00Z, not ${JSON.stringify(text)}.`,
+    )
+  return at
+}
+
+function parseWorkers(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  const n = Number(text)
+  if (!Number.isInteger(n) || n < 0 || n > 64)
+    throw usageError(`--workers must be a number from 0 to 64, not ${JSON.stringify(text)}.`)
+  return n
+}
+
+async function keySourceFor(
+  values: { dns?: string; keys?: string },
+  context: CommandContext,
+): Promise<KeySource> {
+  if (values.keys !== undefined && values.dns !== undefined)
+    throw usageError('Use --keys or --dns, not both.')
+  if (values.keys !== undefined) {
+    let text: string
+    try {
+      const info = await stat(values.keys)
+      if (info.size > MAX_KEY_FILE_BYTES)
+        throw usageError(
+          `The key file ${values.keys} is larger than ${MAX_KEY_FILE_BYTES} bytes; it is not a key file.`,
+        )
+      text = await readFile(values.keys, 'utf8')
+    } catch (error) {
+      if (error instanceof CliError) throw error
+      throw usageError(
+        `Cannot read the key file ${values.keys}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((error as Error).message)}.`,
+      )
+    }
+    try {
+      return keyFileSource(text)
+    } catch (error) {
+      throw usageError(`The key file ${values.keys} is not usable: ${(error as Error).message}`)
+    }
+  }
+  if (values.dns !== undefined) {
+    const problem = dnsServerProblem(values.dns)
+    if (problem)
+      throw usageError(
+        `--dns must be an IP address with an optional port, such as 127.0.0.53:53 or [::1]:53, not ${JSON.stringify(values.dns)}.`,
+      )
+  }
+  const engine = context.engine()
+  const resolver = await engine.context.resolver(values.dns ?? null)
+  return keyStore(engine.context.options.configDir, dnsKeySource(resolver))
+}
+
+async function readStdinBytes(stdin: NodeJS.ReadableStream): Promise<Uint8Array> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of stdin) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : (chunk as Buffer)
+    size += b.length
+    if (size > MAX_STDIN_BYTES)
+      throw usageError(
+        `Standard input is larger than ${MAX_STDIN_BYTES / 1024 / 1024} MiB; pass a file instead.`,
+      )
+    chunks.push(b)
+  }
+  return Buffer.concat(chunks)
+}
+
+/** Where the one-message mode reads its bytes: a path (streamed) or standard input. */
+async function singleTarget(paths: string[]): Promise<'stdin' | string | null> {
+  if (paths.length !== 1) return null
+  const [only] = paths as [string]
+  if (only === '-') return 'stdin'
+  try {
+    const info = await stat(only)
+    if (!info.isFile()) return null
+    const { open } = await import('node:fs/promises')
+    const handle = await open(only, 'r')
+    try {
+      const head = Buffer.alloc(5)
+      const { bytesRead } = await handle.read(head, 0, 5, 0)
+      return looksLikeMbox(head.subarray(0, bytesRead)) ? null : only
+    } finally {
+      await handle.close()
+    }
+  } catch (error) {
+    // One path that cannot be read is unusable input, said in one sentence (several: one row each).
+    const code = (error as NodeJS.ErrnoException).code
+    const why =
+      code === 'ENOENT'
+        ? 'no such file or directory'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : (error as Error).message
+    throw usageError(`Cannot read ${only}: ${why}.`)
+  }
+}
+
+export interface DkimCommandOptions {
+  stdin?: NodeJS.ReadableStream
+  /** Where the progress line goes; it is drawn only when this is a TTY. */
+  progress?: NodeJS.WriteStream
+}
+
+export function makeDkimCommand(options: DkimCommandOptions = {}): Command {
+  return {
+    name: 'dkim',
+    summary: 'Verify the DKIM signatures of a message, a folder, an mbox or a Maildir',
+    usage: USAGE,
+    async run(args, context) {
+      const [action, ...rest] = args
+      if (action !== 'verify')
+        throw usageError(
+          `Unknown dkim action ${JSON.stringify(action ?? '')}; use: mailwarden dkim verify FILE.`,
+        )
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: {
+          dns: { type: 'string' },
+          keys: { type: 'string' },
+          at: { type: 'string' },
+          'json-lines': { type: 'boolean' },
+          'mbox-format': { type: 'string' },
+          workers: { type: 'string' },
+        },
+        allowPositionals: true,
+        strict: true,
+      })
+      if (positionals.length === 0)
+        throw usageError('dkim verify needs a message: a file, - for standard input, or a folder or mbox.')
+      if (context.json && values['json-lines']) throw usageError('Use --json or --json-lines, not both.')
+      const format = values['mbox-format']
+      if (format !== undefined && format !== 'mboxrd' && format !== 'mboxo')
+        throw usageError(`--mbox-format is mboxrd or mboxo, not ${JSON.stringify(format)}.`)
+      const at = parseAt(values.at)
+      const workers = parseWorkers(values.workers)
+      if (positionals.includes('-') && positionals.length > 1)
+        throw usageError('- (standard input) cannot be combined with other paths.')
+      const keys = cachedKeySource(await keySourceFor(values, context))
+      try {
+        const single = await singleTarget(positionals)
+        if (single !== null)
+          return await verifyOne(single, keys, at, context, values['json-lines'] === true, options)
+        return await verifyMany(
+          positionals,
+          keys,
+          { at, workers, mboxFormat: format, jsonLines: values['json-lines'] === true },
+          context,
+          options,
+        )
+      } finally {
+        if (isLearning(keys))
+          await keys
+            .save()
+            .catch((error: unknown) =>
+              context.io.err(`Could not save the key store: ${(error as Error).message}`),
+            )
+      }
+    },
+  }
+}
+
+async function verifyOne(
+  target: string,
+  keys: KeySource,
+  at: Date | undefined,
+  context: CommandContext,
+  jsonLines: boolean,
+  options: DkimCommandOptions,
+): Promise<ExitCode> {
+  let report: DkimReport
+  try {
+    const input =
+      target === 'stdin'
+        ? await readStdinBytes(options.stdin ?? process.stdin)
+        : (await import('node:fs')).createReadStream(target, { highWaterMark: 1024 * 1024 })
+    report = await verifyMessage(input, { keys, ...(at ? { at } : {}) })
+  } catch (error) {
+    if (error instanceof CliError) throw error
+    const name = target === 'stdin' ? 'Standard input' : target
+    if (error instanceof DkimInputError) throw usageError(`${name}: ${error.message}`)
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR')
+      throw usageError(`Cannot read ${name}: ${(error as Error).message}.`)
+    throw error
+  }
+  const path = target === 'stdin' ? '-' : target
+  if (jsonLines) {
+    context.io.out(JSON.stringify({ path, ...jsonShape(report) }))
+    context.io.out(
+      JSON.stringify({
+        summary: summaryOf([{ alignedPass: report.alignedPass, verdict: report.verdict, error: null }], 0),
+      }),
+    )
+  } else if (context.json) context.io.out(JSON.stringify(jsonShape(report)))
+  else context.io.out(formatReport(report))
+  return report.alignedPass ? EXIT.ok : EXIT.findings
+}
+
+interface Tally {
+  alignedPass: boolean
+  verdict: string | null
+  error: string | null
+}
+
+function summaryOf(rows: Tally[], elapsedMs: number) {
+  const verdicts: Record<string, number> = {}
+  for (const r of rows) if (r.verdict) verdicts[r.verdict] = (verdicts[r.verdict] ?? 0) + 1
+  return {
+    messages: rows.length,
+    alignedPass: rows.filter((r) => r.alignedPass).length,
+    notPassing: rows.filter((r) => !r.alignedPass && !r.error).length,
+    unusable: rows.filter((r) => r.error).length,
+    verdicts,
+    elapsedMs,
+  }
+}
+
+function rowOf(result: ArchiveResult) {
+  const where =
+    result.item.kind === 'mbox'
+      ? { path: result.item.path, offset: result.item.offset }
+      : { path: result.item.path }
+  if (!result.report) return { ...where, error: result.error }
+  return { ...where, ...jsonShape(result.report) }
+}
+
+function humanRow(result: ArchiveResult): string {
+  if (!result.report) return `error     ${shown(result.label)}: ${shown(result.error ?? 'unusable')}`
+  const r = result.report
+  const critical = r.findings.filter((f) => f.severity === 'critical').length
+  const domains = r.signatures.map((s) => `${shown(s.domain)}=${s.result}`).join(' ')
+  const mark = r.alignedPass ? 'pass' : r.verdict
+  return `${mark.padEnd(9)} ${shown(result.label)}  ${domains || '(unsigned)'}${critical ? `  ${critical} critical` : ''}`
+}
+
+async function verifyMany(
+  paths: string[],
+  keys: KeySource,
+  settings: { at?: Date; workers?: number; mboxFormat?: MboxFormat; jsonLines: boolean },
+  context: CommandContext,
+  options: DkimCommandOptions,
+): Promise<ExitCode> {
+  const started = Date.now()
+  const tallies: Tally[] = []
+  const all: unknown[] = []
+  const progress = progressLine(options.progress ?? process.stderr, started)
+  const controller = new AbortController()
+  void context.stopSignal.then(() => controller.abort())
+  const items = expandPaths(paths, {
+    ...(settings.mboxFormat ? { mboxFormat: settings.mboxFormat } : {}),
+    signal: controller.signal,
+  })
+  try {
+    for await (const result of verifyItems(items, {
+      keys,
+      ...(settings.at ? { at: settings.at } : {}),
+      ...(settings.workers !== undefined ? { workers: settings.workers } : {}),
+      signal: controller.signal,
+    })) {
+      tallies.push({
+        alignedPass: result.report?.alignedPass ?? false,
+        verdict: result.report?.verdict ?? null,
+        error: result.error,
+      })
+      progress.update(tallies.length)
+      if (settings.jsonLines) context.io.out(JSON.stringify(rowOf(result)))
+      else if (context.json) all.push(rowOf(result))
+      else {
+        progress.clear()
+        context.io.out(humanRow(result))
+      }
+    }
+  } catch (error) {
+    if (controller.signal.aborted) {
+      progress.clear()
+      context.io.err(`Stopped after ${tallies.length} messages.`)
+      return EXIT.findings
+    }
+    throw error
+  } finally {
+    progress.clear()
+  }
+  const summary = summaryOf(tallies, Date.now() - started)
+  if (tallies.length === 0) throw usageError(`No messages found in ${paths.join(', ')}.`)
+  if (settings.jsonLines) context.io.out(JSON.stringify({ summary }))
+  else if (context.json) context.io.out(JSON.stringify({ messages: all, summary }))
+  else
+    context.io.out(
+      `\n${summary.messages} messages: ${summary.alignedPass} pass (aligned with From), ${summary.notPassing} do not, ${summary.unusable} unusable (${(summary.elapsedMs / 1000).toFixed(1)} s).`,
+    )
+  if (summary.unusable === summary.messages) {
+    // Nothing could be read at all: the input is unusable, not the mail bad.
+    context.io.err(`No message could be verified: ${tallies[0]?.error ?? 'unusable input'}`)
+    return EXIT.usage
+  }
+  return summary.alignedPass === summary.messages ? EXIT.ok : EXIT.findings
+}
+
+/** "Verifying: 1234 messages, 850/s" on a TTY, after PROGRESS_DELAY_MS; nothing otherwise. */
+export function progressLine(stream: NodeJS.WriteStream, started: number) {
+  let shownAt = 0
+  let visible = false
+  return {
+    update(count: number) {
+      if (!stream.isTTY) return
+      const now = Date.now()
+      if (now - started < PROGRESS_DELAY_MS || now - shownAt < PROGRESS_INTERVAL_MS) return
+      shownAt = now
+      const rate = Math.round(count / ((now - started) / 1000))
+      const width = 20
+      const filled = Math.floor((count / 50) % (width + 1))
+      stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${count} messages, ${rate}/s `)
+      visible = true
+    },
+    clear() {
+      if (visible) stream.write('\r\u001b[K')
+      visible = false
+    },
+  }
+}
+
+export const dkimCommand = makeDkimCommand()

@@ -1,0 +1,207 @@
+// `mailwarden tunnel`: one tunnel from flags, or several from a JSON file, running until SIGINT or
+// SIGTERM. Not saved in settings (the app's tunnels are); it uses the settings' extra CA file,
+// DNS server and connect timeout. One line per tunnel on stdout when it listens; connection
+// records on stderr (JSON lines with --json-log), credentials redacted.
+import fs from 'node:fs'
+import net from 'node:net'
+import { parseArgs } from 'node:util'
+import { z } from 'zod'
+import { MailProtocol } from '../../../shared/contract/accounts.js'
+import type { ConnectionRecord } from '../../../shared/contract/tunnel.js'
+import { SpkiPin, TunnelConfig } from '../../../shared/contract/tunnel-config.js'
+import { EngineError } from '../../api/errors.js'
+import { cachedResolve, trustPolicy } from '../../tunnel/runtime.js'
+import { Tunnel } from '../../tunnel/tunnel.js'
+import type { Command } from '../command.js'
+import { EXIT } from '../exit-codes.js'
+import { CliError, usageError } from '../output.js'
+
+/** A --config file is a short list of tunnels; a bigger file is a mistake. */
+const MAX_CONFIG_FILE_BYTES = 256 * 1024
+
+const FileEntry = z
+  .object({
+    name: z.string().min(1).max(100).optional(),
+    listen: z.string().min(1).max(300),
+    to: z.string().min(1).max(300),
+    tls: z.enum(['implicit', 'starttls']),
+    protocol: MailProtocol,
+    ca: z.string().max(4096).nullable().optional(),
+    pin: SpkiPin.nullable().optional(),
+    allowLan: z.boolean().optional(),
+    allowedClients: z.array(z.string()).max(64).optional(),
+  })
+  .strict()
+const ConfigFile = z.object({ tunnels: z.array(FileEntry).min(1).max(100) }).strict()
+type FileEntry = z.infer<typeof FileEntry>
+
+/** "PORT", "HOST:PORT" or "[IPv6]:PORT". */
+export function parseHostPort(
+  text: string,
+  what: string,
+  defaultHost: string | null,
+): { host: string; port: number } {
+  const match =
+    /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text) ??
+    (/^\d{1,5}$/.test(text) ? [text, undefined, defaultHost, text] : null)
+  const host = match?.[1] ?? match?.[2] ?? null
+  const port = Number(match?.[3])
+  if (!match || !host || !Number.isInteger(port) || port < (defaultHost ? 0 : 1) || port > 65535)
+    throw usageError(
+      `${what} must be ${defaultHost ? '[HOST:]PORT' : 'HOST:PORT'}, not ${JSON.stringify(text)}.`,
+    )
+  return { host, port }
+}
+
+function toConfig(entry: FileEntry, index: number): TunnelConfig {
+  const listen = parseHostPort(entry.listen, '--listen', '127.0.0.1')
+  const to = parseHostPort(entry.to, '--to', null)
+  const parsed = TunnelConfig.safeParse({
+    id: `cli-${index + 1}`,
+    name: entry.name ?? `tunnel ${index + 1}`,
+    listenHost: listen.host,
+    listenPort: listen.port,
+    upstreamHost: to.host,
+    upstreamPort: to.port,
+    mode: entry.tls,
+    protocol: entry.protocol,
+    caFile: entry.ca ?? null,
+    pin: entry.pin ?? null,
+    allowLan: entry.allowLan ?? false,
+    allowedClients: entry.allowedClients ?? [],
+  })
+  if (!parsed.success)
+    throw usageError(
+      `Invalid tunnel: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    )
+  return parsed.data
+}
+
+function readConfigFile(file: string): FileEntry[] {
+  let text: string
+  try {
+    if (fs.statSync(file).size > MAX_CONFIG_FILE_BYTES)
+      throw usageError(`${file} is larger than ${MAX_CONFIG_FILE_BYTES} bytes.`)
+    text = fs.readFileSync(file, 'utf8')
+  } catch (error) {
+    if (error instanceof CliError) throw error
+    throw new CliError(`Cannot read ${file}: ${(error as Error).message}`, EXIT.environment)
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (error) {
+    throw usageError(`${file} is not JSON: ${(error as Error).message}`)
+  }
+  const parsed = ConfigFile.safeParse(json)
+  if (!parsed.success)
+    throw usageError(
+      `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    )
+  return parsed.data.tunnels
+}
+
+function humanRecord(name: string, r: ConnectionRecord): string {
+  return `${name} #${r.seq} ${r.client} -> ${r.upstream}: ${r.outcome}, ${r.bytesFromClient} B up, ${r.bytesToClient} B down, ${r.durationMs} ms${r.tls ? `, ${r.tls.version}${r.tls.resumed ? ' resumed' : ''}` : ''}${r.error ? ` (${r.error})` : ''}${r.commands.length ? ` [${r.commands.join(' | ')}]` : ''}`
+}
+
+function endpointText(host: string, port: number): string {
+  return `${net.isIPv6(host) ? `[${host}]` : host}:${port}`
+}
+
+export const tunnelCommand: Command = {
+  name: 'tunnel',
+  summary: 'Run a local plaintext-to-TLS tunnel for a legacy mail client',
+  usage: `mailwarden tunnel --listen [HOST:]PORT --to HOST:PORT --tls implicit|starttls --protocol imap|pop3|smtp
+                   [--ca FILE] [--pin sha256/BASE64] [--dns HOST[:PORT]] [--json-log]
+mailwarden tunnel --config FILE [--dns HOST[:PORT]] [--json-log]
+
+A legacy client talks plaintext to the local listener (127.0.0.1 unless HOST says otherwise);
+Mailwarden talks verified TLS (1.2 or newer) to the server, never plaintext. Runs until Ctrl-C.
+
+  --listen [HOST:]PORT  where the client connects (PORT 0: any free port)
+  --to HOST:PORT        the real server
+  --tls MODE            implicit (993, 995, 465) or starttls (143, 110, 587, 25)
+  --protocol P          imap, pop3 or smtp
+  --ca FILE             trust these CAs (PEM) instead of the system's
+  --pin sha256/BASE64   trust exactly this public key (a self-signed server); see the app's inspect
+  --dns HOST[:PORT]     resolve the server with this DNS server
+  --json-log            connection records as JSON lines on stderr
+  --config FILE         several tunnels: {"tunnels":[{"listen","to","tls","protocol","ca"?,"pin"?}]}
+
+Prints one line per tunnel when it listens: listening on HOST:PORT -> HOST:PORT (mode, protocol).`,
+  async run(args, context) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        listen: { type: 'string' },
+        to: { type: 'string' },
+        tls: { type: 'string' },
+        protocol: { type: 'string' },
+        ca: { type: 'string' },
+        pin: { type: 'string' },
+        dns: { type: 'string' },
+        'json-log': { type: 'boolean' },
+        config: { type: 'string' },
+      },
+      strict: true,
+    })
+    let entries: FileEntry[]
+    if (values.config) {
+      if (values.listen || values.to || values.tls || values.protocol || values.ca || values.pin)
+        throw usageError(
+          '--config takes the tunnels from the file; do not combine it with --listen, --to, --tls, --protocol, --ca or --pin.',
+        )
+      entries = readConfigFile(values.config)
+    } else {
+      for (const flag of ['listen', 'to', 'tls', 'protocol'] as const)
+        if (!values[flag]) throw usageError(`--${flag} is required (or --config FILE).`)
+      const entry = FileEntry.safeParse({
+        listen: values.listen,
+        to: values.to,
+        tls: values.tls,
+        protocol: values.protocol,
+        ca: values.ca ?? null,
+        pin: values.pin ?? null,
+      })
+      if (!entry.success)
+        throw usageError(entry.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '))
+      entries = [entry.data]
+    }
+    const configs = entries.map(toConfig)
+
+    const engine = context.engine()
+    const { settings } = await engine.settings.load()
+    const resolve = cachedResolve(() => engine.context.resolver(values.dns ?? null))
+    const log = (text: string) => context.io.err(text)
+    const running: Tunnel[] = []
+    try {
+      for (const config of configs) {
+        const tunnel = new Tunnel(config, {
+          trust: await trustPolicy(config, settings.extraCaFile),
+          timeoutMs: settings.connectTimeoutSeconds * 1000,
+          resolve,
+          onRecord: (record) =>
+            log(values['json-log'] ? JSON.stringify(record) : humanRecord(config.name, record)),
+          warn: (message) => {
+            if (!values['json-log']) log(`${config.name}: ${message}`)
+          },
+        })
+        const bound = await tunnel.start()
+        running.push(tunnel)
+        context.io.out(
+          `listening on ${endpointText(bound.host, bound.port)} -> ${endpointText(config.upstreamHost, config.upstreamPort)} (${config.mode}, ${config.protocol})`,
+        )
+      }
+    } catch (error) {
+      await Promise.all(running.map((t) => t.stop()))
+      if (error instanceof EngineError)
+        throw new CliError(error.message, error.code === 'invalid-request' ? EXIT.usage : EXIT.environment)
+      throw error
+    }
+    const signal = await context.stopSignal
+    log(`${signal}: stopping ${running.length} tunnel${running.length === 1 ? '' : 's'}…`)
+    await Promise.all(running.map((t) => t.stop()))
+    return EXIT.ok
+  },
+}

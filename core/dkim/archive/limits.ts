@@ -1,0 +1,26 @@
+// Bounds of archive reading (many messages: files, directories, mbox, Maildir), each with what it stops.
+
+/** Read size for files and mbox scanning: big enough for speed, small enough to stay flat in memory. */
+export const READ_CHUNK_BYTES = 1024 * 1024
+/** Messages handed out per worker before results come back; bounds the reorder buffer (results stay in order). */
+export const IN_FLIGHT_PER_WORKER = 4
+/** Directory depth walked for .eml files and Maildir++ folders; a symlink loop or a hostile tree stops here. */
+export const MAX_DIRECTORY_DEPTH = 16
+/** Entries read from one directory listing at a time (opendir streams, so a huge folder is not listed at once). */
+export const DIRECTORY_BUFFER_ENTRIES = 256
+/** An mbox separator ("From " line) longer than this is not one; stops a line without LF from growing the carry. */
+export const MAX_FROM_LINE_BYTES = 4096
+/** A partial line kept across chunks while unescaping ">From " is at most this long (longer cannot be a From line). */
+export const MAX_ESCAPE_CARRY_BYTES = 1024
+/** Workers never outnumber this, whatever the machine says (each holds a verifier and its buffers). */
+export const MAX_WORKERS = 32
+/** A worker that has not answered one message in this long is stuck; the message is reported as failed. */
+export const WORKER_MESSAGE_TIMEOUT_MS = 120_000
+/**
+ * Heap of each worker thread. The young generation is what a verifier churns through (strings and
+ * objects per message); V8's default lets each thread grow it to ~48 MB before collecting, which
+ * on a many-core machine is most of the run's memory. The old generation bound turns a runaway
+ * worker into an error for its messages (ERR_WORKER_OUT_OF_MEMORY) instead of a machine out of memory.
+ */
+export const WORKER_YOUNG_GENERATION_MB = 8
+export const WORKER_OLD_GENERATION_MB = 256

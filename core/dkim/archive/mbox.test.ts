@@ -1,0 +1,141 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type MboxRange, scanMbox, unescapeMbox } from './mbox.js'
+import { expandPaths, readItem } from './sources.js'
+
+let dir: string
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'mw-mbox-'))
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = []
+  for await (const x of it) out.push(x)
+  return out
+}
+async function bytes(it: AsyncIterable<Uint8Array>): Promise<string> {
+  const parts: Buffer[] = []
+  for await (const c of it) parts.push(Buffer.from(c))
+  return Buffer.concat(parts).toString('latin1')
+}
+async function* chunked(text: string, size: number): AsyncGenerator<Uint8Array> {
+  const b = Buffer.from(text, 'latin1')
+  for (let i = 0; i < b.length; i += size) yield b.subarray(i, i + size)
+}
+
+const messages = [
+  'From: a@example.com\nSubject: one\n\nFirst body\n>From the start, escaped\n',
+  'From: b@example.com\nSubject: two\n\nFrom here on, an unescaped body line (mboxo writers)\n\nlast\n',
+  'From: c@example.com\nSubject: three\n\n>>From twice escaped (mboxrd)\n',
+]
+const mbox = messages
+  .map((m, i) => `From sender${i}@example.com Tue Dec  1 10:00:0${i} 2026\n${m}\n`)
+  .join('')
+
+describe('mbox scanning', () => {
+  it('finds every message at any chunk size, with separator offsets, and never splits at a body "From " line', async () => {
+    const file = path.join(dir, 'a.mbox')
+    await writeFile(file, mbox)
+    const expected = await collect(scanMbox(file))
+    expect(expected).toHaveLength(3)
+    expect(expected.map((r) => r.separator)).toEqual([
+      'From sender0@example.com Tue Dec  1 10:00:00 2026',
+      'From sender1@example.com Tue Dec  1 10:00:01 2026',
+      'From sender2@example.com Tue Dec  1 10:00:02 2026',
+    ])
+    expect(expected[1]?.offset).toBe(mbox.indexOf('From sender1'))
+    const text = (r: MboxRange) => mbox.slice(r.start, r.end)
+    expect(expected.map(text)).toEqual(messages)
+    for (const size of [1, 2, 3, 5, 7, 16, 64]) {
+      expect(await collect(scanMbox(file, { chunkBytes: size }))).toEqual(expected)
+    }
+  })
+
+  it('handles CRLF mboxes and a file without a final line end', async () => {
+    const file = path.join(dir, 'crlf.mbox')
+    await writeFile(
+      file,
+      'From x Tue Dec  1 10:00:00 2026\r\nSubject: a\r\n\r\nbody\r\n\r\nFrom y Wed Dec  2 10:00:00 2026\r\nSubject: b\r\n\r\nlast',
+    )
+    const ranges = await collect(scanMbox(file, { chunkBytes: 3 }))
+    expect(ranges.map((r) => r.separator)).toEqual([
+      'From x Tue Dec  1 10:00:00 2026',
+      'From y Wed Dec  2 10:00:00 2026',
+    ])
+    const all =
+      'From x Tue Dec  1 10:00:00 2026\r\nSubject: a\r\n\r\nbody\r\n\r\nFrom y Wed Dec  2 10:00:00 2026\r\nSubject: b\r\n\r\nlast'
+    expect(ranges.map((r) => all.slice(r.start, r.end))).toEqual([
+      'Subject: a\r\n\r\nbody\r\n',
+      'Subject: b\r\n\r\nlast',
+    ])
+  })
+
+  it('refuses a file that is not an mbox, in a sentence', async () => {
+    const file = path.join(dir, 'not.mbox')
+    await writeFile(file, 'Subject: hi\n\nbody\n')
+    await expect(collect(scanMbox(file))).rejects.toThrow(/not an mbox/)
+  })
+
+  it('unescapes mboxrd (one ">" from >+From) and mboxo (only >From) across chunk boundaries', async () => {
+    const body = 'a\n>From one\n>>From two\n>>>From three\n> From not\n>Fromage\nFrom plain\n'
+    for (const size of [1, 2, 4, 9, 100]) {
+      expect(await bytes(unescapeMbox(chunked(body, size), 'mboxrd'))).toBe(
+        'a\nFrom one\n>From two\n>>From three\n> From not\n>Fromage\nFrom plain\n',
+      )
+      expect(await bytes(unescapeMbox(chunked(body, size), 'mboxo'))).toBe(
+        'a\nFrom one\n>>From two\n>>>From three\n> From not\n>Fromage\nFrom plain\n',
+      )
+    }
+    expect(await bytes(unescapeMbox(chunked('>From first line\n', 3), 'mboxrd'))).toBe('From first line\n')
+  })
+})
+
+describe('archive inputs', () => {
+  it('expands an mbox, a Maildir (new/ and cur/, not tmp/), a directory of .eml and a missing path', async () => {
+    const root = path.join(dir, 'tree')
+    const maildir = path.join(root, 'Maildir')
+    const { mkdir } = await import('node:fs/promises')
+    for (const sub of ['cur', 'new', 'tmp', '.Sent/cur', '.Sent/new'])
+      await mkdir(path.join(maildir, sub), { recursive: true })
+    await writeFile(path.join(maildir, 'new', '1.host'), 'Subject: new\n\nx\n')
+    await writeFile(path.join(maildir, 'cur', '2.host:2,S'), 'Subject: cur\n\nx\n')
+    await writeFile(path.join(maildir, 'tmp', '3.host'), 'Subject: being written\n\nx\n')
+    await writeFile(path.join(maildir, '.Sent', 'cur', '4.host:2,S'), 'Subject: sent\n\nx\n')
+    const emls = path.join(root, 'emls')
+    await mkdir(path.join(emls, 'sub'), { recursive: true })
+    await writeFile(path.join(emls, 'b.eml'), 'Subject: b\n\nx\n')
+    await writeFile(path.join(emls, 'sub', 'a.eml'), 'Subject: a\n\nx\n')
+    await writeFile(path.join(emls, 'notes.txt'), 'not a message')
+    const box = path.join(root, 'box.mbox')
+    await writeFile(box, mbox)
+
+    const items = await collect(expandPaths([maildir, emls, box, path.join(root, 'missing.eml')]))
+    const names = items.map((i) =>
+      i.kind === 'mbox' ? `mbox@${i.offset}` : `${i.kind}:${path.relative(root, i.path)}`,
+    )
+    expect(names).toEqual([
+      'file:Maildir/new/1.host',
+      'file:Maildir/cur/2.host:2,S',
+      'file:Maildir/.Sent/cur/4.host:2,S',
+      'file:emls/b.eml',
+      'file:emls/sub/a.eml',
+      'mbox@0',
+      `mbox@${mbox.indexOf('From sender1')}`,
+      `mbox@${mbox.indexOf('From sender2')}`,
+      'unreadable:missing.eml',
+    ])
+    const unreadable = items.at(-1)
+    expect(unreadable).toMatchObject({ kind: 'unreadable', reason: 'no such file or directory' })
+    const third = items.find(
+      (i) => i.kind === 'mbox' && i.offset > mbox.indexOf('From sender1'),
+    ) as (typeof items)[number]
+    expect(await bytes(readItem(third))).toBe(
+      'From: c@example.com\nSubject: three\n\n>From twice escaped (mboxrd)\n',
+    )
+  })
+})

@@ -1,0 +1,181 @@
+// What `dkim verify PATH...` was given, expanded into messages: a single message file, an mbox
+// (each message a byte range), a Maildir (cur/ and new/, Maildir++ sub-folders too) or a
+// directory of .eml files (walked). Streams: directories are read with opendir, mboxes scanned.
+import { createReadStream } from 'node:fs'
+import { open, opendir, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { DIRECTORY_BUFFER_ENTRIES, MAX_DIRECTORY_DEPTH, READ_CHUNK_BYTES } from './limits.js'
+import { looksLikeMbox, type MboxFormat, scanMbox, unescapeMbox } from './mbox.js'
+
+export type ArchiveItem =
+  | { kind: 'file'; path: string; container?: 'maildir' | 'directory' }
+  | {
+      kind: 'mbox'
+      path: string
+      /** Offset of the message's "From " line in the mbox (what --json-lines reports). */
+      offset: number
+      start: number
+      end: number
+      format: MboxFormat
+      separator: string
+    }
+  /** A path that could not be read at all: reported as a row, the run goes on. */
+  | { kind: 'unreadable'; path: string; reason: string }
+
+export interface ExpandOptions {
+  mboxFormat?: MboxFormat
+  signal?: AbortSignal
+}
+
+/** A name for the message in reports: the path, and for an mbox message its offset. */
+export function itemLabel(item: ArchiveItem): string {
+  return item.kind === 'mbox' ? `${item.path}@${item.offset}` : item.path
+}
+
+async function firstBytes(file: string, count: number): Promise<Buffer> {
+  const handle = await open(file, 'r')
+  try {
+    const buffer = Buffer.alloc(count)
+    const { bytesRead } = await handle.read(buffer, 0, count, 0)
+    return buffer.subarray(0, bytesRead)
+  } finally {
+    await handle.close()
+  }
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+export async function isMaildir(dir: string): Promise<boolean> {
+  const [cur, created] = await Promise.all([
+    isDirectory(path.join(dir, 'cur')),
+    isDirectory(path.join(dir, 'new')),
+  ])
+  return cur && created
+}
+
+function reasonOf(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  if (code === 'ENOENT') return 'no such file or directory'
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied'
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** Sorted entry names of a directory, streamed (opendir) so a huge folder is not listed at once. */
+async function* entries(dir: string): AsyncGenerator<{ name: string; isDir: boolean; isFile: boolean }> {
+  const handle = await opendir(dir, { bufferSize: DIRECTORY_BUFFER_ENTRIES })
+  for await (const entry of handle) {
+    yield { name: entry.name, isDir: entry.isDirectory(), isFile: entry.isFile() }
+  }
+}
+
+async function* maildirItems(dir: string, depth: number): AsyncGenerator<ArchiveItem> {
+  // new/ first: that is where messages arrive; cur/ holds the ones a client has seen. tmp/ is
+  // being written (Maildir's rule): never read.
+  for (const sub of ['new', 'cur']) {
+    for await (const entry of entries(path.join(dir, sub))) {
+      if (entry.isFile && !entry.name.startsWith('.')) {
+        yield { kind: 'file', path: path.join(dir, sub, entry.name), container: 'maildir' }
+      }
+    }
+  }
+  if (depth >= MAX_DIRECTORY_DEPTH) return
+  // Maildir++ folders: ".Sent", ".Archive.2024" inside the top Maildir.
+  for await (const entry of entries(dir)) {
+    if (entry.isDir && entry.name.startsWith('.') && entry.name !== '.' && entry.name !== '..') {
+      const sub = path.join(dir, entry.name)
+      if (await isMaildir(sub)) yield* maildirItems(sub, depth + 1)
+    }
+  }
+}
+
+async function* directoryItems(
+  dir: string,
+  options: ExpandOptions,
+  depth: number,
+): AsyncGenerator<ArchiveItem> {
+  if (await isMaildir(dir)) {
+    yield* maildirItems(dir, depth)
+    return
+  }
+  const names: Array<{ name: string; isDir: boolean; isFile: boolean }> = []
+  for await (const entry of entries(dir)) names.push(entry)
+  names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  for (const entry of names) {
+    options.signal?.throwIfAborted()
+    const full = path.join(dir, entry.name)
+    if (entry.isDir) {
+      if (depth < MAX_DIRECTORY_DEPTH) yield* directoryItems(full, options, depth + 1)
+    } else if (entry.isFile) {
+      const lower = entry.name.toLowerCase()
+      if (lower.endsWith('.eml')) yield { kind: 'file', path: full, container: 'directory' }
+      else if (lower.endsWith('.mbox') || lower.endsWith('.mbx')) yield* fileItems(full, options)
+    }
+  }
+}
+
+async function* fileItems(file: string, options: ExpandOptions): AsyncGenerator<ArchiveItem> {
+  let head: Buffer
+  try {
+    head = await firstBytes(file, 5)
+  } catch (error) {
+    yield { kind: 'unreadable', path: file, reason: reasonOf(error) }
+    return
+  }
+  if (!looksLikeMbox(head)) {
+    yield { kind: 'file', path: file }
+    return
+  }
+  const format = options.mboxFormat ?? 'mboxrd'
+  try {
+    for await (const range of scanMbox(file, { signal: options.signal }))
+      yield { kind: 'mbox', path: file, format, ...range }
+  } catch (error) {
+    if (options.signal?.aborted) throw error
+    yield { kind: 'unreadable', path: file, reason: reasonOf(error) }
+  }
+}
+
+/** Every message of every path, in the order given (directories sorted by name). */
+export async function* expandPaths(
+  paths: string[],
+  options: ExpandOptions = {},
+): AsyncGenerator<ArchiveItem> {
+  for (const p of paths) {
+    options.signal?.throwIfAborted()
+    let info: Awaited<ReturnType<typeof stat>>
+    try {
+      info = await stat(p)
+    } catch (error) {
+      yield { kind: 'unreadable', path: p, reason: reasonOf(error) }
+      continue
+    }
+    if (info.isDirectory()) {
+      try {
+        yield* directoryItems(p, options, 0)
+      } catch (error) {
+        if (options.signal?.aborted) throw error
+        yield { kind: 'unreadable', path: p, reason: reasonOf(error) }
+      }
+    } else yield* fileItems(p, options)
+  }
+}
+
+/** The bytes of one message, streamed (a file, or an mbox range with its escaping undone). */
+export function readItem(item: ArchiveItem, signal?: AbortSignal): AsyncIterable<Uint8Array> {
+  if (item.kind === 'unreadable') throw new Error(item.reason)
+  if (item.kind === 'file') return createReadStream(item.path, { highWaterMark: READ_CHUNK_BYTES, signal })
+  if (item.end <= item.start) return (async function* () {})()
+  const raw = createReadStream(item.path, {
+    start: item.start,
+    end: item.end - 1,
+    highWaterMark: READ_CHUNK_BYTES,
+    signal,
+  })
+  return unescapeMbox(raw, item.format)
+}

@@ -1,0 +1,370 @@
+// The findings a careful expert raises about a message and its signatures. Ids, severities and
+// titles come from the one table in shared/knowledge/dkim-findings.ts; here only the detail about
+// this message is written.
+import { domainToASCII } from 'node:url'
+import type { DkimFinding } from '../../shared/contract/dkim.js'
+import { DKIM_FINDINGS, type DkimFindingId } from '../../shared/knowledge/dkim-findings.js'
+import {
+  type Alignment,
+  addressesIn,
+  decodeEncodedWords,
+  hasEncodedWord,
+  organisationalDomain,
+  parseMailboxes,
+} from './addresses.js'
+import type { BodyContext } from './explain.js'
+import { OLD_SIGNATURE_SECONDS } from './limits.js'
+import {
+  displayValue,
+  type HeaderBlock,
+  type HeaderField,
+  type LineEndingCounts,
+  type SplitMessage,
+} from './message.js'
+import type { SignatureState } from './verify.js'
+
+export type Finding = DkimFinding
+
+export function finding(id: DkimFindingId, detail: string, signature: number | null = null): Finding {
+  const info = DKIM_FINDINGS[id]
+  return { id, severity: info.severity, title: info.title, detail, signature }
+}
+
+/** RFC 5322 3.6: fields that may appear at most once. */
+const UNIQUE_FIELDS = [
+  'date',
+  'sender',
+  'reply-to',
+  'to',
+  'cc',
+  'bcc',
+  'message-id',
+  'in-reply-to',
+  'references',
+  'subject',
+]
+/** What a reader relies on: should be signed. */
+const IMPORTANT_FIELDS = [
+  'subject',
+  'date',
+  'to',
+  'cc',
+  'reply-to',
+  'message-id',
+  'content-type',
+  'mime-version',
+  'content-transfer-encoding',
+]
+/** What should be oversigned, so no copy can be added on top. */
+const OVERSIGN_FIELDS = ['from', 'subject', 'date', 'to', 'cc', 'reply-to', 'content-type', 'mime-version']
+
+const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const
+
+function quote(text: string, max = 120): string {
+  const clean = text.replace(/\s+/g, ' ').trim()
+  return `"${clean.length > max ? `${clean.slice(0, max)}…` : clean}"`
+}
+
+function display(field: HeaderField): string {
+  return Buffer.from(field.name, 'latin1').toString('utf8').replace(/\r\n/g, '⏎')
+}
+
+export interface MessageFacts {
+  findings: Finding[]
+  fromAddress: string | null
+  fromDomain: string | null
+}
+
+export function messageFindings(
+  block: HeaderBlock,
+  fields: readonly HeaderField[],
+  split: SplitMessage,
+  bodyEndings: LineEndingCounts,
+  signatureCount: number,
+  checkedCount: number,
+): MessageFacts {
+  const out: Finding[] = []
+  const froms = fields.filter((f) => f.key === 'from')
+  const lookalikeFroms = block.lookalikes.filter((l) => l.key === 'from')
+
+  if (froms.length === 0) out.push(finding('from-missing', 'The message has no From header field.'))
+  if (froms.length > 1)
+    out.push(
+      finding(
+        'from-multiple',
+        `${froms.length} From fields: ${froms.map((f) => quote(`${display(f)}:${displayValue(f)}`)).join(', ')}.`,
+      ),
+    )
+  for (const field of froms.filter((f) => f.spaceBeforeColon))
+    out.push(
+      finding(
+        'from-disguised',
+        `A From field is written ${quote(`${display(field)}:`)} (space or fold before the colon).`,
+      ),
+    )
+  for (const look of lookalikeFroms) {
+    const host = fields[look.field]
+    out.push(
+      finding(
+        'from-disguised',
+        host?.key
+          ? `A line inside the ${display(host)} field starts with " From:" (folded into it; some programs show it as the sender).`
+          : 'The first header line starts with a space and "From:", so it is no field at all; some programs show it as the sender.',
+      ),
+    )
+  }
+
+  let fromAddress: string | null = null
+  let fromDomain: string | null = null
+  const from = froms[0]
+  if (from) {
+    const value = displayValue(from)
+    const mailboxes = parseMailboxes(value)
+    if (mailboxes.length > 1)
+      out.push(
+        finding(
+          'from-several-addresses',
+          `From lists ${mailboxes.length} mailboxes: ${quote(mailboxes.map((m) => m.address).join(', '))}.`,
+        ),
+      )
+    const first = mailboxes[0]
+    if (first?.address) {
+      fromAddress = first.address
+      // RFC 8616: an internationalized domain is compared with d= as A-labels.
+      fromDomain = first.domain ? domainToASCII(first.domain) || first.domain : null
+    }
+    if (hasEncodedWord(value)) {
+      const words = [...value.matchAll(/=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=/g)].map((m) =>
+        decodeEncodedWords(m[0]),
+      )
+      const hiding = words.find((w) => /[@<>]/.test(w))
+      if (hiding)
+        out.push(
+          finding(
+            'from-encoded-address',
+            `An encoded word in From decodes to ${quote(hiding)}; the real address is ${quote(fromAddress ?? 'none')}.`,
+          ),
+        )
+    }
+    for (const mailbox of mailboxes) {
+      const shown = addressesIn(decodeEncodedWords(mailbox.displayName)).filter(
+        (a) => a !== mailbox.address.toLowerCase(),
+      )
+      if (shown.length > 0)
+        out.push(
+          finding(
+            'from-display-name-address',
+            `The name ${quote(decodeEncodedWords(mailbox.displayName))} shows ${shown[0]}, but the address is ${mailbox.address}.`,
+          ),
+        )
+    }
+  }
+
+  const sender = fields.find((f) => f.key === 'sender')
+  if (sender && fromDomain) {
+    const senderDomain = parseMailboxes(displayValue(sender))[0]?.domain
+    if (senderDomain && organisationalDomain(senderDomain) !== organisationalDomain(fromDomain))
+      out.push(
+        finding('sender-differs', `Sender is ${quote(displayValue(sender))}; From is in ${fromDomain}.`),
+      )
+  }
+  const resent = fields.find((f) => f.key === 'resent-from')
+  if (resent) out.push(finding('resent', `Resent-From: ${quote(displayValue(resent))}.`))
+
+  for (const key of UNIQUE_FIELDS) {
+    const copies = fields.filter((f) => f.key === key)
+    if (copies.length > 1)
+      out.push(
+        finding(
+          'header-duplicate',
+          `${copies.length} ${display(copies[0] as HeaderField)} fields: ${copies.map((c) => quote(displayValue(c), 60)).join(', ')}.`,
+        ),
+      )
+  }
+
+  const malformed = fields.filter((f) => f.key === null)
+  if (malformed.length > 0)
+    out.push(
+      finding(
+        'header-malformed',
+        `${malformed.length} line${malformed.length === 1 ? '' : 's'} of the header block ${malformed.length === 1 ? 'is' : 'are'} not a header field, e.g. ${quote(Buffer.from((malformed[0] as HeaderField).raw, 'latin1').toString('utf8'), 80)}.`,
+      ),
+    )
+  if (!split.separatorFound) out.push(finding('no-body-separator', 'The file ends before any blank line.'))
+  const bareLf = split.headerEndings.bareLf + bodyEndings.bareLf
+  if (bareLf > 0)
+    out.push(
+      finding(
+        'line-endings-lf',
+        `${bareLf} line${bareLf === 1 ? '' : 's'} end${bareLf === 1 ? 's' : ''} in a bare LF${split.headerEndings.crlf + bodyEndings.crlf > 0 ? ', others in CRLF (mixed)' : ''}.`,
+      ),
+    )
+  if (signatureCount === 0) out.push(finding('no-signature', 'The message has no DKIM-Signature field.'))
+  if (signatureCount > checkedCount)
+    out.push(
+      finding(
+        'signatures-too-many',
+        `${signatureCount} signatures; the first ${checkedCount} were checked, ${signatureCount - checkedCount} were not.`,
+      ),
+    )
+  return { findings: out, fromAddress, fromDomain }
+}
+
+export interface SignatureFacts {
+  states: readonly SignatureState[]
+  fields: readonly HeaderField[]
+  alignments: readonly Alignment[]
+  dmarc: SignatureState | null
+  fromDomain: string | null
+  atSeconds: number
+  receivedAt: Date | null
+  bodyContext: BodyContext
+}
+
+function label(state: SignatureState): string {
+  const domain = state.parsed?.domain ?? state.failure?.domain ?? '?'
+  return `#${state.index + 1} (d=${domain})`
+}
+
+export function signatureFindings(facts: SignatureFacts): Finding[] {
+  const { states, fields, alignments, dmarc, fromDomain } = facts
+  const out: Finding[] = states.flatMap((s) => s.findings)
+  const nowSeconds = Date.now() / 1000
+
+  if (states.length > 1)
+    out.push(
+      finding(
+        'signatures-several',
+        `${states.length} signatures: ${states.map((s) => `${label(s)} ${s.result}`).join(', ')}. ${
+          dmarc
+            ? `${label(dmarc)} counts for DMARC.`
+            : 'None of them counts for DMARC (none is aligned and passing).'
+        }`,
+      ),
+    )
+  const passing = states.filter((s) => s.result === 'pass')
+  if (passing.length > 0 && !dmarc)
+    out.push(
+      finding(
+        'not-aligned',
+        `Valid signature${passing.length === 1 ? '' : 's'} from ${[...new Set(passing.map((s) => s.parsed?.domain))].join(', ')}; the From domain is ${fromDomain ?? 'unknown'}.`,
+      ),
+    )
+  if (dmarc && alignments[dmarc.index] === 'relaxed')
+    out.push(
+      finding('aligned-relaxed', `Signed by ${dmarc.parsed?.domain}; From is in ${fromDomain}.`, dmarc.index),
+    )
+
+  // Header coverage, judged on the signature that matters most.
+  const reference = dmarc ?? passing[0] ?? states.find((s) => s.parsed && s.result !== 'permerror') ?? null
+  const parsed = reference?.parsed
+  if (reference && parsed) {
+    const signed = parsed.signedHeaders
+    const counts = new Map<string, number>()
+    for (const f of fields) if (f.key) counts.set(f.key, (counts.get(f.key) ?? 0) + 1)
+    const count = (name: string) => counts.get(name) ?? 0
+    const present = (name: string) => count(name) > 0
+    const notSigned = IMPORTANT_FIELDS.filter((name) => present(name) && !signed.includes(name))
+    if (notSigned.length > 0)
+      out.push(
+        finding(
+          'header-not-signed',
+          `${label(reference)} does not sign: ${notSigned.join(', ')}.`,
+          reference.index,
+        ),
+      )
+    const notOversigned = OVERSIGN_FIELDS.filter((name) => {
+      const listed = signed.filter((h) => h === name).length
+      return listed > 0 && listed <= count(name)
+    })
+    if (notOversigned.length > 0)
+      out.push(
+        finding(
+          'header-not-oversigned',
+          `${label(reference)} signs but does not oversign: ${notOversigned.join(', ')}.`,
+          reference.index,
+        ),
+      )
+    if (reference.result === 'pass') {
+      for (const name of [...new Set(signed)]) {
+        const instances = fields.filter((f) => f.key === name && f !== reference.field)
+        const listed = signed.filter((h) => h === name).length
+        if (instances.length > listed) {
+          const unsigned = instances.slice(0, instances.length - listed)
+          out.push(
+            finding(
+              'unsigned-instance-above',
+              `${unsigned.length} unsigned ${display(unsigned[0] as HeaderField)} field${unsigned.length === 1 ? '' : 's'} above the signed one: ${unsigned.map((u) => quote(displayValue(u), 80)).join(', ')}.`,
+              reference.index,
+            ),
+          )
+        }
+      }
+    }
+  }
+
+  for (const state of states) {
+    const p = state.parsed
+    if (!p) continue
+    if (p.bodyLength !== null) {
+      const total = state.canonicalTotal ?? 0
+      out.push(
+        finding(
+          'body-length-partial',
+          `${label(state)} signs ${Math.min(p.bodyLength, total)} of ${total} canonical body bytes (l=${p.bodyLength}).`,
+          state.index,
+        ),
+      )
+      if (total > p.bodyLength)
+        out.push(
+          finding(
+            'body-length-content-after',
+            `${total - p.bodyLength} bytes follow the signed part of the body.`,
+            state.index,
+          ),
+        )
+      if (!p.signedHeaders.includes('content-type'))
+        out.push(
+          finding(
+            'body-length-content-type-unsigned',
+            `${label(state)} has l= and does not sign Content-Type.`,
+            state.index,
+          ),
+        )
+    }
+    const lookup = state.keyLookup
+    if (lookup?.kind === 'none') {
+      const sent = p.signedAt ?? (facts.receivedAt ? facts.receivedAt.getTime() / 1000 : null)
+      const old = sent !== null && nowSeconds - sent > OLD_SIGNATURE_SECONDS
+      out.push(
+        old
+          ? finding(
+              'key-missing-old-mail',
+              `${state.keyName} has no key now; the message is from ${new Date((sent as number) * 1000).toISOString().slice(0, 10)}.`,
+              state.index,
+            )
+          : finding('key-missing', `${state.keyName} has no key record.`, state.index),
+      )
+    }
+    if ((state.result === 'pass' || state.result === 'policy') && p.expiresAt === null) {
+      const sent = p.signedAt ?? (facts.receivedAt ? facts.receivedAt.getTime() / 1000 : null)
+      if (sent !== null && nowSeconds - sent > OLD_SIGNATURE_SECONDS)
+        out.push(
+          finding(
+            'signature-old-no-expiry',
+            `${label(state)} was made on ${new Date(sent * 1000).toISOString().slice(0, 10)} and has no x=.`,
+            state.index,
+          ),
+        )
+    }
+  }
+  return out
+}
+
+/** Critical first, then warnings, then information; the order within a severity is kept. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return findings
+    .map((f, order) => ({ f, order }))
+    .sort((a, b) => SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] || a.order - b.order)
+    .map(({ f }) => f)
+}

@@ -1,0 +1,197 @@
+// accounts.*: saved accounts (shared/contract/probe-accounts.ts), composed by core/engine.ts.
+// Passwords go to the keychain and to a TLS session, nowhere else: never a log line, never a
+// response.
+import tls from 'node:tls'
+import type { SavedAccount } from '../../../shared/contract/accounts.js'
+import type { LoginResult, RecheckAccount } from '../../../shared/contract/probe-accounts.js'
+import { auditSettings, thunderbirdSetting } from '../../../shared/knowledge/audit.js'
+import { importThunderbirdPrefs, PrefsError } from '../../../shared/knowledge/thunderbird-prefs.js'
+import { EngineError } from '../../api/errors.js'
+import type { JobModule } from '../../api/handlers.js'
+import type { EngineContext } from '../../context.js'
+import { CaFileError, loadTrust } from '../tls/trust.js'
+import { recheckServer, rememberCheck } from './callouts.js'
+import { testLogin } from './login.js'
+import { probeServers } from './probe-servers.js'
+import { deleteAccount, findAccount, listAccounts, recordChecks, saveAccount } from './store.js'
+
+type AccountOps =
+  | 'accounts.list'
+  | 'accounts.save'
+  | 'accounts.delete'
+  | 'accounts.testLogin'
+  | 'accounts.recheck'
+  | 'accounts.importThunderbird'
+
+/** The login name: the one saved, else the target when it is an address. */
+function usernameOf(account: SavedAccount): string {
+  if (account.username) return account.username
+  if (account.target.includes('@')) return account.target
+  throw new EngineError(
+    'invalid-request',
+    `The account "${account.label}" has no login name; save it with one (often the email address) and try again.`,
+  )
+}
+
+export function accountsModule(context: EngineContext): JobModule<AccountOps> {
+  const { settings, keychain, log } = context
+
+  async function environment(timeoutMs: number | undefined) {
+    const current = (await settings.load()).settings
+    let trust: Awaited<ReturnType<typeof loadTrust>>
+    try {
+      trust = await loadTrust(current.extraCaFile)
+    } catch (error) {
+      if (error instanceof CaFileError)
+        throw new EngineError('invalid-request', `${error.message} (Settings → extra CA file).`)
+      throw error
+    }
+    return {
+      trust,
+      ca: trust.extraPem ? [...tls.rootCertificates, trust.extraPem] : [...tls.rootCertificates],
+      timeoutMs: timeoutMs ?? current.connectTimeoutSeconds * 1000,
+      resolver: await context.resolver(),
+    }
+  }
+
+  return {
+    handlers: {
+      'accounts.list': async () => ({ accounts: await listAccounts(settings) }),
+
+      'accounts.save': async (request) => {
+        const account = await saveAccount(settings, keychain, request)
+        log.info(
+          'accounts',
+          `Saved account ${account.id} (${account.servers.length} server(s))${request.password !== undefined ? '; its password is in the keychain' : ''}.`,
+        )
+        return { account }
+      },
+
+      'accounts.delete': async ({ id }) => {
+        const result = await deleteAccount(settings, keychain, id)
+        if (result.deleted) log.info('accounts', `Deleted account ${id}.`)
+        return { id, ...result }
+      },
+
+      'accounts.testLogin': async ({ id, password, timeoutMs }) => {
+        const account = await findAccount(settings, id)
+        const username = usernameOf(account)
+        const secret = password ?? (account.secretAccount ? await keychain.get(account.secretAccount) : null)
+        if (!secret)
+          throw new EngineError(
+            'invalid-request',
+            `No password is stored for "${account.label}"; type it to test the login (it is used once and not stored), or save it with the account.`,
+          )
+        const env = await environment(timeoutMs)
+        const results: LoginResult[] = []
+        // One server after another: several logins at once look like an attack to the server.
+        for (const server of account.servers) {
+          let address: string | null = null
+          try {
+            address = (await env.resolver.addresses(server.host))[0] ?? null
+          } catch (error) {
+            results.push({
+              protocol: server.protocol,
+              host: server.host,
+              port: server.port,
+              security: server.security,
+              status: 'error',
+              trustedBy: null,
+              tlsVersion: null,
+              fingerprintSha256: null,
+              offered: [],
+              mechanisms: [],
+              message: error instanceof Error ? error.message : String(error),
+            })
+            continue
+          }
+          const result = await testLogin(
+            server,
+            { username, password: secret },
+            { ca: env.ca, timeoutMs: env.timeoutMs, address },
+          )
+          results.push(result)
+          log.info(
+            'accounts',
+            `Test login to ${server.host}:${server.port} (${server.protocol}): ${result.status}${result.mechanisms.length ? ` [${result.mechanisms.map((m) => `${m.mechanism} ${m.outcome}`).join(', ')}]` : ''}.`,
+          )
+        }
+        return { id, results }
+      },
+
+      'accounts.recheck': async ({ ids, timeoutMs }) => {
+        const all = await listAccounts(settings)
+        const chosen = ids ? all.filter((a) => ids.includes(a.id)) : all
+        const missing = ids?.filter((id) => !all.some((a) => a.id === id)) ?? []
+        if (missing.length > 0)
+          throw new EngineError('not-found', `There is no saved account ${JSON.stringify(missing[0])}.`)
+        const env = await environment(timeoutMs)
+        const checkedAt = new Date().toISOString()
+        const servers = chosen.flatMap((a) => a.servers)
+        const reports = await probeServers(context, servers, { timeoutMs: env.timeoutMs, client: 'generic' })
+        const accounts: RecheckAccount[] = []
+        const updates = new Map<string, { servers: SavedAccount['servers']; checkedAt: string }>()
+        for (const account of chosen) {
+          const checked = account.servers.map((s) => ({ saved: s, report: reports.get(s) }))
+          const rows = checked.flatMap(({ saved, report }) => (report ? [recheckServer(saved, report)] : []))
+          accounts.push({
+            id: account.id,
+            label: account.label,
+            servers: rows,
+            callouts: rows.reduce((n, r) => n + r.callouts.length, 0),
+          })
+          updates.set(account.id, {
+            servers: checked.map(({ saved, report }) => (report ? rememberCheck(saved, report) : saved)),
+            checkedAt,
+          })
+        }
+        await recordChecks(settings, updates)
+        log.info('accounts', `Re-checked ${chosen.length} account(s), ${servers.length} server(s).`)
+        return { checkedAt, accounts }
+      },
+
+      'accounts.importThunderbird': async ({ prefs, probe, timeoutMs }) => {
+        let imported: ReturnType<typeof importThunderbirdPrefs>
+        try {
+          imported = importThunderbirdPrefs(prefs)
+        } catch (error) {
+          if (error instanceof PrefsError)
+            throw new EngineError('invalid-request', `This prefs.js cannot be read: ${error.message}.`)
+          throw error
+        }
+        const settingsToAudit = imported.servers.map(thunderbirdSetting)
+        let audit = auditSettings(settingsToAudit, [])
+        if (probe && imported.servers.length > 0) {
+          const env = await environment(timeoutMs)
+          const reports = await probeServers(
+            context,
+            // A socketType Mailwarden does not know cannot be probed as the user has it: left unchecked.
+            imported.servers
+              .filter((s) => s.security !== 'unknown')
+              .map((s) => ({
+                protocol: s.protocol,
+                host: s.host,
+                port: s.port,
+                label: s.label,
+              })),
+            { timeoutMs: env.timeoutMs, client: 'thunderbird' },
+          )
+          audit = auditSettings(settingsToAudit, [...reports.values()])
+        }
+        return {
+          servers: imported.servers.map((s) => ({
+            key: s.key,
+            protocol: s.protocol,
+            host: s.host,
+            port: s.port,
+            label: s.label,
+            username: s.username,
+            emails: s.emails,
+          })),
+          warnings: imported.warnings,
+          audit,
+        }
+      },
+    },
+  }
+}

@@ -1,0 +1,30 @@
+// Who may use a LAN tunnel: loopback always, then only the allowlist (addresses, CIDR ranges).
+import { describe, expect, it } from 'vitest'
+import { ClientAllowList, isLoopbackHost } from './client-allow.js'
+
+describe('client allowlist', () => {
+  const list = new ClientAllowList(['192.168.1.50', '10.0.0.0/24', 'fd00::/8'])
+  it('accepts loopback, listed addresses and ranges (also IPv4-mapped)', () => {
+    for (const address of [
+      '127.0.0.1',
+      '::1',
+      '::ffff:127.0.0.1',
+      '192.168.1.50',
+      '::ffff:10.0.0.9',
+      'fd00::1',
+    ])
+      expect(list.allows(address), address).toBe(true)
+  })
+  it('refuses everything else', () => {
+    for (const address of ['192.168.1.51', '10.0.1.1', 'fe80::1', undefined, 'not-an-ip'])
+      expect(list.allows(address), String(address)).toBe(false)
+  })
+  it('refuses entries that are not addresses or ranges', () => {
+    expect(() => new ClientAllowList(['printer.local'])).toThrow(/not an IP address/)
+    expect(() => new ClientAllowList(['10.0.0.0/33'])).toThrow(/prefix length/)
+  })
+  it('knows loopback listen hosts', () => {
+    expect(['127.0.0.1', 'localhost', '::1', '[::1]'].every(isLoopbackHost)).toBe(true)
+    expect(['0.0.0.0', '192.168.1.2', '::'].some(isLoopbackHost)).toBe(false)
+  })
+})

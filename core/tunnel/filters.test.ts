@@ -1,0 +1,130 @@
+// The protocol filters as pure stream logic: capability lists rewritten, literals and message
+// data left alone, STARTTLS refused locally, credentials kept out of the record, and the same
+// output whatever the chunk boundaries.
+import { describe, expect, it } from 'vitest'
+import { createFilters } from './filters.js'
+import type { LineStream } from './line-stream.js'
+import { CommandRecorder } from './recorder.js'
+import { filterEhloReply } from './smtp-filter.js'
+
+async function through(stream: LineStream, input: string, chunkSize = Infinity): Promise<string> {
+  const out: Buffer[] = []
+  stream.on('data', (b: Buffer) => out.push(b))
+  const bytes = Buffer.from(input, 'latin1')
+  for (let i = 0; i < bytes.length; i += Math.min(chunkSize, bytes.length))
+    stream.write(bytes.subarray(i, i + chunkSize))
+  stream.end()
+  await new Promise((r) => stream.once('end', r))
+  return Buffer.concat(out).toString('latin1')
+}
+
+function imap() {
+  const recorder = new CommandRecorder()
+  return { ...createFilters('imap', { recorder, serverGreets: true }), recorder }
+}
+
+describe('IMAP server to client', () => {
+  const server =
+    '* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED AUTH=PLAIN] hi\r\n' +
+    'a1 OK [CAPABILITY IMAP4rev1 COMPRESS=DEFLATE IDLE] Logged in\r\n' +
+    '* 1 FETCH (BODY[] {40}\r\n* CAPABILITY STARTTLS LOGINDISABLED x\r\n)\r\n' +
+    '* capability imap4rev1 starttls\r\n'
+  const expected =
+    '* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi\r\n' +
+    'a1 OK [CAPABILITY IMAP4rev1 IDLE] Logged in\r\n' +
+    '* 1 FETCH (BODY[] {40}\r\n* CAPABILITY STARTTLS LOGINDISABLED x\r\n)\r\n' +
+    '* capability imap4rev1\r\n'
+  it.each([Infinity, 1, 7])('rewrites capability lists, never a literal (chunks of %s)', async (size) => {
+    expect(await through(imap().fromServer, server, size)).toBe(expected)
+  })
+})
+
+describe('IMAP client to server', () => {
+  it('refuses STARTTLS locally, redacts LOGIN (literals too) and SASL, passes APPEND data', async () => {
+    const f = imap()
+    const replies: Buffer[] = []
+    f.fromServer.on('data', (b: Buffer) => replies.push(b))
+    const sent = await through(
+      f.fromClient,
+      'a1 STARTTLS\r\na2 LOGIN alice s3cret\r\na3 LOGIN {5}\r\nalice {6}\r\ns3cret\r\na4 APPEND INBOX {13+}\r\na5 STARTTLS\r\n\r\na6 NOOP\r\n',
+    )
+    expect(sent).not.toContain('a1 STARTTLS')
+    expect(sent).toContain('a5 STARTTLS') // inside the literal: data, not a command
+    expect(sent).toContain('a2 LOGIN alice s3cret') // forwarded unchanged
+    expect(Buffer.concat(replies).toString()).toMatch(/^a1 BAD STARTTLS is not available here/)
+    expect(f.recorder.commands).toEqual([
+      'a1 STARTTLS',
+      'a2 LOGIN [redacted]',
+      'a3 LOGIN [redacted]',
+      'a4 APPEND INBOX {13+}',
+      'a6 NOOP',
+    ])
+    expect(f.recorder.commands.join()).not.toContain('s3cret')
+  })
+  it('keeps SASL responses out of the record until the tagged answer', async () => {
+    const f = imap()
+    f.fromServer.resume()
+    f.fromClient.resume()
+    f.fromClient.write('a1 AUTHENTICATE PLAIN\r\n')
+    f.fromServer.write('+ \r\n')
+    f.fromClient.write('AGFsaWNlAHMzY3JldA==\r\n')
+    f.fromServer.write('a1 OK done\r\n')
+    f.fromClient.write('a2 SELECT INBOX\r\n')
+    await new Promise((r) => setImmediate(r))
+    expect(f.recorder.commands).toEqual([
+      'a1 AUTHENTICATE PLAIN',
+      '[redacted] (SASL response)',
+      'a2 SELECT INBOX',
+    ])
+  })
+})
+
+describe('POP3', () => {
+  it('drops STLS from CAPA only, leaves message lines alone, refuses STLS, redacts PASS', async () => {
+    const recorder = new CommandRecorder()
+    const f = createFilters('pop3', { recorder, serverGreets: true })
+    const replies: Buffer[] = []
+    f.fromServer.on('data', (b: Buffer) => replies.push(b))
+    await through(f.fromClient, 'CAPA\r\nSTLS\r\nUSER alice\r\nPASS s3cret\r\nRETR 1\r\n')
+    f.fromServer.write(
+      '+OK hello\r\n+OK\r\nTOP\r\nSTLS\r\nUSER\r\n.\r\n+OK\r\n+OK\r\n+OK 5 octets\r\nSTLS\r\n..x\r\n.\r\n',
+    )
+    f.fromServer.end()
+    await new Promise((r) => f.fromServer.once('end', r))
+    const out = Buffer.concat(replies).toString()
+    expect(out).toBe(
+      '-ERR STLS is not available here: Mailwarden already encrypts this connection.\r\n' +
+        '+OK hello\r\n+OK\r\nTOP\r\nUSER\r\n.\r\n+OK\r\n+OK\r\n+OK 5 octets\r\nSTLS\r\n..x\r\n.\r\n',
+    )
+    expect(recorder.commands).toEqual(['CAPA', 'STLS', 'USER alice', 'PASS [redacted]', 'RETR 1'])
+  })
+})
+
+describe('SMTP', () => {
+  it('hides STARTTLS in EHLO answers, fixing the last line', () => {
+    expect(filterEhloReply(['250-mx Hello', '250-AUTH PLAIN', '250 STARTTLS'])).toEqual([
+      '250-mx Hello',
+      '250 AUTH PLAIN',
+    ])
+    expect(filterEhloReply(['250-mx Hello', '250-STARTTLS', '250 HELP'])).toEqual([
+      '250-mx Hello',
+      '250 HELP',
+    ])
+  })
+  it('follows DATA and BDAT so message lines are never taken for commands', async () => {
+    const recorder = new CommandRecorder()
+    const f = createFilters('smtp', { recorder, serverGreets: true })
+    const replies: Buffer[] = []
+    f.fromServer.on('data', (b: Buffer) => replies.push(b))
+    f.fromServer.write('220 mx ready\r\n250-mx\r\n250-STARTTLS\r\n250 AUTH PLAIN\r\n')
+    f.fromClient.resume()
+    f.fromClient.write('EHLO me\r\nAUTH PLAIN AGFsaWNlAHMzY3JldA==\r\n')
+    f.fromServer.write('235 ok\r\n354 go\r\n')
+    const sent = await through(f.fromClient, 'STARTTLS\r\n.\r\nBDAT 10 LAST\r\nSTARTTLS\r\nQUIT\r\n')
+    expect(sent).toContain('STARTTLS\r\n.\r\nBDAT 10 LAST\r\nSTARTTLS\r\n') // message data, then the chunk
+    expect(Buffer.concat(replies).toString()).toBe(
+      '220 mx ready\r\n250-mx\r\n250 AUTH PLAIN\r\n235 ok\r\n354 go\r\n',
+    )
+    expect(recorder.commands).toEqual(['EHLO me', 'AUTH PLAIN [redacted]', 'BDAT 10 LAST', 'QUIT'])
+  })
+})

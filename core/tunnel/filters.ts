@@ -1,0 +1,37 @@
+// What every protocol filter pair shares: the two directions of one connection and their state.
+import type { MailProtocol } from '../../shared/contract/accounts.js'
+import { ImapFromClient, ImapFromServer } from './imap-filter.js'
+import type { LineStream } from './line-stream.js'
+import { Pop3FromClient, Pop3FromServer } from './pop3-filter.js'
+import type { CommandRecorder } from './recorder.js'
+import { SmtpFromClient, SmtpFromServer } from './smtp-filter.js'
+
+export interface FilterPair {
+  /** Client → server: refuses STARTTLS/STLS locally, records commands (redacted). */
+  fromClient: LineStream
+  /** Server → client: strips STARTTLS, STLS, LOGINDISABLED (and what would break parsing). */
+  fromServer: LineStream
+}
+
+export interface FilterOptions {
+  recorder: CommandRecorder
+  /** Implicit TLS: the server's own greeting comes first (STARTTLS: we greet the client). */
+  serverGreets: boolean
+}
+
+export function createFilters(protocol: MailProtocol, options: FilterOptions): FilterPair {
+  switch (protocol) {
+    case 'imap': {
+      const fromServer = new ImapFromServer()
+      return { fromServer, fromClient: new ImapFromClient(fromServer, options.recorder) }
+    }
+    case 'pop3': {
+      const fromServer = new Pop3FromServer(options.serverGreets)
+      return { fromServer, fromClient: new Pop3FromClient(fromServer, options.recorder) }
+    }
+    case 'smtp': {
+      const fromServer = new SmtpFromServer()
+      return { fromServer, fromClient: new SmtpFromClient(fromServer, options.recorder) }
+    }
+  }
+}

@@ -1,0 +1,29 @@
+// Every bound of the tunnel in one place, each with what it stops. Network-layer bounds (line
+// length, dialogue size, connect and handshake deadlines) come from core/net/limits.ts.
+
+/** Open connections per tunnel: stops a local flood from exhausting file descriptors (two each). */
+export const MAX_CONNECTIONS_PER_TUNNEL = 4096
+
+/** Longest protocol line the capability rewriter holds back whole (a CAPABILITY or EHLO line):
+ * longer ones are not capability lines and pass through unchanged, so memory stays bounded. */
+export const MAX_HELD_LINE_BYTES = 16 * 1024
+
+/** Lines of one SMTP reply held back to rewrite an EHLO answer: stops an endless multi-line reply. */
+export const MAX_HELD_REPLY_LINES = 256
+
+/** After one side closed, how long the other may take to flush and close before it is destroyed. */
+export const CLOSE_GRACE_MS = 5_000
+
+/** An upstream address from DNS is reused this long: a new connection need not wait for DNS. */
+export const DNS_CACHE_MS = 30_000
+
+/** Live counters are pushed at most this often per tunnel (the UI redraws once a second). */
+export const STATS_INTERVAL_MS = 1_000
+
+/** Longest reason sent to a client in a protocol error line (BYE, -ERR, 421). */
+export const MAX_CLIENT_REASON_CHARS = 300
+
+/** Bytes a filter (and the local listener's sockets) buffer before backpressure pauses the other
+ * side: 64 KiB holds a few TLS records, so bulk transfer does not stop and start at every record
+ * (Node's default of 16 KiB is one record), and two directions stay under 256 KiB per connection. */
+export const STREAM_BUFFER_BYTES = 64 * 1024

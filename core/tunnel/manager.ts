@@ -1,0 +1,276 @@
+// Every tunnel of the engine: configs persisted in settings, the running ones, their connection
+// logs (bounded rings) and the events the UI hears (status, throttled counters, connections).
+import { randomBytes } from 'node:crypto'
+import {
+  type ConnectionRecord,
+  TUNNEL_LOG_MAX_RECORDS,
+  type TunnelState,
+  type TunnelStats,
+} from '../../shared/contract/tunnel.js'
+import { TunnelConfig, type TunnelDraft } from '../../shared/contract/tunnel-config.js'
+import { EngineError } from '../api/errors.js'
+import type { EngineContext } from '../context.js'
+import { STATS_INTERVAL_MS } from './limits.js'
+import { cachedResolve, trustPolicy } from './runtime.js'
+import { Tunnel } from './tunnel.js'
+
+interface Entry {
+  tunnel: Tunnel | null
+  listening: { host: string; port: number } | null
+  lastError: string | null
+  /** Why the last start failed (status "failed"); null once it listens or is stopped. */
+  startError: string | null
+  startedAt: string | null
+  log: ConnectionRecord[]
+  lastStats: string
+  /** Counters of the last run, shown while stopped. */
+  stats: TunnelStats
+}
+
+const ZERO: TunnelStats = {
+  active: 0,
+  total: 0,
+  failed: 0,
+  rejected: 0,
+  bytesToUpstream: 0,
+  bytesToClients: 0,
+}
+
+export interface ManagerOptions {
+  /** The CLI's --dns; null: the dnsServer setting. */
+  dns?: string | null
+  /** Overrides connectTimeoutSeconds (tests). */
+  timeoutMs?: number
+}
+
+export class TunnelManager {
+  readonly #context: EngineContext
+  readonly #options: ManagerOptions
+  readonly #entries = new Map<string, Entry>()
+  #timer: NodeJS.Timeout | null = null
+  #disposed = false
+
+  constructor(context: EngineContext, options: ManagerOptions = {}) {
+    this.#context = context
+    this.#options = options
+  }
+
+  async #configs(): Promise<TunnelConfig[]> {
+    return (await this.#context.settings.load()).settings.tunnels
+  }
+
+  async #config(id: string): Promise<TunnelConfig> {
+    const config = (await this.#configs()).find((t) => t.id === id)
+    if (!config) throw new EngineError('not-found', `There is no tunnel ${JSON.stringify(id)}.`)
+    return config
+  }
+
+  #entry(id: string): Entry {
+    let entry = this.#entries.get(id)
+    if (!entry) {
+      entry = {
+        tunnel: null,
+        listening: null,
+        lastError: null,
+        startError: null,
+        startedAt: null,
+        log: [],
+        lastStats: '',
+        stats: ZERO,
+      }
+      this.#entries.set(id, entry)
+    }
+    return entry
+  }
+
+  #state(config: TunnelConfig): TunnelState {
+    const entry = this.#entry(config.id)
+    return {
+      config,
+      status: entry.tunnel ? 'listening' : entry.startError ? 'failed' : 'stopped',
+      listening: entry.listening,
+      lastError: entry.lastError,
+      startedAt: entry.startedAt,
+      stats: entry.tunnel ? entry.tunnel.stats() : entry.stats,
+    }
+  }
+
+  #announce(config: TunnelConfig): TunnelState {
+    const state = this.#state(config)
+    this.#context.events.emit('tunnel.status', state)
+    return state
+  }
+
+  async list(): Promise<TunnelState[]> {
+    return (await this.#configs()).map((config) => this.#state(config))
+  }
+
+  /** Starts every tunnel marked autoStart (the app's start); failures are recorded, not thrown. */
+  async autoStart(): Promise<void> {
+    for (const config of await this.#configs())
+      if (config.autoStart) await this.start(config.id).catch(() => undefined)
+  }
+
+  async create(draft: TunnelDraft): Promise<TunnelState> {
+    const slug =
+      draft.name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')
+        .slice(0, 40) || 'tunnel'
+    const config = TunnelConfig.parse({ ...draft, id: `${slug}-${randomBytes(3).toString('hex')}` })
+    // A LAN listener without an allowlist is refused before it is saved.
+    new Tunnel(config, this.#runtimeStub())
+    const tunnels = await this.#configs()
+    await this.#context.settings.update({ tunnels: [...tunnels, config] })
+    if (config.autoStart) {
+      try {
+        return await this.start(config.id)
+      } catch {
+        return this.#announce(config)
+      }
+    }
+    return this.#announce(config)
+  }
+
+  async update(id: string, patch: Partial<TunnelDraft>): Promise<TunnelState> {
+    const current = await this.#config(id)
+    let config: TunnelConfig
+    try {
+      config = TunnelConfig.parse({ ...current, ...patch, id })
+    } catch (error) {
+      throw new EngineError(
+        'invalid-request',
+        `That change is not a valid tunnel: ${(error as Error).message}`,
+      )
+    }
+    new Tunnel(config, this.#runtimeStub())
+    const tunnels = await this.#configs()
+    await this.#context.settings.update({ tunnels: tunnels.map((t) => (t.id === id ? config : t)) })
+    if (this.#entry(id).tunnel) {
+      await this.stop(id)
+      return this.start(id)
+    }
+    return this.#announce(config)
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const tunnels = await this.#configs()
+    if (!tunnels.some((t) => t.id === id)) return false
+    await this.#stopTunnel(id)
+    this.#entries.delete(id)
+    await this.#context.settings.update({ tunnels: tunnels.filter((t) => t.id !== id) })
+    this.#context.events.emit('tunnel.deleted', { id })
+    return true
+  }
+
+  async start(id: string): Promise<TunnelState> {
+    const config = await this.#config(id)
+    const entry = this.#entry(id)
+    if (entry.tunnel) return this.#state(config)
+    if (this.#disposed) throw new EngineError('unavailable', 'The engine is shutting down.')
+    try {
+      const { settings } = await this.#context.settings.load()
+      const tunnel = new Tunnel(config, {
+        trust: await trustPolicy(config, settings.extraCaFile),
+        timeoutMs: this.#options.timeoutMs ?? settings.connectTimeoutSeconds * 1000,
+        resolve: cachedResolve(() => this.#context.resolver(this.#options.dns ?? null)),
+        onRecord: (record) => this.#onRecord(config, record),
+        warn: (message) => this.#context.log.warn('tunnel', `${config.name}: ${message}`),
+      })
+      entry.listening = await tunnel.start()
+      entry.tunnel = tunnel
+      entry.lastError = null
+      entry.startError = null
+      entry.startedAt = new Date().toISOString()
+      this.#context.log.info(
+        'tunnel',
+        `${config.name}: listening on ${entry.listening.host}:${entry.listening.port} -> ${tunnel.upstreamName} (${config.mode}, ${config.protocol})`,
+      )
+      this.#tick()
+      return this.#announce(config)
+    } catch (error) {
+      entry.lastError = error instanceof Error ? error.message : String(error)
+      entry.startError = entry.lastError
+      entry.listening = null
+      this.#context.log.warn('tunnel', `${config.name}: ${entry.lastError}`)
+      this.#announce(config)
+      throw error instanceof EngineError ? error : new EngineError('unavailable', entry.lastError)
+    }
+  }
+
+  async stop(id: string): Promise<TunnelState> {
+    const config = await this.#config(id)
+    await this.#stopTunnel(id)
+    this.#entry(id).startError = null
+    return this.#announce(config)
+  }
+
+  log(id: string, limit: number): ConnectionRecord[] {
+    return this.#entry(id).log.slice(-limit).reverse()
+  }
+
+  async dispose(): Promise<void> {
+    this.#disposed = true
+    if (this.#timer) clearInterval(this.#timer)
+    this.#timer = null
+    await Promise.all([...this.#entries.keys()].map((id) => this.#stopTunnel(id)))
+  }
+
+  async #stopTunnel(id: string): Promise<void> {
+    const entry = this.#entries.get(id)
+    const tunnel = entry?.tunnel
+    if (!entry || !tunnel) return
+    entry.tunnel = null
+    entry.listening = null
+    entry.startedAt = null
+    await tunnel.stop()
+    entry.stats = tunnel.stats()
+    this.#context.log.info('tunnel', `${tunnel.config.name}: stopped`)
+  }
+
+  #onRecord(config: TunnelConfig, record: ConnectionRecord): void {
+    const entry = this.#entry(config.id)
+    entry.log.push(record)
+    if (entry.log.length > TUNNEL_LOG_MAX_RECORDS) entry.log.shift()
+    if (record.error) entry.lastError = record.error
+    const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`
+    const line = `${config.name} #${record.seq}: ${record.client} -> ${record.upstream} ${record.outcome}, ${kb(record.bytesFromClient)} up, ${kb(record.bytesToClient)} down, ${record.durationMs} ms${record.error ? `: ${record.error}` : ''}`
+    if (record.outcome === 'failed' || record.outcome === 'rejected') this.#context.log.warn('tunnel', line)
+    else this.#context.log.info('tunnel', line)
+    this.#context.events.emit('tunnel.connection', record)
+  }
+
+  /** Counters pushed once a second for the tunnels whose counters moved. */
+  #tick(): void {
+    if (this.#timer) return
+    this.#timer = setInterval(() => {
+      let running = 0
+      for (const [id, entry] of this.#entries) {
+        if (!entry.tunnel) continue
+        running++
+        const stats = entry.tunnel.stats()
+        const key = JSON.stringify(stats)
+        if (key === entry.lastStats) continue
+        entry.lastStats = key
+        this.#context.events.emit('tunnel.stats', { id, stats })
+      }
+      if (running === 0 && this.#timer) {
+        clearInterval(this.#timer)
+        this.#timer = null
+      }
+    }, STATS_INTERVAL_MS)
+    this.#timer.unref()
+  }
+
+  /** Validation only: the constructor's checks (LAN opt-in, allowlist) without a live runtime. */
+  #runtimeStub() {
+    return {
+      trust: { pin: null, description: '' },
+      timeoutMs: 0,
+      resolve: async (host: string) => host,
+      onRecord: () => {},
+      warn: () => {},
+    }
+  }
+}

@@ -1,0 +1,102 @@
+// POP3 through the tunnel. Server → client: the CAPA list loses STLS; multi-line answers (RETR,
+// TOP, LIST, UIDL, CAPA) are followed to their "." so a message line reading "STLS" is left alone.
+// Client → server: STLS gets a local -ERR; PASS, APOP and AUTH (with its SASL lines) are redacted.
+import { EMPTY, LineStream, text } from './line-stream.js'
+import { type CommandRecorder, REDACTED } from './recorder.js'
+
+/** Commands awaiting an answer, oldest first (RFC 2449 PIPELINING keeps answers in order). */
+interface Pending {
+  verb: string
+  hasArgument: boolean
+}
+
+function isMultiLine(pending: Pending): boolean {
+  switch (pending.verb) {
+    case 'CAPA':
+    case 'RETR':
+    case 'TOP':
+      return true
+    case 'LIST':
+    case 'UIDL':
+    case 'AUTH':
+      // Without an argument: the whole list (AUTH: the mechanisms, as Dovecot answers it).
+      return !pending.hasArgument
+    default:
+      return false
+  }
+}
+
+/** Bound on unanswered pipelined commands: a client that never reads cannot grow this. */
+const MAX_PENDING = 1024
+
+export class Pop3FromServer extends LineStream {
+  readonly pending: Pending[] = []
+  /** AUTH in progress: client lines are SASL responses until the final +OK / -ERR. */
+  sasl = false
+  #multi = false
+  #capa = false
+
+  constructor(serverGreets: boolean) {
+    super()
+    if (serverGreets) this.pending.push({ verb: 'GREETING', hasArgument: false })
+  }
+
+  protected line(line: Buffer): Buffer | null {
+    const value = text(line)
+    if (this.#multi) {
+      if (value === '.') {
+        this.#multi = false
+        this.#capa = false
+      } else if (this.#capa) {
+        const word = (value.startsWith('..') ? value.slice(1) : value).trim().split(/\s+/)[0]?.toUpperCase()
+        if (word === 'STLS') return EMPTY
+      }
+      return null
+    }
+    const head = this.pending[0]
+    if (head?.verb === 'AUTH' && this.sasl && (value === '+' || value.startsWith('+ '))) return null
+    this.pending.shift()
+    if (head?.verb === 'AUTH') this.sasl = false
+    if (head && /^\+OK\b/i.test(value) && isMultiLine(head)) {
+      this.#multi = true
+      this.#capa = head.verb === 'CAPA'
+    }
+    return null
+  }
+}
+
+export class Pop3FromClient extends LineStream {
+  readonly #server: Pop3FromServer
+  readonly #recorder: CommandRecorder
+
+  constructor(server: Pop3FromServer, recorder: CommandRecorder) {
+    super()
+    this.#server = server
+    this.#recorder = recorder
+  }
+
+  protected line(line: Buffer): Buffer | null {
+    const value = text(line)
+    if (this.#server.sasl) {
+      this.#recorder.add(`${REDACTED} (SASL response)`)
+      return null
+    }
+    const [word = '', ...args] = value.trim().split(/\s+/)
+    const verb = word.toUpperCase()
+    if (verb === 'STLS') {
+      this.#recorder.add(value)
+      this.#server.inject('-ERR STLS is not available here: Mailwarden already encrypts this connection.\r\n')
+      return EMPTY
+    }
+    if (this.#server.pending.length >= MAX_PENDING)
+      throw new Error('The client sent too many commands without reading the answers.')
+    this.#server.pending.push({ verb, hasArgument: args.length > 0 })
+    if (verb === 'PASS') this.#recorder.add(`PASS ${REDACTED}`)
+    else if (verb === 'APOP') this.#recorder.add(`APOP ${args[0] ?? ''} ${REDACTED}`)
+    else if (verb === 'AUTH' && args.length > 0) {
+      this.#server.sasl = true
+      this.#recorder.add(`AUTH ${args[0]}${args.length > 1 ? ` ${REDACTED}` : ''}`)
+    } else this.#recorder.add(value)
+    return null
+  }
+}

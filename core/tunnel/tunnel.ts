@@ -1,0 +1,329 @@
+// One running tunnel: a listener and its connections. Each connection is verified TLS to the
+// upstream (upstream.ts), the client greeted only once that is up, then two piped directions
+// through the protocol filters (backpressure by pipe; nothing buffers without bound). A failure
+// reaches the client in its protocol, is recorded, and never touches another connection.
+import net from 'node:net'
+import type tls from 'node:tls'
+import type { ConnectionOutcome, ConnectionRecord, TunnelStats } from '../../shared/contract/tunnel.js'
+import type { TunnelConfig } from '../../shared/contract/tunnel-config.js'
+import { EngineError } from '../api/errors.js'
+import { describeEndpoint } from '../net/connect.js'
+import { NetError } from '../net/errors.js'
+import { ClientAllowList, isLoopbackHost } from './client-allow.js'
+import { createFilters } from './filters.js'
+import { oneLine, refusal } from './greeting.js'
+import { CLOSE_GRACE_MS, MAX_CONNECTIONS_PER_TUNNEL, STREAM_BUFFER_BYTES } from './limits.js'
+import { CommandRecorder } from './recorder.js'
+import { openUpstream, type TrustPolicy } from './upstream.js'
+
+export interface TunnelRuntime {
+  trust: TrustPolicy
+  /** Connect and handshake deadline toward the upstream. */
+  timeoutMs: number
+  /** The upstream host's address (the one DNS resolver, cached); throws a sentence. */
+  resolve(host: string): Promise<string>
+  /** Overrides the config's idle timeout (tests use milliseconds, the config has minutes). */
+  idleTimeoutMs?: number
+  onRecord(record: ConnectionRecord): void
+  warn(message: string): void
+}
+
+interface Live {
+  client: net.Socket
+  upstream: tls.TLSSocket | null
+  abort: AbortController
+  outcome: ConnectionOutcome | null
+  error: string | null
+}
+
+function address(host: string | undefined, port: number | undefined): string {
+  const h = host?.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '') ?? '?'
+  return `${h.includes(':') ? `[${h}]` : h}:${port ?? '?'}`
+}
+
+export class Tunnel {
+  readonly config: TunnelConfig
+  readonly #runtime: TunnelRuntime
+  readonly #allow: ClientAllowList
+  #server: net.Server | null = null
+  readonly #live = new Set<Live>()
+  #seq = 0
+  #session: Buffer | undefined
+  // Counters of closed connections; the live ones are added in stats().
+  #total = 0
+  #failed = 0
+  #rejected = 0
+  #closedUp = 0
+  #closedDown = 0
+  #closing: Promise<void> | null = null
+
+  constructor(config: TunnelConfig, runtime: TunnelRuntime) {
+    this.config = config
+    this.#runtime = runtime
+    if (!isLoopbackHost(config.listenHost) && !config.allowLan)
+      throw new EngineError(
+        'invalid-request',
+        `Listening on ${config.listenHost} would expose the tunnel to the network; allow LAN access explicitly and list the client addresses allowed.`,
+      )
+    if (!isLoopbackHost(config.listenHost) && config.allowedClients.length === 0)
+      throw new EngineError(
+        'invalid-request',
+        'A tunnel open to the LAN needs an allowlist: name the client addresses (or ranges) that may use it.',
+      )
+    try {
+      this.#allow = new ClientAllowList(config.allowedClients)
+    } catch (error) {
+      throw new EngineError('invalid-request', (error as Error).message)
+    }
+  }
+
+  get upstreamName(): string {
+    return describeEndpoint({ host: this.config.upstreamHost, port: this.config.upstreamPort })
+  }
+
+  stats(): TunnelStats {
+    let up = this.#closedUp
+    let down = this.#closedDown
+    for (const live of this.#live) {
+      up += live.client.bytesRead
+      down += live.client.bytesWritten
+    }
+    return {
+      active: this.#live.size,
+      total: this.#total,
+      failed: this.#failed,
+      rejected: this.#rejected,
+      bytesToUpstream: up,
+      bytesToClients: down,
+    }
+  }
+
+  /** Starts listening; EngineError conflict when the port is taken. Resolves with the bound address. */
+  start(): Promise<{ host: string; port: number }> {
+    const server = net.createServer(
+      { allowHalfOpen: true, pauseOnConnect: true, noDelay: true, highWaterMark: STREAM_BUFFER_BYTES },
+      (client) => this.#accept(client),
+    )
+    server.maxConnections = MAX_CONNECTIONS_PER_TUNNEL
+    this.#server = server
+    return new Promise((resolve, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) => {
+        this.#server = null
+        const where = address(this.config.listenHost, this.config.listenPort)
+        if (error.code === 'EADDRINUSE')
+          reject(
+            new EngineError(
+              'conflict',
+              `${where} is already in use; choose another port or stop what uses it.`,
+            ),
+          )
+        else if (error.code === 'EACCES')
+          reject(
+            new EngineError(
+              'unavailable',
+              `${where} needs privileges to listen on; choose a port above 1023.`,
+            ),
+          )
+        else if (error.code === 'EADDRNOTAVAIL')
+          reject(
+            new EngineError(
+              'invalid-request',
+              `${this.config.listenHost} is not an address of this machine.`,
+            ),
+          )
+        else reject(new EngineError('unavailable', `Could not listen on ${where}: ${error.message}`))
+      })
+      server.listen({ host: this.config.listenHost, port: this.config.listenPort, backlog: 1024 }, () => {
+        server.on('error', (error) => this.#runtime.warn(`Listener error: ${error.message}`))
+        const bound = server.address() as net.AddressInfo
+        resolve({ host: bound.address, port: bound.port })
+      })
+    })
+  }
+
+  /** Stops listening and closes every connection; resolves when every socket is closed. */
+  stop(): Promise<void> {
+    this.#closing ??= (async () => {
+      const server = this.#server
+      this.#server = null
+      const closed = server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve()
+      const sockets = [...this.#live].map((live) => {
+        live.outcome ??= 'stopped'
+        live.abort.abort()
+        live.upstream?.destroy()
+        return new Promise<void>((r) => {
+          if (live.client.destroyed && live.client.closed) r()
+          else live.client.once('close', () => r())
+          live.client.destroy()
+        })
+      })
+      await Promise.all([closed, ...sockets])
+    })()
+    return this.#closing
+  }
+
+  #accept(client: net.Socket): void {
+    const seq = ++this.#seq
+    const startedAt = new Date()
+    const clientName = address(client.remoteAddress, client.remotePort)
+    client.on('error', () => {}) // the close handler below records the end
+    if (!this.#allow.allows(client.remoteAddress)) {
+      this.#rejected++
+      client.destroy()
+      this.#runtime.onRecord(
+        this.#record(
+          seq,
+          clientName,
+          startedAt,
+          0,
+          0,
+          'rejected',
+          "This client address is not on the tunnel's allowlist.",
+          null,
+          [],
+        ),
+      )
+      return
+    }
+    this.#total++
+    const live: Live = { client, upstream: null, abort: new AbortController(), outcome: null, error: null }
+    this.#live.add(live)
+    const recorder = new CommandRecorder()
+    let tlsInfo: ConnectionRecord['tls'] = null
+    let upstreamClosed = true
+    let clientClosed = false
+    const finish = () => {
+      if (!clientClosed || !upstreamClosed) return
+      this.#live.delete(live)
+      this.#closedUp += client.bytesRead
+      this.#closedDown += client.bytesWritten
+      const outcome = live.outcome ?? 'ok'
+      if (outcome === 'failed') this.#failed++
+      this.#runtime.onRecord(
+        this.#record(
+          seq,
+          clientName,
+          startedAt,
+          client.bytesRead,
+          client.bytesWritten,
+          outcome,
+          live.error,
+          tlsInfo,
+          recorder.commands,
+        ),
+      )
+    }
+    client.once('close', () => {
+      clientClosed = true
+      live.abort.abort()
+      live.upstream?.destroy()
+      finish()
+    })
+    client.setTimeout(this.#runtime.idleTimeoutMs ?? this.config.idleTimeoutMinutes * 60_000, () => {
+      live.outcome ??= 'idle-timeout'
+      client.destroy()
+    })
+    const endpoint = { host: this.config.upstreamHost, port: this.config.upstreamPort }
+    void (async () => {
+      let upstream: Awaited<ReturnType<typeof openUpstream>>
+      try {
+        const resolved = await this.#runtime.resolve(endpoint.host)
+        upstream = await openUpstream(
+          { ...endpoint, address: resolved },
+          {
+            mode: this.config.mode,
+            protocol: this.config.protocol,
+            trust: this.#runtime.trust,
+            timeoutMs: this.#runtime.timeoutMs,
+            session: this.#session,
+            signal: live.abort.signal,
+          },
+        )
+      } catch (error) {
+        if (live.outcome === 'stopped' || clientClosed) {
+          client.destroy()
+          return
+        }
+        const reason = error instanceof Error ? error.message : String(error)
+        live.outcome = 'failed'
+        live.error = oneLine(reason)
+        this.#runtime.warn(`${clientName}: ${live.error}`)
+        client.end(refusal(this.config.protocol, reason))
+        // The refusal is flushed, then the socket closes even if the client never reads it.
+        setTimeout(() => client.destroy(), CLOSE_GRACE_MS).unref()
+        client.resume()
+        return
+      }
+      const socket = upstream.socket
+      if (clientClosed) {
+        socket.destroy()
+        return
+      }
+      live.upstream = socket
+      upstreamClosed = false
+      tlsInfo = upstream.tls
+      socket.on('session', (session: Buffer) => {
+        this.#session = session
+      })
+      socket.setNoDelay(true)
+      socket.on('error', (error: NodeJS.ErrnoException) => {
+        if (live.outcome) return
+        live.outcome = 'failed'
+        live.error = oneLine(
+          new NetError('reset', `${this.upstreamName} broke the connection (${error.code ?? error.message}).`)
+            .message,
+        )
+      })
+      const filters = createFilters(this.config.protocol, {
+        recorder,
+        serverGreets: upstream.greeting === null,
+      })
+      const broken = (error: Error) => {
+        live.outcome ??= 'failed'
+        live.error ??= oneLine(error.message)
+        client.destroy()
+        socket.destroy()
+      }
+      filters.fromClient.on('error', broken)
+      filters.fromServer.on('error', broken)
+      socket.once('close', () => {
+        upstreamClosed = true
+        // Whatever the server sent before it went away still reaches the client, then FIN.
+        if (!filters.fromServer.writableEnded) filters.fromServer.end()
+        setTimeout(() => client.destroy(), CLOSE_GRACE_MS).unref()
+        finish()
+      })
+      if (upstream.greeting) client.write(upstream.greeting)
+      if (upstream.leftover.length > 0) filters.fromServer.write(upstream.leftover)
+      client.pipe(filters.fromClient).pipe(socket)
+      socket.pipe(filters.fromServer).pipe(client)
+    })()
+  }
+
+  #record(
+    seq: number,
+    client: string,
+    startedAt: Date,
+    fromClient: number,
+    toClient: number,
+    outcome: ConnectionOutcome,
+    error: string | null,
+    tlsInfo: ConnectionRecord['tls'],
+    commands: string[],
+  ): ConnectionRecord {
+    return {
+      tunnelId: this.config.id,
+      seq,
+      client,
+      upstream: this.upstreamName,
+      startedAt: startedAt.toISOString(),
+      durationMs: Date.now() - startedAt.getTime(),
+      bytesFromClient: fromClient,
+      bytesToClient: toClient,
+      outcome,
+      error,
+      tls: tlsInfo,
+      commands: [...commands],
+    }
+  }
+}

@@ -1,0 +1,188 @@
+// The generated corpus (dkimpy, mailauth, OpenDKIM and the lab's Exim as signers, then tampered
+// copies) and the real messages of e2e/corpus/dkim-real: Mailwarden must give each case its
+// expected result, and may disagree with dkimpy or mailauth 7 (strict) only where
+// disagreements.ts lists it, each with its RFC reasoning in docs/dkim-differences.md.
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { DkimReport } from '../../core/dkim/index.js'
+import { keyFileSource, verifyMessage } from '../../core/dkim/index.js'
+import { getLab } from '../lab/lab.js'
+import { EXPECTED_DISAGREEMENTS, type Peer } from './disagreements.js'
+import { addEximCases } from './exim.js'
+import { type Corpus, type CorpusCase, generateCorpus } from './generate.js'
+import { dkimpyVerify, mailauthVerify, type PeerSignature, readKeyFile } from './peers.js'
+import { realCorpus } from './real.js'
+
+const DOC = path.resolve(import.meta.dirname, '..', '..', 'docs', 'dkim-differences.md')
+
+interface Verified {
+  corpus: Corpus
+  c: CorpusCase
+  report: DkimReport
+  peers: Record<Peer, PeerSignature[]>
+}
+
+let dir: string
+let generated: Corpus
+const verified: Verified[] = []
+
+async function verifyCorpus(corpus: Corpus): Promise<void> {
+  const keysText = await readFile(corpus.keysFile, 'utf8')
+  const keys = keyFileSource(keysText)
+  const peerKeys = readKeyFile(corpus.keysFile)
+  const reports = new Map<string, DkimReport>()
+  for (const c of corpus.cases) {
+    const data = await readFile(path.join(corpus.dir, c.file))
+    reports.set(c.name, await verifyMessage(data, { keys, ...(c.at ? { at: new Date(c.at) } : {}) }))
+  }
+  // The peers judge time as of the same moment Mailwarden did (given, Received, or now).
+  const when = (c: CorpusCase) => new Date((reports.get(c.name) as DkimReport).verifiedAt)
+  const files = corpus.cases.map((c) => path.join(corpus.dir, c.file))
+  const byFile = new Map(corpus.cases.map((c, i) => [files[i], c]))
+  const python = await dkimpyVerify(files, corpus.keysFile, (f) =>
+    Math.floor(when(byFile.get(f) as CorpusCase).getTime() / 1000),
+  )
+  for (const [i, c] of corpus.cases.entries()) {
+    const data = await readFile(files[i] as string)
+    verified.push({
+      corpus,
+      c,
+      report: reports.get(c.name) as DkimReport,
+      peers: { dkimpy: python[i] ?? [], mailauth: await mailauthVerify(data, peerKeys, when(c)) },
+    })
+  }
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'mw-dkim-corpus-'))
+  generated = await generateCorpus(dir)
+  await addEximCases(generated, getLab())
+  await verifyCorpus(generated)
+  await verifyCorpus(realCorpus())
+})
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true })
+})
+
+const accepts = (expected: CorpusCase['expect']['signatures'][number]['result'], got: string) =>
+  [expected].flat().includes(got as never)
+
+describe('the DKIM corpus', () => {
+  it('is generated with every signer, algorithm and canonicalization, and tampered copies', () => {
+    const signers = new Set(generated.cases.map((c) => c.signer))
+    expect([...signers].sort()).toEqual(['dkimpy', 'exim', 'mailauth', 'opendkim'])
+    const text = generated.cases.map((c) => c.name).join(' ')
+    for (const needle of [
+      'ed25519',
+      'rsa-sha1',
+      'rsa512',
+      'rsa4096',
+      'simple-simple',
+      'relaxed-relaxed',
+      'simple-relaxed',
+      'relaxed-simple',
+      'length-',
+      'oversigned',
+      'multipart',
+      'utf8',
+      'empty-body',
+      'no-final-crlf',
+      'bare-lf',
+      'tamper-',
+      'from-second-',
+      'key-missing',
+      'key-revoked',
+      'key-testing',
+      'expired',
+    ])
+      expect(text).toContain(needle)
+    expect(generated.cases.length).toBeGreaterThan(150)
+  })
+
+  it('gives every case (generated and real) its expected results, alignment, verdict and findings', () => {
+    const wrong: string[] = []
+    for (const { c, report } of verified) {
+      const got = report.signatures.map(
+        (s) => `${s.domain}/${s.selector}=${s.result}${s.aligned ? '' : ' (not aligned)'}`,
+      )
+      const want = c.expect.signatures.map(
+        (s) => `${s.domain}/${s.selector}=${[s.result].flat().join('|')}${s.aligned ? '' : ' (not aligned)'}`,
+      )
+      const ok =
+        report.signatures.length === c.expect.signatures.length &&
+        c.expect.signatures.every((s, i) => {
+          const r = report.signatures[i]
+          return (
+            r &&
+            r.domain === s.domain &&
+            r.selector === s.selector &&
+            accepts(s.result, r.result) &&
+            (r.result !== 'pass' || r.aligned === s.aligned) &&
+            (s.testing === undefined || r.testing === s.testing)
+          )
+        })
+      if (!ok)
+        wrong.push(
+          `${c.name}: expected ${want.join(', ')}; got ${got.join(', ')} (${report.signatures.map((s) => s.reason).join('; ')})`,
+        )
+      if (report.alignedPass !== c.expect.verdictPass)
+        wrong.push(`${c.name}: alignedPass ${report.alignedPass}, expected ${c.expect.verdictPass}`)
+      const ids = new Set(report.findings.map((f) => f.id))
+      for (const want of c.expect.findings ?? []) {
+        if (!want.split('|').some((id) => ids.has(id)))
+          wrong.push(`${c.name}: no finding ${want} (got ${[...ids].join(', ')})`)
+      }
+    }
+    expect(wrong).toEqual([])
+  })
+
+  it('disagrees with dkimpy and mailauth 7 (strict) only where docs/dkim-differences.md says why', async () => {
+    const doc = await readFile(DOC, 'utf8')
+    const used = new Set<string>()
+    const unexplained: string[] = []
+    for (const { c, report, peers } of verified) {
+      for (const peer of ['dkimpy', 'mailauth'] as const) {
+        // mailauth reports an unsigned message as one "none" entry; that is no signature.
+        const theirs = peers[peer].filter((s) => peer !== 'mailauth' || s.domain !== undefined)
+        const count = Math.max(theirs.length, report.signatures.length)
+        for (let i = 0; i < count; i++) {
+          const ours = report.signatures[i]?.result === 'pass'
+          const their = theirs[i]?.pass ?? false
+          if (ours === their) continue
+          const entry = EXPECTED_DISAGREEMENTS.find(
+            (e) => e.peer === peer && e.cases.test(c.name) && e.passes === (ours ? 'mailwarden' : 'peer'),
+          )
+          if (entry) used.add(entry.id)
+          else
+            unexplained.push(
+              `${c.name} signature ${i + 1}: Mailwarden ${report.signatures[i]?.result ?? 'absent'} (${report.signatures[i]?.reason ?? ''}), ${peer} ${theirs[i]?.detail ?? 'absent'}`,
+            )
+        }
+      }
+    }
+    expect(unexplained).toEqual([])
+    // Every listed disagreement still happens (a stale entry hides nothing) and is documented.
+    expect(EXPECTED_DISAGREEMENTS.map((e) => e.id).filter((id) => !used.has(id))).toEqual([])
+    for (const e of EXPECTED_DISAGREEMENTS) {
+      const section = doc.split(/^## /m).find((s) => s.includes(`id: ${e.id}`))
+      expect(section, `docs/dkim-differences.md has a section with "id: ${e.id}"`).toBeDefined()
+      expect(section).toMatch(/RFC \d{4}/)
+    }
+  })
+
+  it('agrees with both peers that the untampered signatures of independent signers verify', () => {
+    // A control for the comparison itself: if the peers never passed anything, agreement would mean nothing.
+    const controls = verified.filter(({ c }) => /^(dkimpy|mailauth)-(rsa2048|ed25519)-/.test(c.name))
+    expect(controls.length).toBeGreaterThan(40)
+    for (const { c, report, peers } of controls) {
+      expect([c.name, report.signatures.map((s) => s.result)]).toEqual([c.name, ['pass']])
+      expect([c.name, peers.dkimpy.map((s) => s.pass), peers.mailauth.map((s) => s.pass)]).toEqual([
+        c.name,
+        [true],
+        [true],
+      ])
+    }
+  })
+})

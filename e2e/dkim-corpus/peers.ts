@@ -1,0 +1,98 @@
+// The reference verifiers the differential test compares Mailwarden with: dkimpy (one Python
+// process for a whole list of files) and mailauth 7 in strict mode (in process). Both read keys
+// from the same key file as Mailwarden; neither touches DNS.
+import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { dkimVerify } from 'mailauth/lib/dkim/verify'
+import { DKIMPY_SCRIPT, PYTHON } from './signers.js'
+
+/** One signature's outcome, topmost first, in each peer's own words. */
+export interface PeerSignature {
+  pass: boolean
+  /** The peer's word or message, for the disagreement report. */
+  detail: string
+  domain?: string
+  selector?: string
+}
+
+/** `NAME TXT-VALUE` lines to name -> records (lower case, no trailing dot). */
+export function readKeyFile(file: string): Map<string, string[]> {
+  const map = new Map<string, string[]>()
+  for (const raw of readFileSync(file, 'utf8').split(/\r?\n/)) {
+    const line = raw.trim()
+    if (!line || line.startsWith('#')) continue
+    const space = line.indexOf(' ')
+    const name = line.slice(0, space).toLowerCase().replace(/\.$/, '')
+    map.set(name, [...(map.get(name) ?? []), line.slice(space + 1)])
+  }
+  return map
+}
+
+/** dkimpy verifies each signature of each file (`now` = the verification time in seconds). */
+export async function dkimpyVerify(
+  files: string[],
+  keysFile: string,
+  now?: (file: string) => number | undefined,
+): Promise<PeerSignature[][]> {
+  // One process per distinct verification time (dkimpy reads the clock, see dkimpy.py).
+  const groups = new Map<number | undefined, number[]>()
+  files.forEach((f, i) => {
+    const t = now?.(f)
+    groups.set(t, [...(groups.get(t) ?? []), i])
+  })
+  const out: PeerSignature[][] = new Array(files.length)
+  for (const [time, indexes] of groups) {
+    const request = { op: 'verify', keys: keysFile, now: time ?? null, files: indexes.map((i) => files[i]) }
+    const answer = await new Promise<string>((resolve, reject) => {
+      const child = spawn(PYTHON, [DKIMPY_SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] })
+      let stdout = ''
+      let stderr = ''
+      child.stdout.setEncoding('utf8').on('data', (d) => {
+        stdout += d
+      })
+      child.stderr.setEncoding('utf8').on('data', (d) => {
+        stderr += d
+      })
+      child.on('error', reject)
+      child.on('close', (code) =>
+        code === 0 ? resolve(stdout) : reject(new Error(`dkimpy verify: ${stderr}`)),
+      )
+      child.stdin.end(JSON.stringify(request))
+    })
+    const results = JSON.parse(answer) as Array<Array<{ ok: boolean; error: string | null }>>
+    results.forEach((per, k) => {
+      out[indexes[k] as number] = per.map((r) => ({
+        pass: r.ok,
+        detail: r.ok ? 'pass' : (r.error ?? 'fail'),
+      }))
+    })
+  }
+  return out
+}
+
+/** A mailauth resolver that answers TXT from the key file and nothing else. */
+export function keyFileResolver(keys: Map<string, string[]>) {
+  return async (name: string, rrtype: string): Promise<string[][]> => {
+    const records = rrtype === 'TXT' ? keys.get(name.toLowerCase().replace(/\.$/, '')) : undefined
+    if (!records) throw Object.assign(new Error(`${name} not in the key file`), { code: 'ENOTFOUND' })
+    return records.map((r) => [r])
+  }
+}
+
+export async function mailauthVerify(
+  message: Buffer,
+  keys: Map<string, string[]>,
+  at?: Date,
+): Promise<PeerSignature[]> {
+  const { results } = await dkimVerify(message, {
+    resolver: keyFileResolver(keys),
+    strict: true,
+    ...(at ? { curTime: at } : {}),
+  })
+  return results.map((r) => ({
+    pass: r.status.result === 'pass',
+    detail: `${r.status.result}${r.status.comment ? ` (${r.status.comment})` : ''}`,
+    ...(r.signingDomain ? { domain: r.signingDomain } : {}),
+    ...(r.selector ? { selector: r.selector } : {}),
+  }))
+}

@@ -1,0 +1,139 @@
+// `mailwarden tunnel` as a user runs it: one line when ready, curl through it, a redacted
+// connection record on stderr, a clean stop on the signal; usage errors and a taken port.
+import fs from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { runCli } from '../../core/cli/main.js'
+import { createEngine } from '../../core/engine.js'
+import { getLab } from '../lab/lab.js'
+import { run } from './helpers.js'
+
+const lab = getLab()
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-tunnel-cli-'))
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+function cli(args: string[]) {
+  const out: string[] = []
+  const err: string[] = []
+  let stop: (signal: string) => void = () => {}
+  const stopSignal = new Promise<string>((resolve) => {
+    stop = resolve
+  })
+  let ready: (line: string) => void = () => {}
+  const firstLine = new Promise<string>((resolve) => {
+    ready = resolve
+  })
+  const exit = runCli(['tunnel', ...args], {
+    io: {
+      out: (text) => {
+        out.push(text)
+        ready(text)
+      },
+      err: (text) => err.push(text),
+    },
+    staticDir: dir,
+    stopSignal,
+    readStdin: async () => '',
+    makeEngine: (shell) => createEngine({ configDir: dir, shell }),
+  })
+  return { out, err, stop, firstLine, exit }
+}
+
+describe('mailwarden tunnel', () => {
+  it('prints one line when ready, tunnels curl, logs redacted, stops on the signal', async () => {
+    const run1 = cli([
+      '--listen',
+      '0',
+      '--to',
+      `${lab.good.dovecot.host}:993`,
+      '--tls',
+      'implicit',
+      '--protocol',
+      'imap',
+      '--ca',
+      lab.caPath,
+      '--dns',
+      lab.dns.server,
+      '--json-log',
+    ])
+    const line = await Promise.race([
+      run1.firstLine,
+      run1.exit.then((code) => `exited ${code}: ${run1.err.join(' ')}`),
+    ])
+    expect(line).toMatch(/^listening on 127\.0\.0\.1:\d+ -> imap\.lab\.test:993 \(implicit, imap\)$/)
+    const port = Number(/:(\d+) ->/.exec(line)?.[1])
+    const curl = await run('curl', [
+      '-sS',
+      '--max-time',
+      '10',
+      '-u',
+      `${lab.user.login}:${lab.user.password}`,
+      `imap://127.0.0.1:${port}/INBOX;UID=1`,
+    ])
+    expect(curl.stdout).toContain('Subject: Welcome to the lab')
+    for (let i = 0; i < 100 && run1.err.length === 0; i++) await new Promise((r) => setTimeout(r, 50))
+    const record = JSON.parse(run1.err[0] ?? '{}')
+    expect(record).toMatchObject({ outcome: 'ok', upstream: 'imap.lab.test:993' })
+    expect(record.commands).toContain('A002 AUTHENTICATE PLAIN [redacted]')
+    run1.stop('SIGTERM')
+    expect(await run1.exit).toBe(0)
+    expect(run1.out).toHaveLength(1)
+    // Nothing listens any more.
+    await expect(
+      new Promise((resolve, reject) =>
+        net.connect(port, '127.0.0.1').on('connect', resolve).on('error', reject),
+      ),
+    ).rejects.toMatchObject({ code: 'ECONNREFUSED' })
+  })
+
+  it('usage errors exit 2; a port in use exits 3 with a sentence', async () => {
+    const bad = cli(['--listen', '1143', '--to', 'nohost', '--tls', 'implicit', '--protocol', 'imap'])
+    expect(await bad.exit).toBe(2)
+    expect(bad.err.join()).toMatch(/--to must be HOST:PORT/)
+    const missing = cli(['--listen', '1143'])
+    expect(await missing.exit).toBe(2)
+    const server = net.createServer()
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const taken = (server.address() as net.AddressInfo).port
+    const clash = cli([
+      '--listen',
+      String(taken),
+      '--to',
+      'imap.lab.test:993',
+      '--tls',
+      'implicit',
+      '--protocol',
+      'imap',
+    ])
+    expect(await clash.exit).toBe(3)
+    expect(clash.err.join()).toMatch(/already in use/)
+    server.close()
+  })
+
+  it('--config starts several tunnels, one line each', async () => {
+    const file = path.join(dir, 'tunnels.json')
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        tunnels: [
+          {
+            listen: '127.0.0.1:0',
+            to: `${lab.good.dovecot.host}:993`,
+            tls: 'implicit',
+            protocol: 'imap',
+            ca: lab.caPath,
+          },
+          { listen: '0', to: `${lab.good.exim.host}:587`, tls: 'starttls', protocol: 'smtp', ca: lab.caPath },
+        ],
+      }),
+    )
+    const several = cli(['--config', file, '--dns', lab.dns.server])
+    for (let i = 0; i < 100 && several.out.length < 2; i++) await new Promise((r) => setTimeout(r, 50))
+    expect(several.out).toHaveLength(2)
+    expect(several.out[1]).toMatch(/-> smtp\.lab\.test:587 \(starttls, smtp\)$/)
+    several.stop('SIGINT')
+    expect(await several.exit).toBe(0)
+  })
+})

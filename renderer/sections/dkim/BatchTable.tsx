@@ -1,0 +1,68 @@
+import { useMemo } from 'react'
+import { type SortKey, sortRows, useDkimStore } from '../../stores/dkim.js'
+import { ResultBadge } from './ResultBadge.js'
+
+const COLUMNS: { key: SortKey; label: string }[] = [
+  { key: 'name', label: 'Name' },
+  { key: 'verdict', label: 'Verdict' },
+  { key: 'from', label: 'From' },
+  { key: 'domain', label: 'Signing domain' },
+]
+
+/** The summary of a folder: one row per message, sortable by a button in each column header. */
+export function BatchTable() {
+  const rows = useDkimStore((s) => s.batch.rows)
+  const sort = useDkimStore((s) => s.sort)
+  const setSort = useDkimStore((s) => s.setSort)
+  const sorted = useMemo(() => sortRows(rows, sort), [rows, sort])
+  const direction = sort.ascending ? 'ascending' : 'descending'
+  const sortedBy = COLUMNS.find((c) => c.key === sort.key)?.label ?? ''
+
+  return (
+    <div className="dkim-table-scroll">
+      <table className="dkim-table dkim-batch-table">
+        <caption>
+          {rows.length} messages, sorted by {sortedBy.toLowerCase()} ({direction})
+        </caption>
+        <thead>
+          <tr>
+            {COLUMNS.map((column) => (
+              <th key={column.key} scope="col" aria-sort={sort.key === column.key ? direction : 'none'}>
+                <button type="button" className="dkim-sort" onClick={() => setSort(column.key)}>
+                  {column.label}
+                  <span aria-hidden="true">
+                    {sort.key === column.key ? (sort.ascending ? ' ▲' : ' ▼') : ''}
+                  </span>
+                </button>
+              </th>
+            ))}
+            <th scope="col">Aligned pass</th>
+            <th scope="col">Findings</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sorted.map((row, index) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: two files may share a name; the order is stable per sort.
+            <tr key={`${row.name}-${index}`}>
+              <th scope="row" className="dkim-row-name">
+                {row.name}
+              </th>
+              <td>
+                <ResultBadge result={row.verdict} />
+              </td>
+              <td>{row.from ?? '—'}</td>
+              <td>{row.domains.join(', ') || '—'}</td>
+              <td>{row.alignedPass ? 'yes' : 'no'}</td>
+              <td>
+                {row.error ??
+                  (row.findings.critical + row.findings.warning + row.findings.info === 0
+                    ? 'none'
+                    : `${row.findings.critical} critical, ${row.findings.warning} warnings, ${row.findings.info} notes`)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}

@@ -1,0 +1,196 @@
+import { type FormEvent, useEffect, useRef, useState } from 'react'
+import type { SavedAccount } from '../../../shared/contract/index.js'
+import { SECRET_VALUE_MAX } from '../../../shared/contract/index.js'
+import type { LoginResult, RecheckAccount } from '../../../shared/contract/probe-accounts.js'
+import { useAccountsStore } from '../../stores/accounts.js'
+import { formatDate } from './CertificateDetails.js'
+import { Severity, Verdict } from './Verdict.js'
+import { PROTOCOL_NAMES, plural, SECURITY_NAMES } from './words.js'
+
+const LOGIN_WORDS: Record<LoginResult['status'], string> = {
+  ok: 'Logged in',
+  failed: 'Login refused',
+  refused: 'Not tried',
+  error: 'Could not be tested',
+}
+
+function LoginResults({ results }: { results: LoginResult[] }) {
+  return (
+    <ul className="account-result" aria-label="Test login results">
+      {results.map((r) => {
+        const worked = r.mechanisms.filter((m) => m.outcome === 'accepted').map((m) => m.mechanism)
+        return (
+          <li key={`${r.host}:${r.port}`}>
+            <Verdict verdict={r.status === 'ok' ? 'good' : r.status === 'failed' ? 'bad' : 'warn'} />{' '}
+            {PROTOCOL_NAMES[r.protocol]} {r.host}:{r.port}: {LOGIN_WORDS[r.status]}
+            {worked.length > 0 && ` with ${worked.join(', ')}`}. {r.message}
+          </li>
+        )
+      })}
+    </ul>
+  )
+}
+
+function RecheckResults({ recheck }: { recheck: RecheckAccount }) {
+  return (
+    <ul className="account-result" aria-label="Re-check results">
+      {recheck.servers.map((s) => (
+        <li key={`${s.host}:${s.port}`}>
+          <Verdict verdict={s.verdict} /> {PROTOCOL_NAMES[s.protocol]} {s.host}:{s.port}:{' '}
+          {SECURITY_NAMES[s.security]}
+          {s.daysLeft !== null && `, certificate valid for ${plural(s.daysLeft, 'more day')}`}.
+          {s.callouts.length > 0 && (
+            <ul>
+              {s.callouts.map((c) => (
+                <li key={c.kind} className="account-callout">
+                  <Severity severity="warn" /> {c.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </li>
+      ))}
+    </ul>
+  )
+}
+
+interface Props {
+  account: SavedAccount
+  onDeleted(): void
+}
+
+/** One saved account: its servers, Re-check, Test login (over TLS only) and Delete (asks first). */
+export function AccountRow({ account, onDeleted }: Props) {
+  const { remove, testLogin, recheck } = useAccountsStore.getState()
+  const login = useAccountsStore((s) => s.logins[account.id])
+  const checked = useAccountsStore((s) => s.rechecks[account.id])
+  const [busy, setBusy] = useState<null | 'login' | 'recheck' | 'delete'>(null)
+  const [confirming, setConfirming] = useState(false)
+  const [askPassword, setAskPassword] = useState(false)
+  const [password, setPassword] = useState('')
+  const [error, setError] = useState<string | null>(null)
+  const cancelButton = useRef<HTMLButtonElement>(null)
+  const passwordInput = useRef<HTMLInputElement>(null)
+  const hasPassword = account.secretAccount !== null
+
+  useEffect(() => {
+    if (confirming) cancelButton.current?.focus()
+  }, [confirming])
+  useEffect(() => {
+    if (askPassword) passwordInput.current?.focus()
+  }, [askPassword])
+
+  // Buttons are not disabled while busy: disabling the focused button would drop focus to the page.
+  async function run(kind: 'login' | 'recheck', action: () => Promise<{ ok: boolean; message?: string }>) {
+    if (busy) return
+    setBusy(kind)
+    setError(null)
+    const result = await action()
+    setBusy(null)
+    if (!result.ok) setError(result.message ?? 'Something went wrong.')
+  }
+
+  async function submitPassword(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault()
+    if (password === '') return
+    const typed = password
+    setPassword('')
+    setAskPassword(false)
+    await run('login', () => testLogin(account.id, typed))
+  }
+
+  async function confirmDelete() {
+    if (busy) return
+    setBusy('delete')
+    const result = await remove(account.id)
+    setBusy(null)
+    if (result.ok) return onDeleted()
+    setConfirming(false)
+    setError(result.message)
+  }
+
+  const name = account.label
+  return (
+    <li className="account-row">
+      <div className="account-main">
+        <div>
+          <p className="account-name">{name}</p>
+          <p className="muted small">
+            {account.target} ·{' '}
+            {account.servers.map((s) => `${PROTOCOL_NAMES[s.protocol]} ${s.host}:${s.port}`).join(', ')}
+            {hasPassword ? ' · password in the keychain' : ''}
+            {account.lastCheckedAt ? ` · last checked ${formatDate(account.lastCheckedAt)}` : ''}
+          </p>
+        </div>
+        {confirming ? (
+          <span className="account-actions">
+            <span className="confirm-text">Delete this account{hasPassword ? ' and its password' : ''}?</span>
+            <button type="button" className="button button-danger" onClick={() => void confirmDelete()}>
+              Delete<span className="visually-hidden"> {name}</span>
+            </button>
+            <button type="button" className="button" ref={cancelButton} onClick={() => setConfirming(false)}>
+              Cancel
+            </button>
+          </span>
+        ) : (
+          <span className="account-actions">
+            <button
+              type="button"
+              className="button"
+              onClick={() => void run('recheck', () => recheck([account.id]))}
+            >
+              Re-check<span className="visually-hidden"> {name}</span>
+            </button>
+            <button
+              type="button"
+              className="button"
+              aria-expanded={hasPassword ? undefined : askPassword}
+              onClick={() =>
+                hasPassword
+                  ? void run('login', () => testLogin(account.id, null))
+                  : setAskPassword((open) => !open)
+              }
+            >
+              Test login<span className="visually-hidden"> for {name}</span>
+            </button>
+            <button type="button" className="button" onClick={() => setConfirming(true)}>
+              Delete<span className="visually-hidden"> {name}</span>
+            </button>
+          </span>
+        )}
+      </div>
+      {askPassword && (
+        <form className="account-password" noValidate onSubmit={(event) => void submitPassword(event)}>
+          <label className="field-label" htmlFor={`${account.id}-password`}>
+            Password for {name} (used once, not stored)
+          </label>
+          <span className="account-actions">
+            <input
+              id={`${account.id}-password`}
+              ref={passwordInput}
+              type="password"
+              autoComplete="current-password"
+              maxLength={SECRET_VALUE_MAX}
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
+            />
+            <button type="submit" className="button button-primary">
+              Log in over TLS
+            </button>
+          </span>
+        </form>
+      )}
+      <p role="status" className="muted small account-busy">
+        {busy === 'login' && 'Logging in over TLS…'}
+        {busy === 'recheck' && 'Checking the servers again…'}
+      </p>
+      {error && (
+        <p className="status-error" role="alert">
+          {error}
+        </p>
+      )}
+      {checked && <RecheckResults recheck={checked} />}
+      {login && <LoginResults results={login} />}
+    </li>
+  )
+}

@@ -1,0 +1,57 @@
+import type { DomainCheckStatus, DomainChecks } from '../../../shared/contract/index.js'
+import { Severity, Verdict } from './Verdict.js'
+
+const STATUS_WORDS: Record<DomainCheckStatus, string> = {
+  good: 'Good',
+  warn: 'Warning',
+  bad: 'Bad',
+  absent: 'Not published',
+  error: 'Could not be checked',
+}
+
+function Status({ status }: { status: DomainCheckStatus }) {
+  if (status === 'good' || status === 'warn' || status === 'bad') return <Verdict verdict={status} />
+  return <span className="verdict verdict-none">{STATUS_WORDS[status]}</span>
+}
+
+/** MTA-STS and TLS-RPT of a mail domain: how other servers deliver to it. */
+export function DomainCard({ checks }: { checks: DomainChecks }) {
+  const titleId = `domain-${checks.domain.replace(/[^a-zA-Z0-9-]/g, '-')}`
+  return (
+    <article className="card" aria-labelledby={titleId}>
+      <h3 id={titleId}>Incoming mail for {checks.domain}</h3>
+      <dl className="facts">
+        <dt>MTA-STS</dt>
+        <dd>
+          <Status status={checks.mtaSts.status} /> {checks.mtaSts.detail}
+          {checks.mtaSts.mode && <> Mode: {checks.mtaSts.mode}.</>}
+          {checks.mtaSts.mx.length > 0 && <> MX: {checks.mtaSts.mx.join(', ')}.</>}
+        </dd>
+        <dt>TLS reporting</dt>
+        <dd>
+          <Status status={checks.tlsRpt.status} /> {checks.tlsRpt.detail}
+          {checks.tlsRpt.reportTo.length > 0 && <> Reports go to {checks.tlsRpt.reportTo.join(', ')}.</>}
+        </dd>
+      </dl>
+      {checks.findings.length > 0 && (
+        <ul className="findings" aria-label={`Findings for ${checks.domain}`}>
+          {checks.findings.map((finding) => (
+            <li key={finding.id} className={`finding finding-${finding.severity}`}>
+              <p className="finding-title">
+                <Severity severity={finding.severity} /> {finding.title}
+              </p>
+              <p>
+                <span className="finding-label">What it means: </span>
+                {finding.detail}
+              </p>
+              <p>
+                <span className="finding-label">What to do: </span>
+                {finding.fix}
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
+    </article>
+  )
+}

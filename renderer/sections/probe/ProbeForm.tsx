@@ -1,0 +1,241 @@
+import { type FormEvent, useId, useState } from 'react'
+import {
+  type MailClientId,
+  MailClientId as MailClientIds,
+  type MailProtocol,
+} from '../../../shared/contract/index.js'
+import {
+  type ClientServerSetting,
+  PROBE_TARGET_TEXT_MAX,
+  PROBE_TARGETS_MAX,
+} from '../../../shared/contract/probe-target.js'
+import { MAIL_CLIENTS } from '../../../shared/knowledge/mail-clients.js'
+import { Field } from '../../components/Field.js'
+import { isRunning, selectProbeStatus, useProbeStore } from '../../stores/probe.js'
+import { selectMailClient, useSettingsStore } from '../../stores/settings.js'
+import { PROTOCOL_NAMES } from './words.js'
+
+const STANDARD_PORTS: Record<MailProtocol, number> = { imap: 993, pop3: 995, smtp: 465 }
+
+interface Advanced {
+  protocol: MailProtocol
+  host: string
+  port: string
+  security: string
+  client: MailClientId
+}
+
+/** Several targets may be typed at once, separated by spaces or commas. */
+function splitTargets(text: string): string[] {
+  return text.split(/[\s,;]+/).filter((part) => part !== '')
+}
+
+function checkTargets(targets: string[], hasServer: boolean): string | null {
+  if (targets.length === 0 && !hasServer) {
+    return 'Type an email address, a domain, a server name or server:port, or fill in the settings under Advanced.'
+  }
+  if (targets.length > PROBE_TARGETS_MAX) return `Give at most ${PROBE_TARGETS_MAX} at once.`
+  const long = targets.find((t) => t.length > PROBE_TARGET_TEXT_MAX)
+  if (long) return `“${long.slice(0, 40)}…” is longer than ${PROBE_TARGET_TEXT_MAX} characters.`
+  return null
+}
+
+/** null when the advanced settings are left empty; a sentence when they are incomplete. */
+function checkAdvanced(advanced: Advanced): { server: ClientServerSetting | null; error: string | null } {
+  const host = advanced.host.trim()
+  const security = advanced.security.trim()
+  if (host === '' && security === '') return { server: null, error: null }
+  if (host === '' || /[\s/]/.test(host))
+    return { server: null, error: 'Enter the server name as your client shows it.' }
+  const port = Number(advanced.port.trim())
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    return { server: null, error: 'Enter the port as a number from 1 to 65535.' }
+  }
+  if (security === '') {
+    return { server: null, error: 'Enter the connection security your client is set to, in its own words.' }
+  }
+  return {
+    server: { protocol: advanced.protocol, host, port, security, client: advanced.client },
+    error: null,
+  }
+}
+
+/** The one field (and, behind Advanced, a client's explicit settings), Start and Cancel. */
+export function ProbeForm() {
+  const status = useProbeStore(selectProbeStatus)
+  const start = useProbeStore((s) => s.start)
+  const cancel = useProbeStore((s) => s.cancel)
+  const settingsClient = useSettingsStore(selectMailClient)
+  const [text, setText] = useState('')
+  const [showAdvanced, setShowAdvanced] = useState(false)
+  const [advanced, setAdvanced] = useState<Advanced | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [advancedError, setAdvancedError] = useState<string | null>(null)
+  const advancedId = useId()
+  const running = isRunning(status)
+  const shown: Advanced = advanced ?? {
+    protocol: 'imap',
+    host: '',
+    port: String(STANDARD_PORTS.imap),
+    security: '',
+    client: settingsClient,
+  }
+  const edit = (patch: Partial<Advanced>) => setAdvanced({ ...shown, ...patch })
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault()
+    // A second Start while a probe runs is ignored rather than the button disabled, which would drop focus.
+    if (running) return
+    const targets = splitTargets(text)
+    const { server, error: serverError } = showAdvanced ? checkAdvanced(shown) : { server: null, error: null }
+    setAdvancedError(serverError)
+    const targetError = serverError ? null : checkTargets(targets, server !== null)
+    setError(targetError)
+    if (serverError || targetError) return
+    const asked = [...targets, ...(server ? [`${server.host}:${server.port}`] : [])].join(', ')
+    const result = await start({ targets, servers: server ? [server] : [] }, asked)
+    if (!result.ok) setError(result.message)
+  }
+
+  return (
+    <form
+      className="card probe-form"
+      noValidate
+      onSubmit={(event) => void submit(event)}
+      aria-label="Probe a mail account"
+    >
+      <Field
+        label="Address or server"
+        hint="An email address (alice@example.org), a domain, a server name, or server:port. Mailwarden finds the servers and checks each one."
+        error={error}
+      >
+        {({ id, describedBy, invalid }) => (
+          <input
+            id={id}
+            type="text"
+            inputMode="email"
+            autoComplete="off"
+            spellCheck={false}
+            aria-describedby={describedBy}
+            aria-invalid={invalid || undefined}
+            value={text}
+            onChange={(event) => setText(event.target.value)}
+          />
+        )}
+      </Field>
+      <button
+        type="button"
+        className="button button-link"
+        aria-expanded={showAdvanced}
+        aria-controls={advancedId}
+        onClick={() => setShowAdvanced((open) => !open)}
+      >
+        Advanced: the settings your mail client shows
+      </button>
+      <fieldset id={advancedId} className="probe-advanced" hidden={!showAdvanced}>
+        <legend className="visually-hidden">The settings your mail client shows</legend>
+        <p className="field-hint">
+          To check what your client is set to, copy its server settings here. Leave them empty to let
+          Mailwarden find the servers.
+        </p>
+        <div className="probe-advanced-grid">
+          <Field label="Protocol">
+            {({ id }) => (
+              <select
+                id={id}
+                value={shown.protocol}
+                onChange={(event) => {
+                  const protocol = event.target.value as MailProtocol
+                  edit({ protocol, port: String(STANDARD_PORTS[protocol]) })
+                }}
+              >
+                {(Object.keys(PROTOCOL_NAMES) as MailProtocol[]).map((p) => (
+                  <option key={p} value={p}>
+                    {PROTOCOL_NAMES[p]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Server">
+            {({ id }) => (
+              <input
+                id={id}
+                type="text"
+                autoComplete="off"
+                spellCheck={false}
+                maxLength={253}
+                value={shown.host}
+                onChange={(event) => edit({ host: event.target.value })}
+              />
+            )}
+          </Field>
+          <Field label="Port">
+            {({ id }) => (
+              <input
+                id={id}
+                className="input-short"
+                type="number"
+                min={1}
+                max={65535}
+                value={shown.port}
+                onChange={(event) => edit({ port: event.target.value })}
+              />
+            )}
+          </Field>
+          <Field label="Your mail client">
+            {({ id }) => (
+              <select
+                id={id}
+                value={shown.client}
+                onChange={(event) => edit({ client: MailClientIds.parse(event.target.value) })}
+              >
+                {MailClientIds.options.map((client) => (
+                  <option key={client} value={client}>
+                    {MAIL_CLIENTS[client].name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
+        <Field
+          label="Connection security"
+          hint={`As ${MAIL_CLIENTS[shown.client].name} names it, e.g. “${MAIL_CLIENTS[shown.client].implicitTls}”, “${MAIL_CLIENTS[shown.client].startTls}” or “${MAIL_CLIENTS[shown.client].none}”.`}
+          error={advancedError}
+        >
+          {({ id, describedBy, invalid }) => (
+            <input
+              id={id}
+              type="text"
+              autoComplete="off"
+              maxLength={80}
+              list={`${advancedId}-labels`}
+              aria-describedby={describedBy}
+              aria-invalid={invalid || undefined}
+              value={shown.security}
+              onChange={(event) => edit({ security: event.target.value })}
+            />
+          )}
+        </Field>
+        <datalist id={`${advancedId}-labels`}>
+          {[...new Set(Object.values(MAIL_CLIENTS).flatMap((w) => [w.implicitTls, w.startTls, w.none]))].map(
+            (label) => (
+              <option key={label} value={label} />
+            ),
+          )}
+        </datalist>
+      </fieldset>
+      <div className="form-actions">
+        <button type="submit" className="button button-primary" aria-disabled={running || undefined}>
+          Start probe
+        </button>
+        {running && (
+          <button type="button" className="button" onClick={() => void cancel()}>
+            Cancel probe
+          </button>
+        )}
+      </div>
+    </form>
+  )
+}

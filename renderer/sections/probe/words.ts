@@ -1,0 +1,38 @@
+// The probe's vocabulary in the UI: protocol and security names, the clients a user can pick, and
+// the explainer's advice for one endpoint in one client's words (shared/knowledge, as the CLI).
+import type {
+  EndpointReport,
+  MailClientId,
+  MailProtocol,
+  ProbeSecurity,
+} from '../../../shared/contract/index.js'
+import { CLIENT_IDS, CLIENTS } from '../../../shared/knowledge/clients.js'
+import { adviceFor, type ClientAdvice } from '../../../shared/knowledge/explain.js'
+
+export const PROTOCOL_NAMES: Record<MailProtocol, string> = { imap: 'IMAP', pop3: 'POP3', smtp: 'SMTP' }
+
+export const SECURITY_NAMES: Record<ProbeSecurity, string> = {
+  'implicit-tls': 'Implicit TLS',
+  starttls: 'STARTTLS',
+  plaintext: 'No encryption',
+  unreachable: 'Not reachable',
+}
+
+/** The clients the picker offers, in the explainer's order. */
+export const PICKABLE_CLIENTS: { id: MailClientId; name: string }[] = CLIENT_IDS.map((id) => ({
+  id,
+  name: CLIENTS[id].name,
+}))
+
+export function clientName(client: MailClientId): string {
+  return CLIENTS[client].name
+}
+
+/** What to choose in `client` for this endpoint (the explainer reads only facts the probe found). */
+export function advise(endpoint: EndpointReport, client: MailClientId): ClientAdvice {
+  return adviceFor(client, endpoint)
+}
+
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`
+}

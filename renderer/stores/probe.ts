@@ -1,0 +1,226 @@
+// The probe run this window started: its progress per endpoint as the engine reports it, then the
+// report. Events arrive through connect.ts and are matched to our run by id; events of other
+// windows' runs, or of a run we already left, are ignored.
+import { create } from 'zustand'
+import type {
+  DomainChecks,
+  EndpointReport,
+  EventPayload,
+  MailProtocol,
+  ProbeReport,
+  ProbeStartRequestInput,
+  RunId,
+} from '../../shared/contract/index.js'
+import type { DiscoveryStep } from '../../shared/contract/probe-target.js'
+import { type ActionResult, api, errorMessage, failed } from '../client.js'
+import { useAppStore } from './app.js'
+
+/** Discovery steps kept for display: a domain has a few dozen; more would only bury the results. */
+export const STEPS_SHOWN_MAX = 200
+/**
+ * Events that arrive before probe.start has answered with the run id are held this many at most:
+ * the engine may push the first ones before the reply reaches us.
+ */
+export const EARLY_EVENTS_MAX = 500
+
+export type RunStatus = 'idle' | 'starting' | 'running' | 'done' | 'cancelled' | 'failed'
+export type EndpointStage = 'discovered' | 'connecting' | 'done'
+
+export interface EndpointProgress {
+  key: string
+  host: string
+  port: number
+  protocol: MailProtocol
+  /** Where discovery found it, in words. */
+  sourceDetail: string
+  trusted: boolean
+  stage: EndpointStage
+  result: EndpointReport | null
+}
+
+type ProgressEvent = EventPayload<'probe.progress'>
+type FinishedEvent = EventPayload<'probe.finished'>
+type Early = { kind: 'progress'; event: ProgressEvent } | { kind: 'finished'; event: FinishedEvent }
+
+interface ProbeStore {
+  status: RunStatus
+  runId: RunId | null
+  /** What the user asked, as shown above the progress. */
+  asked: string
+  steps: DiscoveryStep[]
+  endpoints: EndpointProgress[]
+  domains: DomainChecks[]
+  report: ProbeReport | null
+  error: string | null
+  early: Early[]
+  start(request: ProbeStartRequestInput, asked: string): Promise<ActionResult>
+  cancel(): Promise<ActionResult>
+  receiveProgress(event: ProgressEvent): void
+  receiveFinished(event: FinishedEvent): void
+  reset(): void
+}
+
+const initial = {
+  status: 'idle' as RunStatus,
+  runId: null,
+  asked: '',
+  steps: [],
+  endpoints: [],
+  domains: [],
+  report: null,
+  error: null,
+  early: [],
+}
+
+const fresh = { steps: [], endpoints: [], domains: [], report: null, error: null, early: [] }
+
+function fromResult(endpoint: EndpointReport): EndpointProgress {
+  return {
+    key: endpoint.key,
+    host: endpoint.host,
+    port: endpoint.port,
+    protocol: endpoint.protocol,
+    sourceDetail: endpoint.sourceDetail,
+    trusted: endpoint.sourceTrusted,
+    stage: 'done',
+    result: endpoint,
+  }
+}
+
+/** Applies one progress event to the state it changes; pure, so the order of events is all that matters. */
+function applyProgress(state: ProbeStore, progress: ProgressEvent['progress']): Partial<ProbeStore> {
+  switch (progress.stage) {
+    case 'discovery':
+      return { steps: [...state.steps, progress.step].slice(-STEPS_SHOWN_MAX) }
+    case 'discovered': {
+      const known = new Set(state.endpoints.map((e) => e.key))
+      const added = progress.endpoints
+        .filter((e) => !known.has(e.key))
+        .map<EndpointProgress>((e) => ({
+          key: e.key,
+          host: e.host,
+          port: e.port,
+          protocol: e.protocol,
+          sourceDetail: e.sourceDetail,
+          trusted: e.trusted,
+          stage: 'discovered',
+          result: null,
+        }))
+      return { endpoints: [...state.endpoints, ...added] }
+    }
+    case 'connecting':
+      return {
+        endpoints: state.endpoints.map((e) =>
+          e.key === progress.key && e.stage === 'discovered' ? { ...e, stage: 'connecting' } : e,
+        ),
+      }
+    case 'done': {
+      const done = fromResult(progress.endpoint)
+      const exists = state.endpoints.some((e) => e.key === progress.key)
+      return {
+        endpoints: exists
+          ? state.endpoints.map((e) => (e.key === progress.key ? { ...done, key: e.key } : e))
+          : [...state.endpoints, done],
+      }
+    }
+    case 'domain':
+      return {
+        domains: [...state.domains.filter((d) => d.domain !== progress.checks.domain), progress.checks],
+      }
+  }
+}
+
+function applyFinished(outcome: FinishedEvent['outcome']): Partial<ProbeStore> {
+  switch (outcome.status) {
+    case 'done':
+      // The report is the truth: every endpoint in it, in its order.
+      return {
+        status: 'done',
+        report: outcome.result,
+        endpoints: outcome.result.endpoints.map(fromResult),
+        domains: outcome.result.domains,
+      }
+    case 'cancelled':
+      return { status: 'cancelled' }
+    case 'failed':
+      return { status: 'failed', error: outcome.error.message }
+  }
+}
+
+export const useProbeStore = create<ProbeStore>()((set, get) => ({
+  ...initial,
+  async start(request, asked) {
+    const { status } = get()
+    if (status === 'starting' || status === 'running') {
+      return { ok: false, message: 'A probe is already running: cancel it or wait for it to finish.' }
+    }
+    set({ ...fresh, status: 'starting', runId: null, asked })
+    try {
+      const { runId } = await api().probe.start(request)
+      const early = get().early.filter((e) => e.event.runId === runId)
+      set({ runId, status: 'running', early: [] })
+      for (const held of early) {
+        if (held.kind === 'progress') get().receiveProgress(held.event)
+        else get().receiveFinished(held.event)
+      }
+      return { ok: true }
+    } catch (error) {
+      set({ status: 'failed', error: errorMessage(error), early: [] })
+      return failed(error)
+    }
+  },
+  async cancel() {
+    const { runId, status } = get()
+    if (!runId || status !== 'running') return { ok: true }
+    try {
+      await api().runs.cancel({ runId })
+      // The finished event (status cancelled) follows; say so at once in case it is late.
+      if (get().runId === runId && get().status === 'running') set({ status: 'cancelled' })
+      return { ok: true }
+    } catch (error) {
+      return failed(error)
+    }
+  },
+  receiveProgress(event) {
+    const state = get()
+    if (state.status === 'starting' && state.runId === null) {
+      if (state.early.length < EARLY_EVENTS_MAX) set({ early: [...state.early, { kind: 'progress', event }] })
+      return
+    }
+    if (event.runId !== state.runId || state.status !== 'running') return
+    set(applyProgress(state, event.progress))
+  },
+  receiveFinished(event) {
+    const state = get()
+    if (state.status === 'starting' && state.runId === null) {
+      if (state.early.length < EARLY_EVENTS_MAX) set({ early: [...state.early, { kind: 'finished', event }] })
+      return
+    }
+    if (event.runId !== state.runId) return
+    // A cancel already shown stays cancelled; a result that raced it is still worth showing.
+    if (state.status !== 'running' && !(state.status === 'cancelled' && event.outcome.status === 'done'))
+      return
+    set(applyFinished(event.outcome))
+  },
+  reset: () => set(initial),
+}))
+
+/** Shown when the link drops mid-run: the engine cancels a closed tab's runs, so no result will come. */
+export const LINK_LOST =
+  'The connection to Mailwarden was lost, so the probe stopped. Start it again once the connection is back.'
+
+// A run cannot outlive the link that started it: say so at once rather than wait forever.
+useAppStore.subscribe((state, previous) => {
+  if (previous.connection.status !== 'connected' || state.connection.status === 'connected') return
+  const probe = useProbeStore.getState()
+  if (isRunning(probe.status)) useProbeStore.setState({ status: 'failed', error: LINK_LOST, early: [] })
+})
+
+export const selectProbeStatus = (s: ProbeStore) => s.status
+export const selectEndpoints = (s: ProbeStore) => s.endpoints
+export const selectSteps = (s: ProbeStore) => s.steps
+export const selectReport = (s: ProbeStore) => s.report
+export const selectProbeError = (s: ProbeStore) => s.error
+export const selectAsked = (s: ProbeStore) => s.asked
+export const selectDomains = (s: ProbeStore) => s.domains
+export const isRunning = (status: RunStatus) => status === 'starting' || status === 'running'

@@ -1,0 +1,230 @@
+import { describe, expect, it } from 'vitest'
+import { type EndpointReport, ProbeReport } from '../contract/probe.js'
+import { explainEndpoint } from '../knowledge/explain.js'
+import {
+  REPORT_FILE_TYPES,
+  renderHtml,
+  renderJson,
+  renderMarkdown,
+  renderText,
+  reportObject,
+} from './index.js'
+
+// Server-controlled text a hostile server could send: markup, Markdown links, table pipes, an
+// ANSI escape that would recolour a terminal, a newline that would start a fake heading.
+const HOSTILE = '<script>alert(1)</script> [click](http://evil.example) | x \u001b[31mred\n# fake'
+
+function endpoint(over: Partial<EndpointReport>): EndpointReport {
+  const base: EndpointReport = {
+    key: 'imap.example.org:993',
+    host: 'imap.example.org',
+    port: 993,
+    address: '192.0.2.10',
+    protocol: 'imap',
+    expectedProtocol: null,
+    security: 'implicit-tls',
+    reason: 'TLS from the first byte, then an IMAP greeting.',
+    source: 'srv',
+    sourceTrusted: true,
+    sourceDetail: 'SRV _imaps._tcp.example.org',
+    clientSetting: null,
+    tls: {
+      version: 'TLSv1.3',
+      versionsAccepted: ['TLSv1.2', 'TLSv1.3'],
+      versionsRefused: ['TLSv1', 'TLSv1.1'],
+      versionsUntested: [],
+      cipher: 'TLS_AES_256_GCM_SHA384',
+      cipherStandardName: 'TLS_AES_256_GCM_SHA384',
+      certificate: {
+        subject: `CN=${HOSTILE}`,
+        issuer: 'CN=Example CA',
+        subjectAltNames: ['DNS:imap.example.org'],
+        notBefore: '2026-01-01T00:00:00.000Z',
+        notAfter: '2027-01-01T00:00:00.000Z',
+        daysLeft: 31,
+        serialNumber: '01',
+        keyType: 'rsa',
+        keyBits: 2048,
+        keyCurve: null,
+        signatureAlgorithm: 'sha256WithRSAEncryption',
+        fingerprintSha256: 'AB:CD:EF',
+        spkiSha256: 'sha256/abc=',
+        selfSigned: false,
+        isCa: false,
+        trusted: true,
+        trustProblem: null,
+        hostnameMatch: true,
+        expired: false,
+        notYetValid: false,
+      },
+      chain: [],
+      trustedAgainst: 'system CAs',
+      error: null,
+    },
+    authBeforeTls: [],
+    greeting: [`* OK ${HOSTILE}`],
+    preauth: false,
+    injection: null,
+    capabilities: { beforeTls: null, afterTls: ['IMAP4rev1'], added: [], removed: [] },
+    findings: [
+      { id: 'tls.info', severity: 'info', title: 'Implicit TLS', detail: 'Fine.', fix: 'Nothing to do.' },
+      {
+        id: 'server.text',
+        severity: 'warn',
+        title: 'Odd greeting',
+        detail: `Server said ${HOSTILE}`,
+        fix: 'Ask the provider.',
+      },
+    ],
+    verdict: 'warn',
+    clients: {},
+    transcript: [],
+    timings: { connectMs: 1, greetingMs: 2, tlsMs: 3, versionsMs: 4, totalMs: 10 },
+    notes: [],
+  }
+  const merged = { ...base, ...over }
+  return { ...merged, clients: explainEndpoint(merged) }
+}
+
+const report = ProbeReport.parse({
+  target: 'example.org',
+  startedAt: '2026-12-01T21:00:00.000Z',
+  durationMs: 812.4,
+  resolver: 'DNS server 127.0.10.53:53',
+  trustedAgainst: 'system CAs',
+  client: 'thunderbird',
+  endpoints: [
+    endpoint({}),
+    endpoint({
+      key: 'imap.example.org:143',
+      port: 143,
+      security: 'plaintext',
+      tls: null,
+      reason: 'No STARTTLS offered.',
+      authBeforeTls: ['LOGIN'],
+      findings: [
+        { id: 'auth.plaintext', severity: 'bad', title: 'Password before TLS', detail: 'd', fix: 'f' },
+      ],
+      verdict: 'bad',
+    }),
+  ],
+  discovery: { steps: [], notes: [] },
+  domains: [],
+  verdict: 'bad',
+  notes: ['TLS 1.0 could not be tried on this runtime.'],
+})
+
+describe('JSON', () => {
+  it('prints exactly the issue’s shape', () => {
+    const json = JSON.parse(renderJson(report))
+    expect(Object.keys(json)).toEqual(['target', 'endpoints'])
+    expect(Object.keys(json.endpoints[0])).toEqual([
+      'host',
+      'port',
+      'protocol',
+      'security',
+      'reason',
+      'source',
+      'tls',
+      'authBeforeTls',
+      'findings',
+      'verdict',
+      'clients',
+    ])
+    expect(Object.keys(json.endpoints[0].tls)).toEqual([
+      'version',
+      'versionsAccepted',
+      'cipher',
+      'certificate',
+    ])
+    expect(Object.keys(json.endpoints[0].tls.certificate)).toEqual([
+      'subject',
+      'subjectAltNames',
+      'issuer',
+      'notBefore',
+      'notAfter',
+      'selfSigned',
+      'trusted',
+      'hostnameMatch',
+      'fingerprintSha256',
+      'spkiSha256',
+      'keyType',
+      'keyBits',
+    ])
+    expect(json.endpoints[1].tls).toBeNull()
+    expect(json.endpoints[0].clients.thunderbird.choose).toBe('SSL/TLS')
+    expect(reportObject(report).endpoints[1]?.findings[0]).toEqual(report.endpoints[1]?.findings[0])
+  })
+
+  it('keeps the whole report in the full export, which parses back', () => {
+    expect(ProbeReport.parse(JSON.parse(renderJson(report, 'full')))).toEqual(report)
+  })
+})
+
+describe('Markdown', () => {
+  const md = renderMarkdown(report)
+
+  it('has the summary table, findings worst first with their fixes, and the client advice', () => {
+    expect(md).toMatch(/^# Mail server security report: example\.org\n/)
+    expect(md).toContain('| imap.example.org:993 | IMAP | SSL/TLS (implicit TLS) |')
+    const warn = md.indexOf('**WARN** Odd greeting')
+    const info = md.indexOf('**INFO** Implicit TLS')
+    expect(warn).toBeGreaterThan(0)
+    expect(info).toBeGreaterThan(warn)
+    expect(md).toContain('*What to do:* Ask the provider.')
+    expect(md).toMatch(
+      /### In Thunderbird\n\nIn Thunderbird, for IMAP use server imap\.example\.org, port 993/,
+    )
+    expect(md).toMatch(/Do not set up IMAP on imap\.example\.org:143/)
+  })
+
+  it('escapes server text: no raw tag, link, pipe, escape character or injected heading', () => {
+    expect(md).not.toContain('<script>')
+    expect(md).not.toContain('[click](')
+    expect(md).not.toContain('\u001b')
+    expect(md).not.toMatch(/^# fake/m)
+    expect(md).toContain('\\<script\\>')
+    // Every table row still has exactly seven pipes (six cells).
+    for (const line of md.split('\n').filter((l) => l.startsWith('| imap')))
+      expect(line.match(/(?<!\\)\|/g)).toHaveLength(7)
+  })
+})
+
+describe('HTML', () => {
+  const html = renderHtml(report, { client: 'outlook' })
+
+  it('is self-contained: no script, no external resource, a CSP that forbids both', () => {
+    expect(html).toMatch(/^<!doctype html>/)
+    expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'"`)
+    expect(html).not.toMatch(/<script|src=|href=|<link|@import|url\(/i)
+  })
+
+  it('escapes every server string and uses the chosen client’s words', () => {
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
+    expect(html).not.toContain('\u001b')
+    expect(html).toContain('<h3>In Outlook (classic, Windows)</h3>')
+    expect(html).toContain(
+      'set &quot;Use the following type of encrypted connection&quot; to &quot;SSL/TLS&quot;',
+    )
+  })
+})
+
+describe('text', () => {
+  it('prints one row per endpoint, then findings with fixes and advice, without control characters', () => {
+    const text = renderText(report)
+    const lines = text.split('\n')
+    expect(lines[2]).toMatch(/^Endpoint +Protocol +Security +Certificate +TLS versions +Verdict$/)
+    expect(lines[3]).toMatch(
+      /^imap\.example\.org:993 +IMAP +SSL\/TLS \(implicit TLS\) +trusted, name matches, 31 days left +TLSv1\.2, TLSv1\.3 +needs attention$/,
+    )
+    expect(lines[4]).toMatch(/^imap\.example\.org:143 +IMAP +None \(plaintext\) +none +– +bad$/)
+    expect(text).toContain('  BAD  Password before TLS [auth.plaintext]')
+    expect(text).toContain('       Fix: f')
+    expect(text).not.toContain('\u001b')
+    expect(text).toMatch(/Verdict: bad\. 2 endpoint\(s\) in 812 ms\.$/)
+  })
+
+  it('names a file type for each export', () => {
+    expect(REPORT_FILE_TYPES.html.extension).toBe('html')
+  })
+})
