@@ -109,8 +109,10 @@ export function handshakeTls(endpoint: Endpoint, options: TlsOptions): Promise<t
   const timeoutMs = options.timeoutMs ?? HANDSHAKE_TIMEOUT_MS
   const servername = net.isIP(endpoint.host) ? undefined : endpoint.host
   const settings: tls.ConnectionOptions = {
+    // With an existing socket, `host` is only what the certificate is checked against: without it
+    // Node would check the name "localhost".
     ...(options.socket
-      ? { socket: options.socket }
+      ? { socket: options.socket, host: endpoint.host }
       : { host: endpoint.address ?? endpoint.host, port: endpoint.port }),
     servername,
     minVersion: options.minVersion ?? 'TLSv1.2',

@@ -9,6 +9,7 @@ import { CertificateDetails } from './CertificateDetails.js'
 import { ClientAdviceView } from './ClientAdviceView.js'
 import { CopySettings } from './CopySettings.js'
 import { Disclosure } from './Disclosure.js'
+import { TunnelFromProbe } from './TunnelFromProbe.js'
 import { Severity, Verdict } from './Verdict.js'
 import { advise, PROTOCOL_NAMES, SECURITY_NAMES } from './words.js'
 
@@ -160,6 +161,7 @@ export function EndpointCard({ endpoint, client }: Props) {
       <h4>What to set in {advice.clientName}</h4>
       <ClientAdviceView advice={advice} />
       <CopySettings endpoint={endpoint} advice={advice} />
+      <TunnelFromProbe endpoint={endpoint} />
       {tls && (
         <>
           <h4>TLS</h4>
