@@ -1,36 +1,21 @@
 // The upgrader against hostile loopback servers: injection after the OK, refusal, PREAUTH,
 // no STARTTLS offered. Each ends in its own NetError kind, never in plaintext use.
-import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { NetError } from './errors.js'
 import { connectStartTls } from './starttls.js'
+import { hostileServers, lines } from './test-support/hostile-server.js'
 
-const servers: net.Server[] = []
-afterEach(() => {
-  for (const s of servers.splice(0)) s.close()
-})
+const hostile = hostileServers()
+afterEach(() => hostile.closeAll())
 
 /** A line-based fake server: `greet` is sent on connect; `answer` maps each command line to a reply. */
-async function hostile(greet: string, answer: (line: string) => string | null): Promise<number> {
-  const server = net.createServer((socket) => {
-    socket.on('error', () => {})
-    socket.write(greet)
-    let buffer = ''
-    socket.on('data', (chunk) => {
-      buffer += chunk.toString('latin1')
-      let lf = buffer.indexOf('\n')
-      while (lf !== -1) {
-        const line = buffer.slice(0, lf).replace(/\r$/, '')
-        buffer = buffer.slice(lf + 1)
-        const reply = answer(line)
-        if (reply !== null) socket.write(reply)
-        lf = buffer.indexOf('\n')
-      }
-    })
-  })
-  servers.push(server)
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return (server.address() as net.AddressInfo).port
+function lineServer(greet: string, answer: (line: string) => string | null): Promise<number> {
+  return hostile.serve(
+    lines(greet, (line, socket) => {
+      const reply = answer(line)
+      if (reply !== null) socket.write(reply)
+    }),
+  )
 }
 
 async function kindOf(promise: Promise<unknown>): Promise<string> {
@@ -46,7 +31,7 @@ const opts = { rejectUnauthorized: true, timeoutMs: 2_000, injectionWatchMs: 100
 
 describe('connectStartTls', () => {
   it('refuses bytes injected after the IMAP STARTTLS OK', async () => {
-    const port = await hostile('* OK ready\r\n', (line) => {
+    const port = await lineServer('* OK ready\r\n', (line) => {
       const [tag, command] = line.split(' ')
       if (command === 'CAPABILITY') return `* CAPABILITY IMAP4rev1 STARTTLS\r\n${tag} OK done\r\n`
       if (command === 'STARTTLS')
@@ -60,7 +45,7 @@ describe('connectStartTls', () => {
   })
 
   it('refuses SMTP injection after 220 (the classic "220 ready\\r\\n250 ..." trick)', async () => {
-    const port = await hostile('220 mx ESMTP\r\n', (line) => {
+    const port = await lineServer('220 mx ESMTP\r\n', (line) => {
       if (line.startsWith('EHLO')) return '250-mx\r\n250 STARTTLS\r\n'
       if (line === 'STARTTLS') return '220 go ahead\r\n250 injected\r\n'
       return null
@@ -69,26 +54,26 @@ describe('connectStartTls', () => {
   })
 
   it('never uses a server that does not offer STARTTLS, even if its greeting says the word', async () => {
-    const port = await hostile('+OK POP3 ready, we love STARTTLS and STLS\r\n', (line) =>
+    const port = await lineServer('+OK POP3 ready, we love STARTTLS and STLS\r\n', (line) =>
       line === 'CAPA' ? '+OK\r\nUSER\r\nTOP\r\n.\r\n' : '-ERR no\r\n',
     )
     expect(await kindOf(connectStartTls({ host: '127.0.0.1', port }, 'pop3', opts))).toBe('starttls-refused')
   })
 
   it('reports a refused STARTTLS', async () => {
-    const port = await hostile('220 mx\r\n', (line) =>
+    const port = await lineServer('220 mx\r\n', (line) =>
       line.startsWith('EHLO') ? '250-mx\r\n250 STARTTLS\r\n' : '454 TLS not available\r\n',
     )
     expect(await kindOf(connectStartTls({ host: '127.0.0.1', port }, 'smtp', opts))).toBe('starttls-refused')
   })
 
   it('refuses an IMAP PREAUTH greeting', async () => {
-    const port = await hostile('* PREAUTH logged in as alice\r\n', () => null)
+    const port = await lineServer('* PREAUTH logged in as alice\r\n', () => null)
     expect(await kindOf(connectStartTls({ host: '127.0.0.1', port }, 'imap', opts))).toBe('preauth')
   })
 
   it('ends a stalled handshake within the timeout', async () => {
-    const port = await hostile('* OK ready\r\n', (line) => {
+    const port = await lineServer('* OK ready\r\n', (line) => {
       const [tag, command] = line.split(' ')
       if (command === 'CAPABILITY') return `* CAPABILITY IMAP4rev1 STARTTLS\r\n${tag} OK done\r\n`
       if (command === 'STARTTLS') return `${tag} OK Begin TLS\r\n`

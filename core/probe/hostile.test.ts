@@ -1,10 +1,11 @@
 // The prober against hostile servers written here, on 127.0.0.1 port 0: each one ends in its own
 // finding within the small timeout passed, never a hang, a crash or a plaintext "success".
-import net from 'node:net'
+import type net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { MailProtocol } from '../../shared/contract/accounts.js'
 import type { DiscoveredEndpoint, ExpectedSecurity } from '../../shared/contract/probe-target.js'
 import { createResolver } from '../dns/resolver.js'
+import { hostileServers, lines, type OnConnect } from '../net/test-support/hostile-server.js'
 import { HostLimiter } from './discovery/limits.js'
 import { ENDPOINT_DEADLINE_FACTOR, type ProbedEndpoint, probeEndpoint } from './endpoint/probe-endpoint.js'
 import { loadTrust } from './tls/trust.js'
@@ -14,45 +15,9 @@ const SNIFF_MS = 150
 /** "No hang": the endpoint's own deadline plus a generous margin for a loaded machine. */
 const NO_HANG_MS = TIMEOUT_MS * ENDPOINT_DEADLINE_FACTOR + 2_000
 
-const servers: net.Server[] = []
-const serverSockets = new Set<net.Socket>()
-afterEach(async () => {
-  for (const socket of serverSockets) socket.destroy()
-  serverSockets.clear()
-  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))))
-})
-
-type OnConnect = (socket: net.Socket) => void
-
-async function serve(onConnect: OnConnect): Promise<number> {
-  const server = net.createServer((socket) => {
-    serverSockets.add(socket)
-    socket.on('close', () => serverSockets.delete(socket))
-    socket.on('error', () => {})
-    onConnect(socket)
-  })
-  servers.push(server)
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return (server.address() as net.AddressInfo).port
-}
-
-/** A line server: `greet` on connect, then `answer(line, socket)` for each command. */
-function lines(greet: string, answer: (line: string, socket: net.Socket) => void): OnConnect {
-  return (socket) => {
-    socket.write(greet)
-    let buffer = ''
-    socket.on('data', (chunk) => {
-      buffer += chunk.toString('latin1')
-      let lf = buffer.indexOf('\n')
-      while (lf !== -1) {
-        const line = buffer.slice(0, lf).replace(/\r$/, '')
-        buffer = buffer.slice(lf + 1)
-        answer(line, socket)
-        lf = buffer.indexOf('\n')
-      }
-    })
-  }
-}
+const hostile = hostileServers()
+afterEach(() => hostile.closeAll())
+const serve = hostile.serve
 
 function endpoint(
   port: number,
@@ -186,8 +151,8 @@ describe('hostile endpoints end in a clear finding within the timeout', () => {
   })
 
   it('a greeting slower than the sniff window is still read as plaintext, not mistaken for TLS', async () => {
-    const port = await serve(imap('', 'IMAP4rev1 LOGINDISABLED', () => {}))
-    servers.at(-1)?.on('connection', (socket) => {
+    const port = await serve((socket) => {
+      imap('', 'IMAP4rev1 LOGINDISABLED', () => {})(socket)
       setTimeout(() => socket.write('* OK slow but here\r\n'), SNIFF_MS * 2)
     })
     const { result } = await probeIt(port, 'imap')
@@ -289,8 +254,7 @@ describe('hostile endpoints end in a clear finding within the timeout', () => {
   })
 
   it('nothing listening: refused, a warn, not a crash', async () => {
-    const port = await serve(() => {})
-    await new Promise((resolve) => servers.pop()?.close(resolve))
+    const port = await hostile.freePort()
     const { result } = await probeIt(port, 'imap')
     expect(result.security).toBe('unreachable')
     expect(ids(result)).toEqual(['connection-refused'])
@@ -303,7 +267,7 @@ describe('hostile endpoints end in a clear finding within the timeout', () => {
     )
     await probeIt(port, 'imap')
     const deadline = Date.now() + 2_000
-    while (serverSockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
-    expect(serverSockets.size).toBe(0)
+    while (hostile.openSockets > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    expect(hostile.openSockets).toBe(0)
   })
 })
