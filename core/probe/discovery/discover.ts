@@ -124,7 +124,10 @@ export function mergeEndpoints(candidates: readonly Candidate[]): DiscoveredEndp
   }
   const out: DiscoveredEndpoint[] = []
   for (const list of byKey.values()) {
-    const sorted = [...list].sort((a, b) => SOURCE_RANK[a.source] - SOURCE_RANK[b.source])
+    // Lookups finish in any order: ties are broken by name so a report reads the same every time.
+    const sorted = [...list].sort(
+      (a, b) => SOURCE_RANK[a.source] - SOURCE_RANK[b.source] || a.sourceDetail.localeCompare(b.sourceDetail),
+    )
     const best = sorted[0] as Candidate
     const seen = new Set<string>([`${best.source} ${best.sourceDetail}`])
     const alsoFrom: DiscoveredEndpoint['alsoFrom'] = []
