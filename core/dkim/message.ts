@@ -168,8 +168,21 @@ export class LineEndingRepair {
 }
 
 const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/
-const TRAILING_WSP = /[ \t\r\n]+$/
 const LOOKALIKE = /^from[ \t]*:/i
+
+/**
+ * Trailing WSP and line breaks removed. A loop, not /[ \t\r\n]+$/: that expression retries at
+ * every WSP run, so a long line without a colon and with many runs took quadratic time.
+ */
+function trimEnd(text: string): string {
+  let end = text.length
+  while (end > 0) {
+    const c = text.charCodeAt(end - 1)
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0a) break
+    end--
+  }
+  return end === text.length ? text : text.slice(0, end)
+}
 
 /** " From:" at the start of a folded line (at `start`): only a From in disguise is a finding. */
 function looksLikeFrom(text: string, start: number): boolean {
@@ -196,7 +209,7 @@ export function parseHeaderFields(text: string): HeaderBlock {
     const raw = end + 2 <= n ? text.slice(pos, end + 2) : `${text.slice(pos)}\r\n`
     const colon = raw.indexOf(':')
     const name = colon < 0 ? raw.slice(0, -2) : raw.slice(0, colon)
-    const trimmed = name.replace(TRAILING_WSP, '')
+    const trimmed = trimEnd(name)
     const valid = colon >= 0 && FIELD_NAME.test(trimmed)
     // A first line that starts with WSP is no field's continuation: it may hide a header.
     if (

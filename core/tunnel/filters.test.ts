@@ -9,14 +9,15 @@ import { filterEhloReply } from './smtp-filter.js'
 
 async function through(stream: LineStream, input: string, chunkSize = Infinity): Promise<string> {
   const out: Buffer[] = []
-  stream.on('data', (b: Buffer) => out.push(b))
+  stream.sink = (b: Buffer) => out.push(b)
   const bytes = Buffer.from(input, 'latin1')
   for (let i = 0; i < bytes.length; i += Math.min(chunkSize, bytes.length))
     stream.write(bytes.subarray(i, i + chunkSize))
   stream.end()
-  await new Promise((r) => stream.once('end', r))
   return Buffer.concat(out).toString('latin1')
 }
+
+const latin1 = (s: string) => Buffer.from(s, 'latin1')
 
 function imap() {
   const recorder = new CommandRecorder()
@@ -43,7 +44,7 @@ describe('IMAP client to server', () => {
   it('refuses STARTTLS locally, redacts LOGIN (literals too) and SASL, passes APPEND data', async () => {
     const f = imap()
     const replies: Buffer[] = []
-    f.fromServer.on('data', (b: Buffer) => replies.push(b))
+    f.fromServer.sink = (b: Buffer) => replies.push(b)
     const sent = await through(
       f.fromClient,
       'a1 STARTTLS\r\na2 LOGIN alice s3cret\r\na3 LOGIN {5}\r\nalice {6}\r\ns3cret\r\na4 APPEND INBOX {13+}\r\na5 STARTTLS\r\n\r\na6 NOOP\r\n',
@@ -63,14 +64,11 @@ describe('IMAP client to server', () => {
   })
   it('keeps SASL responses out of the record until the tagged answer', async () => {
     const f = imap()
-    f.fromServer.resume()
-    f.fromClient.resume()
-    f.fromClient.write('a1 AUTHENTICATE PLAIN\r\n')
-    f.fromServer.write('+ \r\n')
-    f.fromClient.write('AGFsaWNlAHMzY3JldA==\r\n')
-    f.fromServer.write('a1 OK done\r\n')
-    f.fromClient.write('a2 SELECT INBOX\r\n')
-    await new Promise((r) => setImmediate(r))
+    f.fromClient.write(latin1('a1 AUTHENTICATE PLAIN\r\n'))
+    f.fromServer.write(latin1('+ \r\n'))
+    f.fromClient.write(latin1('AGFsaWNlAHMzY3JldA==\r\n'))
+    f.fromServer.write(latin1('a1 OK done\r\n'))
+    f.fromClient.write(latin1('a2 SELECT INBOX\r\n'))
     expect(f.recorder.commands).toEqual([
       'a1 AUTHENTICATE PLAIN',
       '[redacted] (SASL response)',
@@ -84,13 +82,14 @@ describe('POP3', () => {
     const recorder = new CommandRecorder()
     const f = createFilters('pop3', { recorder, serverGreets: true })
     const replies: Buffer[] = []
-    f.fromServer.on('data', (b: Buffer) => replies.push(b))
+    f.fromServer.sink = (b: Buffer) => replies.push(b)
     await through(f.fromClient, 'CAPA\r\nSTLS\r\nUSER alice\r\nPASS s3cret\r\nRETR 1\r\n')
     f.fromServer.write(
-      '+OK hello\r\n+OK\r\nTOP\r\nSTLS\r\nUSER\r\n.\r\n+OK\r\n+OK\r\n+OK 5 octets\r\nSTLS\r\n..x\r\n.\r\n',
+      latin1(
+        '+OK hello\r\n+OK\r\nTOP\r\nSTLS\r\nUSER\r\n.\r\n+OK\r\n+OK\r\n+OK 5 octets\r\nSTLS\r\n..x\r\n.\r\n',
+      ),
     )
     f.fromServer.end()
-    await new Promise((r) => f.fromServer.once('end', r))
     const out = Buffer.concat(replies).toString()
     expect(out).toBe(
       '-ERR STLS is not available here: Mailwarden already encrypts this connection.\r\n' +
@@ -115,11 +114,10 @@ describe('SMTP', () => {
     const recorder = new CommandRecorder()
     const f = createFilters('smtp', { recorder, serverGreets: true })
     const replies: Buffer[] = []
-    f.fromServer.on('data', (b: Buffer) => replies.push(b))
-    f.fromServer.write('220 mx ready\r\n250-mx\r\n250-STARTTLS\r\n250 AUTH PLAIN\r\n')
-    f.fromClient.resume()
-    f.fromClient.write('EHLO me\r\nAUTH PLAIN AGFsaWNlAHMzY3JldA==\r\n')
-    f.fromServer.write('235 ok\r\n354 go\r\n')
+    f.fromServer.sink = (b: Buffer) => replies.push(b)
+    f.fromServer.write(latin1('220 mx ready\r\n250-mx\r\n250-STARTTLS\r\n250 AUTH PLAIN\r\n'))
+    f.fromClient.write(latin1('EHLO me\r\nAUTH PLAIN AGFsaWNlAHMzY3JldA==\r\n'))
+    f.fromServer.write(latin1('235 ok\r\n354 go\r\n'))
     const sent = await through(f.fromClient, 'STARTTLS\r\n.\r\nBDAT 10 LAST\r\nSTARTTLS\r\nQUIT\r\n')
     expect(sent).toContain('STARTTLS\r\n.\r\nBDAT 10 LAST\r\nSTARTTLS\r\n') // message data, then the chunk
     expect(Buffer.concat(replies).toString()).toBe(

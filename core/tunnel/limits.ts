@@ -23,7 +23,8 @@ export const STATS_INTERVAL_MS = 1_000
 /** Longest reason sent to a client in a protocol error line (BYE, -ERR, 421). */
 export const MAX_CLIENT_REASON_CHARS = 300
 
-/** Bytes a filter (and the local listener's sockets) buffer before backpressure pauses the other
- * side: 64 KiB holds a few TLS records, so bulk transfer does not stop and start at every record
- * (Node's default of 16 KiB is one record), and two directions stay under 256 KiB per connection. */
+/** Bytes a tunnel socket may hold unsent before backpressure pauses the other side (pump.ts; also
+ * the local listener's high-water mark): 64 KiB holds a few TLS records, so bulk transfer does not
+ * stop and start at every record (Node's default of 16 KiB is one record); with one read (at most
+ * 64 KiB) past it, two directions stay under 256 KiB per connection. */
 export const STREAM_BUFFER_BYTES = 64 * 1024

@@ -1,15 +1,18 @@
-// The base of the tunnel's protocol filters: a Transform that hands each protocol line to a
-// subclass, passes literal or BDAT bytes through untouched (no per-chunk copy: unchanged runs of a
-// chunk go out as one subarray), and never holds more than MAX_HELD_LINE_BYTES of one line: a
-// longer line cannot be a capability line, so it passes through as it comes.
-import { Transform, type TransformCallback } from 'node:stream'
-import { MAX_HELD_LINE_BYTES, STREAM_BUFFER_BYTES } from './limits.js'
+// The base of the tunnel's protocol filters: hands each protocol line to a subclass, passes literal
+// or BDAT bytes through untouched (no per-chunk copy: unchanged runs of a chunk go out as one
+// subarray), and never holds more than MAX_HELD_LINE_BYTES of one line: a longer line cannot be a
+// capability line, so it passes through as it comes. Not a stream: the tunnel calls write() from
+// the source socket's 'data' and the output goes straight to `sink` (the other socket), so a chunk
+// costs no stream layer, and an idle connection holds two small objects, not two Transforms.
+import { MAX_HELD_LINE_BYTES } from './limits.js'
 
 const EMPTY = Buffer.alloc(0)
 /** Enough of a line's end to read an IMAP literal marker like "{4294967295+}\r\n". */
 const TAIL_BYTES = 24
 
-export abstract class LineStream extends Transform {
+export abstract class LineStream {
+  /** Where the filtered bytes go (the socket toward this filter's reader); set by the owner. */
+  sink: (data: Buffer) => void = () => {}
   /** Bytes that entered this filter (the side it reads from sent them). */
   bytesIn = 0
   /** Bytes to pass through raw before lines resume (IMAP literal, SMTP BDAT chunk). */
@@ -18,10 +21,6 @@ export abstract class LineStream extends Transform {
   #heldBytes = 0
   #passing = false
   #tail: Buffer = EMPTY
-
-  constructor() {
-    super({ readableHighWaterMark: STREAM_BUFFER_BYTES, writableHighWaterMark: STREAM_BUFFER_BYTES })
-  }
 
   /**
    * One complete line, with its line ending. Return null to pass it unchanged, or the bytes to
@@ -34,33 +33,34 @@ export abstract class LineStream extends Transform {
 
   /** Sends bytes of our own toward this filter's reader (a refusal, a rewritten reply). */
   inject(data: Buffer | string): void {
-    this.push(typeof data === 'string' ? Buffer.from(data, 'latin1') : data)
+    this.sink(typeof data === 'string' ? Buffer.from(data, 'latin1') : data)
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+  /** One chunk from the source; throws (a sentence) when the peer broke the protocol's bounds. */
+  write(chunk: Buffer): void {
     this.bytesIn += chunk.length
-    try {
-      this.#feed(chunk)
-    } catch (error) {
-      done(error as Error)
+    // The common case of bulk transfer: the whole chunk is literal / BDAT bytes, passed as it is.
+    if (this.raw > 0 && this.raw >= chunk.length) {
+      this.raw -= chunk.length
+      this.sink(chunk)
       return
     }
-    done()
+    this.#feed(chunk)
   }
 
-  override _flush(done: TransformCallback): void {
-    // A last line without its ending: pass it on as it is.
-    if (this.#held.length > 0) this.push(Buffer.concat(this.#held))
+  /** The source ended: a last line without its ending passes on as it is. */
+  end(): void {
+    if (this.#held.length > 0) this.sink(Buffer.concat(this.#held))
     this.#held = []
-    done()
+    this.#heldBytes = 0
   }
 
   #feed(chunk: Buffer): void {
     let pos = 0
-    // Start of a run of unchanged bytes of this chunk not yet pushed.
+    // Start of a run of unchanged bytes of this chunk not yet sent.
     let runStart = 0
     const flushRun = (end: number) => {
-      if (end > runStart) this.push(chunk.subarray(runStart, end))
+      if (end > runStart) this.sink(chunk.subarray(runStart, end))
       runStart = end
     }
     while (pos < chunk.length) {
@@ -85,13 +85,14 @@ export abstract class LineStream extends Transform {
       if (lf === -1) {
         // An unfinished line: hold it (it may be a capability line) unless it is too long.
         flushRun(pos)
-        const piece = chunk.subarray(pos)
+        // A copy: a slice would keep the whole (64 KiB) read buffer alive while the line waits.
+        const piece = Buffer.from(chunk.subarray(pos))
         this.#held.push(piece)
         this.#heldBytes += piece.length
         runStart = chunk.length
         pos = chunk.length
         if (this.#heldBytes > MAX_HELD_LINE_BYTES) {
-          this.push(Buffer.concat(this.#held))
+          this.sink(Buffer.concat(this.#held))
           this.#keepTail(piece)
           this.#held = []
           this.#heldBytes = 0
@@ -106,7 +107,7 @@ export abstract class LineStream extends Transform {
         this.#held = []
         this.#heldBytes = 0
         const out = this.line(whole)
-        this.push(out ?? whole)
+        this.sink(out ?? whole)
         pos = end
         runStart = end
         continue
@@ -114,7 +115,7 @@ export abstract class LineStream extends Transform {
       const out = this.line(chunk.subarray(pos, end))
       if (out !== null) {
         flushRun(pos)
-        if (out.length > 0) this.push(out)
+        if (out.length > 0) this.sink(out)
         runStart = end
       }
       pos = end
@@ -138,6 +139,8 @@ export function text(line: Buffer): string {
 
 /** An IMAP literal announced at the end of a line: {n} or {n+} (LITERAL+), else null. */
 export function literalLength(line: string): number | null {
+  // Most lines end otherwise: one character compare instead of a regex run.
+  if (line.charCodeAt(line.length - 1) !== 0x7d) return null
   const match = /\{(\d{1,12})\+?\}$/.exec(line)
   return match ? Number(match[1]) : null
 }

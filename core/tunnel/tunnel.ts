@@ -13,6 +13,7 @@ import { ClientAllowList, isLoopbackHost } from './client-allow.js'
 import { createFilters } from './filters.js'
 import { oneLine, refusal } from './greeting.js'
 import { CLOSE_GRACE_MS, MAX_CONNECTIONS_PER_TUNNEL, STREAM_BUFFER_BYTES } from './limits.js'
+import { pump } from './pump.js'
 import { CommandRecorder } from './recorder.js'
 import { openUpstream, type TrustPolicy } from './upstream.js'
 
@@ -37,7 +38,11 @@ interface Live {
 }
 
 function address(host: string | undefined, port: number | undefined): string {
-  const h = host?.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '') ?? '?'
+  // Checked before the regex: this runs for every connection.
+  const h =
+    host?.startsWith('::ffff:') || host?.startsWith('::FFFF:')
+      ? host.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '')
+      : (host ?? '?')
   return `${h.includes(':') ? `[${h}]` : h}:${port ?? '?'}`
 }
 
@@ -215,8 +220,9 @@ export class Tunnel {
     }
     client.once('close', () => {
       clientClosed = true
-      live.abort.abort()
-      live.upstream?.destroy()
+      // Only an upstream still being opened listens to the signal (an abort builds a DOMException).
+      if (live.upstream) live.upstream.destroy()
+      else live.abort.abort()
       finish()
     })
     client.setTimeout(this.#runtime.idleTimeoutMs ?? this.config.idleTimeoutMinutes * 60_000, () => {
@@ -284,19 +290,17 @@ export class Tunnel {
         client.destroy()
         socket.destroy()
       }
-      filters.fromClient.on('error', broken)
-      filters.fromServer.on('error', broken)
+      pump(client, filters.fromClient, socket, broken)
+      const toClient = pump(socket, filters.fromServer, client, broken)
       socket.once('close', () => {
         upstreamClosed = true
         // Whatever the server sent before it went away still reaches the client, then FIN.
-        if (!filters.fromServer.writableEnded) filters.fromServer.end()
+        toClient.end()
         setTimeout(() => client.destroy(), CLOSE_GRACE_MS).unref()
         finish()
       })
       if (upstream.greeting) client.write(upstream.greeting)
       if (upstream.leftover.length > 0) filters.fromServer.write(upstream.leftover)
-      client.pipe(filters.fromClient).pipe(socket)
-      socket.pipe(filters.fromServer).pipe(client)
     })()
   }
 

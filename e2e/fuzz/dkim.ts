@@ -1,8 +1,10 @@
 // `npm run fuzz [-- --count N --seed S --workers W]`: mutated DKIM-signed messages through the
 // verifier (parser, canonicalizers, key records), whole and in random chunks; no crash, no hang,
 // no difference between the two. Prints a summary; exit 1 on any failure (each one replayable:
-// its seed and index, and the message in base64 in fuzz-failures.json).
+// its seed and index, and the message in base64 in a JSON file in the temporary directory).
 import { writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { CASE_TIME_BOUND_MS } from './cases.js'
 import { defaultFuzzWorkers, HANG_BOUND_MS, runFuzz } from './run.js'
@@ -70,14 +72,12 @@ console.log(
   }`,
 )
 if (summary.failures.length > 0) {
-  await writeFile(
-    'fuzz-failures.json',
-    JSON.stringify({ seed, failures: summary.failures.slice(0, 100) }, null, 2),
-  )
+  const report = path.join(os.tmpdir(), `mailwarden-fuzz-failures-${seed}.json`)
+  await writeFile(report, JSON.stringify({ seed, failures: summary.failures.slice(0, 100) }, null, 2))
   for (const f of summary.failures.slice(0, 5))
     console.log(`  #${f.index} ${f.kind} [${f.steps.join(', ')}]: ${f.detail.split('\n')[0]}`)
   console.log(
-    `Replay: npm run fuzz -- --seed ${seed} --count ${Math.max(...summary.failures.map((f) => f.index)) + 1}; details in fuzz-failures.json`,
+    `Replay: npm run fuzz -- --seed ${seed} --count ${Math.max(...summary.failures.map((f) => f.index)) + 1}; details in ${report}`,
   )
   process.exitCode = 1
 }

@@ -59,10 +59,10 @@ describe('mailwarden dkim verify --dns (lab DNS)', () => {
   it('says temperror, not a forgery, when the DNS server refuses (a name outside the lab)', async () => {
     const lab = getLab()
     // The lab DNS has no upstream: example.org is REFUSED, as a broken resolver would.
-    const text = (await readFile(path.join(real, 'rfc6376-a2.eml'), 'latin1')).replace(
-      'd=example.com',
-      'd=example.org',
-    )
+    // (i= moves along with d=, or the signature would be malformed before any key is fetched.)
+    const text = (await readFile(path.join(real, 'rfc6376-a2.eml'), 'latin1'))
+      .replace('d=example.com', 'd=example.org')
+      .replace('i=joe@football.example.com', 'i=joe@football.example.org')
     const file = path.join(dir, 'elsewhere.eml')
     await writeFile(file, Buffer.from(text, 'latin1'))
     const { code, out } = await cli(['dkim', 'verify', file, '--dns', lab.dns.server, '--json'])

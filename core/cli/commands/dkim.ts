@@ -1,6 +1,7 @@
 // `mailwarden dkim verify`: one message (a file or -) explained in full, or many (several files,
 // a directory of .eml, an mbox, a Maildir) verified on every core with one line each.
-import { readFile, stat } from 'node:fs/promises'
+import { createReadStream } from 'node:fs'
+import { open, readFile, stat } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import type { DkimReport, DkimSignatureReport } from '../../../shared/contract/dkim.js'
 import { dnsServerProblem } from '../../../shared/contract/schemas.js'
@@ -229,7 +230,6 @@ async function singleTarget(paths: string[]): Promise<'stdin' | string | null> {
   try {
     const info = await stat(only)
     if (!info.isFile()) return null
-    const { open } = await import('node:fs/promises')
     const handle = await open(only, 'r')
     try {
       const head = Buffer.alloc(5)
@@ -328,7 +328,7 @@ async function verifyOne(
     const input =
       target === 'stdin'
         ? await readStdinBytes(options.stdin ?? process.stdin)
-        : (await import('node:fs')).createReadStream(target, { highWaterMark: 1024 * 1024 })
+        : createReadStream(target, { highWaterMark: 1024 * 1024 })
     report = await verifyMessage(input, { keys, ...(at ? { at } : {}) })
   } catch (error) {
     if (error instanceof CliError) throw error

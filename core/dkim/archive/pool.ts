@@ -12,7 +12,13 @@ import type { DkimReport } from '../../../shared/contract/dkim.js'
 import { cachedKeySource, isLearning, type KeySource } from '../key-sources.js'
 import { verifyMessage } from '../verify.js'
 import { serveKeys } from './key-bridge.js'
-import { IN_FLIGHT_PER_WORKER, MAX_WORKERS, WORKER_MESSAGE_TIMEOUT_MS } from './limits.js'
+import {
+  IN_FLIGHT_PER_WORKER,
+  MAX_WORKERS,
+  WORKER_MESSAGE_TIMEOUT_MS,
+  WORKER_OLD_GENERATION_MB,
+  WORKER_YOUNG_GENERATION_MB,
+} from './limits.js'
 import { type ArchiveItem, itemLabel, readItem } from './sources.js'
 import type { FromWorker, ToWorker, WorkerInit } from './worker.js'
 
@@ -170,6 +176,10 @@ async function* runPool(
       execArgv: [],
       workerData: init,
       transferList: [channel.port2],
+      resourceLimits: {
+        maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB,
+        maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB,
+      },
     })
     const slot: Slot = { worker, pending: new Map() }
     const failAll = (reason: string) => {
@@ -279,7 +289,9 @@ async function* runPool(
         yield result
       }
       if (exhausted && nextToYield === nextIndex) return
-      if (!done.has(nextToYield)) await new Promise<void>((resolve) => (wake = resolve))
+      // Wait only for a message in flight; with none (all answered while we yielded), fill again.
+      if (!done.has(nextToYield) && nextToYield < nextIndex)
+        await new Promise<void>((resolve) => (wake = resolve))
     }
   } finally {
     stopped = true
