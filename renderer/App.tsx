@@ -1,4 +1,4 @@
-import type { ComponentType } from 'react'
+import type { ComponentType, DragEvent } from 'react'
 import { AppFrame } from './components/AppFrame.js'
 import { ActivitySection } from './sections/ActivitySection.js'
 import { DkimSection } from './sections/DkimSection.js'
@@ -6,6 +6,7 @@ import { ProbeSection } from './sections/ProbeSection.js'
 import type { SectionId } from './sections/registry.js'
 import { SettingsSection } from './sections/SettingsSection.js'
 import { TunnelsSection } from './sections/TunnelsSection.js'
+import { carriesFiles, openDroppedFiles } from './stores/dropped-files.js'
 import { selectSection, useNavigationStore } from './stores/navigation.js'
 import { useDocumentTheme } from './theme.js'
 
@@ -22,9 +23,20 @@ export function App() {
   const setSection = useNavigationStore((s) => s.go)
   useDocumentTheme()
   const View = VIEWS[section]
+  // A drop the DKIM drop zone did not take (it prevents the default) opens the message from here.
+  const onDragOver = (event: DragEvent) => {
+    if (carriesFiles(Array.from(event.dataTransfer.types))) event.preventDefault()
+  }
+  const onDrop = (event: DragEvent) => {
+    if (event.defaultPrevented) return
+    event.preventDefault()
+    void openDroppedFiles(Array.from(event.dataTransfer.files))
+  }
   return (
-    <AppFrame current={section} onSelect={setSection}>
-      <View />
-    </AppFrame>
+    <div className="drop-target" onDragOver={onDragOver} onDrop={onDrop}>
+      <AppFrame current={section} onSelect={setSection}>
+        <View />
+      </AppFrame>
+    </div>
   )
 }

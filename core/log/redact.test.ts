@@ -4,6 +4,8 @@ import { redact } from './redact.js'
 describe('redact', () => {
   it.each([
     ['a1 LOGIN alice hunter2', 'a1 LOGIN alice [redacted]'],
+    ['a1 LOGIN "alice smith" "hunter2 with spaces"', 'a1 LOGIN "alice smith" [redacted]'],
+    ['a1 LOGIN alice "hunter2 \\"quoted\\" hunter2" rest', 'a1 LOGIN alice [redacted] rest'],
     ['AUTH PLAIN AGFsaWNlAGh1bnRlcjI=', 'AUTH PLAIN [redacted]'],
     ['a2 AUTHENTICATE PLAIN AGFsaWNlAGh1bnRlcjI=', 'a2 AUTHENTICATE PLAIN [redacted]'],
     ['PASS hunter2', 'PASS [redacted]'],

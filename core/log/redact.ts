@@ -1,8 +1,9 @@
 // Passwords never reach a log: this scrubs the shapes in which they travel in mail protocols
 // and in our own messages before a line is written anywhere.
 const PATTERNS: Array<[RegExp, string]> = [
-  // IMAP: a001 LOGIN user password  /  AUTHENTICATE PLAIN <base64>
-  [/\b(LOGIN\s+\S+\s+)\S+/gi, '$1[redacted]'],
+  // IMAP: a001 LOGIN user password, either one a quoted string that may hold spaces
+  // (RFC 9051 astring)  /  AUTHENTICATE PLAIN <base64>
+  [/\b(LOGIN\s+(?:"(?:[^"\\]|\\.)*"|\S+)\s+)(?:"(?:[^"\\]|\\.)*"?|\S+)/gi, '$1[redacted]'],
   [/\b(AUTH(?:ENTICATE)?\s+(?:PLAIN|LOGIN|XOAUTH2|OAUTHBEARER|CRAM-MD5)\s+)\S+/gi, '$1[redacted]'],
   // POP3: PASS password
   [/\b(PASS\s+)\S+/g, '$1[redacted]'],

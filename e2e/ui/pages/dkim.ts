@@ -45,6 +45,11 @@ export class DkimPage {
 
   /** Drops files on the drop zone the way a file manager does: a DataTransfer with Files in it. */
   async drop(files: { name: string; bytes: Buffer }[]): Promise<void> {
+    await this.dropOn(this.dropZone, files)
+  }
+
+  /** The same drop, on any part of the window. */
+  async dropOn(target: Locator, files: { name: string; bytes: Buffer }[]): Promise<void> {
     const list = files.map(({ name, bytes }) => ({ name, base64: bytes.toString('base64') }))
     const dataTransfer = await this.page.evaluateHandle((items) => {
       // Runs in the page; e2e/ is typed without the DOM, so name the few browser parts used.
@@ -60,8 +65,8 @@ export class DkimPage {
       }
       return transfer
     }, list)
-    await this.dropZone.dispatchEvent('dragover', { dataTransfer })
-    await this.dropZone.dispatchEvent('drop', { dataTransfer })
+    await target.dispatchEvent('dragover', { dataTransfer })
+    await target.dispatchEvent('drop', { dataTransfer })
   }
 
   // Report
