@@ -14,7 +14,7 @@ import { installAppMenu, TrayIcon } from './chrome.js'
 import { registerIpcHandlers } from './ipc.js'
 import { loginItemSettings } from './login-item.js'
 import { type MenuAction, menuTemplate } from './menu-model.js'
-import { tunnelFailed } from './notifications.js'
+import { certificateChanged, tunnelFailed } from './notifications.js'
 import { MAX_OPENED_MESSAGE_BYTES, MessageRouter, type ReadMessage } from './open-message.js'
 import { handleAppProtocol, registerAppScheme } from './protocol.js'
 import { keepsRunningWhenClosed, type TunnelState, trayModel } from './tray-model.js'
@@ -208,6 +208,12 @@ function watchEngine(current: Engine): void {
     refreshTray()
     if (next.status === 'error' && before?.status !== 'error' && Notification.isSupported())
       new Notification(tunnelFailed(next.name, next.error ?? 'it failed')).show()
+  })
+  current.on('accounts.checked', ({ label, callouts }) => {
+    if (!Notification.isSupported()) return
+    for (const callout of callouts)
+      if (callout.kind === 'certificate-changed')
+        new Notification(certificateChanged(label, `${callout.host}:${callout.port}`)).show()
   })
   current.on('settings.changed', (state) => {
     void applyStartAtLogin(state.settings.startAtLogin)

@@ -3,6 +3,7 @@ import type { z } from 'zod'
 import { desktopEvents } from './desktop.js'
 import { dkimEvents } from './dkim.js'
 import { probeEvents } from './probe.js'
+import { accountEvents } from './probe-accounts.js'
 import { LogLine, SettingsState } from './schemas.js'
 import { tunnelEvents } from './tunnel.js'
 
@@ -14,6 +15,7 @@ export const events = {
   ...dkimEvents,
   ...tunnelEvents,
   ...desktopEvents,
+  ...accountEvents,
 } as const
 
 export type Events = typeof events

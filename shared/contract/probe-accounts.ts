@@ -187,3 +187,15 @@ export const accountOperations = {
     summary: 'Read the mail servers of a Thunderbird prefs.js and audit each setting against a probe.',
   },
 } as const
+
+/** Pushed after every re-check that called something out: the desktop app turns a changed
+ * certificate into an OS notification; the UI already has the answer of its own call. */
+export const accountEvents = {
+  'accounts.checked': z
+    .object({
+      id: AccountId,
+      label: z.string(),
+      callouts: z.array(Callout.extend({ host: z.string(), port: z.number().int() }).strict()),
+    })
+    .strict(),
+} as const

@@ -217,13 +217,23 @@ describe('re-check', () => {
         fingerprintSha256: 'AA:AA:AA',
       }),
     ])
+    const pushed: { id: string; callouts: { kind: string; host: string }[] }[] = []
+    const stop = engine.on('accounts.checked', (event) => pushed.push(event))
     const first = await call<{ accounts: { id: string; servers: { callouts: { kind: string }[] }[] }[] }>(
       'accounts.recheck',
       { ids: [id], timeoutMs: 3000 },
     )
+    stop()
     const [expired, changed] = first.accounts[0]?.servers ?? []
     expect(expired?.callouts.map((c) => c.kind)).toEqual(['certificate-expiring'])
     expect(changed?.callouts.map((c) => c.kind)).toEqual(['certificate-changed'])
+    // The desktop app hears of it too (and notifies the changed certificate).
+    expect(pushed).toHaveLength(1)
+    expect(pushed[0]?.id).toBe(id)
+    expect(pushed[0]?.callouts.map((c) => `${c.kind} ${c.host}`)).toEqual([
+      `certificate-expiring ${lab.flawed.expired.host}`,
+      `certificate-changed ${lab.good.dovecot.host}`,
+    ])
 
     // The re-check became the baseline: the same servers again raise only the expiry.
     const second = await call<typeof first>('accounts.recheck', { ids: [id], timeoutMs: 3000 })

@@ -140,6 +140,9 @@ export function accountsModule(context: EngineContext): JobModule<AccountOps> {
             servers: rows,
             callouts: rows.reduce((n, r) => n + r.callouts.length, 0),
           })
+          const callouts = rows.flatMap((r) => r.callouts.map((c) => ({ ...c, host: r.host, port: r.port })))
+          if (callouts.length > 0)
+            context.events.emit('accounts.checked', { id: account.id, label: account.label, callouts })
           updates.set(account.id, {
             servers: checked.map(({ saved, report }) => (report ? rememberCheck(saved, report) : saved)),
             checkedAt,
