@@ -1,7 +1,9 @@
 // Bounds of archive reading (many messages: files, directories, mbox, Maildir), each with what it stops.
 
-/** Read size for files and mbox scanning: big enough for speed, small enough to stay flat in memory. */
-export const READ_CHUNK_BYTES = 1024 * 1024
+/** Read size for files and mbox scanning: big enough for speed, small enough to stay flat in memory
+ * (a message sliced out of a chunk keeps the chunk alive until it is verified: 1 MiB chunks cost
+ * ~30 MB of peak RSS more than these on a 100 MB mbox, for no measurable speed). */
+export const READ_CHUNK_BYTES = 128 * 1024
 /** Messages handed out per worker before results come back; bounds the reorder buffer (results stay in order). */
 export const IN_FLIGHT_PER_WORKER = 4
 /** Directory depth walked for .eml files and Maildir++ folders; a symlink loop or a hostile tree stops here. */
