@@ -1,4 +1,4 @@
-import type { ComponentType, DragEvent } from 'react'
+import { type ComponentType, useEffect } from 'react'
 import { AppFrame } from './components/AppFrame.js'
 import { ActivitySection } from './sections/ActivitySection.js'
 import { DkimSection } from './sections/DkimSection.js'
@@ -18,25 +18,36 @@ const VIEWS: Record<SectionId, ComponentType> = {
   activity: ActivitySection,
 }
 
+/** A file dropped anywhere on the window that the DKIM drop zone did not take (it prevents the
+ * default) opens as a message from here. */
+function useDropAnywhere(): void {
+  useEffect(() => {
+    const onDragOver = (event: DragEvent) => {
+      if (carriesFiles(Array.from(event.dataTransfer?.types ?? []))) event.preventDefault()
+    }
+    const onDrop = (event: DragEvent) => {
+      if (event.defaultPrevented) return
+      event.preventDefault()
+      void openDroppedFiles(Array.from(event.dataTransfer?.files ?? []))
+    }
+    document.addEventListener('dragover', onDragOver)
+    document.addEventListener('drop', onDrop)
+    return () => {
+      document.removeEventListener('dragover', onDragOver)
+      document.removeEventListener('drop', onDrop)
+    }
+  }, [])
+}
+
 export function App() {
   const section = useNavigationStore(selectSection)
   const setSection = useNavigationStore((s) => s.go)
   useDocumentTheme()
   const View = VIEWS[section]
-  // A drop the DKIM drop zone did not take (it prevents the default) opens the message from here.
-  const onDragOver = (event: DragEvent) => {
-    if (carriesFiles(Array.from(event.dataTransfer.types))) event.preventDefault()
-  }
-  const onDrop = (event: DragEvent) => {
-    if (event.defaultPrevented) return
-    event.preventDefault()
-    void openDroppedFiles(Array.from(event.dataTransfer.files))
-  }
+  useDropAnywhere()
   return (
-    <div className="drop-target" onDragOver={onDragOver} onDrop={onDrop}>
-      <AppFrame current={section} onSelect={setSection}>
-        <View />
-      </AppFrame>
-    </div>
+    <AppFrame current={section} onSelect={setSection}>
+      <View />
+    </AppFrame>
   )
 }

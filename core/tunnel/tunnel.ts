@@ -197,6 +197,12 @@ export class Tunnel {
     let tlsInfo: ConnectionRecord['tls'] = null
     let upstreamClosed = true
     let clientClosed = false
+    // Once either side has said goodbye (its FIN), a reset from the server is how some servers
+    // (Perdition among them) close a finished session, not a failure of it.
+    let clientEnded = false
+    client.once('end', () => {
+      clientEnded = true
+    })
     const finish = () => {
       if (!clientClosed || !upstreamClosed) return
       this.#live.delete(live)
@@ -272,8 +278,12 @@ export class Tunnel {
         this.#session = session
       })
       socket.setNoDelay(true)
+      let upstreamEnded = false
+      socket.once('end', () => {
+        upstreamEnded = true
+      })
       socket.on('error', (error: NodeJS.ErrnoException) => {
-        if (live.outcome) return
+        if (live.outcome || clientEnded || upstreamEnded || clientClosed) return
         live.outcome = 'failed'
         live.error = oneLine(
           new NetError('reset', `${this.upstreamName} broke the connection (${error.code ?? error.message}).`)
