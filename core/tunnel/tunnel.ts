@@ -231,9 +231,13 @@ export class Tunnel {
       else live.abort.abort()
       finish()
     })
-    client.setTimeout(this.#runtime.idleTimeoutMs ?? this.config.idleTimeoutMinutes * 60_000, () => {
+    const idleMs = this.#runtime.idleTimeoutMs ?? this.config.idleTimeoutMinutes * 60_000
+    client.setTimeout(idleMs, () => {
       live.outcome ??= 'idle-timeout'
-      client.destroy()
+      // Said in the client's protocol, as a server's autologout is, then closed.
+      client.end(refusal(this.config.protocol, `idle for ${idleWords(idleMs)}; closing the connection`))
+      live.upstream?.destroy()
+      setTimeout(() => client.destroy(), CLOSE_GRACE_MS).unref()
     })
     const endpoint = { host: this.config.upstreamHost, port: this.config.upstreamPort }
     void (async () => {
@@ -340,4 +344,10 @@ export class Tunnel {
       commands: [...commands],
     }
   }
+}
+
+/** "30 minutes", or "0.4 s" for the short timeouts of tests. */
+function idleWords(ms: number): string {
+  if (ms >= 60_000) return `${Math.round(ms / 60_000)} minutes`
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`
 }

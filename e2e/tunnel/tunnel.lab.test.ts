@@ -387,10 +387,17 @@ describe('connection lifetime', () => {
       { idleTimeoutMs: 400 },
     )
     const socket = net.connect({ host: '127.0.0.1', port: t.port })
-    socket.on('data', () => {})
+    let received = ''
+    socket.on('data', (chunk) => {
+      received += chunk.toString('latin1')
+    })
     const started = Date.now()
     await new Promise((r) => socket.once('close', r))
     expect(Date.now() - started).toBeLessThan(400 + 3_000)
+    // The client is told why, in IMAP, after the greeting it got.
+    expect(received).toMatch(
+      /^\* OK .*\r\n\* BYE \[UNAVAILABLE\] Mailwarden tunnel: idle for 0\.4 s; closing the connection\r\n$/s,
+    )
     expect((await t.nextRecord()).outcome).toBe('idle-timeout')
   })
 
