@@ -217,6 +217,9 @@ export interface SignatureFacts {
   dmarc: SignatureState | null
   fromDomain: string | null
   atSeconds: number
+  /** How old a signature is judged against: the date the user verifies as of, else now (a
+   * message judged as of its own Received time is not "old" then, but may be replayed today). */
+  nowSeconds: number
   receivedAt: Date | null
   bodyContext: BodyContext
 }
@@ -227,9 +230,8 @@ function label(state: SignatureState): string {
 }
 
 export function signatureFindings(facts: SignatureFacts): Finding[] {
-  const { states, fields, alignments, dmarc, fromDomain } = facts
+  const { states, fields, alignments, dmarc, fromDomain, nowSeconds } = facts
   const out: Finding[] = states.flatMap((s) => s.findings)
-  const nowSeconds = Date.now() / 1000
 
   if (states.length > 1)
     out.push(

@@ -273,6 +273,31 @@ describe('tampered copies', () => {
 })
 
 describe('bad input', () => {
+  it('raises the header findings: a unique header twice, Resent-From, signed but not oversigned', async () => {
+    const added = `Message-ID: <second@example.org>\r\nResent-From: Carol <carol@example.com>\r\n${text('plainHeaders')}`
+    const report = await verify(added)
+    expect(ids(report)).toEqual(
+      expect.arrayContaining(['header-duplicate', 'resent', 'header-not-oversigned']),
+    )
+    const duplicate = report.findings.find((f) => f.id === 'header-duplicate')
+    expect(duplicate?.detail).toContain('<second@example.org>')
+    // A message signed with dkimpy's own list (which oversigns) raises none of them.
+    expect(ids(await verify(signed.relaxed as Buffer))).not.toEqual(
+      expect.arrayContaining(['header-duplicate', 'resent', 'header-not-oversigned']),
+    )
+  })
+
+  it('points out a signature without x= once it is old, and not while it is new', async () => {
+    // dkimpy writes no t= here: the age is judged from the topmost Received time, as for old mail.
+    const received = `Received: from mx.example.org by mx.example.net; Tue, 01 Dec 2026 10:00:05 +0000\r\n${text('relaxed')}`
+    const old = await verify(received, new Date('2027-02-01T00:00:00Z'))
+    expect(only(old).result).toBe('pass')
+    expect(ids(old)).toContain('signature-old-no-expiry')
+    expect(ids(await verify(received, new Date('2026-12-02T00:00:00Z')))).not.toContain(
+      'signature-old-no-expiry',
+    )
+  })
+
   it('refuses an empty message', async () => {
     await expect(verifyMessage(new Uint8Array(0), { keys })).rejects.toBeInstanceOf(DkimInputError)
   })

@@ -365,6 +365,7 @@ export async function verifyMessage(
       dmarc,
       fromDomain,
       atSeconds,
+      nowSeconds: options.at ? options.at.getTime() / 1000 : Date.now() / 1000,
       receivedAt,
       bodyContext,
     }),
