@@ -4,16 +4,13 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { type ElectronApplication, _electron as electron, expect, type Page, test } from '@playwright/test'
-import { electronRuntimePath, REPO_ROOT } from './runtime.js'
+import { electronRuntimePath, electronSkipReason, REPO_ROOT } from './runtime.js'
 
 const runtime = electronRuntimePath()
 const MAIN = path.join(REPO_ROOT, 'dist', 'electron', 'main.mjs')
 
 // biome-ignore lint/suspicious/noSkippedTests: skipped only where the Electron runtime is absent, and says so
-test.skip(
-  runtime === null,
-  'Electron runtime is not installed on this machine (node_modules/electron/dist is absent), so the desktop shell cannot be launched here; this spec runs wherever the runtime is installed',
-)
+test.skip(electronSkipReason() !== null, electronSkipReason() ?? '')
 
 // Chromium refuses to start as root without its OS sandbox; the renderer sandbox (sandbox: true,
 // app.enableSandbox) still applies. Elsewhere the OS sandbox stays on.

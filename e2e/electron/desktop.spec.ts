@@ -12,17 +12,14 @@ import { DEFAULT_SETTINGS } from '../../shared/contract/index.js'
 import { getLab } from '../lab/lab'
 import { DkimPage } from '../ui/pages/dkim'
 import { TunnelsPage } from '../ui/pages/tunnels'
-import { electronRuntimePath, REPO_ROOT } from './runtime.js'
+import { electronRuntimePath, electronSkipReason, REPO_ROOT } from './runtime.js'
 
 const runtime = electronRuntimePath()
 const MAIN = path.join(REPO_ROOT, 'dist', 'electron', 'main.mjs')
 const MESSAGE = path.join(REPO_ROOT, 'e2e', 'corpus', 'dkim-real', 'rfc6376-a2.eml')
 
 // biome-ignore lint/suspicious/noSkippedTests: skipped only where the Electron runtime is absent, and says so
-test.skip(
-  runtime === null,
-  'Electron runtime is not installed on this machine (node_modules/electron/dist is absent), so the desktop shell cannot be launched here; this spec runs wherever the runtime is installed',
-)
+test.skip(electronSkipReason() !== null, electronSkipReason() ?? '')
 
 const SANDBOX_ARGS = process.getuid?.() === 0 ? ['--no-sandbox'] : []
 
