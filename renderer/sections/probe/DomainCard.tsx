@@ -1,5 +1,6 @@
 import type { DomainCheckStatus, DomainChecks } from '../../../shared/contract/index.js'
-import { Severity, Verdict } from './Verdict.js'
+import { FindingList } from './FindingList.js'
+import { Verdict } from './Verdict.js'
 
 const STATUS_WORDS: Record<DomainCheckStatus, string> = {
   good: 'Good',
@@ -34,23 +35,7 @@ export function DomainCard({ checks }: { checks: DomainChecks }) {
         </dd>
       </dl>
       {checks.findings.length > 0 && (
-        <ul className="findings" aria-label={`Findings for ${checks.domain}`}>
-          {checks.findings.map((finding) => (
-            <li key={finding.id} className={`finding finding-${finding.severity}`}>
-              <p className="finding-title">
-                <Severity severity={finding.severity} /> {finding.title}
-              </p>
-              <p>
-                <span className="finding-label">What it means: </span>
-                {finding.detail}
-              </p>
-              <p>
-                <span className="finding-label">What to do: </span>
-                {finding.fix}
-              </p>
-            </li>
-          ))}
-        </ul>
+        <FindingList findings={checks.findings} label={`Findings for ${checks.domain}`} />
       )}
     </article>
   )

@@ -9,6 +9,7 @@ import { CertificateDetails } from './CertificateDetails.js'
 import { ClientAdviceView } from './ClientAdviceView.js'
 import { CopySettings } from './CopySettings.js'
 import { Disclosure } from './Disclosure.js'
+import { FindingList } from './FindingList.js'
 import { TunnelFromProbe } from './TunnelFromProbe.js'
 import { Severity, Verdict } from './Verdict.js'
 import { advise, PROTOCOL_NAMES, SECURITY_NAMES } from './words.js'
@@ -37,25 +38,7 @@ function SecurityLine({ endpoint, advice }: { endpoint: EndpointReport; advice: 
 
 function Findings({ endpoint }: { endpoint: EndpointReport }) {
   if (endpoint.findings.length === 0) return <p className="muted">No findings: nothing to change here.</p>
-  return (
-    <ul className="findings" aria-label={`Findings for ${endpoint.host}:${endpoint.port}`}>
-      {endpoint.findings.map((finding) => (
-        <li key={finding.id} className={`finding finding-${finding.severity}`}>
-          <p className="finding-title">
-            <Severity severity={finding.severity} /> {finding.title}
-          </p>
-          <p>
-            <span className="finding-label">What it means: </span>
-            {finding.detail}
-          </p>
-          <p>
-            <span className="finding-label">What to do: </span>
-            {finding.fix}
-          </p>
-        </li>
-      ))}
-    </ul>
-  )
+  return <FindingList findings={endpoint.findings} label={`Findings for ${endpoint.host}:${endpoint.port}`} />
 }
 
 function TlsVersions({ tls }: { tls: TlsFacts }) {

@@ -1,7 +1,7 @@
 import { type FormEvent, useRef, useState } from 'react'
 import { DEFAULT_ISPDB_URL, type Settings } from '../../../shared/contract/index.js'
-import { Field } from '../../components/Field.js'
 import { IDLE, type SaveState, SaveStatus } from '../../components/SaveStatus.js'
+import { TextField } from '../../components/TextField.js'
 import { useSettingsStore } from '../../stores/settings.js'
 import { checkDnsServer, checkTimeout, TIMEOUT_MAX, TIMEOUT_MIN } from './validate.js'
 
@@ -95,88 +95,50 @@ export function NetworkSettings({ settings }: Props) {
             event.target instanceof Element && event.target.closest('[type=submit]') !== null
         }}
       >
-        <Field
+        <TextField
           label="DNS server"
           hint="Leave empty to use your system’s resolver. Otherwise an IP address with an optional port, such as 9.9.9.9 or [::1]:53."
           error={dnsError}
-        >
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              type="text"
-              inputMode="url"
-              autoComplete="off"
-              spellCheck={false}
-              aria-describedby={describedBy}
-              aria-invalid={invalid || undefined}
-              value={dns}
-              onChange={(event) => edit(() => setDns(event.target.value))}
-              onBlur={() => leave('dns')}
-            />
-          )}
-        </Field>
-        <Field
+          inputMode="url"
+          verbatim
+          value={dns}
+          onChange={(value) => edit(() => setDns(value))}
+          onBlur={() => leave('dns')}
+        />
+        <TextField
           label="Connect timeout (seconds)"
           hint="How long a probe or tunnel waits for a server before it gives up."
           error={timeoutError}
-        >
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              className="input-short"
-              type="number"
-              min={TIMEOUT_MIN}
-              max={TIMEOUT_MAX}
-              step={1}
-              aria-describedby={describedBy}
-              aria-invalid={invalid || undefined}
-              value={timeout}
-              onChange={(event) => edit(() => setTimeoutText(event.target.value))}
-              onBlur={() => leave('timeout')}
-            />
-          )}
-        </Field>
-        <Field
+          short
+          type="number"
+          min={TIMEOUT_MIN}
+          max={TIMEOUT_MAX}
+          step={1}
+          value={timeout}
+          onChange={(value) => edit(() => setTimeoutText(value))}
+          onBlur={() => leave('timeout')}
+        />
+        <TextField
           label="Extra trusted CA file"
           hint="Optional. The path of a PEM file with your company’s or lab’s certificate authority, trusted in addition to the system’s (the command line’s --ca)."
           error={caFileError}
-        >
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              type="text"
-              autoComplete="off"
-              spellCheck={false}
-              maxLength={CA_FILE_MAX}
-              placeholder="/etc/ssl/company-ca.pem"
-              aria-describedby={describedBy}
-              aria-invalid={invalid || undefined}
-              value={caFile}
-              onChange={(event) => edit(() => setCaFile(event.target.value))}
-              onBlur={() => leave('caFile')}
-            />
-          )}
-        </Field>
-        <Field
+          verbatim
+          maxLength={CA_FILE_MAX}
+          placeholder="/etc/ssl/company-ca.pem"
+          value={caFile}
+          onChange={(value) => edit(() => setCaFile(value))}
+          onBlur={() => leave('caFile')}
+        />
+        <TextField
           label="ISP database URL"
           hint="Where the probe looks up a provider’s settings when its domain publishes none, as Thunderbird does."
           error={ispdbError}
-        >
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              type="text"
-              inputMode="url"
-              autoComplete="off"
-              spellCheck={false}
-              aria-describedby={describedBy}
-              aria-invalid={invalid || undefined}
-              value={ispdb}
-              onChange={(event) => edit(() => setIspdb(event.target.value))}
-              onBlur={() => leave('ispdb')}
-            />
-          )}
-        </Field>
+          inputMode="url"
+          verbatim
+          value={ispdb}
+          onChange={(value) => edit(() => setIspdb(value))}
+          onBlur={() => leave('ispdb')}
+        />
         <div className="form-actions">
           <button type="submit" className="button button-primary">
             Save network settings

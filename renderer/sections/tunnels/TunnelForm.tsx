@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react'
 import { TUNNEL_IDLE_MINUTES, type TunnelConfig, type TunnelDraft } from '../../../shared/contract/index.js'
 import { MAIL_CLIENTS } from '../../../shared/knowledge/mail-clients.js'
-import { Field } from '../../components/Field.js'
+import { TextField } from '../../components/TextField.js'
 import { selectMailClient, useSettingsStore } from '../../stores/settings.js'
 import { PinOffer } from './PinOffer.js'
 import { modeWords, PROTOCOL_NAMES, STANDARD_PORTS } from './words.js'
@@ -46,39 +46,6 @@ export function valuesFrom(config: Partial<TunnelDraft> | null): FormValues {
 }
 
 type Errors = Partial<Record<keyof FormValues, string>>
-
-interface TextFieldProps {
-  label: string
-  hint?: string
-  error?: string
-  value: string
-  onChange(value: string): void
-  /** A port or a number of minutes: a short field with a numeric keyboard. */
-  short?: boolean
-  numeric?: boolean
-  /** A host name or path: no spelling correction, no autofill. */
-  verbatim?: boolean
-}
-
-function TextField({ label, hint, error, value, onChange, short, numeric, verbatim }: TextFieldProps) {
-  return (
-    <Field label={label} hint={hint} error={error}>
-      {({ id, describedBy, invalid }) => (
-        <input
-          id={id}
-          className={short ? 'input-short' : undefined}
-          inputMode={numeric ? 'numeric' : undefined}
-          spellCheck={verbatim ? false : undefined}
-          autoComplete={verbatim ? 'off' : undefined}
-          aria-describedby={describedBy}
-          aria-invalid={invalid}
-          value={value}
-          onChange={(e) => onChange(e.target.value)}
-        />
-      )}
-    </Field>
-  )
-}
 
 function port(text: string, allowZero: boolean): number | null {
   if (!/^\d{1,5}$/.test(text.trim())) return null
@@ -224,7 +191,7 @@ export function TunnelForm({ title, initial, submitLabel, onSubmit, onCancel }: 
         value={values.upstreamPort}
         onChange={(v) => set({ upstreamPort: v })}
         short
-        numeric
+        inputMode="numeric"
       />
       <TextField
         label="Local port"
@@ -233,7 +200,7 @@ export function TunnelForm({ title, initial, submitLabel, onSubmit, onCancel }: 
         value={values.listenPort}
         onChange={(v) => set({ listenPort: v })}
         short
-        numeric
+        inputMode="numeric"
       />
       <TextField
         label="CA file (optional)"
@@ -260,7 +227,7 @@ export function TunnelForm({ title, initial, submitLabel, onSubmit, onCancel }: 
         value={values.idleTimeoutMinutes}
         onChange={(v) => set({ idleTimeoutMinutes: v })}
         short
-        numeric
+        inputMode="numeric"
       />
       <label className="choice">
         <input
