@@ -5,7 +5,13 @@ import { open, readFile, stat } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import type { DkimReport, DkimSignatureReport } from '../../../shared/contract/dkim.js'
 import { dnsServerProblem } from '../../../shared/contract/schemas.js'
-import { type ArchiveResult, expandPaths, type MboxFormat, verifyItems } from '../../dkim/archive/index.js'
+import {
+  type ArchiveReport,
+  type ArchiveResult,
+  expandPaths,
+  type MboxFormat,
+  verifyItems,
+} from '../../dkim/archive/index.js'
 import { looksLikeMbox } from '../../dkim/archive/mbox.js'
 import {
   cachedKeySource,
@@ -60,8 +66,8 @@ export function shown(text: string): string {
   return text.replace(UNSAFE, (c) => `\\u{${(c.codePointAt(0) as number).toString(16)}}`)
 }
 
-/** The issue's --json shape for one message. */
-export function jsonShape(report: DkimReport) {
+/** The issue's --json shape for one message; a whole report or an archive's lighter one both have what it takes. */
+export function jsonShape(report: ArchiveReport) {
   return {
     signatures: report.signatures.map((s) => ({
       domain: s.domain,

@@ -9,6 +9,7 @@ export {
   verifyItems,
   workerEntry,
 } from './pool.js'
+export { type ArchiveReport, type ArchiveSignature, archiveReport } from './report.js'
 export {
   type ArchiveItem,
   type ExpandOptions,

@@ -4,7 +4,7 @@
 //
 // Escaping: mboxrd writes a body line /^>*From / with one more ">", mboxo only /^From / as
 // ">From ". Reading undoes that: mboxrd removes one ">" from /^>+From /, mboxo from /^>From /.
-import { createReadStream } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { MAX_ESCAPE_CARRY_BYTES, MAX_FROM_LINE_BYTES, READ_CHUNK_BYTES } from './limits.js'
 
 export type MboxFormat = 'mboxrd' | 'mboxo'
@@ -41,10 +41,6 @@ export async function* scanMbox(
   file: string,
   options: { signal?: AbortSignal; chunkBytes?: number } = {},
 ): AsyncGenerator<MboxRange> {
-  const stream = createReadStream(file, {
-    highWaterMark: options.chunkBytes ?? READ_CHUNK_BYTES,
-    signal: options.signal,
-  })
   // `buffer` holds the unprocessed tail: bytes from `base` (absolute offset) on.
   let buffer: Buffer<ArrayBufferLike> = Buffer.alloc(0)
   let base = 0
@@ -66,63 +62,78 @@ export async function* scanMbox(
     }
   }
 
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk])
-    let searchFrom = 0
+  // One buffer for the whole scan: what a later match still needs is moved to its front and the
+  // next read lands after it. (A read stream allocates a chunk per read, and joining the carry made
+  // another; on a 1 GB mbox that garbage, held outside the JS heap until a collection, was tens of MB
+  // of the scan's peak memory.) The carry is at most a pending separator line (checked below).
+  const chunkBytes = options.chunkBytes ?? READ_CHUNK_BYTES
+  const work = Buffer.allocUnsafe(chunkBytes + MAX_FROM_LINE_BYTES + 8)
+  const handle = await open(file, 'r')
+  try {
     for (;;) {
-      let sepRel: number
-      if (pendingSeparatorAt >= 0) {
-        sepRel = pendingSeparatorAt - base
-      } else if (atFileStart) {
-        if (buffer.length < 5) break
-        atFileStart = false
-        if (!buffer.subarray(0, 5).equals(FROM)) {
-          throw new Error('This file is not an mbox: it does not start with a "From " line.')
+      options.signal?.throwIfAborted()
+      const carried = buffer.length
+      const { bytesRead } = await handle.read(work, carried, chunkBytes, null)
+      if (bytesRead === 0) break
+      buffer = work.subarray(0, carried + bytesRead)
+      let searchFrom = 0
+      for (;;) {
+        let sepRel: number
+        if (pendingSeparatorAt >= 0) {
+          sepRel = pendingSeparatorAt - base
+        } else if (atFileStart) {
+          if (buffer.length < 5) break
+          atFileStart = false
+          if (!buffer.subarray(0, 5).equals(FROM)) {
+            throw new Error('This file is not an mbox: it does not start with a "From " line.')
+          }
+          sepRel = 0
+        } else {
+          const found = buffer.indexOf('\nFrom ', searchFrom)
+          if (found < 0) break
+          sepRel = found + 1
+          searchFrom = sepRel
+          // Preceded by an empty line: "\n\nFrom " or "\r\n\r\nFrom " (found is the LF ending the empty line).
+          const emptyBefore =
+            (found >= 1 && buffer[found - 1] === LF) ||
+            (found >= 2 && buffer[found - 1] === CR && buffer[found - 2] === LF)
+          if (!emptyBefore) continue
         }
-        sepRel = 0
-      } else {
-        const found = buffer.indexOf('\nFrom ', searchFrom)
-        if (found < 0) break
-        sepRel = found + 1
-        searchFrom = sepRel
-        // Preceded by an empty line: "\n\nFrom " or "\r\n\r\nFrom " (found is the LF ending the empty line).
-        const emptyBefore =
-          (found >= 1 && buffer[found - 1] === LF) ||
-          (found >= 2 && buffer[found - 1] === CR && buffer[found - 2] === LF)
-        if (!emptyBefore) continue
-      }
-      const lineEnd = buffer.indexOf(LF, sepRel)
-      if (lineEnd < 0) {
-        if (buffer.length - sepRel > MAX_FROM_LINE_BYTES) {
-          throw new Error(
-            `The mbox has a "From " line longer than ${MAX_FROM_LINE_BYTES} bytes at offset ${base + sepRel}.`,
-          )
+        const lineEnd = buffer.indexOf(LF, sepRel)
+        if (lineEnd < 0) {
+          if (buffer.length - sepRel > MAX_FROM_LINE_BYTES) {
+            throw new Error(
+              `The mbox has a "From " line longer than ${MAX_FROM_LINE_BYTES} bytes at offset ${base + sepRel}.`,
+            )
+          }
+          pendingSeparatorAt = base + sepRel
+          break
         }
-        pendingSeparatorAt = base + sepRel
-        break
-      }
-      pendingSeparatorAt = -1
-      const line = buffer.subarray(sepRel, lineEnd).toString('latin1').replace(/\r$/, '')
-      // An unescaped body line that starts with "From " after an empty line (sloppy mboxo) is no separator.
-      if (sepRel !== 0 || base !== 0) {
-        if (!SEPARATOR_SHAPE.test(line)) {
-          searchFrom = lineEnd
-          continue
+        pendingSeparatorAt = -1
+        const line = buffer.subarray(sepRel, lineEnd).toString('latin1').replace(/\r$/, '')
+        // An unescaped body line that starts with "From " after an empty line (sloppy mboxo) is no separator.
+        if (sepRel !== 0 || base !== 0) {
+          if (!SEPARATOR_SHAPE.test(line)) {
+            searchFrom = lineEnd
+            continue
+          }
         }
+        const range = emit(base + sepRel)
+        if (range) yield range
+        current = { offset: base + sepRel, start: base + lineEnd + 1, separator: line }
+        searchFrom = lineEnd
       }
-      const range = emit(base + sepRel)
-      if (range) yield range
-      current = { offset: base + sepRel, start: base + lineEnd + 1, separator: line }
-      searchFrom = lineEnd
+      // Keep only what a later match may still need: the last few bytes (to see "\r\n\r\nFrom "
+      // across a boundary) and a pending separator line.
+      // (Two bytes before a pending separator stay too: emit() looks at the empty line before it.)
+      const keepFrom =
+        pendingSeparatorAt >= 0 ? Math.max(0, pendingSeparatorAt - base - 2) : Math.max(0, buffer.length - 6)
+      base += keepFrom
+      buffer.copyWithin(0, keepFrom)
+      buffer = work.subarray(0, buffer.length - keepFrom)
     }
-    // Keep only what a later match may still need: the last few bytes (to see "\r\n\r\nFrom "
-    // across a boundary) and a pending separator line.
-    // (Two bytes before a pending separator stay too: emit() looks at the empty line before it.)
-    const keepFrom =
-      pendingSeparatorAt >= 0 ? Math.max(0, pendingSeparatorAt - base - 2) : Math.max(0, buffer.length - 6)
-    base += keepFrom
-    buffer = buffer.subarray(keepFrom)
-    if (buffer.length > 0 && keepFrom > 0) buffer = Buffer.from(buffer) // let the big chunk go
+  } finally {
+    await handle.close()
   }
   if (atFileStart) throw new Error('This file is not an mbox: it is shorter than a "From " line.')
   if (pendingSeparatorAt >= 0) {

@@ -8,7 +8,6 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { MessageChannel, Worker } from 'node:worker_threads'
-import type { DkimReport } from '../../../shared/contract/dkim.js'
 import { cachedKeySource, isLearning, type KeySource } from '../key-sources.js'
 import { verifyMessage } from '../verify.js'
 import { serveKeys } from './key-bridge.js'
@@ -19,6 +18,7 @@ import {
   WORKER_OLD_GENERATION_MB,
   WORKER_YOUNG_GENERATION_MB,
 } from './limits.js'
+import { type ArchiveReport, archiveReport } from './report.js'
 import { type ArchiveItem, itemLabel, readItem } from './sources.js'
 import type { FromWorker, ToWorker, WorkerInit } from './worker.js'
 
@@ -28,7 +28,7 @@ export interface ArchiveResult {
   item: ArchiveItem
   /** The path, or "path@offset" for a message of an mbox. */
   label: string
-  report: DkimReport | null
+  report: ArchiveReport | null
   /** Why the message could not be verified at all (report is then null). */
   error: string | null
 }
@@ -86,11 +86,13 @@ function errorText(error: unknown): string {
 }
 
 async function verifyInThread(item: ArchiveItem, options: ArchiveOptions, keys: KeySource) {
-  return verifyMessage(readItem(item, options.signal), {
-    keys,
-    ...(options.at ? { at: options.at } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-  })
+  return archiveReport(
+    await verifyMessage(readItem(item, options.signal), {
+      keys,
+      ...(options.at ? { at: options.at } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    }),
+  )
 }
 
 /** Verifies every item; yields one result per item, in order. Never throws for a bad message. */
@@ -125,7 +127,7 @@ export async function* verifyItems(
 async function settle(
   index: number,
   item: ArchiveItem,
-  work: () => Promise<DkimReport>,
+  work: () => Promise<ArchiveReport>,
 ): Promise<ArchiveResult> {
   const label = itemLabel(item)
   if (item.kind === 'unreadable') return { index, item, label, report: null, error: item.reason }

@@ -3,6 +3,7 @@
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads'
 import { verifyMessage } from '../verify.js'
 import { bridgedKeys } from './key-bridge.js'
+import { type ArchiveReport, archiveReport } from './report.js'
 import { type ArchiveItem, readItem } from './sources.js'
 
 export interface WorkerInit {
@@ -15,7 +16,7 @@ export interface WorkerInit {
 
 export type ToWorker = { type: 'verify'; id: number; item: ArchiveItem }
 export type FromWorker =
-  | { type: 'result'; id: number; report: Awaited<ReturnType<typeof verifyMessage>> }
+  | { type: 'result'; id: number; report: ArchiveReport }
   | { type: 'error'; id: number; error: string; problem: string | null }
 
 const init = workerData as WorkerInit
@@ -36,6 +37,6 @@ parentPort?.on('message', (message: ToWorker) => {
   )
 })
 
-async function verifyOne(item: ArchiveItem) {
-  return verifyMessage(readItem(item), { keys, ...(at ? { at } : {}) })
+async function verifyOne(item: ArchiveItem): Promise<ArchiveReport> {
+  return archiveReport(await verifyMessage(readItem(item), { keys, ...(at ? { at } : {}) }))
 }
