@@ -1,21 +1,27 @@
 // The generated corpus (dkimpy, mailauth, OpenDKIM and the lab's Exim as signers, then tampered
 // copies) and the real messages of e2e/corpus/dkim-real: Mailwarden must give each case its
 // expected result, and may disagree with dkimpy or mailauth 7 (strict) only where
-// disagreements.ts lists it, each with its RFC reasoning in docs/dkim-differences.md.
+// disagreements.ts lists it, each with its RFC reasoning in docs/dkim-differences.md. The
+// comparison is per signature and, with mailauth, word for word (compare.ts).
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DkimReport } from '../../core/dkim/index.js'
-import { keyFileSource, verifyMessage } from '../../core/dkim/index.js'
+import { verifyMessage } from '../../core/dkim/index.js'
 import { getLab } from '../lab/lab.js'
+import { compareWithPeer, type Disagreement, describeDisagreement, explain } from './compare.js'
 import { EXPECTED_DISAGREEMENTS, type Peer } from './disagreements.js'
 import { addEximCases } from './exim.js'
 import { type Corpus, type CorpusCase, generateCorpus } from './generate.js'
-import { dkimpyVerify, mailauthVerify, type PeerSignature, readKeyFile } from './peers.js'
+import { dkimpyVerify, mailauthVerify, mailwardenKeys, type PeerSignature, readKeyFile } from './peers.js'
 import { realCorpus } from './real.js'
 
 const DOC = path.resolve(import.meta.dirname, '..', '..', 'docs', 'dkim-differences.md')
+
+type ExpectedDisagreementKey = string
+const keyOf = (e: (typeof EXPECTED_DISAGREEMENTS)[number]): ExpectedDisagreementKey =>
+  `${e.id} ${e.peer} ${e.ours}/${e.theirs}`
 
 interface Verified {
   corpus: Corpus
@@ -30,7 +36,7 @@ const verified: Verified[] = []
 
 async function verifyCorpus(corpus: Corpus): Promise<void> {
   const keysText = await readFile(corpus.keysFile, 'utf8')
-  const keys = keyFileSource(keysText)
+  const keys = mailwardenKeys(keysText)
   const peerKeys = readKeyFile(corpus.keysFile)
   const reports = new Map<string, DkimReport>()
   for (const c of corpus.cases) {
@@ -96,6 +102,9 @@ describe('the DKIM corpus', () => {
       'key-revoked',
       'key-testing',
       'expired',
+      'malformed-',
+      'order-',
+      'key-temporarily-unavailable',
     ])
       expect(text).toContain(needle)
     expect(generated.cases.length).toBeGreaterThan(150)
@@ -138,38 +147,66 @@ describe('the DKIM corpus', () => {
     expect(wrong).toEqual([])
   })
 
-  it('disagrees with dkimpy and mailauth 7 (strict) only where docs/dkim-differences.md says why', async () => {
+  it('disagrees with dkimpy and mailauth 7 (strict), word for word, only where docs/dkim-differences.md says why', async () => {
     const doc = await readFile(DOC, 'utf8')
-    const used = new Set<string>()
+    const used = new Set<ExpectedDisagreementKey>()
     const unexplained: string[] = []
     for (const { c, report, peers } of verified) {
       for (const peer of ['dkimpy', 'mailauth'] as const) {
-        // mailauth reports an unsigned message as one "none" entry; that is no signature.
-        const theirs = peers[peer].filter((s) => peer !== 'mailauth' || s.domain !== undefined)
-        const count = Math.max(theirs.length, report.signatures.length)
-        for (let i = 0; i < count; i++) {
-          const ours = report.signatures[i]?.result === 'pass'
-          const their = theirs[i]?.pass ?? false
-          if (ours === their) continue
-          const entry = EXPECTED_DISAGREEMENTS.find(
-            (e) => e.peer === peer && e.cases.test(c.name) && e.passes === (ours ? 'mailwarden' : 'peer'),
-          )
-          if (entry) used.add(entry.id)
-          else
-            unexplained.push(
-              `${c.name} signature ${i + 1}: Mailwarden ${report.signatures[i]?.result ?? 'absent'} (${report.signatures[i]?.reason ?? ''}), ${peer} ${theirs[i]?.detail ?? 'absent'}`,
-            )
+        for (const d of compareWithPeer(c.name, report, peer, peers[peer])) {
+          const entry = explain(d, EXPECTED_DISAGREEMENTS)
+          if (entry) used.add(keyOf(entry))
+          else unexplained.push(describeDisagreement(d))
         }
       }
     }
     expect(unexplained).toEqual([])
-    // Every listed disagreement still happens (a stale entry hides nothing) and is documented.
-    expect(EXPECTED_DISAGREEMENTS.map((e) => e.id).filter((id) => !used.has(id))).toEqual([])
+    // Every listed disagreement still happens (a stale entry hides nothing) and is documented
+    // with its words and an RFC.
+    expect(EXPECTED_DISAGREEMENTS.map(keyOf).filter((k) => !used.has(k))).toEqual([])
     for (const e of EXPECTED_DISAGREEMENTS) {
-      const section = doc.split(/^## /m).find((s) => s.includes(`id: ${e.id}`))
+      const section = doc.split(/^## /m).find((s) => s.includes(`id: ${e.id}\n`))
       expect(section, `docs/dkim-differences.md has a section with "id: ${e.id}"`).toBeDefined()
-      expect(section).toMatch(/RFC \d{4}/)
+      expect(section).toMatch(/RFC \d{4} section \d/)
+      expect(section, `the section "${e.id}" gives the words`).toContain(
+        `Mailwarden \`${e.ours}\`, ${e.peer} \`${e.theirs}\``,
+      )
     }
+  })
+
+  it('compares mailauth word for word, dkimpy on pass or not, and names what it cannot explain', () => {
+    // The comparison itself, on made-up results: it must be able to fail.
+    const report = (...results: DkimReport['signatures'][number]['result'][]) =>
+      ({
+        verdict: results[0] ?? 'none',
+        signatures: results.map((result) => ({ domain: 'd.example', selector: 's', result, reason: null })),
+      }) as unknown as DkimReport
+    const peer = (word: string, domain: string | null = 'd.example'): PeerSignature => ({
+      pass: word === 'pass',
+      word,
+      detail: word,
+      ...(domain ? { domain, selector: 's' } : {}),
+    })
+    const words = (ds: Disagreement[]) => ds.map((d) => `${d.signature}:${d.ours}/${d.theirs}`)
+    expect(words(compareWithPeer('x', report('permerror'), 'mailauth', [peer('neutral')]))).toEqual([
+      '1:permerror/neutral',
+    ])
+    expect(words(compareWithPeer('x', report('permerror'), 'dkimpy', [peer('fail')]))).toEqual([])
+    expect(words(compareWithPeer('x', report('policy'), 'dkimpy', [peer('pass')]))).toEqual(['1:policy/pass'])
+    expect(words(compareWithPeer('x', report('pass', 'fail'), 'mailauth', [peer('pass')]))).toEqual([
+      '2:fail/absent',
+    ])
+    expect(words(compareWithPeer('x', report(), 'mailauth', [peer('none', null)]))).toEqual([])
+    expect(words(compareWithPeer('x', report(), 'mailauth', [peer('neutral', null)]))).toEqual([
+      '0:none/neutral',
+    ])
+    const [d] = compareWithPeer('key-missing', report('permerror'), 'mailauth', [peer('temperror')])
+    expect(d && explain(d, EXPECTED_DISAGREEMENTS)).toBeUndefined()
+    expect(d && describeDisagreement(d)).toMatch(
+      /^key-missing signature 1: Mailwarden permerror, mailauth temperror/,
+    )
+    const [listed] = compareWithPeer('key-missing', report('permerror'), 'mailauth', [peer('neutral')])
+    expect(listed && explain(listed, EXPECTED_DISAGREEMENTS)?.id).toBe('key-missing')
   })
 
   it('agrees with both peers that the untampered signatures of independent signers verify', () => {

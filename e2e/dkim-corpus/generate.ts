@@ -81,6 +81,11 @@ interface Draft {
   at?: string
   /** Applied to the signed message before it is written (tampering, re-encoding). */
   after?: (signed: string) => string
+  /**
+   * The top signature's tag list is invalid as a whole (RFC 6376 3.2), so no d= or s= in it is
+   * trusted: the verifier names it with an empty domain and selector.
+   */
+  unnamed?: boolean
 }
 
 const spec = (
@@ -616,7 +621,101 @@ function drafts(bases: Record<string, BaseMessage>): Draft[] {
     findings: ['identity-invalid'],
     after: (m) => m.replace(`i=@${CORPUS_DOMAIN}`, 'i=@attacker.example'),
   })
+
+  // Malformed signatures, each a tag-list edit after signing: RFC 6376 6.1.1 stops before any key
+  // or hash is looked at ("PERMFAIL (signature syntax error)" and kin), so the answer is the
+  // malformation, not the broken cryptography (permerror, RFC 8601 2.7.1).
+  const malformed = (
+    name: string,
+    description: string,
+    edit: (field: string) => string,
+    tagList: 'valid' | 'invalid' = 'valid',
+  ) =>
+    add({
+      name: `malformed-${name}`,
+      base: plain,
+      specs: [spec('dkimpy', 'rsa2048')],
+      description: `${description} (RFC 6376 6.1.1: PERMFAIL)`,
+      results: ['permerror'],
+      findings: ['signature-malformed'],
+      after: (m) => editTopSignature(m, edit),
+      unnamed: tagList === 'invalid',
+    })
+  malformed('b-not-base64', 'b= with characters outside base64', (f) => f.replace(/\bb=/, 'b=*%!'))
+  malformed(
+    'duplicate-tag',
+    'the d= tag twice',
+    (f) => f.replace(/^DKIM-Signature:/i, '$& d=corpus.example;'),
+    'invalid',
+  )
+  malformed('unknown-algorithm', 'a=rsa-sha512, an algorithm DKIM does not define', (f) =>
+    f.replace('a=rsa-sha256', 'a=rsa-sha512'),
+  )
+  malformed('bh-missing', 'the required bh= tag removed', (f) => f.replace(/\bbh=[^;]*;\s*/, ''))
+  malformed('version-2', 'v=2, a version this verifier does not know', (f) => f.replace('v=1', 'v=2'))
+  malformed('selector-nul', 'a NUL byte in s=', (f) => f.replace('s=rsa2048', 's=rsa\u00002048'), 'invalid')
+  malformed('canonicalization-unknown', 'c=relaxed/fancy', (f) =>
+    f.replace('c=relaxed/relaxed', 'c=relaxed/fancy'),
+  )
+
+  // Which failure wins when two apply: RFC 6376 6.1 checks the signature field (6.1.1), then fetches
+  // and checks the key (6.1.2), and only then hashes the body and verifies (6.1.3).
+  const changeBody = (m: string) => m.replace('figures are attached', 'figures are attacked')
+  add({
+    name: 'order-key-missing-body-changed',
+    base: plain,
+    specs: [spec('mailauth', 'missing')],
+    description: 'no key and a changed body: the key step (6.1.2) comes first, PERMFAIL no key',
+    results: ['permerror'],
+    after: changeBody,
+  })
+  add({
+    name: 'order-key-revoked-body-changed',
+    base: plain,
+    specs: [spec('mailauth', 'revoked')],
+    description: 'a revoked key and a changed body: the key step (6.1.2) comes first, PERMFAIL revoked',
+    results: ['permerror'],
+    after: changeBody,
+  })
+  add({
+    name: 'order-rsa-sha1-body-changed',
+    base: plain,
+    specs: [spec('dkimpy', 'rsa2048', 'relaxed/relaxed', 'rsa-sha1')],
+    description: 'rsa-sha1 and a changed body: the signature fails verification before any policy applies',
+    results: ['fail'],
+    after: changeBody,
+  })
+  add({
+    name: 'order-expired-body-changed',
+    base: plain,
+    specs: [
+      spec('mailauth', 'rsa2048', 'relaxed/relaxed', 'rsa-sha256', {
+        signTime: 1577836800,
+        expires: 1577923200,
+      }),
+    ],
+    description: 'expired and a changed body: it does not verify at all, so fail rather than policy',
+    results: ['fail'],
+    after: changeBody,
+  })
+  add({
+    name: 'key-temporarily-unavailable',
+    base: plain,
+    specs: [spec('mailauth', 'unreachable')],
+    description:
+      'the key lookup times out (RFC 6376 6.1.2 TEMPFAIL key unavailable; RFC 8601 2.7.1 temperror)',
+    results: ['temperror'],
+    verdictPass: false,
+    findings: ['key-unavailable'],
+  })
   return list
+}
+
+/** Applies `edit` to the topmost DKIM-Signature field (with its folded lines) of a message. */
+function editTopSignature(message: string, edit: (field: string) => string): string {
+  const match = /^DKIM-Signature:[^\n]*\n(?:[ \t][^\n]*\n)*/im.exec(message)
+  if (!match) throw new Error('no DKIM-Signature to edit')
+  return message.slice(0, match.index) + edit(match[0]) + message.slice(match.index + match[0].length)
 }
 
 /** Writes the corpus to `dir`; returns its manifest. */
@@ -653,14 +752,15 @@ export async function generateCorpus(dir: string): Promise<Corpus> {
     await writeFile(path.join(dir, file), Buffer.from(text, 'latin1'))
     // Signatures are listed topmost first: the last one signed is on top.
     const order = d.specs.map((_, i) => i).reverse()
-    const signatures = order.map((i) => {
+    const signatures = order.map((i, k) => {
       const s = d.specs[i] as SignSpec
       const selector = SELECTORS[s.selector]
+      const unnamed = d.unnamed === true && k === 0
       return {
-        domain: selector.domain,
-        selector: selector.name,
+        domain: unnamed ? '' : selector.domain,
+        selector: unnamed ? '' : selector.name,
         result: d.results[i] as ResultWord | ResultWord[],
-        aligned: d.aligned?.[i] ?? selector.domain === CORPUS_DOMAIN,
+        aligned: d.aligned?.[i] ?? (!unnamed && selector.domain === CORPUS_DOMAIN),
         ...(d.testing?.[i] ? { testing: true } : {}),
       }
     })

@@ -99,6 +99,8 @@ export interface Selector {
   key: KeyKind
   /** The TXT value; undefined = not published at all (the "no key" cases). */
   record?: (key: CorpusKey) => string
+  /** The lookup fails as a DNS timeout would (the differential test's key sources do this). */
+  transient?: boolean
 }
 
 const rsa =
@@ -141,7 +143,16 @@ export const SELECTORS = {
     key: 'rsa2048',
     record: () => 'v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=',
   },
+  /** Not in the key file; every verifier's lookup of it fails as a DNS timeout does: temperror. */
+  unreachable: { name: 'unreachable', domain: CORPUS_DOMAIN, key: 'rsa2048', transient: true },
 } as const satisfies Record<string, Selector>
+
+/** Key names whose lookup fails transiently (a DNS timeout, RFC 8601 2.7.1 temperror). */
+export const TRANSIENT_KEY_NAMES: ReadonlySet<string> = new Set(
+  (Object.values(SELECTORS) as Selector[])
+    .filter((s) => s.transient)
+    .map((s) => `${s.name}._domainkey.${s.domain}`),
+)
 
 export type SelectorId = keyof typeof SELECTORS
 

@@ -1,15 +1,23 @@
 // The reference verifiers the differential test compares Mailwarden with: dkimpy (one Python
 // process for a whole list of files) and mailauth 7 in strict mode (in process). Both read keys
-// from the same key file as Mailwarden; neither touches DNS.
+// from the same key file as Mailwarden (whose key source for the corpus is here too, mailwardenKeys);
+// none touches DNS, and the TRANSIENT_KEY_NAMES fail for all as a DNS timeout does.
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { dkimVerify } from 'mailauth/lib/dkim/verify'
+import { type KeyLookup, type KeySource, keyFileSource } from '../../core/dkim/index.js'
+import { TRANSIENT_KEY_NAMES } from './keys.js'
 import { DKIMPY_SCRIPT, PYTHON } from './signers.js'
 
 /** One signature's outcome, topmost first, in each peer's own words. */
 export interface PeerSignature {
   pass: boolean
-  /** The peer's word or message, for the disagreement report. */
+  /**
+   * The peer's RFC 8601 result word: mailauth's own (pass, fail, neutral, policy, temperror,
+   * permerror, none); dkimpy's verify() returns a boolean per signature, so "pass" or "fail".
+   */
+  word: string
+  /** The peer's word and message, for the disagreement report. */
   detail: string
   domain?: string
   selector?: string
@@ -63,6 +71,7 @@ export async function dkimpyVerify(
     results.forEach((per, k) => {
       out[indexes[k] as number] = per.map((r) => ({
         pass: r.ok,
+        word: r.ok ? 'pass' : 'fail',
         detail: r.ok ? 'pass' : (r.error ?? 'fail'),
       }))
     })
@@ -70,9 +79,11 @@ export async function dkimpyVerify(
   return out
 }
 
-/** A mailauth resolver that answers TXT from the key file and nothing else. */
-export function keyFileResolver(keys: Map<string, string[]>) {
+/** A mailauth resolver that answers TXT from the key file and nothing else; `transient` names time out. */
+export function keyFileResolver(keys: Map<string, string[]>, transient: ReadonlySet<string> = new Set()) {
   return async (name: string, rrtype: string): Promise<string[][]> => {
+    if (transient.has(name.toLowerCase().replace(/\.$/, '')))
+      throw Object.assign(new Error(`${name}: DNS timeout`), { code: 'ETIMEOUT' })
     const records = rrtype === 'TXT' ? keys.get(name.toLowerCase().replace(/\.$/, '')) : undefined
     if (!records) throw Object.assign(new Error(`${name} not in the key file`), { code: 'ENOTFOUND' })
     return records.map((r) => [r])
@@ -83,16 +94,33 @@ export async function mailauthVerify(
   message: Buffer,
   keys: Map<string, string[]>,
   at?: Date,
+  transient: ReadonlySet<string> = TRANSIENT_KEY_NAMES,
 ): Promise<PeerSignature[]> {
   const { results } = await dkimVerify(message, {
-    resolver: keyFileResolver(keys),
+    resolver: keyFileResolver(keys, transient),
     strict: true,
     ...(at ? { curTime: at } : {}),
   })
   return results.map((r) => ({
     pass: r.status.result === 'pass',
+    word: r.status.result,
     detail: `${r.status.result}${r.status.comment ? ` (${r.status.comment})` : ''}`,
     ...(r.signingDomain ? { domain: r.signingDomain } : {}),
     ...(r.selector ? { selector: r.selector } : {}),
   }))
+}
+
+/** Mailwarden's key source for the corpus: the key file, and the transient names time out. */
+export function mailwardenKeys(
+  keysText: string,
+  transient: ReadonlySet<string> = TRANSIENT_KEY_NAMES,
+): KeySource {
+  const file = keyFileSource(keysText)
+  return {
+    description: file.description,
+    lookup: async (name): Promise<KeyLookup> =>
+      transient.has(name.toLowerCase().replace(/\.$/, ''))
+        ? { kind: 'temperror', reason: `${name}: DNS timeout` }
+        : file.lookup(name),
+  }
 }
