@@ -15,9 +15,13 @@ describe('client allowlist', () => {
     ])
       expect(list.allows(address), address).toBe(true)
   })
-  it('refuses everything else', () => {
-    for (const address of ['192.168.1.51', '10.0.1.1', 'fe80::1', undefined, 'not-an-ip'])
+  it('refuses everything else, other loopback addresses included unless listed', () => {
+    for (const address of ['192.168.1.51', '10.0.1.1', 'fe80::1', '127.0.0.6', undefined, 'not-an-ip'])
       expect(list.allows(address), String(address)).toBe(false)
+  })
+  it('accepts another loopback address once listed, or any on a loopback listener', () => {
+    expect(new ClientAllowList(['127.0.0.5']).allows('127.0.0.5')).toBe(true)
+    expect(new ClientAllowList([], { anyLoopback: true }).allows('127.0.0.6')).toBe(true)
   })
   it('refuses entries that are not addresses or ranges', () => {
     expect(() => new ClientAllowList(['printer.local'])).toThrow(/not an IP address/)

@@ -1,5 +1,6 @@
-// Who may use a tunnel: loopback always; other addresses only on a LAN listener the user opted
-// into, and only those on its allowlist (addresses or CIDR ranges).
+// Who may use a tunnel: on a loopback listener, any loopback client; on a LAN listener the user
+// opted into, this machine's own 127.0.0.1 and ::1, and every other address (the rest of 127/8
+// included) only when it is on the allowlist (addresses or CIDR ranges).
 import net from 'node:net'
 
 export function isLoopbackHost(host: string): boolean {
@@ -14,9 +15,12 @@ function plain(address: string): string {
 
 export class ClientAllowList {
   readonly #list = new net.BlockList()
+  readonly #anyLoopback: boolean
 
-  /** Throws a sentence for an entry that is not an address or range. */
-  constructor(entries: readonly string[]) {
+  /** Throws a sentence for an entry that is not an address or range. `anyLoopback`: a loopback
+   * listener, where every client is a process of this machine. */
+  constructor(entries: readonly string[], options: { anyLoopback?: boolean } = {}) {
+    this.#anyLoopback = options.anyLoopback ?? false
     for (const entry of entries) {
       const [address = '', prefix] = entry.split('/')
       const family = net.isIP(address)
@@ -35,7 +39,8 @@ export class ClientAllowList {
   allows(remoteAddress: string | undefined): boolean {
     if (!remoteAddress) return false
     const address = plain(remoteAddress)
-    if (isLoopbackHost(address)) return true
+    if (address === '127.0.0.1' || address === '::1') return true
+    if (this.#anyLoopback && isLoopbackHost(address)) return true
     const family = net.isIP(address)
     if (family === 0) return false
     return this.#list.check(address, family === 4 ? 'ipv4' : 'ipv6')

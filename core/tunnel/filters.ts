@@ -17,20 +17,22 @@ export interface FilterOptions {
   recorder: CommandRecorder
   /** Implicit TLS: the server's own greeting comes first (STARTTLS: we greet the client). */
   serverGreets: boolean
+  /** A local STARTTLS side greeted the client itself: a server greeting is not passed on. */
+  dropServerGreeting?: boolean
 }
 
 export function createFilters(protocol: MailProtocol, options: FilterOptions): FilterPair {
   switch (protocol) {
     case 'imap': {
-      const fromServer = new ImapFromServer()
+      const fromServer = new ImapFromServer(options.serverGreets && options.dropServerGreeting === true)
       return { fromServer, fromClient: new ImapFromClient(fromServer, options.recorder) }
     }
     case 'pop3': {
-      const fromServer = new Pop3FromServer(options.serverGreets)
+      const fromServer = new Pop3FromServer(options.serverGreets, options.dropServerGreeting === true)
       return { fromServer, fromClient: new Pop3FromClient(fromServer, options.recorder) }
     }
     case 'smtp': {
-      const fromServer = new SmtpFromServer()
+      const fromServer = new SmtpFromServer(options.serverGreets && options.dropServerGreeting === true)
       return { fromServer, fromClient: new SmtpFromClient(fromServer, options.recorder) }
     }
   }

@@ -33,8 +33,19 @@ export function rewriteImapServerLine(line: string): string | null {
 export class ImapFromServer extends LineStream {
   /** The tag of an AUTHENTICATE in progress: client lines are SASL responses until it completes. */
   saslTag: string | null = null
+  /** The client was already greeted by us (a local STARTTLS side): the server's greeting is dropped. */
+  #dropGreeting: boolean
+
+  constructor(dropGreeting = false) {
+    super()
+    this.#dropGreeting = dropGreeting
+  }
 
   protected line(line: Buffer): Buffer | null {
+    if (this.#dropGreeting) {
+      this.#dropGreeting = false
+      return EMPTY
+    }
     const head = line.toString('latin1', 0, Math.min(line.length, 64)).toUpperCase()
     let out: Buffer | null = null
     const value = text(line)
@@ -106,4 +117,48 @@ export class ImapFromClient extends LineStream {
     if (literal !== null) this.raw = literal
     this.#continuation = literal !== null
   }
+}
+
+/** A local STARTTLS side (LAN device), before TLS: what the tunnel answers without the server. */
+export interface BeforeTlsAnswer {
+  reply: string
+  /** continue: read the next line; upgrade: TLS handshake now; close: the client said goodbye. */
+  next: 'continue' | 'upgrade' | 'close'
+  /** The line as the connection record keeps it (credentials redacted). */
+  record: string
+}
+
+const IMAP_BEFORE_TLS_CAPS = 'IMAP4rev1 STARTTLS LOGINDISABLED'
+
+export const imapBeforeTls = {
+  greeting: `* OK [CAPABILITY ${IMAP_BEFORE_TLS_CAPS}] Mailwarden tunnel ready; STARTTLS first.\r\n`,
+  /** Like a careful server (RFC 3501 LOGINDISABLED, RFC 5530 PRIVACYREQUIRED): no login in clear. */
+  answer(line: string): BeforeTlsAnswer {
+    const [tag = '', verb = ''] = line.split(' ')
+    const command = verb.toUpperCase()
+    const t = /^[^\s(){%*"\\\]]+$/.test(tag) ? tag : '*'
+    switch (command) {
+      case 'CAPABILITY':
+        return {
+          reply: `* CAPABILITY ${IMAP_BEFORE_TLS_CAPS}\r\n${t} OK CAPABILITY completed\r\n`,
+          next: 'continue',
+          record: line,
+        }
+      case 'NOOP':
+        return { reply: `${t} OK NOOP completed\r\n`, next: 'continue', record: line }
+      case 'LOGOUT':
+        return { reply: `* BYE Logging out\r\n${t} OK LOGOUT completed\r\n`, next: 'close', record: line }
+      case 'STARTTLS':
+        return { reply: `${t} OK Begin TLS negotiation now\r\n`, next: 'upgrade', record: line }
+      case 'LOGIN':
+      case 'AUTHENTICATE':
+        return {
+          reply: `${t} NO [PRIVACYREQUIRED] Must issue STARTTLS first: no login without TLS.\r\n`,
+          next: 'continue',
+          record: `${t} ${command} ${REDACTED}`,
+        }
+      default:
+        return { reply: `${t} BAD Must issue STARTTLS first.\r\n`, next: 'continue', record: line }
+    }
+  },
 }

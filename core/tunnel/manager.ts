@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import {
   type ConnectionRecord,
+  type LocalCertificate,
   TUNNEL_LOG_MAX_RECORDS,
   type TunnelState,
   type TunnelStats,
@@ -11,6 +12,7 @@ import { TunnelConfig, type TunnelDraft } from '../../shared/contract/tunnel-con
 import { EngineError } from '../api/errors.js'
 import type { EngineContext } from '../context.js'
 import { STATS_INTERVAL_MS } from './limits.js'
+import { localTlsSecretName, prepareLocalTls, storedLocalCertificate } from './local-tls.js'
 import { cachedResolve, trustPolicy } from './runtime.js'
 import { Tunnel } from './tunnel.js'
 
@@ -25,6 +27,8 @@ interface Entry {
   lastStats: string
   /** Counters of the last run, shown while stopped. */
   stats: TunnelStats
+  /** The local side's certificate (public facts); undefined: not looked up in the keychain yet. */
+  localCertificate: LocalCertificate | null | undefined
 }
 
 const ZERO: TunnelStats = {
@@ -77,6 +81,7 @@ export class TunnelManager {
         log: [],
         lastStats: '',
         stats: ZERO,
+        localCertificate: undefined,
       }
       this.#entries.set(id, entry)
     }
@@ -92,6 +97,16 @@ export class TunnelManager {
       lastError: entry.lastError,
       startedAt: entry.startedAt,
       stats: entry.tunnel ? entry.tunnel.stats() : entry.stats,
+      localCertificate: config.localTls === 'plain' ? null : (entry.localCertificate ?? null),
+    }
+  }
+
+  /** A TLS local side's certificate made in an earlier run is shown before this run starts it. */
+  async #lookUpCertificates(configs: TunnelConfig[]): Promise<void> {
+    for (const config of configs) {
+      const entry = this.#entry(config.id)
+      if (config.localTls === 'plain' || entry.localCertificate !== undefined) continue
+      entry.localCertificate = await storedLocalCertificate(this.#context.keychain, config.id)
     }
   }
 
@@ -102,7 +117,9 @@ export class TunnelManager {
   }
 
   async list(): Promise<TunnelState[]> {
-    return (await this.#configs()).map((config) => this.#state(config))
+    const configs = await this.#configs()
+    await this.#lookUpCertificates(configs)
+    return configs.map((config) => this.#state(config))
   }
 
   /** Starts every tunnel marked autoStart (the app's start); failures are recorded, not thrown. */
@@ -147,6 +164,8 @@ export class TunnelManager {
     new Tunnel(config, this.#runtimeStub())
     const tunnels = await this.#configs()
     await this.#context.settings.update({ tunnels: tunnels.map((t) => (t.id === id ? config : t)) })
+    // A new listen host gets a new certificate at the next start; read it again then.
+    if (config.listenHost !== current.listenHost) this.#entry(id).localCertificate = undefined
     if (this.#entry(id).tunnel) {
       await this.stop(id)
       return this.start(id)
@@ -160,6 +179,8 @@ export class TunnelManager {
     await this.#stopTunnel(id)
     this.#entries.delete(id)
     await this.#context.settings.update({ tunnels: tunnels.filter((t) => t.id !== id) })
+    // The local certificate's private key goes with the tunnel.
+    await this.#context.keychain.delete(localTlsSecretName(id)).catch(() => false)
     this.#context.events.emit('tunnel.deleted', { id })
     return true
   }
@@ -171,12 +192,16 @@ export class TunnelManager {
     if (this.#disposed) throw new EngineError('unavailable', 'The engine is shutting down.')
     try {
       const { settings } = await this.#context.settings.load()
+      const warn = (message: string) => this.#context.log.warn('tunnel', `${config.name}: ${message}`)
+      const local = await prepareLocalTls(this.#context.keychain, config, warn)
+      entry.localCertificate = local?.certificate ?? null
       const tunnel = new Tunnel(config, {
+        local,
         trust: await trustPolicy(config, settings.extraCaFile),
         timeoutMs: this.#options.timeoutMs ?? settings.connectTimeoutSeconds * 1000,
         resolve: cachedResolve(() => this.#context.resolver(this.#options.dns ?? null)),
         onRecord: (record) => this.#onRecord(config, record),
-        warn: (message) => this.#context.log.warn('tunnel', `${config.name}: ${message}`),
+        warn,
       })
       entry.listening = await tunnel.start()
       entry.tunnel = tunnel
@@ -185,7 +210,7 @@ export class TunnelManager {
       entry.startedAt = new Date().toISOString()
       this.#context.log.info(
         'tunnel',
-        `${config.name}: listening on ${entry.listening.host}:${entry.listening.port} -> ${tunnel.upstreamName} (${config.mode}, ${config.protocol})`,
+        `${config.name}: listening on ${entry.listening.host}:${entry.listening.port} -> ${tunnel.upstreamName} (${config.mode}, ${config.protocol})${local ? `; local side ${config.localTls} TLS${config.allowLegacyLocalTls ? ' (TLS 1.0/1.1 allowed)' : ''}, pin ${local.certificate.pin}` : ''}`,
       )
       this.#tick()
       return this.#announce(config)

@@ -1,6 +1,8 @@
 // POP3 through the tunnel. Server → client: the CAPA list loses STLS; multi-line answers (RETR,
 // TOP, LIST, UIDL, CAPA) are followed to their "." so a message line reading "STLS" is left alone.
 // Client → server: STLS gets a local -ERR; PASS, APOP and AUTH (with its SASL lines) are redacted.
+
+import type { BeforeTlsAnswer } from './imap-filter.js'
 import { EMPTY, LineStream, text } from './line-stream.js'
 import { type CommandRecorder, REDACTED } from './recorder.js'
 
@@ -35,10 +37,13 @@ export class Pop3FromServer extends LineStream {
   sasl = false
   #multi = false
   #capa = false
+  /** The client was already greeted by us (a local STLS side): the server's greeting is dropped. */
+  #dropGreeting: boolean
 
-  constructor(serverGreets: boolean) {
+  constructor(serverGreets: boolean, dropGreeting = false) {
     super()
     if (serverGreets) this.pending.push({ verb: 'GREETING', hasArgument: false })
+    this.#dropGreeting = serverGreets && dropGreeting
   }
 
   protected line(line: Buffer): Buffer | null {
@@ -54,6 +59,11 @@ export class Pop3FromServer extends LineStream {
       return null
     }
     const head = this.pending[0]
+    if (head?.verb === 'GREETING' && this.#dropGreeting) {
+      this.#dropGreeting = false
+      this.pending.shift()
+      return EMPTY
+    }
     if (head?.verb === 'AUTH' && this.sasl && (value === '+' || value.startsWith('+ '))) return null
     this.pending.shift()
     if (head?.verb === 'AUTH') this.sasl = false
@@ -99,4 +109,31 @@ export class Pop3FromClient extends LineStream {
     } else this.#recorder.add(value)
     return null
   }
+}
+
+export const pop3BeforeTls = {
+  greeting: '+OK Mailwarden tunnel ready; STLS first.\r\n',
+  /** Like a careful server (RFC 2595): only CAPA, STLS and QUIT before TLS; no USER, PASS, AUTH. */
+  answer(line: string): BeforeTlsAnswer {
+    const verb = (line.trim().split(/\s+/)[0] ?? '').toUpperCase()
+    switch (verb) {
+      case 'CAPA':
+        return { reply: '+OK Capability list follows\r\nSTLS\r\n.\r\n', next: 'continue', record: line }
+      case 'STLS':
+        return { reply: '+OK Begin TLS negotiation\r\n', next: 'upgrade', record: line }
+      case 'QUIT':
+        return { reply: '+OK Bye\r\n', next: 'close', record: line }
+      case 'USER':
+      case 'PASS':
+      case 'APOP':
+      case 'AUTH':
+        return {
+          reply: '-ERR [AUTH] Must issue STLS first: no login without TLS.\r\n',
+          next: 'continue',
+          record: `${verb} ${REDACTED}`,
+        }
+      default:
+        return { reply: '-ERR Must issue STLS first.\r\n', next: 'continue', record: line }
+    }
+  },
 }

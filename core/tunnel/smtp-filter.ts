@@ -2,6 +2,8 @@
 // back whole, bounded, so its last line can be fixed); a 354 switches the client side to message
 // data until its lone ".". Client → server: STARTTLS gets a local 502; BDAT chunks pass
 // untouched; AUTH and its SASL lines are redacted in the record.
+
+import type { BeforeTlsAnswer } from './imap-filter.js'
 import { MAX_HELD_REPLY_LINES } from './limits.js'
 import { EMPTY, LineStream, text } from './line-stream.js'
 import { type CommandRecorder, REDACTED } from './recorder.js'
@@ -28,10 +30,22 @@ export class SmtpFromServer extends LineStream {
   /** AUTH in progress: client lines are SASL responses until a reply that is not 334. */
   sasl = false
   #held: string[] = []
+  /** The client was already greeted by us (a local STARTTLS side): the server's 220 is dropped. */
+  #dropGreeting: boolean
+
+  constructor(dropGreeting = false) {
+    super()
+    this.#dropGreeting = dropGreeting
+  }
 
   protected line(line: Buffer): Buffer | null {
     const value = text(line)
     const match = /^(\d{3})([ -]?)/.exec(value)
+    if (match && this.#dropGreeting) {
+      // Each line of a multi-line 220 is dropped as it comes: nothing is held.
+      if (match[2] !== '-') this.#dropGreeting = false
+      return EMPTY
+    }
     if (!match) {
       // Not SMTP: pass what was held and this line as they are.
       return this.#release([value], false)
@@ -94,5 +108,35 @@ export class SmtpFromClient extends LineStream {
       this.#recorder.add(`AUTH ${args[0] ?? ''}${args.length > 1 ? ` ${REDACTED}` : ''}`)
     } else this.#recorder.add(value)
     return null
+  }
+}
+
+export function smtpBeforeTls(domain: string) {
+  return {
+    greeting: `220 ${domain} ESMTP Mailwarden tunnel ready; STARTTLS first\r\n`,
+    /** Like a careful submission server (RFC 3207): nothing but EHLO/HELO, NOOP, RSET, QUIT and
+     * STARTTLS before TLS; everything else gets 530. */
+    answer(line: string): BeforeTlsAnswer {
+      const verb = (line.trim().split(/\s+/)[0] ?? '').toUpperCase()
+      switch (verb) {
+        case 'EHLO':
+          return { reply: `250-${domain}\r\n250 STARTTLS\r\n`, next: 'continue', record: line }
+        case 'HELO':
+          return { reply: `250 ${domain}\r\n`, next: 'continue', record: line }
+        case 'NOOP':
+        case 'RSET':
+          return { reply: '250 2.0.0 OK\r\n', next: 'continue', record: line }
+        case 'QUIT':
+          return { reply: '221 2.0.0 Bye\r\n', next: 'close', record: line }
+        case 'STARTTLS':
+          return { reply: '220 2.0.0 Ready to start TLS\r\n', next: 'upgrade', record: line }
+        default:
+          return {
+            reply: '530 5.7.0 Must issue a STARTTLS command first\r\n',
+            next: 'continue',
+            record: verb === 'AUTH' ? `AUTH ${REDACTED}` : line,
+          }
+      }
+    },
   }
 }

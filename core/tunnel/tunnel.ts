@@ -13,6 +13,8 @@ import { ClientAllowList, isLoopbackHost } from './client-allow.js'
 import { createFilters } from './filters.js'
 import { oneLine, refusal } from './greeting.js'
 import { CLOSE_GRACE_MS, MAX_CONNECTIONS_PER_TUNNEL, STREAM_BUFFER_BYTES } from './limits.js'
+import { localStartTls } from './local-starttls.js'
+import { acceptLocalTls, type LocalTlsRuntime } from './local-tls.js'
 import { pump } from './pump.js'
 import { CommandRecorder } from './recorder.js'
 import { openUpstream, type TrustPolicy } from './upstream.js'
@@ -27,7 +29,13 @@ export interface TunnelRuntime {
   idleTimeoutMs?: number
   onRecord(record: ConnectionRecord): void
   warn(message: string): void
+  /** The generated certificate and TLS context of a TLS local side (localTls implicit|starttls). */
+  local?: LocalTlsRuntime | null
+  /** Overrides the per-line deadline of a local STARTTLS dialogue (tests). */
+  localLineTimeoutMs?: number
 }
+
+const NOT_ALLOWED = "This client address is not on the tunnel's allowlist."
 
 interface Live {
   client: net.Socket
@@ -75,8 +83,15 @@ export class Tunnel {
         'invalid-request',
         'A tunnel open to the LAN needs an allowlist: name the client addresses (or ranges) that may use it.',
       )
+    if (config.allowLegacyLocalTls && config.localTls === 'plain')
+      throw new EngineError(
+        'invalid-request',
+        'TLS 1.0/1.1 toward the client needs a TLS local side: choose implicit TLS or STARTTLS for it.',
+      )
     try {
-      this.#allow = new ClientAllowList(config.allowedClients)
+      this.#allow = new ClientAllowList(config.allowedClients, {
+        anyLoopback: isLoopbackHost(config.listenHost),
+      })
     } catch (error) {
       throw new EngineError('invalid-request', (error as Error).message)
     }
@@ -105,6 +120,10 @@ export class Tunnel {
 
   /** Starts listening; EngineError conflict when the port is taken. Resolves with the bound address. */
   start(): Promise<{ host: string; port: number }> {
+    if (this.config.localTls !== 'plain' && !this.#runtime.local)
+      return Promise.reject(
+        new EngineError('internal', 'A TLS local side was asked for without its certificate.'),
+      )
     const server = net.createServer(
       { allowHalfOpen: true, pauseOnConnect: true, noDelay: true, highWaterMark: STREAM_BUFFER_BYTES },
       (client) => this.#accept(client),
@@ -167,26 +186,19 @@ export class Tunnel {
     return this.#closing
   }
 
-  #accept(client: net.Socket): void {
+  #accept(raw: net.Socket): void {
+    // The TCP socket, until a TLS local side puts a TLS socket on top of it.
+    let client: net.Socket = raw
     const seq = ++this.#seq
     const startedAt = new Date()
     const clientName = address(client.remoteAddress, client.remotePort)
     client.on('error', () => {}) // the close handler below records the end
     if (!this.#allow.allows(client.remoteAddress)) {
       this.#rejected++
-      client.destroy()
+      this.#refuse(raw)
+      this.#runtime.warn(`${clientName}: refused: ${NOT_ALLOWED}`)
       this.#runtime.onRecord(
-        this.#record(
-          seq,
-          clientName,
-          startedAt,
-          0,
-          0,
-          'rejected',
-          "This client address is not on the tunnel's allowlist.",
-          null,
-          [],
-        ),
+        this.#record(seq, clientName, startedAt, 0, 0, 'rejected', NOT_ALLOWED, null, []),
       )
       return
     }
@@ -200,9 +212,10 @@ export class Tunnel {
     // Once either side has said goodbye (its FIN), a reset from the server is how some servers
     // (Perdition among them) close a finished session, not a failure of it.
     let clientEnded = false
-    client.once('end', () => {
+    const onEnd = () => {
       clientEnded = true
-    })
+    }
+    client.once('end', onEnd)
     const finish = () => {
       if (!clientClosed || !upstreamClosed) return
       this.#live.delete(live)
@@ -224,7 +237,8 @@ export class Tunnel {
         ),
       )
     }
-    client.once('close', () => {
+    // On the TCP socket: it closes in every phase, with a TLS socket on top of it or not.
+    raw.once('close', () => {
       clientClosed = true
       // Only an upstream still being opened listens to the signal (an abort builds a DOMException).
       if (live.upstream) live.upstream.destroy()
@@ -232,15 +246,52 @@ export class Tunnel {
       finish()
     })
     const idleMs = this.#runtime.idleTimeoutMs ?? this.config.idleTimeoutMinutes * 60_000
-    client.setTimeout(idleMs, () => {
+    const onIdle = () => {
       live.outcome ??= 'idle-timeout'
       // Said in the client's protocol, as a server's autologout is, then closed.
       client.end(refusal(this.config.protocol, `idle for ${idleWords(idleMs)}; closing the connection`))
       live.upstream?.destroy()
       setTimeout(() => client.destroy(), CLOSE_GRACE_MS).unref()
-    })
+    }
+    client.setTimeout(idleMs, onIdle)
     const endpoint = { host: this.config.upstreamHost, port: this.config.upstreamPort }
     void (async () => {
+      // A TLS local side first: a device that fails its TLS never costs an upstream connection.
+      const local = this.#runtime.local
+      if (local && this.config.localTls !== 'plain') {
+        let secured: net.Socket | null
+        try {
+          secured =
+            this.config.localTls === 'implicit'
+              ? await acceptLocalTls(raw, local)
+              : await localStartTls(raw, {
+                  protocol: this.config.protocol,
+                  domain: this.config.listenHost,
+                  local,
+                  recorder,
+                  lineTimeoutMs: this.#runtime.localLineTimeoutMs,
+                })
+        } catch (error) {
+          if (live.outcome !== 'stopped' && !clientClosed) {
+            live.outcome = 'failed'
+            live.error = oneLine(error instanceof Error ? error.message : String(error))
+            this.#runtime.warn(`${clientName}: ${live.error}`)
+          }
+          return
+        }
+        if (!secured || clientClosed) {
+          secured?.destroy() // a goodbye before STARTTLS, or gone meanwhile: the close handler records it
+          return
+        }
+        raw.setTimeout(0)
+        raw.off('timeout', onIdle)
+        raw.off('end', onEnd)
+        client = secured
+        live.client = secured
+        client.on('error', () => {})
+        client.once('end', onEnd)
+        client.setTimeout(idleMs, onIdle)
+      }
       let upstream: Awaited<ReturnType<typeof openUpstream>>
       try {
         const resolved = await this.#runtime.resolve(endpoint.host)
@@ -297,6 +348,8 @@ export class Tunnel {
       const filters = createFilters(this.config.protocol, {
         recorder,
         serverGreets: upstream.greeting === null,
+        // A local STARTTLS side greeted the client itself: no second greeting.
+        dropServerGreeting: this.config.localTls === 'starttls',
       })
       const broken = (error: Error) => {
         live.outcome ??= 'failed'
@@ -313,9 +366,24 @@ export class Tunnel {
         setTimeout(() => client.destroy(), CLOSE_GRACE_MS).unref()
         finish()
       })
-      if (upstream.greeting) client.write(upstream.greeting)
+      if (upstream.greeting && this.config.localTls !== 'starttls') client.write(upstream.greeting)
       if (upstream.leftover.length > 0) filters.fromServer.write(upstream.leftover)
     })()
+  }
+
+  /** A client not on the allowlist: told in its protocol (in clear, so a stranger is offered no
+   * TLS handshake; on an implicit TLS listener it is only closed), then closed. */
+  #refuse(raw: net.Socket): void {
+    if (this.config.localTls === 'implicit') {
+      raw.destroy()
+      return
+    }
+    raw.end(refusal(this.config.protocol, NOT_ALLOWED))
+    // What it sends meanwhile is read and dropped, so its FIN closes the socket at once.
+    raw.resume()
+    const timer = setTimeout(() => raw.destroy(), CLOSE_GRACE_MS)
+    timer.unref()
+    raw.once('close', () => clearTimeout(timer))
   }
 
   #record(

@@ -21,6 +21,8 @@ function tunnel(id: string, status: TunnelState['status'] = 'stopped'): TunnelSt
       autoStart: false,
       allowLan: false,
       allowedClients: [],
+      localTls: 'plain',
+      allowLegacyLocalTls: false,
       idleTimeoutMinutes: 30,
     },
     status,
@@ -28,6 +30,7 @@ function tunnel(id: string, status: TunnelState['status'] = 'stopped'): TunnelSt
     lastError: null,
     startedAt: null,
     stats: zero,
+    localCertificate: null,
   }
 }
 function record(tunnelId: string, seq: number): ConnectionRecord {

@@ -14,6 +14,14 @@ export const ClientAllowEntry = z
   .max(64)
   .regex(/^[0-9A-Fa-f:.]+(\/\d{1,3})?$/, 'an allowed client is an IP address or a CIDR range')
 
+/**
+ * The local side, toward the client: plaintext (as a legacy client on this machine needs),
+ * implicit TLS from the first byte, or STARTTLS/STLS offered in the tunnel's own greeting (a login
+ * before it is refused). A TLS local side shows a certificate Mailwarden generates per tunnel.
+ */
+export const LocalTls = z.enum(['plain', 'implicit', 'starttls'])
+export type LocalTls = z.infer<typeof LocalTls>
+
 /** Idle timeout bounds: IMAP IDLE re-issues within 29 minutes (RFC 2177), so 30 is the default. */
 export const TUNNEL_IDLE_MINUTES = { min: 1, max: 24 * 60, default: 30 } as const
 
@@ -37,6 +45,10 @@ export const TunnelConfig = z
     allowLan: z.boolean().default(false),
     /** With allowLan: the client addresses (or CIDR ranges) accepted; loopback is always accepted. */
     allowedClients: z.array(ClientAllowEntry).max(64).default([]),
+    localTls: LocalTls.default('plain'),
+    /** With a TLS local side: also accept TLS 1.0 and 1.1 from the client (old devices; explicit
+     * opt-in). The upstream side is TLS 1.2 or newer whatever this says. */
+    allowLegacyLocalTls: z.boolean().default(false),
     idleTimeoutMinutes: z
       .number()
       .int()

@@ -34,6 +34,23 @@ export const TunnelStats = z
   .strict()
 export type TunnelStats = z.infer<typeof TunnelStats>
 
+/** The certificate a TLS local side shows the client (generated; its key stays in the keychain). */
+export const LocalCertificate = z
+  .object({
+    /** sha256/BASE64 of its public key: what a device that pins keys is given. */
+    pin: SpkiPin,
+    /** Upper-case hex with colons, as `openssl x509 -fingerprint -sha256` prints it. */
+    fingerprintSha256: z.string(),
+    /** The subjectAltName entries (IP addresses, names) it is valid for. */
+    names: z.array(z.string()).max(64),
+    /** ISO 8601. */
+    notAfter: z.string(),
+    /** The certificate itself, PEM (public), to install on the device as trusted. */
+    pem: z.string().max(16 * 1024),
+  })
+  .strict()
+export type LocalCertificate = z.infer<typeof LocalCertificate>
+
 export const TunnelState = z
   .object({
     config: TunnelConfig,
@@ -45,6 +62,8 @@ export const TunnelState = z
     /** ISO 8601; null when not listening. */
     startedAt: z.string().nullable(),
     stats: TunnelStats,
+    /** The local side's certificate once generated (localTls implicit or starttls); else null. */
+    localCertificate: LocalCertificate.nullable(),
   })
   .strict()
 export type TunnelState = z.infer<typeof TunnelState>

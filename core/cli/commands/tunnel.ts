@@ -8,8 +8,9 @@ import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { MailProtocol } from '../../../shared/contract/accounts.js'
 import type { ConnectionRecord } from '../../../shared/contract/tunnel.js'
-import { SpkiPin, TunnelConfig } from '../../../shared/contract/tunnel-config.js'
+import { LocalTls, SpkiPin, TunnelConfig } from '../../../shared/contract/tunnel-config.js'
 import { EngineError } from '../../api/errors.js'
+import { prepareLocalTls } from '../../tunnel/local-tls.js'
 import { cachedResolve, trustPolicy } from '../../tunnel/runtime.js'
 import { Tunnel } from '../../tunnel/tunnel.js'
 import type { Command } from '../command.js'
@@ -30,6 +31,8 @@ const FileEntry = z
     pin: SpkiPin.nullable().optional(),
     allowLan: z.boolean().optional(),
     allowedClients: z.array(z.string()).max(64).optional(),
+    localTls: LocalTls.optional(),
+    allowLegacyLocalTls: z.boolean().optional(),
   })
   .strict()
 const ConfigFile = z.object({ tunnels: z.array(FileEntry).min(1).max(100) }).strict()
@@ -69,6 +72,8 @@ function toConfig(entry: FileEntry, index: number): TunnelConfig {
     pin: entry.pin ?? null,
     allowLan: entry.allowLan ?? false,
     allowedClients: entry.allowedClients ?? [],
+    localTls: entry.localTls ?? 'plain',
+    allowLegacyLocalTls: entry.allowLegacyLocalTls ?? false,
   })
   if (!parsed.success)
     throw usageError(
@@ -114,6 +119,7 @@ export const tunnelCommand: Command = {
   summary: 'Run a local plaintext-to-TLS tunnel for a legacy mail client',
   usage: `mailwarden tunnel --listen [HOST:]PORT --to HOST:PORT --tls implicit|starttls --protocol imap|pop3|smtp
                    [--ca FILE] [--pin sha256/BASE64] [--dns HOST[:PORT]] [--json-log]
+                   [--local-tls implicit|starttls [--local-legacy-tls]]
 mailwarden tunnel --config FILE [--dns HOST[:PORT]] [--json-log]
 
 A legacy client talks plaintext to the local listener (127.0.0.1 unless HOST says otherwise);
@@ -127,9 +133,15 @@ Mailwarden talks verified TLS (1.2 or newer) to the server, never plaintext. Run
   --pin sha256/BASE64   trust exactly this public key (a self-signed server); see the app's inspect
   --dns HOST[:PORT]     resolve the server with this DNS server
   --json-log            connection records as JSON lines on stderr
-  --config FILE         several tunnels: {"tunnels":[{"listen","to","tls","protocol","ca"?,"pin"?}]}
+  --local-tls MODE      TLS toward the client too (a LAN device): implicit, or starttls offered in
+                        the greeting (a login before it is refused); the certificate is generated
+                        once per tunnel, its key kept in the OS keychain; its pin is printed
+  --local-legacy-tls    also accept TLS 1.0/1.1 from the client (old devices; never upstream)
+  --config FILE         several tunnels: {"tunnels":[{"listen","to","tls","protocol","ca"?,"pin"?,
+                        "allowLan"?,"allowedClients"?,"localTls"?,"allowLegacyLocalTls"?}]}
 
-Prints one line per tunnel when it listens: listening on HOST:PORT -> HOST:PORT (mode, protocol).`,
+Prints one line per tunnel when it listens: listening on HOST:PORT -> HOST:PORT (mode, protocol),
+and for a TLS local side a second one: local certificate pin sha256/... sha256 AB:CD:...`,
   async run(args, context) {
     const { values } = parseArgs({
       args,
@@ -142,15 +154,26 @@ Prints one line per tunnel when it listens: listening on HOST:PORT -> HOST:PORT 
         pin: { type: 'string' },
         dns: { type: 'string' },
         'json-log': { type: 'boolean' },
+        'local-tls': { type: 'string' },
+        'local-legacy-tls': { type: 'boolean' },
         config: { type: 'string' },
       },
       strict: true,
     })
     let entries: FileEntry[]
     if (values.config) {
-      if (values.listen || values.to || values.tls || values.protocol || values.ca || values.pin)
+      if (
+        values.listen ||
+        values.to ||
+        values.tls ||
+        values.protocol ||
+        values.ca ||
+        values.pin ||
+        values['local-tls'] ||
+        values['local-legacy-tls']
+      )
         throw usageError(
-          '--config takes the tunnels from the file; do not combine it with --listen, --to, --tls, --protocol, --ca or --pin.',
+          '--config takes the tunnels from the file; do not combine it with --listen, --to, --tls, --protocol, --ca, --pin or --local-tls.',
         )
       entries = readConfigFile(values.config)
     } else {
@@ -163,7 +186,11 @@ Prints one line per tunnel when it listens: listening on HOST:PORT -> HOST:PORT 
         protocol: values.protocol,
         ca: values.ca ?? null,
         pin: values.pin ?? null,
+        localTls: values['local-tls'],
+        allowLegacyLocalTls: values['local-legacy-tls'],
       })
+      if (values['local-legacy-tls'] && !values['local-tls'])
+        throw usageError('--local-legacy-tls needs --local-tls implicit|starttls.')
       if (!entry.success)
         throw usageError(entry.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '))
       entries = [entry.data]
@@ -177,21 +204,29 @@ Prints one line per tunnel when it listens: listening on HOST:PORT -> HOST:PORT 
     const running: Tunnel[] = []
     try {
       for (const config of configs) {
+        const warn = (message: string) => {
+          if (!values['json-log']) log(`${config.name}: ${message}`)
+        }
+        // CLI tunnels are named cli-1, cli-2...: the certificate of each is kept under that name.
+        const local = await prepareLocalTls(engine.context.keychain, config, warn)
         const tunnel = new Tunnel(config, {
+          local,
           trust: await trustPolicy(config, settings.extraCaFile),
           timeoutMs: settings.connectTimeoutSeconds * 1000,
           resolve,
           onRecord: (record) =>
             log(values['json-log'] ? JSON.stringify(record) : humanRecord(config.name, record)),
-          warn: (message) => {
-            if (!values['json-log']) log(`${config.name}: ${message}`)
-          },
+          warn,
         })
         const bound = await tunnel.start()
         running.push(tunnel)
         context.io.out(
           `listening on ${endpointText(bound.host, bound.port)} -> ${endpointText(config.upstreamHost, config.upstreamPort)} (${config.mode}, ${config.protocol})`,
         )
+        if (local)
+          context.io.out(
+            `local ${config.localTls} TLS${config.allowLegacyLocalTls ? ' (TLS 1.0/1.1 allowed)' : ''}, certificate for ${local.certificate.names.join(', ')}: pin ${local.certificate.pin} sha256 ${local.certificate.fingerprintSha256}`,
+          )
       }
     } catch (error) {
       await Promise.all(running.map((t) => t.stop()))

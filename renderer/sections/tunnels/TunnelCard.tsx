@@ -53,12 +53,38 @@ export function TunnelCard({ state, onEdit }: Props) {
         {modeWords(config.mode, words)}
         {config.pin ? ', pinned key' : ''})
       </p>
-      {status === 'listening' && state.listening && (
+      {status === 'listening' && state.listening && config.localTls === 'plain' && (
         <p className="muted small">
           In {words.name}, set the server to {state.listening.host}, port {state.listening.port}, security “
           {words.none}
           ”: the unencrypted part stays on this computer.
         </p>
+      )}
+      {config.localTls !== 'plain' && (
+        <div className="tunnel-local-cert">
+          <p className="small">
+            Towards the device: {config.localTls === 'implicit' ? 'TLS from the first byte' : 'STARTTLS'}
+            {config.allowLegacyLocalTls ? ', old TLS 1.0/1.1 allowed' : ', TLS 1.2 or newer'}.
+          </p>
+          {state.localCertificate ? (
+            <dl className="small" aria-label={`Local certificate of ${config.name}`}>
+              <dt>Pin (SPKI SHA-256)</dt>
+              <dd>
+                <code className="path">{state.localCertificate.pin}</code>
+              </dd>
+              <dt>SHA-256 fingerprint</dt>
+              <dd>
+                <code className="path">{state.localCertificate.fingerprintSha256}</code>
+              </dd>
+              <dt>Valid for</dt>
+              <dd>
+                {state.localCertificate.names.join(', ')} until {state.localCertificate.notAfter.slice(0, 10)}
+              </dd>
+            </dl>
+          ) : (
+            <p className="muted small">Its certificate is made when the tunnel first starts.</p>
+          )}
+        </div>
       )}
       <dl className="tunnel-stats" aria-label={`Counters of ${config.name}`}>
         <div>

@@ -22,7 +22,17 @@ export interface FormValues {
   allowLan: boolean
   listenHost: string
   allowedClients: string
+  localTls: LocalTlsChoice
+  allowLegacyLocalTls: boolean
   idleTimeoutMinutes: string
+}
+
+type LocalTlsChoice = 'plain' | 'implicit' | 'starttls'
+
+const LOCAL_TLS_WORDS: Record<LocalTlsChoice, string> = {
+  plain: 'None (the device cannot do TLS)',
+  implicit: 'TLS from the first byte (“SSL/TLS” on the device)',
+  starttls: 'STARTTLS (the device upgrades; a login before it is refused)',
 }
 
 export function valuesFrom(config: Partial<TunnelDraft> | null): FormValues {
@@ -41,6 +51,8 @@ export function valuesFrom(config: Partial<TunnelDraft> | null): FormValues {
     allowLan: config?.allowLan ?? false,
     listenHost: config?.listenHost ?? '127.0.0.1',
     allowedClients: (config?.allowedClients ?? []).join(', '),
+    localTls: config?.localTls ?? 'plain',
+    allowLegacyLocalTls: config?.allowLegacyLocalTls ?? false,
     idleTimeoutMinutes: String(config?.idleTimeoutMinutes ?? TUNNEL_IDLE_MINUTES.default),
   }
 }
@@ -90,6 +102,8 @@ export function draftFrom(values: FormValues): { draft: TunnelDraft } | { errors
       autoStart: values.autoStart,
       allowLan: values.allowLan,
       allowedClients,
+      localTls: values.allowLan ? values.localTls : 'plain',
+      allowLegacyLocalTls: values.allowLan && values.localTls !== 'plain' && values.allowLegacyLocalTls,
       idleTimeoutMinutes: idle,
     },
   }
@@ -247,10 +261,16 @@ export function TunnelForm({ title, initial, submitLabel, onSubmit, onCancel }: 
       </label>
       {values.allowLan && (
         <div className="banner banner-warning">
-          <p className="banner-title">Other devices will reach this tunnel without encryption</p>
+          <p className="banner-title">
+            {values.localTls === 'plain'
+              ? 'Other devices will reach this tunnel without encryption'
+              : 'Other devices will reach this tunnel'}
+          </p>
           <p>
-            Between them and this computer, mail and passwords travel in the clear. Only the addresses below
-            are accepted; use this for a device on a network you trust.
+            {values.localTls === 'plain'
+              ? 'Between them and this computer, mail and passwords travel in the clear. '
+              : ''}
+            Only the addresses below are accepted; use this for a device on a network you trust.
           </p>
           <TextField
             label="Listen on address"
@@ -265,6 +285,45 @@ export function TunnelForm({ title, initial, submitLabel, onSubmit, onCancel }: 
             value={values.allowedClients}
             onChange={(v) => set({ allowedClients: v })}
           />
+          <fieldset className="field">
+            <legend className="field-label">Encryption towards the device</legend>
+            <div className="choices">
+              {(['plain', 'implicit', 'starttls'] as const).map((m) => (
+                <label key={m} className="choice">
+                  <input
+                    type="radio"
+                    name="tunnel-local-tls"
+                    checked={values.localTls === m}
+                    onChange={() => set({ localTls: m })}
+                  />
+                  {LOCAL_TLS_WORDS[m]}
+                </label>
+              ))}
+            </div>
+            {values.localTls !== 'plain' && (
+              <p className="field-hint">
+                Mailwarden makes a certificate for this tunnel when it first starts (its key stays in the
+                keychain); trust it on the device by the fingerprint shown on the tunnel.
+              </p>
+            )}
+          </fieldset>
+          {values.localTls !== 'plain' && (
+            <label className="choice">
+              <input
+                type="checkbox"
+                checked={values.allowLegacyLocalTls}
+                onChange={(e) => set({ allowLegacyLocalTls: e.target.checked })}
+              />
+              Also accept old TLS 1.0 and 1.1 from the device
+            </label>
+          )}
+          {values.localTls !== 'plain' && values.allowLegacyLocalTls && (
+            <p className="field-hint" role="note">
+              <strong>Warning:</strong> TLS 1.0 and 1.1 are broken protocols: someone on your network may be
+              able to read or change what the device sends. Use them only for a device that cannot do TLS 1.2.
+              The connection to the mail server stays TLS 1.2 or newer.
+            </p>
+          )}
         </div>
       )}
       <div className="form-actions">

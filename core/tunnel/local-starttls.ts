@@ -1,0 +1,105 @@
+// A local STARTTLS side (a LAN device that upgrades itself): the tunnel greets the client, answers
+// the few commands a careful server allows before TLS (the protocol answers live beside each
+// filter), refuses a login in clear, and on STARTTLS/STLS hands the socket to the TLS handshake.
+// Nothing the client says before TLS reaches the server: the upstream opens only after the upgrade.
+// Bytes the client sends after its STARTTLS and before its ClientHello abort the connection (the
+// local mirror of CVE-2011-0411): they would otherwise be read as if they came over TLS.
+import type net from 'node:net'
+import type tls from 'node:tls'
+import type { MailProtocol } from '../../shared/contract/accounts.js'
+import { MAX_PLAINTEXT_BYTES } from '../net/limits.js'
+import { LineReader } from '../net/line-reader.js'
+import { refusal, smtpDomain } from './greeting.js'
+import { type BeforeTlsAnswer, imapBeforeTls } from './imap-filter.js'
+import { CLOSE_GRACE_MS } from './limits.js'
+import { acceptLocalTls, type LocalTlsRuntime } from './local-tls.js'
+import { pop3BeforeTls } from './pop3-filter.js'
+import type { CommandRecorder } from './recorder.js'
+import { smtpBeforeTls } from './smtp-filter.js'
+
+/** How long a client may take to send each line before STARTTLS: stops a device that connects
+ * and never upgrades (or drips one byte at a time). */
+export const LOCAL_BEFORE_TLS_LINE_MS = 30_000
+
+/** Commands answered before STARTTLS: a client that keeps talking in clear is cut off. */
+export const MAX_LOCAL_BEFORE_TLS_COMMANDS = 16
+
+/** Longest client line before TLS: commands allowed then are short. */
+export const MAX_LOCAL_BEFORE_TLS_LINE_BYTES = 2048
+
+interface Dialogue {
+  greeting: string
+  answer(line: string): BeforeTlsAnswer
+}
+
+function dialogue(protocol: MailProtocol, domain: string): Dialogue {
+  switch (protocol) {
+    case 'imap':
+      return imapBeforeTls
+    case 'pop3':
+      return pop3BeforeTls
+    case 'smtp':
+      return smtpBeforeTls(smtpDomain(domain))
+  }
+}
+
+export interface LocalStartTlsOptions {
+  protocol: MailProtocol
+  /** The name the SMTP greeting uses (the listen host). */
+  domain: string
+  local: LocalTlsRuntime
+  recorder: CommandRecorder
+  lineTimeoutMs?: number
+}
+
+/** Resolves with the upgraded socket, or null when the client said goodbye before TLS. Rejects
+ * with a sentence (the raw socket destroyed) on a protocol breach, a timeout or a failed handshake. */
+export async function localStartTls(
+  raw: net.Socket,
+  options: LocalStartTlsOptions,
+): Promise<tls.TLSSocket | null> {
+  const talk = dialogue(options.protocol, options.domain)
+  const reader = new LineReader(raw, 'the client', {
+    maxLineBytes: MAX_LOCAL_BEFORE_TLS_LINE_BYTES,
+    maxTotalBytes: MAX_PLAINTEXT_BYTES,
+    readTimeoutMs: options.lineTimeoutMs ?? LOCAL_BEFORE_TLS_LINE_MS,
+  })
+  raw.resume()
+  raw.write(talk.greeting)
+  try {
+    for (let n = 0; n < MAX_LOCAL_BEFORE_TLS_COMMANDS; n++) {
+      const line = await reader.readLine()
+      const answer = talk.answer(line)
+      options.recorder.add(answer.record)
+      if (answer.next === 'upgrade') {
+        const early = reader.detach()
+        if (early.length > 0) {
+          raw.destroy()
+          throw new Error(
+            `The client sent ${early.length} bytes after STARTTLS before its TLS handshake; closed (they could have been injected).`,
+          )
+        }
+        raw.write(answer.reply)
+        return await acceptLocalTls(raw, options.local)
+      }
+      raw.write(answer.reply)
+      if (answer.next === 'close') {
+        reader.detach()
+        raw.end()
+        // Its FIN (or anything more) is read and dropped, so the socket closes at once.
+        raw.resume()
+        setTimeout(() => raw.destroy(), CLOSE_GRACE_MS).unref()
+        return null
+      }
+    }
+    throw new Error(`The client sent ${MAX_LOCAL_BEFORE_TLS_COMMANDS} commands without STARTTLS; closed.`)
+  } catch (error) {
+    reader.detach()
+    // Said in the client's protocol when the socket can still carry it, then closed.
+    if (!raw.destroyed && !raw.writableEnded) {
+      raw.end(refusal(options.protocol, (error as Error).message))
+      setTimeout(() => raw.destroy(), CLOSE_GRACE_MS).unref()
+    }
+    throw error
+  }
+}
