@@ -7,7 +7,9 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, clipboard, dialog, ipcMain, Notification, screen, session } from 'electron'
 import { createEngine, type Engine } from '../core/engine.js'
+import { sharedArchiveStore } from '../core/uploads/store.js'
 import type { DesktopCommand, TunnelState as EngineTunnel, OpenedMessage } from '../shared/contract/index.js'
+import { registerArchiveRoute } from './archive-route.js'
 import { messagePathsFromArgv, startsHidden } from './argv.js'
 import { setLinuxAutostart } from './autostart-linux.js'
 import { installAppMenu, TrayIcon } from './chrome.js'
@@ -266,6 +268,7 @@ async function start(): Promise<void> {
   disposeIpc = registerIpcHandlers(ipcMain, current, {
     recipients: () => BrowserWindow.getAllWindows().map((window) => window.webContents),
   })
+  registerArchiveRoute(ipcMain, sharedArchiveStore(), current.log)
   watchEngine(current)
 
   installAppMenu(

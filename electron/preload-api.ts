@@ -2,6 +2,7 @@
 // It exposes one function per operation and a subscription limited to the contract's events:
 // never a generic invoke(channel), and never ipcRenderer or its event objects (which carry `sender`).
 import {
+  ARCHIVE_IPC_CHANNEL,
   buildRawApi,
   type DesktopBridge,
   type Envelope,
@@ -10,12 +11,20 @@ import {
   ipcChannel,
   isEventName,
   type Listener,
+  type UploadReceipt,
 } from '../shared/contract/index.js'
 
 export type Invoke = (channel: string, payload: unknown) => Promise<unknown>
 export type Subscribe = (listener: (event: string, payload: unknown) => void) => () => void
 
-export function createDesktopBridge(invoke: Invoke, subscribe: Subscribe): DesktopBridge {
+/** Electron's webUtils.getPathForFile: the path of a File the user picked or dropped, '' for any other. */
+export type PathForFile = (file: object) => string
+
+export function createDesktopBridge(
+  invoke: Invoke,
+  subscribe: Subscribe,
+  pathForFile?: PathForFile,
+): DesktopBridge {
   // The main process answers every channel with an envelope (see ipc.ts); it is trusted to.
   const api = buildRawApi((op, request) => invoke(ipcChannel(op), request) as Promise<Envelope<unknown>>)
 
@@ -28,5 +37,26 @@ export function createDesktopBridge(invoke: Invoke, subscribe: Subscribe): Deskt
     })
   }
 
-  return { api, onEvent }
+  if (!pathForFile) return { api, onEvent }
+  // An mbox is named by its path, which only Electron knows and the page never sees.
+  const archives = {
+    async register(file: object) {
+      let where = ''
+      try {
+        where = pathForFile(file)
+      } catch {
+        // Not a File: fall through to the refusal.
+      }
+      if (!where)
+        return {
+          ok: false as const,
+          error: {
+            code: 'invalid-request' as const,
+            message: 'Only a file chosen or dropped from disk can be opened as an mbox.',
+          },
+        }
+      return invoke(ARCHIVE_IPC_CHANNEL, where) as Promise<Envelope<UploadReceipt>>
+    },
+  }
+  return { api, onEvent, archives }
 }

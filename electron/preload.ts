@@ -1,6 +1,6 @@
 // Sandboxed preload (bundled to CommonJS): hands the contract-derived bridge to the page as
 // window.mailwarden. Everything else stays on this side of the context boundary.
-import { contextBridge, type IpcRendererEvent, ipcRenderer } from 'electron'
+import { contextBridge, type IpcRendererEvent, ipcRenderer, webUtils } from 'electron'
 import { DESKTOP_BRIDGE_KEY, IPC_EVENT_CHANNEL } from '../shared/contract/wire.js'
 import { createDesktopBridge } from './preload-api.js'
 
@@ -14,6 +14,7 @@ const bridge = createDesktopBridge(
       ipcRenderer.removeListener(IPC_EVENT_CHANNEL, handler)
     }
   },
+  (file) => webUtils.getPathForFile(file as File),
 )
 
 contextBridge.exposeInMainWorld(DESKTOP_BRIDGE_KEY, bridge)

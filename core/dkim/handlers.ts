@@ -1,10 +1,14 @@
 // The dkim job's operations (shared/contract/dkim.ts), composed by core/engine.ts: `dkim.verify`
-// for one message and the long run `dkim.batch` for a folder. Keys come from the key file the
-// request carries, or from DNS through the key store in the config directory (each key fetched
-// once per batch).
+// for one message, the long run `dkim.batch` for a folder and the long run `dkim.archive` for an
+// mbox (read in place from the file the host holds, on the CLI's worker pool). Keys come from the
+// key file the request carries, or from DNS through the key store in the config directory (each
+// key fetched once per run).
+import { open } from 'node:fs/promises'
 import {
+  type ArchiveSource,
   type DkimBatchRow,
   type DkimReport,
+  dkimArchiveRun,
   dkimBatchRun,
   type MessageSource,
 } from '../../shared/contract/index.js'
@@ -12,6 +16,10 @@ import { EngineError } from '../api/errors.js'
 import type { JobModule } from '../api/handlers.js'
 import type { EngineContext } from '../context.js'
 import { readMessageSource } from '../uploads/read-source.js'
+import { type ClaimedUpload, sharedArchiveStore, type UploadStore } from '../uploads/store.js'
+import { looksLikeMbox } from './archive/mbox.js'
+import { verifyMboxFile } from './archive/mbox-run.js'
+import { errorRow, reportRow } from './archive/rows.js'
 import { DkimInputError } from './errors.js'
 import {
   cachedKeySource,
@@ -67,22 +75,55 @@ async function verifySource(
   return { name: opened.name, report }
 }
 
-function row(name: string, report: DkimReport): DkimBatchRow {
-  const count = (severity: 'critical' | 'warning' | 'info') =>
-    report.findings.filter((f) => f.severity === severity).length
-  return {
-    name,
-    verdict: report.verdict,
-    alignedPass: report.alignedPass,
-    from: report.from,
-    domains: report.signatures.map((s) => s.domain),
-    signatures: report.signatures.length,
-    findings: { critical: count('critical'), warning: count('warning'), info: count('info') },
-    error: null,
+function missingArchive(source: ArchiveSource, reason: 'unknown' | 'expired'): EngineError {
+  return new EngineError(
+    'not-found',
+    reason === 'expired'
+      ? `The upload of ${source.name} expired before it was verified; open the mbox again.`
+      : `There is no upload ${source.uploadId} waiting (each upload is used once); open ${source.name} again.`,
+  )
+}
+
+/** The archive a request names, still waiting in the store, or a sentence why not. */
+function waitingArchive(source: ArchiveSource, archives: UploadStore): { file: string } {
+  const waiting = archives.peek(source.uploadId)
+  if (waiting.ok) return waiting
+  throw missingArchive(source, waiting.reason)
+}
+
+/** The archive a request names, claimed from the store (used once), or a sentence why not. */
+function claimArchive(source: ArchiveSource, archives: UploadStore): ClaimedUpload {
+  const claimed = archives.claim(source.uploadId)
+  if (claimed.ok) return claimed
+  throw missingArchive(source, claimed.reason)
+}
+
+/** An mbox starts with a "From " line; anything else is refused before a run starts. */
+async function checkMbox(file: string, name: string): Promise<void> {
+  const handle = await open(file, 'r')
+  try {
+    const head = Buffer.alloc(5)
+    const { bytesRead } = await handle.read(head, 0, 5, 0)
+    if (!looksLikeMbox(head.subarray(0, bytesRead)))
+      throw new EngineError(
+        'invalid-request',
+        `${name} is not an mbox: it does not start with a "From " line. Open a single message in “Verify a message”.`,
+      )
+  } finally {
+    await handle.close()
   }
 }
 
-export function dkimModule(context: EngineContext): JobModule<'dkim.verify' | 'dkim.batch'> {
+export interface DkimModuleOptions {
+  /** Where archive uploads wait; the process's shared store unless a test passes its own. */
+  archives?: UploadStore
+}
+
+export function dkimModule(
+  context: EngineContext,
+  options: DkimModuleOptions = {},
+): JobModule<'dkim.verify' | 'dkim.batch' | 'dkim.archive'> {
+  const archives = () => options.archives ?? sharedArchiveStore()
   return {
     handlers: {
       'dkim.verify': async (request) => {
@@ -96,7 +137,7 @@ export function dkimModule(context: EngineContext): JobModule<'dkim.verify' | 'd
         }
       },
       'dkim.batch': async (request, caller) => {
-        const { keys, finish } = await keySourceFor(context, { dnsServer: request.dnsServer })
+        const { keys, finish } = await keySourceFor(context, request)
         const at = request.at ? new Date(request.at) : null
         return context.runs.start(
           {
@@ -115,7 +156,7 @@ export function dkimModule(context: EngineContext): JobModule<'dkim.verify' | 'd
                 const name = source.name
                 try {
                   const verified = await verifySource(context, source, keys, at, signal)
-                  rows.push(row(verified.name, verified.report))
+                  rows.push(reportRow(verified.name, verified.report))
                 } catch (error) {
                   if (signal.aborted) throw error
                   const message =
@@ -123,16 +164,7 @@ export function dkimModule(context: EngineContext): JobModule<'dkim.verify' | 'd
                       ? error.message
                       : `Verification failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`
                   if (!(error instanceof EngineError)) context.log.error('dkim', `${name}: ${message}`)
-                  rows.push({
-                    name,
-                    verdict: 'none',
-                    alignedPass: false,
-                    from: null,
-                    domains: [],
-                    signatures: 0,
-                    findings: { critical: 0, warning: 0, info: 0 },
-                    error: message.slice(0, 500),
-                  })
+                  rows.push(errorRow(name, message))
                 }
                 progress({ done: i + 1, total, name })
               }
@@ -141,6 +173,42 @@ export function dkimModule(context: EngineContext): JobModule<'dkim.verify' | 'd
               await finish()
             }
             return { rows }
+          },
+        )
+      },
+      'dkim.archive': async (request, caller) => {
+        const store = archives()
+        const name = request.archive.name
+        // Looked at, not yet used: a run cancelled before it starts leaves the upload to expire.
+        await checkMbox(waitingArchive(request.archive, store).file, name)
+        const { keys, finish } = await keySourceFor(context, request)
+        const at = request.at ? new Date(request.at) : null
+        return context.runs.start(
+          {
+            run: dkimArchiveRun,
+            progressEvent: 'dkim.archive.progress',
+            finishedEvent: 'dkim.archive.finished',
+            label: 'DKIM mbox verification',
+          },
+          caller,
+          async ({ signal, progress }) => {
+            const claimed = claimArchive(request.archive, store)
+            try {
+              return await verifyMboxFile({
+                file: claimed.file,
+                name,
+                size: claimed.size,
+                format: request.format ?? 'mboxrd',
+                keys,
+                at,
+                signal,
+                progress,
+              })
+            } finally {
+              // The copy is deleted (and the keys learnt are kept) however the run ends.
+              await claimed.release()
+              await finish()
+            }
           },
         )
       },

@@ -12,7 +12,7 @@ import {
   type WsServerMessage,
 } from '../../shared/contract/index.js'
 import type { Engine } from '../engine.js'
-import { sharedUploadStore, type UploadStore } from '../uploads/store.js'
+import { sharedArchiveStore, sharedUploadStore, type UploadStore } from '../uploads/store.js'
 import {
   allowedHosts,
   contentSecurityPolicy,
@@ -39,6 +39,8 @@ export interface WebHostOptions {
   token?: string
   /** Where POST /upload puts large messages; the process's shared store unless a test passes one. */
   uploads?: UploadStore
+  /** Where POST /upload/archive puts an mbox; the process's shared archive store unless a test passes one. */
+  archives?: UploadStore
 }
 
 export interface WebHost {
@@ -66,6 +68,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const staticDir = options.staticDir
   let port = options.port ?? 0
   const uploads = options.uploads ?? sharedUploadStore()
+  const archives = options.archives ?? sharedArchiveStore()
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -82,7 +85,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     if (isUploadRequest(req)) {
       const log = engine.log
-      handleUpload(req, res, { store: uploads, token, port: () => port, headers: () => headers, log })
+      handleUpload(req, res, {
+        store: uploads,
+        archives,
+        token,
+        port: () => port,
+        headers: () => headers,
+        log,
+      })
       return
     }
     serveStatic(req, res, staticDir, headers).catch((error: Error) => {
@@ -166,6 +176,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await uploads.close()
+      await archives.close()
     },
   }
 }

@@ -1,16 +1,20 @@
-// POST /upload: how a browser tab hands over a message larger than the WebSocket's 1 MiB cap.
+// POST /upload: how a browser tab hands over a message larger than the WebSocket's 1 MiB cap;
+// POST /upload/archive: an mbox, into its own store with its own bound (ARCHIVE_UPLOAD_MAX_BYTES).
 // The same guards as the WebSocket (exact Host, exact Origin, the launch token in constant time),
 // then the body is streamed to the upload store with its bound enforced while reading; past the
 // bound the connection is ended without reading the rest. The answer is an id the tab names in
-// a MessageSource `{ kind: 'upload' }`; the engine takes it once.
+// a MessageSource or ArchiveSource `{ kind: 'upload' }`; the engine uses it once.
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { UPLOAD_PATH, type UploadReceipt } from '../../shared/contract/index.js'
+import { ARCHIVE_UPLOAD_PATH, UPLOAD_PATH, type UploadReceipt } from '../../shared/contract/index.js'
 import type { Logger } from '../log/logger.js'
 import { refusalSentence, UploadRefusedError, type UploadStore } from '../uploads/store.js'
 import { allowedHosts, isAllowedHost, isAllowedOrigin, tokensEqual } from './guards.js'
 
 export interface UploadRouteOptions {
+  /** Messages (UPLOAD_PATH). */
   store: UploadStore
+  /** Archives (ARCHIVE_UPLOAD_PATH); without it that path is not served. */
+  archives?: UploadStore
   token: string
   port: () => number
   headers: () => Record<string, string>
@@ -55,9 +59,13 @@ function refuse(
   res.on('finish', () => req.destroy())
 }
 
+function pathOf(req: IncomingMessage): string {
+  return (req.url ?? '/').split('?')[0] ?? '/'
+}
+
 export function isUploadRequest(req: IncomingMessage): boolean {
-  const pathname = (req.url ?? '/').split('?')[0]
-  return pathname === UPLOAD_PATH
+  const pathname = pathOf(req)
+  return pathname === UPLOAD_PATH || pathname === ARCHIVE_UPLOAD_PATH
 }
 
 interface Refusal {
@@ -67,8 +75,13 @@ interface Refusal {
 }
 
 /** The guards, in the WebSocket's order, then the bounds that can be judged before reading. */
-function checkRequest(req: IncomingMessage, options: UploadRouteOptions, port: number): Refusal | null {
-  const { store, log } = options
+function checkRequest(
+  req: IncomingMessage,
+  options: UploadRouteOptions,
+  store: UploadStore,
+  port: number,
+): Refusal | null {
+  const { log } = options
   if (req.method !== 'POST')
     return { status: 405, message: 'Only POST is accepted here.', extraHeaders: { Allow: 'POST' } }
   if (!isAllowedHost(req.headers.host, port)) {
@@ -87,7 +100,10 @@ function checkRequest(req: IncomingMessage, options: UploadRouteOptions, port: n
   }
   const declared = Number(req.headers['content-length'])
   if (Number.isFinite(declared) && declared > store.maxBytes) {
-    return { status: 413, message: refusalSentence({ kind: 'too-large', limit: store.maxBytes }) }
+    return {
+      status: 413,
+      message: refusalSentence({ kind: 'too-large', limit: store.maxBytes, noun: store.noun }),
+    }
   }
   if (!store.hasRoom())
     return { status: 429, message: refusalSentence({ kind: 'too-many', limit: store.maxStored }) }
@@ -95,9 +111,14 @@ function checkRequest(req: IncomingMessage, options: UploadRouteOptions, port: n
 }
 
 export function handleUpload(req: IncomingMessage, res: ServerResponse, options: UploadRouteOptions): void {
-  const { store, log } = options
+  const { log } = options
   const headers = options.headers()
-  const refusal = checkRequest(req, options, options.port())
+  const store = pathOf(req) === ARCHIVE_UPLOAD_PATH ? options.archives : options.store
+  if (!store) {
+    refuse(req, res, 404, 'This Mailwarden does not take archives.', headers)
+    return
+  }
+  const refusal = checkRequest(req, options, store, options.port())
   if (refusal) {
     refuse(req, res, refusal.status, refusal.message, { ...headers, ...refusal.extraHeaders })
     return
@@ -114,7 +135,7 @@ export function handleUpload(req: IncomingMessage, res: ServerResponse, options:
         size: upload.size,
         expiresAt: new Date(upload.expiresAt).toISOString(),
       }
-      log.info('webhost', `Received an upload of ${upload.size} bytes.`)
+      log.info('webhost', `Received an upload (${store.noun}) of ${upload.size} bytes.`)
       answer(res, 201, receipt, headers)
     },
     (error: Error) => {

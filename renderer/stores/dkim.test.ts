@@ -14,6 +14,7 @@ import { createInlineSender } from '../transport/message-sender.js'
 import {
   asOfInstant,
   BATCH_UPLOADS_PER_SLICE,
+  isMbox,
   type MessageFile,
   planSlices,
   sortRows,
@@ -225,5 +226,137 @@ describe('a folder run', () => {
       status: 'failed',
       error: 'The DNS server did not answer.',
     })
+  })
+})
+
+/** A client whose dkim.archive records its calls, and a sender that "uploads" a File by name. */
+function fakeArchiveEngine(options: { holdUpload?: boolean } = {}) {
+  const archiveCalls: { archive: { name: string }; keys?: string | null }[] = []
+  const sent: string[] = []
+  const cancelled: string[] = []
+  let releaseUpload: (() => void) | null = null
+  const api = {
+    dkim: {
+      archive: async (request: { archive: { name: string }; keys?: string | null }) => {
+        archiveCalls.push(request)
+        return { runId: 'run-7' }
+      },
+    },
+    runs: {
+      cancel: async ({ runId }: { runId: string }) => {
+        cancelled.push(runId)
+        return { runId, cancelled: true }
+      },
+    },
+  }
+  setClient({ api, on: () => () => {} } as unknown as Client)
+  setMessageSender({
+    ...createInlineSender(INLINE_MESSAGE_MAX_BYTES),
+    async sendArchive(file, name, signal) {
+      sent.push(name)
+      if (options.holdUpload)
+        await new Promise<void>((resolve, reject) => {
+          releaseUpload = resolve
+          signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')))
+        })
+      expect(file.size).toBeGreaterThan(0)
+      return { kind: 'upload', uploadId: `up-${'a'.repeat(32)}`, name }
+    },
+  })
+  return { archiveCalls, sent, cancelled, release: () => releaseUpload?.() }
+}
+
+const mboxFile = (name = 'inbox.mbox') =>
+  new File(
+    [new TextEncoder().encode('From a@example.org Tue Dec  1 10:00:00 2026\nSubject: x\n\nhi\n')],
+    name,
+  )
+
+const progressOf = (first: number, names: string[], done = first + names.length) => ({
+  runId: 'run-7' as const,
+  progress: {
+    done,
+    bytesRead: done * 100,
+    totalBytes: 1000,
+    name: names.at(-1) ?? '',
+    first,
+    rows: names.map((n) => row(n, 'pass', null)),
+  },
+})
+
+describe('an mbox run', () => {
+  it('tells an mbox from a message by its first line', async () => {
+    expect(await isMbox(mboxFile())).toBe(true)
+    expect(await isMbox(new File(['From: a@example.org\r\n\r\nhi'], 'a.eml'))).toBe(false)
+    expect(await isMbox(new File(['Fro'], 'short'))).toBe(false)
+  })
+
+  it('sends the file whole, passes the key records, and takes rows from progress (early ones too)', async () => {
+    const engine = fakeArchiveEngine()
+    const store = useDkimStore.getState()
+    store.setOptions({ keys: 'sel._domainkey.example.org v=DKIM1; p=abc' })
+    const running = store.openFile(mboxFile())
+    await until(() => engine.archiveCalls.length === 1)
+    expect(engine.sent).toEqual(['inbox.mbox'])
+    expect(engine.archiveCalls[0]).toMatchObject({
+      archive: { name: 'inbox.mbox' },
+      keys: 'sel._domainkey.example.org v=DKIM1; p=abc',
+    })
+    await until(() => useDkimStore.getState().batch.runId === 'run-7')
+    store.receiveArchiveProgress(progressOf(0, ['inbox.mbox@0', 'inbox.mbox@10']))
+    // The same event again adds nothing; a later one appends.
+    store.receiveArchiveProgress(progressOf(0, ['inbox.mbox@0', 'inbox.mbox@10']))
+    store.receiveArchiveProgress(progressOf(2, ['inbox.mbox@20']))
+    expect(useDkimStore.getState().batch).toMatchObject({
+      kind: 'mbox',
+      done: 3,
+      bytesRead: 300,
+      totalBytes: 1000,
+    })
+    store.receiveArchiveFinished({
+      runId: 'run-7',
+      outcome: {
+        status: 'done',
+        result: { messages: 3, listed: 3, alignedPass: 3, notPassing: 0, unusable: 0 },
+      },
+    })
+    expect(await running).toEqual({ ok: true })
+    const { batch, status } = useDkimStore.getState()
+    expect(status).toBe('idle')
+    expect(batch.status).toBe('done')
+    expect(batch.rows.map((r) => r.name)).toEqual(['inbox.mbox@0', 'inbox.mbox@10', 'inbox.mbox@20'])
+    expect(batch.summary?.messages).toBe(3)
+  })
+
+  it('counts rows that never arrived instead of pretending', async () => {
+    fakeArchiveEngine()
+    const store = useDkimStore.getState()
+    const running = store.verifyMbox(mboxFile())
+    await until(() => useDkimStore.getState().batch.runId === 'run-7')
+    store.receiveArchiveProgress(progressOf(0, ['inbox.mbox@0']))
+    store.receiveArchiveProgress(progressOf(3, ['inbox.mbox@30']))
+    expect(useDkimStore.getState().batch.missedRows).toBe(2)
+    store.receiveArchiveFinished({ runId: 'run-7', outcome: { status: 'cancelled' } })
+    await running
+    expect(useDkimStore.getState().batch.status).toBe('cancelled')
+  })
+
+  it('stops the upload itself when cancelled while sending, and starts no run', async () => {
+    const engine = fakeArchiveEngine({ holdUpload: true })
+    const store = useDkimStore.getState()
+    const running = store.verifyMbox(mboxFile())
+    await until(() => engine.sent.length === 1)
+    expect(useDkimStore.getState().batch).toMatchObject({ status: 'running', phase: 'sending' })
+    await store.cancelBatch()
+    expect(await running).toEqual({ ok: true })
+    expect(useDkimStore.getState().batch.status).toBe('cancelled')
+    expect(engine.archiveCalls).toHaveLength(0)
+  })
+
+  it('says so when the link has no way to send an mbox', async () => {
+    fakeEngine()
+    const result = await useDkimStore.getState().verifyMbox(mboxFile())
+    expect(result.ok).toBe(false)
+    expect(useDkimStore.getState().batch.error).toMatch(/mailwarden dkim verify/)
   })
 })

@@ -1,12 +1,15 @@
-// DKIM verification from this window: one message (dkim.verify) and a folder of them
-// (dkim.batch, a long run per slice). Messages travel the way the link allows (messageSender():
-// inline, or uploaded past the WebSocket's cap). A folder is sent in slices small enough for one
-// call each; progress events are matched to our run by id, and cancel stops the current run and
-// the slices after it.
+// DKIM verification from this window: one message (dkim.verify), a folder of them (dkim.batch, a
+// long run per slice) and an mbox (dkim.archive, one long run whose rows arrive with its progress).
+// Messages travel the way the link allows (messageSender(): inline, or uploaded past the
+// WebSocket's cap); an mbox is handed over whole by the link (streamed from disk by the browser,
+// named by path in the desktop app), never read into the page. A folder is sent in slices small
+// enough for one call each; progress events are matched to our run by id, and cancel stops the
+// current run and the slices after it.
 import { create } from 'zustand'
 import {
   type Client,
   DKIM_BATCH_MAX_MESSAGES,
+  type DkimArchiveResult,
   type DkimBatchRow,
   type DkimReport,
   type DkimResult,
@@ -27,6 +30,19 @@ const EARLY_FINISHED_MAX = 16
 type ProgressEvent = EventPayload<'dkim.batch.progress'>
 type FinishedEvent = EventPayload<'dkim.batch.finished'>
 type Outcome = FinishedEvent['outcome']
+type ArchiveProgressEvent = EventPayload<'dkim.archive.progress'>
+type ArchiveFinishedEvent = EventPayload<'dkim.archive.finished'>
+type ArchiveOutcome = ArchiveFinishedEvent['outcome']
+/** Progress events of an mbox run whose id has not come back yet: kept, then applied (they carry rows). */
+const EARLY_PROGRESS_MAX = 64
+
+const MBOX_MAGIC = [0x46, 0x72, 0x6f, 0x6d, 0x20] // "From "
+
+/** True when the file starts with a "From " line: an mbox (RFC 4155), not a single message. */
+export async function isMbox(file: Blob): Promise<boolean> {
+  const head = new Uint8Array(await file.slice(0, MBOX_MAGIC.length).arrayBuffer())
+  return head.length === MBOX_MAGIC.length && MBOX_MAGIC.every((byte, i) => head[i] === byte)
+}
 
 /** A file as the page has it: its name and size at once, its bytes when asked. */
 export interface MessageFile {
@@ -49,6 +65,9 @@ export interface VerifyOptions {
 
 export type VerifyStatus = 'idle' | 'verifying' | 'done' | 'failed'
 export type BatchStatus = 'idle' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'failed'
+/** A folder (files, in slices) or an mbox (one run); an mbox is first sent, then verified. */
+export type BatchKind = 'folder' | 'mbox'
+export type BatchPhase = 'sending' | 'verifying'
 export type SortKey = 'verdict' | 'from' | 'domain' | 'name'
 export interface Sort {
   key: SortKey
@@ -74,15 +93,31 @@ interface DkimStore {
     offset: number
     rows: DkimBatchRow[]
     error: string | null
+    kind: BatchKind
+    phase: BatchPhase
+    /** The mbox's name, and how far through its bytes verification is. */
+    archiveName: string
+    bytesRead: number
+    totalBytes: number
+    /** Rows of an mbox run the page did not receive (an event lost while the link was down). */
+    missedRows: number
+    /** An mbox run's counts, over every message (the table may list fewer). */
+    summary: DkimArchiveResult | null
   }
   sort: Sort
   setOptions(patch: Partial<VerifyOptions>): void
   verifyBytes(bytes: Uint8Array, name: string): Promise<ActionResult>
   verifyText(text: string): Promise<ActionResult>
   verifyFiles(files: MessageFile[]): Promise<ActionResult>
+  /** An mbox, verified as one run: sent by the link (never read into the page), rows as they come. */
+  verifyMbox(file: File): Promise<ActionResult>
+  /** A file opened or dropped alone: an mbox goes to verifyMbox, anything else is one message. */
+  openFile(file: File): Promise<ActionResult>
   cancelBatch(): Promise<ActionResult>
   receiveProgress(event: ProgressEvent): void
   receiveFinished(event: FinishedEvent): void
+  receiveArchiveProgress(event: ArchiveProgressEvent): void
+  receiveArchiveFinished(event: ArchiveFinishedEvent): void
   setSort(key: SortKey): void
   reset(): void
 }
@@ -96,6 +131,13 @@ const idleBatch = {
   offset: 0,
   rows: [],
   error: null,
+  kind: 'folder' as BatchKind,
+  phase: 'verifying' as BatchPhase,
+  archiveName: '',
+  bytesRead: 0,
+  totalBytes: 0,
+  missedRows: 0,
+  summary: null,
 }
 
 const initial = {
@@ -115,6 +157,11 @@ export function asOfInstant(asOf: string): string | null {
   if (day === '') return null
   const time = Date.parse(`${day}T00:00:00Z`)
   return Number.isNaN(time) ? null : new Date(time).toISOString()
+}
+
+/** The key records the contract takes: the text as typed, or nothing (keys from DNS). */
+function keyText(keys: string): string | null {
+  return keys.trim() === '' ? null : keys
 }
 
 /** One batch call: the files it carries, which go inline and which by upload. */
@@ -201,22 +248,50 @@ function errorRow(name: string, error: string): DkimBatchRow {
   }
 }
 
-// Outside the state: how the batch loop waits for each run's finished event.
-const waiting = new Map<RunId, (outcome: Outcome) => void>()
-const early = new Map<RunId, Outcome>()
+/** Waits for runs' finished events by id, keeping a few that arrive before their run id does. */
+function runWaiter<O extends { status: string }>() {
+  const waiting = new Map<RunId, (outcome: O) => void>()
+  const early = new Map<RunId, O>()
+  return {
+    finishedOf(runId: RunId): Promise<O> {
+      const known = early.get(runId)
+      if (known) {
+        early.delete(runId)
+        return Promise.resolve(known)
+      }
+      return new Promise((resolve) => waiting.set(runId, resolve))
+    },
+    receive(runId: RunId, outcome: O): void {
+      const resolve = waiting.get(runId)
+      if (resolve) {
+        waiting.delete(runId)
+        resolve(outcome)
+        return
+      }
+      early.set(runId, outcome)
+      if (early.size > EARLY_FINISHED_MAX) {
+        const oldest = early.keys().next().value
+        if (oldest !== undefined) early.delete(oldest)
+      }
+    },
+    clear(cancelled: O): void {
+      for (const resolve of waiting.values()) resolve(cancelled)
+      waiting.clear()
+      early.clear()
+    },
+  }
+}
+
+// Outside the state: how the batch loop and the mbox run wait for their runs' finished events.
+const batchRuns = runWaiter<Outcome>()
+const archiveRuns = runWaiter<ArchiveOutcome>()
+const earlyProgress: ArchiveProgressEvent[] = []
+/** Stops an mbox upload still being sent. */
+let archiveUpload: AbortController | null = null
 /** Bumped by every new verify or batch, so a late answer of an older one is dropped. */
 let verifyGeneration = 0
 let batchGeneration = 0
 let cancelRequested = false
-
-function finishedOf(runId: RunId): Promise<Outcome> {
-  const known = early.get(runId)
-  if (known) {
-    early.delete(runId)
-    return Promise.resolve(known)
-  }
-  return new Promise((resolve) => waiting.set(runId, resolve))
-}
 
 export const useDkimStore = create<DkimStore>()((set, get) => {
   const patchBatch = (patch: Partial<DkimStore['batch']>) => set((s) => ({ batch: { ...s.batch, ...patch } }))
@@ -256,7 +331,7 @@ export const useDkimStore = create<DkimStore>()((set, get) => {
         const report = await api().dkim.verify({
           message,
           at: asOfInstant(asOf),
-          keys: keys.trim() === '' ? null : keys,
+          keys: keyText(keys),
         })
         if (generation !== verifyGeneration) return { ok: true }
         set({ status: 'done', report })
@@ -279,6 +354,7 @@ export const useDkimStore = create<DkimStore>()((set, get) => {
         void api()
           .runs.cancel({ runId: previous })
           .catch(() => {})
+      archiveUpload?.abort()
       const generation = ++batchGeneration
       cancelRequested = false
       const sender = messageSender()
@@ -292,15 +368,19 @@ export const useDkimStore = create<DkimStore>()((set, get) => {
           const { sources, refused } = await sendSlice(slice, sender)
           patchBatch({ rows: [...get().batch.rows, ...refused] })
           if (sources.length > 0 && !cancelRequested) {
-            const { asOf } = get().options
-            const { runId } = await api().dkim.batch({ messages: sources, at: asOfInstant(asOf) })
+            const { asOf, keys } = get().options
+            const { runId } = await api().dkim.batch({
+              messages: sources,
+              at: asOfInstant(asOf),
+              keys: keyText(keys),
+            })
             patchBatch({ runId })
             // Cancel pressed while the run was being started: stop it now that it has an id.
             if (cancelRequested)
               await api()
                 .runs.cancel({ runId })
                 .catch(() => {})
-            const outcome = await finishedOf(runId)
+            const outcome = await batchRuns.finishedOf(runId)
             if (generation !== batchGeneration) return { ok: true }
             patchBatch({ runId: null })
             if (outcome.status === 'failed') throw new Error(outcome.error.message)
@@ -321,11 +401,101 @@ export const useDkimStore = create<DkimStore>()((set, get) => {
       }
     },
 
+    async verifyMbox(file) {
+      const sender = messageSender()
+      if (!sender.sendArchive) {
+        set({
+          batch: {
+            ...idleBatch,
+            kind: 'mbox',
+            status: 'failed',
+            archiveName: file.name,
+            error:
+              'This window has no way to hand an mbox to Mailwarden; use “mailwarden dkim verify FILE.mbox”.',
+          },
+        })
+        return { ok: false, message: 'No route for an mbox.' }
+      }
+      const previous = get().batch.runId
+      if (previous)
+        void api()
+          .runs.cancel({ runId: previous })
+          .catch(() => {})
+      archiveUpload?.abort()
+      const generation = ++batchGeneration
+      cancelRequested = false
+      earlyProgress.length = 0
+      const upload = new AbortController()
+      archiveUpload = upload
+      set({
+        batch: {
+          ...idleBatch,
+          kind: 'mbox',
+          status: 'running',
+          phase: 'sending',
+          archiveName: file.name,
+          current: file.name,
+          totalBytes: file.size,
+        },
+      })
+      try {
+        const archive = await sender.sendArchive(file, file.name, upload.signal)
+        if (generation !== batchGeneration) return { ok: true }
+        archiveUpload = null
+        if (cancelRequested) {
+          patchBatch({ status: 'cancelled', current: '' })
+          return { ok: true }
+        }
+        patchBatch({ phase: 'verifying' })
+        const { asOf, keys } = get().options
+        const { runId } = await api().dkim.archive({ archive, at: asOfInstant(asOf), keys: keyText(keys) })
+        if (generation !== batchGeneration) return { ok: true }
+        patchBatch({ runId })
+        for (const event of earlyProgress.splice(0)) get().receiveArchiveProgress(event)
+        if (cancelRequested)
+          await api()
+            .runs.cancel({ runId })
+            .catch(() => {})
+        const outcome = await archiveRuns.finishedOf(runId)
+        if (generation !== batchGeneration) return { ok: true }
+        if (outcome.status === 'failed') throw new Error(outcome.error.message)
+        if (outcome.status === 'cancelled') patchBatch({ status: 'cancelled', runId: null, current: '' })
+        else
+          patchBatch({
+            status: 'done',
+            runId: null,
+            current: '',
+            summary: outcome.result,
+            done: outcome.result.messages,
+            bytesRead: get().batch.totalBytes,
+          })
+        return { ok: true }
+      } catch (error) {
+        if (generation !== batchGeneration) return { ok: true }
+        archiveUpload = null
+        if (cancelRequested) {
+          // The upload was stopped by Cancel: that is what the user asked for, not a failure.
+          patchBatch({ status: 'cancelled', runId: null, current: '' })
+          return { ok: true }
+        }
+        patchBatch({ status: 'failed', runId: null, error: errorMessage(error) })
+        return failed(error)
+      }
+    },
+
+    async openFile(file) {
+      if (await isMbox(file)) {
+        return get().verifyMbox(file)
+      }
+      return get().verifyBytes(new Uint8Array(await file.arrayBuffer()), file.name)
+    },
+
     async cancelBatch() {
       const { batch } = get()
       if (batch.status !== 'running') return { ok: true }
       cancelRequested = true
       patchBatch({ status: 'cancelling' })
+      archiveUpload?.abort()
       if (!batch.runId) return { ok: true }
       try {
         await api().runs.cancel({ runId: batch.runId })
@@ -343,17 +513,39 @@ export const useDkimStore = create<DkimStore>()((set, get) => {
     },
 
     receiveFinished({ runId, outcome }) {
-      const resolve = waiting.get(runId)
-      if (resolve) {
-        waiting.delete(runId)
-        resolve(outcome)
+      batchRuns.receive(runId, outcome)
+    },
+
+    receiveArchiveProgress(event) {
+      const { batch } = get()
+      if (batch.kind !== 'mbox') return
+      if (batch.runId === null) {
+        // Our run's id may trail its first events; anyone else's run is dropped when it comes.
+        if (
+          batch.status === 'running' &&
+          batch.phase === 'verifying' &&
+          earlyProgress.length < EARLY_PROGRESS_MAX
+        )
+          earlyProgress.push(event)
         return
       }
-      early.set(runId, outcome)
-      if (early.size > EARLY_FINISHED_MAX) {
-        const oldest = early.keys().next().value
-        if (oldest !== undefined) early.delete(oldest)
-      }
+      if (event.runId !== batch.runId) return
+      const { progress } = event
+      const have = batch.rows.length + batch.missedRows
+      // Append what is new: an event already seen adds nothing, a gap is counted and said.
+      const fresh = progress.rows.slice(Math.max(0, have - progress.first))
+      patchBatch({
+        rows: fresh.length > 0 ? [...batch.rows, ...fresh] : batch.rows,
+        missedRows: batch.missedRows + Math.max(0, progress.first - have),
+        done: Math.max(batch.done, progress.done),
+        bytesRead: Math.max(batch.bytesRead, progress.bytesRead),
+        totalBytes: progress.totalBytes,
+        current: progress.name,
+      })
+    },
+
+    receiveArchiveFinished({ runId, outcome }) {
+      archiveRuns.receive(runId, outcome)
     },
 
     setSort: (key) =>
@@ -363,9 +555,11 @@ export const useDkimStore = create<DkimStore>()((set, get) => {
       verifyGeneration++
       batchGeneration++
       cancelRequested = false
-      for (const resolve of waiting.values()) resolve({ status: 'cancelled' })
-      waiting.clear()
-      early.clear()
+      archiveUpload?.abort()
+      archiveUpload = null
+      earlyProgress.length = 0
+      batchRuns.clear({ status: 'cancelled' })
+      archiveRuns.clear({ status: 'cancelled' })
       set(initial)
     },
   }
@@ -376,5 +570,7 @@ export function connectDkimEvents(client: Client): Unsubscribe[] {
   return [
     client.on('dkim.batch.progress', (event) => useDkimStore.getState().receiveProgress(event)),
     client.on('dkim.batch.finished', (event) => useDkimStore.getState().receiveFinished(event)),
+    client.on('dkim.archive.progress', (event) => useDkimStore.getState().receiveArchiveProgress(event)),
+    client.on('dkim.archive.finished', (event) => useDkimStore.getState().receiveArchiveFinished(event)),
   ]
 }

@@ -12,7 +12,7 @@ export async function openDroppedFiles(files: readonly File[]): Promise<void> {
   if (files.length === 0) return
   useNavigationStore.getState().go('dkim')
   const [first] = files
-  if (files.length === 1 && first)
-    await useDkimStore.getState().verifyBytes(new Uint8Array(await first.arrayBuffer()), first.name)
+  // One file: a message, or an mbox (the store tells them apart by the "From " line).
+  if (files.length === 1 && first) await useDkimStore.getState().openFile(first)
   else await useDkimStore.getState().verifyFiles(files.map(fromFile))
 }

@@ -8,7 +8,7 @@ import {
   type Transport,
 } from '../../shared/contract/index.js'
 import { createConnectionSource, type PickedTransport } from './connection.js'
-import { createInlineSender } from './message-sender.js'
+import { createDesktopArchiveSender, createInlineSender } from './message-sender.js'
 
 type LooseRawApi = Record<
   string,
@@ -45,6 +45,9 @@ export function createDesktopTransport(bridge: DesktopBridge): PickedTransport {
   return {
     transport,
     connection: createConnectionSource({ status: 'connected' }),
-    messageSender: createInlineSender(),
+    messageSender: {
+      ...createInlineSender(),
+      ...(bridge.archives ? { sendArchive: createDesktopArchiveSender(bridge.archives) } : {}),
+    },
   }
 }

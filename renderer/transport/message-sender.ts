@@ -3,6 +3,10 @@
 // web host's upload route (with the launch token), then names the upload in the request.
 import {
   ApiError,
+  ARCHIVE_UPLOAD_MAX_BYTES,
+  ARCHIVE_UPLOAD_PATH,
+  type ArchiveRegistrar,
+  type ArchiveSource,
   INLINE_MESSAGE_MAX_BYTES,
   MESSAGE_SOURCE_MAX_BYTES,
   type MessageSource,
@@ -16,14 +20,20 @@ export interface MessageSender {
   /** Whether this link uploads large messages (then a batch sends few of them per call). */
   readonly uploads: boolean
   send(bytes: Uint8Array, name: string): Promise<MessageSource>
+  /**
+   * Hands an archive (an mbox, maybe gigabytes) to the engine without reading it into the page:
+   * the browser streams the file to the web host; the desktop app names the picked file to the
+   * main process. Absent where the link has no way to.
+   */
+  sendArchive?(file: Blob, name: string, signal?: AbortSignal): Promise<ArchiveSource>
 }
 
 const MIB = 1024 * 1024
 
-function tooLarge(size: number, limit: number): ApiError {
+function tooLarge(size: number, limit: number, noun = 'message'): ApiError {
   return new ApiError({
     code: 'too-large',
-    message: `This message is ${(size / MIB).toFixed(1)} MiB; Mailwarden accepts messages up to ${Math.round(limit / MIB)} MiB.`,
+    message: `This ${noun} is ${(size / MIB).toFixed(1)} MiB; Mailwarden accepts ${noun === 'message' ? 'messages' : 'one'} up to ${Math.round(limit / MIB)} MiB.`,
   })
 }
 
@@ -68,6 +78,15 @@ async function refusal(response: Response): Promise<string> {
   return `Mailwarden refused the upload (HTTP ${response.status}).`
 }
 
+/** The desktop app's archive route: the preload turns the picked File into its path for the main process. */
+export function createDesktopArchiveSender(registrar: ArchiveRegistrar): MessageSender['sendArchive'] {
+  return async (file, name) => {
+    const reply = await registrar.register(file)
+    if (!reply.ok) throw new ApiError({ code: 'invalid-request', message: reply.error.message })
+    return { kind: 'upload', uploadId: reply.value.uploadId, name: name.slice(0, 300) }
+  }
+}
+
 /** The browser tab: inline up to the WebSocket's share, then an upload to the web host. */
 export function createUploadSender(token: () => string | null, fetchFn: Fetch = fetch): MessageSender {
   return {
@@ -76,41 +95,54 @@ export function createUploadSender(token: () => string | null, fetchFn: Fetch = 
     async send(bytes, name) {
       if (bytes.length <= INLINE_MESSAGE_MAX_BYTES) return inlineSource(bytes, name)
       if (bytes.length > MESSAGE_SOURCE_MAX_BYTES) throw tooLarge(bytes.length, MESSAGE_SOURCE_MAX_BYTES)
-      const key = token()
-      if (!key) {
-        throw new ApiError({
-          code: 'forbidden',
-          message: 'This page has no key to upload with. Open the address that “mailwarden ui” printed.',
-        })
-      }
-      let response: Response
-      try {
-        response = await fetchFn(UPLOAD_PATH, {
-          method: 'POST',
-          headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/octet-stream' },
-          body: new Blob([bytes as Uint8Array<ArrayBuffer>]),
-          cache: 'no-store',
-          credentials: 'omit',
-        })
-      } catch {
-        throw new ApiError({
-          code: 'unavailable',
-          message: 'The message could not be uploaded to Mailwarden. Check that it is still running.',
-        })
-      }
-      if (!response.ok) {
-        const code =
-          response.status === 413 ? 'too-large' : response.status === 401 ? 'forbidden' : 'unavailable'
-        throw new ApiError({ code, message: await refusal(response) })
-      }
-      const receipt = UploadReceipt.safeParse(await response.json().catch(() => null))
-      if (!receipt.success) {
-        throw new ApiError({
-          code: 'internal',
-          message: 'Mailwarden answered the upload in a way this page does not understand.',
-        })
-      }
-      return { kind: 'upload', uploadId: receipt.data.uploadId, name: name.slice(0, 300) }
+      const receipt = await upload(UPLOAD_PATH, new Blob([bytes as Uint8Array<ArrayBuffer>]))
+      return { kind: 'upload', uploadId: receipt.uploadId, name: name.slice(0, 300) }
     },
+    async sendArchive(file, name, signal) {
+      if (file.size > ARCHIVE_UPLOAD_MAX_BYTES) throw tooLarge(file.size, ARCHIVE_UPLOAD_MAX_BYTES, 'mbox')
+      // The File itself is the body: the browser streams it from disk, the page never holds it.
+      const receipt = await upload(ARCHIVE_UPLOAD_PATH, file, signal)
+      return { kind: 'upload', uploadId: receipt.uploadId, name: name.slice(0, 300) }
+    },
+  }
+
+  async function upload(path: string, body: Blob, signal?: AbortSignal): Promise<UploadReceipt> {
+    const key = token()
+    if (!key) {
+      throw new ApiError({
+        code: 'forbidden',
+        message: 'This page has no key to upload with. Open the address that “mailwarden ui” printed.',
+      })
+    }
+    let response: Response
+    try {
+      response = await fetchFn(path, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/octet-stream' },
+        body,
+        cache: 'no-store',
+        credentials: 'omit',
+        ...(signal ? { signal } : {}),
+      })
+    } catch (error) {
+      if (signal?.aborted) throw error
+      throw new ApiError({
+        code: 'unavailable',
+        message: 'The message could not be uploaded to Mailwarden. Check that it is still running.',
+      })
+    }
+    if (!response.ok) {
+      const code =
+        response.status === 413 ? 'too-large' : response.status === 401 ? 'forbidden' : 'unavailable'
+      throw new ApiError({ code, message: await refusal(response) })
+    }
+    const receipt = UploadReceipt.safeParse(await response.json().catch(() => null))
+    if (!receipt.success) {
+      throw new ApiError({
+        code: 'internal',
+        message: 'Mailwarden answered the upload in a way this page does not understand.',
+      })
+    }
+    return receipt.data
   }
 }

@@ -1,8 +1,8 @@
-// The dkim job's part of the contract: verifying one message (`dkim.verify`) and a folder of them
-// (`dkim.batch`, a long run). Every string that came from the message is data to show as text,
-// never markup.
+// The dkim job's part of the contract: verifying one message (`dkim.verify`), a folder of them
+// (`dkim.batch`, a long run) and an mbox (`dkim.archive`, a long run whose rows arrive with its
+// progress). Every string that came from the message is data to show as text, never markup.
 import { z } from 'zod'
-import { MessageSource } from './message-source.js'
+import { ArchiveSource, MessageSource } from './message-source.js'
 import { longRun } from './runs.js'
 
 /** The largest number of messages one `dkim.batch` run takes (a folder is sent in slices). */
@@ -175,11 +175,15 @@ export const DkimVerifyRequest = z
   .strict()
 export type DkimVerifyRequest = z.infer<typeof DkimVerifyRequest>
 
+/** Key file text: the same option as dkim.verify's, for every message of a batch or an archive. */
+const KeyFileText = z.string().max(DKIM_KEY_FILE_MAX_CHARS).nullable().optional()
+
 export const DkimBatchRequest = z
   .object({
     messages: z.array(MessageSource).min(1).max(DKIM_BATCH_MAX_MESSAGES),
     at: IsoDate.nullable().optional(),
     dnsServer: DnsServer.nullable().optional(),
+    keys: KeyFileText,
   })
   .strict()
 export type DkimBatchRequest = z.infer<typeof DkimBatchRequest>
@@ -223,6 +227,71 @@ export const dkimBatchRun = longRun({
   summary: 'Verify the DKIM signatures of many messages (a folder); one row per message.',
 })
 
+/**
+ * Rows an archive run lists. Past this many messages are verified and counted in the result, not
+ * listed: a huge mbox must not grow the page (or the engine's events) without bound. The CLI's
+ * `--json-lines` lists every one.
+ */
+export const DKIM_ARCHIVE_MAX_ROWS = 20_000
+/** Rows one archive progress event carries at most (a fast run sends them in several events). */
+export const DKIM_ARCHIVE_ROWS_PER_EVENT = 200
+
+/** How an mbox escapes body lines that start with "From " (RFC 4155); mboxrd reads mboxo's too, nearly always. */
+export const DkimMboxFormat = z.enum(['mboxrd', 'mboxo'])
+export type DkimMboxFormat = z.infer<typeof DkimMboxFormat>
+
+export const DkimArchiveRequest = z
+  .object({
+    archive: ArchiveSource,
+    /** Default mboxrd (what the CLI reads by default). */
+    format: DkimMboxFormat.optional(),
+    at: IsoDate.nullable().optional(),
+    dnsServer: DnsServer.nullable().optional(),
+    keys: KeyFileText,
+  })
+  .strict()
+export type DkimArchiveRequest = z.infer<typeof DkimArchiveRequest>
+
+export const DkimArchiveProgress = z
+  .object({
+    /** Messages verified so far (listed or not). */
+    done: z.number().int().nonnegative(),
+    /** Bytes of the mbox verified through (the end of the last message done), of its size. */
+    bytesRead: z.number().int().nonnegative(),
+    totalBytes: z.number().int().nonnegative(),
+    /** The last message done ("inbox.mbox@1234"). */
+    name: z.string(),
+    /** Position of rows[0] among the run's rows: the page appends, and can tell a gap. */
+    first: z.number().int().nonnegative(),
+    /** Rows finished since the previous event, in mbox order (named "file@offset", as the CLI does). */
+    rows: z.array(DkimBatchRow).max(DKIM_ARCHIVE_ROWS_PER_EVENT),
+  })
+  .strict()
+export type DkimArchiveProgress = z.infer<typeof DkimArchiveProgress>
+
+export const DkimArchiveResult = z
+  .object({
+    /** Messages found and verified (every row came before in progress events). */
+    messages: z.number().int().nonnegative(),
+    /** Rows sent in progress events: min(messages, DKIM_ARCHIVE_MAX_ROWS). */
+    listed: z.number().int().nonnegative(),
+    alignedPass: z.number().int().nonnegative(),
+    /** Verified, and no signature aligned with From passes. */
+    notPassing: z.number().int().nonnegative(),
+    /** Could not be verified at all (an error row). */
+    unusable: z.number().int().nonnegative(),
+  })
+  .strict()
+export type DkimArchiveResult = z.infer<typeof DkimArchiveResult>
+
+export const dkimArchiveRun = longRun({
+  request: DkimArchiveRequest,
+  progress: DkimArchiveProgress,
+  result: DkimArchiveResult,
+  summary:
+    'Verify every message of an mbox (mboxrd or mboxo) on worker threads; rows arrive with the progress.',
+})
+
 export const dkimOperations = {
   'dkim.verify': {
     request: DkimVerifyRequest,
@@ -230,9 +299,12 @@ export const dkimOperations = {
     summary: 'Verify every DKIM signature of one message and explain the result.',
   },
   'dkim.batch': dkimBatchRun.operation,
+  'dkim.archive': dkimArchiveRun.operation,
 } as const
 
 export const dkimEvents = {
   'dkim.batch.progress': dkimBatchRun.progressEvent,
   'dkim.batch.finished': dkimBatchRun.finishedEvent,
+  'dkim.archive.progress': dkimArchiveRun.progressEvent,
+  'dkim.archive.finished': dkimArchiveRun.finishedEvent,
 } as const

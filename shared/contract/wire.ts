@@ -4,6 +4,7 @@ import { z } from 'zod'
 import type { Listener, RawApi, Unsubscribe } from './api.js'
 import { ApiErrorBody, EnvelopeSchema } from './envelope.js'
 import type { EventName } from './events.js'
+import type { ArchiveRegistrar } from './message-source.js'
 import type { OpName } from './operations.js'
 
 /** Where the preload puts the bridge: window.mailwarden. */
@@ -13,6 +14,8 @@ export const DESKTOP_BRIDGE_KEY = 'mailwarden'
 export interface DesktopBridge {
   api: RawApi
   onEvent<K extends EventName>(event: K, listener: Listener<K>): Unsubscribe
+  /** Registers a picked or dropped mbox by its path (the page never sees it); see ArchiveRegistrar. */
+  archives?: ArchiveRegistrar
 }
 
 export function ipcChannel(op: OpName): string {

@@ -7,12 +7,50 @@ function asDirectoryPicker(input: HTMLInputElement | null): void {
   input?.setAttribute('webkitdirectory', '')
 }
 
-/** Verify many: a folder or several files, as one long run with progress and cancel, then a table. */
+const MIB = 1024 * 1024
+
+function mib(bytes: number): string {
+  return `${(bytes / MIB).toFixed(bytes < 10 * MIB ? 1 : 0)} MiB`
+}
+
+/** The status line of the run, in words. */
+function statusText(batch: ReturnType<typeof useDkimStore.getState>['batch']): string {
+  const mbox = batch.kind === 'mbox'
+  switch (batch.status) {
+    case 'idle':
+      return ''
+    case 'running':
+      if (mbox && batch.phase === 'sending')
+        return `Sending ${batch.archiveName} (${mib(batch.totalBytes)}) to Mailwarden…`
+      return `Verifying${batch.current ? ` ${batch.current}` : ''}…`
+    case 'cancelling':
+      return 'Cancelling…'
+    case 'done': {
+      if (!mbox || !batch.summary) return `Done: ${batch.rows.length} messages verified.`
+      const { messages, alignedPass, notPassing, unusable } = batch.summary
+      return `Done: ${messages} messages verified: ${alignedPass} pass (aligned with From), ${notPassing} do not, ${unusable} could not be verified.`
+    }
+    case 'cancelled':
+      return mbox
+        ? `Cancelled after ${batch.done} messages.`
+        : `Cancelled after ${batch.rows.length} of ${batch.total} messages.`
+    case 'failed':
+      return 'Stopped by an error.'
+  }
+}
+
+/**
+ * Verify many: a folder, several files or an mbox, as one long run with progress and cancel,
+ * then a table. An mbox is handed over whole (never read into the page) and read on the engine's
+ * worker threads, a message at a time.
+ */
 export function FolderInput() {
   const batch = useDkimStore((s) => s.batch)
   const verifyFiles = useDkimStore((s) => s.verifyFiles)
+  const verifyMbox = useDkimStore((s) => s.verifyMbox)
   const cancel = useDkimStore((s) => s.cancelBatch)
   const running = batch.status === 'running' || batch.status === 'cancelling'
+  const mbox = batch.kind === 'mbox'
 
   const choose = useCallback(
     (event: ChangeEvent<HTMLInputElement>) => {
@@ -22,11 +60,27 @@ export function FolderInput() {
     },
     [verifyFiles],
   )
+  const chooseMbox = useCallback(
+    (event: ChangeEvent<HTMLInputElement>) => {
+      const file = event.target.files?.[0]
+      event.target.value = ''
+      if (file) void verifyMbox(file)
+    },
+    [verifyMbox],
+  )
+
+  const sending = mbox && batch.phase === 'sending' && running
+  const progressLabel = mbox
+    ? `Verified ${batch.done} messages, ${mib(batch.bytesRead)} of ${mib(batch.totalBytes)}`
+    : `Verified ${batch.done} of ${batch.total}`
 
   return (
     <section className="card" aria-labelledby="dkim-folder-title">
-      <h2 id="dkim-folder-title">Verify a folder</h2>
-      <p className="muted">Every file of the folder is verified; the results come as a table you can sort.</p>
+      <h2 id="dkim-folder-title">Verify a folder or an mbox</h2>
+      <p className="muted">
+        Every message is verified; the results come as a table you can sort. An mbox (mboxrd or mboxo, as mail
+        clients export one) is read on this computer a message at a time, whatever its size.
+      </p>
       <div className="dkim-folder-pickers">
         <div className="field">
           <label className="field-label" htmlFor="dkim-folder">
@@ -47,21 +101,41 @@ export function FolderInput() {
           </label>
           <input id="dkim-files" type="file" multiple disabled={running} onChange={choose} />
         </div>
+        <div className="field">
+          <label className="field-label" htmlFor="dkim-mbox">
+            An mbox file
+          </label>
+          <input id="dkim-mbox" type="file" disabled={running} onChange={chooseMbox} />
+        </div>
       </div>
       {batch.status !== 'idle' && (
         <div className="dkim-batch-status">
           <label htmlFor="dkim-batch-progress" className="field-label">
-            Verified {batch.done} of {batch.total}
+            {sending ? `Sending ${mib(batch.totalBytes)}` : progressLabel}
           </label>
-          <progress id="dkim-batch-progress" max={Math.max(batch.total, 1)} value={batch.done} />
+          {sending ? (
+            // How far an upload is, the page cannot tell: an indeterminate bar says "working".
+            <progress id="dkim-batch-progress" />
+          ) : mbox ? (
+            <progress id="dkim-batch-progress" max={Math.max(batch.totalBytes, 1)} value={batch.bytesRead} />
+          ) : (
+            <progress id="dkim-batch-progress" max={Math.max(batch.total, 1)} value={batch.done} />
+          )}
           <p role="status" className="muted">
-            {batch.status === 'running' && `Verifying${batch.current ? ` ${batch.current}` : ''}…`}
-            {batch.status === 'cancelling' && 'Cancelling…'}
-            {batch.status === 'done' && `Done: ${batch.rows.length} messages verified.`}
-            {batch.status === 'cancelled' &&
-              `Cancelled after ${batch.rows.length} of ${batch.total} messages.`}
-            {batch.status === 'failed' && 'Stopped by an error.'}
+            {statusText(batch)}
           </p>
+          {mbox && batch.summary && batch.summary.listed < batch.summary.messages && (
+            <p className="muted">
+              The table lists the first {batch.summary.listed} messages; the counts above cover all{' '}
+              {batch.summary.messages}. For every row, use <code>mailwarden dkim verify --json-lines</code>.
+            </p>
+          )}
+          {batch.missedRows > 0 && (
+            <p className="banner banner-warning">
+              {batch.missedRows} rows did not reach this page (the connection dropped); verify the mbox again
+              to see them all.
+            </p>
+          )}
           {batch.error && (
             <p className="banner banner-error" role="alert">
               {batch.error}

@@ -8,20 +8,17 @@ function filesOf(event: DragEvent): File[] {
 
 /**
  * One message in: a drop zone with a file picker inside it (the keyboard's way to the same
- * thing), and a paste area. Dropping several files verifies them as a folder.
+ * thing), and a paste area. Dropping several files verifies them as a folder; a file that is an
+ * mbox (it starts with a "From " line) is verified as one, message by message.
  */
 export function MessageInput() {
-  const verifyBytes = useDkimStore((s) => s.verifyBytes)
+  const openFile = useDkimStore((s) => s.openFile)
   const verifyText = useDkimStore((s) => s.verifyText)
   const verifyFiles = useDkimStore((s) => s.verifyFiles)
   const status = useDkimStore((s) => s.status)
   const [text, setText] = useState('')
   const [pasteError, setPasteError] = useState<string | null>(null)
   const [over, setOver] = useState(false)
-
-  async function openFile(file: File) {
-    await verifyBytes(new Uint8Array(await file.arrayBuffer()), file.name)
-  }
 
   function drop(event: DragEvent<HTMLFieldSetElement>) {
     event.preventDefault()
@@ -61,7 +58,7 @@ export function MessageInput() {
         <input
           id="dkim-file"
           type="file"
-          accept=".eml,.msg,.txt,message/rfc822,text/plain"
+          accept=".eml,.msg,.txt,.mbox,.mbx,message/rfc822,text/plain,application/mbox"
           onChange={(event) => {
             const file = event.target.files?.[0]
             if (file) void openFile(file)

@@ -29,8 +29,8 @@ export function VerifyOptions() {
         </label>
         <p className="field-hint" id="dkim-keys-hint">
           For archived or offline keys: one per line, the record’s name, a space, then its text (for example{' '}
-          <code>sel._domainkey.example.org v=DKIM1; k=rsa; p=…</code>). Empty: keys come from DNS. A folder
-          always uses DNS.
+          <code>sel._domainkey.example.org v=DKIM1; k=rsa; p=…</code>). Used for a folder and an mbox too.
+          Empty: keys come from DNS.
         </p>
         <textarea
           id="dkim-keys"
