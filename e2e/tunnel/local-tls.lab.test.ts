@@ -18,7 +18,7 @@ import { Tunnel } from '../../core/tunnel/tunnel.js'
 import type { ConnectionRecord, TunnelState } from '../../shared/contract/tunnel.js'
 import { TunnelConfig, type TunnelConfigInput } from '../../shared/contract/tunnel-config.js'
 import { getLab } from '../lab/lab.js'
-import { run, talk } from './helpers.js'
+import { run, talk, waitForMessage } from './helpers.js'
 
 const lab = getLab()
 const { login, password } = lab.user
@@ -223,7 +223,46 @@ describe('implicit TLS toward the client', () => {
   })
 })
 
+const SMTP_STARTTLS = `
+import smtplib, ssl, sys
+port, cafile, user, password, subject = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
+    smtp.ehlo()
+    print("BEFORE", " ".join(smtp.esmtp_features.keys()))
+    code, reply = smtp.docmd("AUTH", "PLAIN")
+    print("AUTH BEFORE TLS", code, reply.decode())
+    smtp.starttls(context=ssl.create_default_context(cafile=cafile))
+    smtp.ehlo()
+    print("AFTER", " ".join(smtp.esmtp_features.keys()))
+    smtp.login(user, password)
+    smtp.sendmail(user, [user], f"From: {user}\\r\\nTo: {user}\\r\\nSubject: {subject}\\r\\n\\r\\nthrough local STARTTLS\\r\\n")
+    print("SENT")
+`
+
 describe('STARTTLS toward the client', () => {
+  it('Python smtplib.starttls() through the tunnel to Exim 587 STARTTLS sends a message that arrives; AUTH before it refused', async () => {
+    const t = await open({
+      upstreamHost: lab.good.exim.host,
+      upstreamPort: 587,
+      mode: 'starttls',
+      protocol: 'smtp',
+      localTls: 'starttls',
+    })
+    const subject = `local STARTTLS ${Date.now()}`
+    const py = await run(PYTHON, ['-c', SMTP_STARTTLS, String(t.port), t.caFile, login, password, subject])
+    expect(py.stderr).toBe('')
+    expect(py.stdout).toMatch(/^BEFORE .*starttls/im)
+    expect(py.stdout).not.toMatch(/^BEFORE .*auth/im) // no AUTH offered before TLS
+    expect(py.stdout).toMatch(/^AUTH BEFORE TLS 530 /m)
+    expect(py.stdout).toMatch(/^AFTER .*auth/im)
+    expect(py.stdout).not.toMatch(/^AFTER .*starttls/im)
+    expect(py.stdout).toContain('SENT')
+    expect(await waitForMessage(subject)).toBe(true)
+    const record = await t.nextRecord()
+    expect(record.outcome).toBe('ok')
+    expect(record.commands.join('\n')).not.toContain(password)
+  })
+
   it('Python imaplib.starttls() through the tunnel to Dovecot 143 STARTTLS; its login in clear refused', async () => {
     const t = await open({
       upstreamHost: lab.good.dovecot.host,
