@@ -38,14 +38,16 @@ await esbuild({
   banner: { js: `#!/usr/bin/env node\n${esmRequire}` },
 })
 
-// The DKIM archive verifier's worker threads; core/dkim/archive/pool.ts finds it beside the bundle.
-await esbuild({
-  ...common,
-  entryPoints: [path.join(root, 'core/dkim/archive/worker.ts')],
-  outfile: path.join(root, 'dist/dkim-worker.mjs'),
-  format: 'esm',
-  banner: { js: esmRequire },
-})
+// The DKIM archive verifier's worker threads; core/dkim/archive/pool.ts finds it beside the bundle
+// that starts them: dist/ for the CLI and web host, dist/electron/ for the desktop app.
+for (const outfile of ['dist/dkim-worker.mjs', 'dist/electron/dkim-worker.mjs'])
+  await esbuild({
+    ...common,
+    entryPoints: [path.join(root, 'core/dkim/archive/worker.ts')],
+    outfile: path.join(root, outfile),
+    format: 'esm',
+    banner: { js: esmRequire },
+  })
 
 if (existsSync(path.join(root, 'electron/main.ts'))) {
   await esbuild({

@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cachedKeySource, type KeyLookup, type KeySource, keyFileSource } from '../index.js'
-import { verifyItems } from './pool.js'
+import { unpackedPath, verifyItems } from './pool.js'
 import { expandPaths } from './sources.js'
 
 const real = path.resolve(import.meta.dirname, '..', '..', '..', 'e2e', 'corpus', 'dkim-real')
@@ -75,5 +75,31 @@ describe('the archive pool', () => {
     }
     await expect(run()).rejects.toThrow()
     expect(seen).toBe(5)
+  })
+})
+
+describe('unpackedPath', () => {
+  it('maps a file inside app.asar to its unpacked copy beside the archive; null elsewhere', () => {
+    const inAsar = path.join(
+      '/opt',
+      'Mailwarden',
+      'resources',
+      'app.asar',
+      'dist',
+      'electron',
+      'dkim-worker.mjs',
+    )
+    expect(unpackedPath(inAsar)).toBe(
+      path.join(
+        '/opt',
+        'Mailwarden',
+        'resources',
+        'app.asar.unpacked',
+        'dist',
+        'electron',
+        'dkim-worker.mjs',
+      ),
+    )
+    expect(unpackedPath(path.join('/work', 'dist', 'dkim-worker.mjs'))).toBeNull()
   })
 })

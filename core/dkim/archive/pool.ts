@@ -62,14 +62,22 @@ export function workerEntry(): WorkerEntry | null {
       eval: true,
     }
   }
-  // Bundled: dist/cli.mjs or dist/electron/main.mjs; the worker is dist/dkim-worker.mjs.
-  for (const candidate of [
-    path.join(path.dirname(here), 'dkim-worker.mjs'),
-    path.join(path.dirname(here), '..', 'dkim-worker.mjs'),
-  ]) {
-    if (existsSync(candidate)) return { script: candidate, eval: false }
+  // Bundled: dist/cli.mjs or dist/electron/main.mjs, each with its dkim-worker.mjs beside it. In the
+  // packaged desktop app main.mjs is inside app.asar and the worker is unpacked beside the archive.
+  const beside = path.join(path.dirname(here), 'dkim-worker.mjs')
+  for (const candidate of [unpackedPath(beside), beside]) {
+    if (candidate && existsSync(candidate)) return { script: candidate, eval: false }
   }
   return null
+}
+
+/** `/x/app.asar/dist/electron/f` -> `/x/app.asar.unpacked/dist/electron/f`; null outside an asar. */
+export function unpackedPath(file: string): string | null {
+  const parts = file.split(path.sep)
+  const at = parts.findIndex((p) => p.endsWith('.asar'))
+  if (at < 0) return null
+  parts[at] = `${parts[at]}.unpacked`
+  return parts.join(path.sep)
 }
 
 export function defaultWorkerCount(): number {
