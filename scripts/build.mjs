@@ -1,7 +1,7 @@
 // Builds everything into dist/: the renderer with Vite (React), and the Node side with esbuild
 // (CLI + web host, Electron main, preload). esbuild rather than electron-vite: the Node bundles
 // need no dev server or HMR, and esbuild is already Vite's own bundler, so one fewer layer.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build as esbuild } from 'esbuild'
@@ -30,10 +30,16 @@ const common = {
   external: ['@github/keytar', 'bufferutil', 'utf-8-validate', 'electron'],
 }
 
+// The CLI in chunks: each command is loaded when it runs (core/cli/commands/index.ts), so
+// `dkim verify` over a big mbox carries the verifier only, not the engine, zod or the web host.
+rmSync(path.join(root, 'dist/cli-chunks'), { recursive: true, force: true })
 await esbuild({
   ...common,
-  entryPoints: [path.join(root, 'core/cli/bin.ts')],
-  outfile: path.join(root, 'dist/cli.mjs'),
+  entryPoints: { cli: path.join(root, 'core/cli/bin.ts') },
+  outdir: path.join(root, 'dist'),
+  outExtension: { '.js': '.mjs' },
+  splitting: true,
+  chunkNames: 'cli-chunks/[name]-[hash]',
   format: 'esm',
   banner: { js: `#!/usr/bin/env node\n${esmRequire}` },
 })

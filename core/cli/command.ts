@@ -6,8 +6,8 @@ import type { Io } from './output.js'
 export interface CommandContext {
   io: Io
   json: boolean
-  /** Built lazily: `--help` and `--version` need no engine. */
-  engine(): Engine
+  /** Built (and its code loaded) on first use: `--help`, `--version` and `dkim verify --keys` need no engine. */
+  engine(): Promise<Engine>
   /** Where the built renderer lives (dist/renderer next to the CLI bundle). */
   staticDir: string
   /** Resolves when the user asks to stop (SIGINT/SIGTERM). */

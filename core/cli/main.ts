@@ -1,6 +1,6 @@
 // The `mailwarden` command line: global flags, then one command from the registry.
 
-import { createEngine, type Engine } from '../engine.js'
+import type { Engine } from '../engine.js'
 import { configDir } from '../settings/paths.js'
 import { APP_VERSION } from '../version.js'
 import type { Command, CommandContext } from './command.js'
@@ -17,9 +17,10 @@ export interface CliEnvironment {
   makeEngine?: (shell: 'web' | 'cli') => Engine
 }
 
-function mainHelp(): string {
-  const width = Math.max(...commands.map((c) => c.name.length))
-  const list = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')
+async function mainHelp(): Promise<string> {
+  const all = await Promise.all(commands.map((c) => c.load()))
+  const width = Math.max(...all.map((c) => c.name.length))
+  const list = all.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')
   return `Mailwarden ${APP_VERSION}: mail server security settings, DKIM verification, secure tunnels.
 
 Usage: mailwarden <command> [options]
@@ -49,23 +50,24 @@ export async function runCli(argv: string[], env: CliEnvironment): Promise<ExitC
   const [name, ...rest] = args
   if (!name) {
     if (help) {
-      env.io.out(mainHelp())
+      env.io.out(await mainHelp())
       return EXIT.ok
     }
     env.io.err('Missing command; run mailwarden --help to see them.')
     return EXIT.usage
   }
-  const command: Command | undefined = commands.find((c) => c.name === name)
-  if (!command) {
+  const entry = commands.find((c) => c.name === name)
+  if (!entry) {
     env.io.err(`Unknown command ${JSON.stringify(name)}; run mailwarden --help to see the commands.`)
     return EXIT.usage
   }
+  const command: Command = await entry.load()
   if (help) {
     env.io.out(command.usage)
     return EXIT.ok
   }
 
-  let engine: Engine | undefined
+  let engine: Promise<Engine> | undefined
   const shell = command.name === 'ui' ? 'web' : 'cli'
   const context: CommandContext = {
     io: env.io,
@@ -75,8 +77,10 @@ export async function runCli(argv: string[], env: CliEnvironment): Promise<ExitC
     readStdin: env.readStdin,
     engine: () => {
       engine ??= env.makeEngine
-        ? env.makeEngine(shell)
-        : createEngine({ configDir: configDir(), shell, logEcho: shell === 'web' ? 'info' : 'warn' })
+        ? Promise.resolve(env.makeEngine(shell))
+        : import('../engine.js').then(({ createEngine }) =>
+            createEngine({ configDir: configDir(), shell, logEcho: shell === 'web' ? 'info' : 'warn' }),
+          )
       return engine
     },
   }
@@ -96,6 +100,9 @@ export async function runCli(argv: string[], env: CliEnvironment): Promise<ExitC
     return EXIT.internal
   } finally {
     // Tunnels, runs and sockets the command left: closed before the process exits.
-    await engine?.dispose()
+    await engine?.then(
+      (made) => made.dispose(),
+      () => {},
+    )
   }
 }

@@ -1,7 +1,10 @@
 // Domain schemas shared by the engine (which validates with them) and the UI (which only reads types).
 import { z } from 'zod'
 import { SavedAccount } from './accounts.js'
+import { type DnsServerProblem, dnsServerProblem } from './dns-server.js'
 import { TunnelConfig } from './tunnel-config.js'
+
+export { type DnsServerProblem, dnsServerProblem }
 
 /** Mail clients whose words the UI uses when it explains a setting. */
 export const MailClientId = z.enum([
@@ -21,20 +24,6 @@ export type MailClientId = z.infer<typeof MailClientId>
 
 export const Theme = z.enum(['system', 'light', 'dark'])
 export type Theme = z.infer<typeof Theme>
-
-// host:port where host is an IPv4 address, or [IPv6]:port; the port may be omitted (53).
-const DNS_SERVER = /^(?:(\d{1,3}(?:\.\d{1,3}){3})|\[[0-9a-fA-F:.]+\])(?::(\d{1,5}))?$/
-
-export type DnsServerProblem = 'format' | 'octet' | 'port'
-
-/** What is wrong with `text` as a DNS server address, or null; each front end words it. */
-export function dnsServerProblem(text: string): DnsServerProblem | null {
-  const match = DNS_SERVER.exec(text)
-  if (!match) return 'format'
-  if (match[1]?.split('.').some((octet) => Number(octet) > 255)) return 'octet'
-  if (match[2] !== undefined && (Number(match[2]) < 1 || Number(match[2]) > 65535)) return 'port'
-  return null
-}
 
 const DNS_SERVER_MESSAGES: Record<DnsServerProblem, string> = {
   format: 'a DNS server is an IP address with an optional port, such as 127.0.0.53:53 or [::1]:53',

@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs'
 import { open, readFile, stat } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import type { DkimReport, DkimSignatureReport } from '../../../shared/contract/dkim.js'
-import { dnsServerProblem } from '../../../shared/contract/schemas.js'
+import { dnsServerProblem } from '../../../shared/contract/dns-server.js'
 import {
   type ArchiveReport,
   type ArchiveResult,
@@ -208,7 +208,7 @@ async function keySourceFor(
         `--dns must be an IP address with an optional port, such as 127.0.0.53:53 or [::1]:53, not ${JSON.stringify(values.dns)}.`,
       )
   }
-  const engine = context.engine()
+  const engine = await context.engine()
   const resolver = await engine.context.resolver(values.dns ?? null)
   return keyStore(engine.context.options.configDir, dnsKeySource(resolver))
 }

@@ -123,7 +123,7 @@ async function runProbe(
   context: CommandContext,
   showProgress: boolean,
 ): Promise<Outcome> {
-  const engine = context.engine()
+  const engine = await context.engine()
   let runId: string | null = null
   const early: EventPayload<'probe.finished'>[] = []
   let settle: ((outcome: Outcome) => void) | null = null

@@ -14,7 +14,7 @@ Secrets live only in the OS keychain; without one, these commands refuse (exit 3
   async run(args, context) {
     const [action, account, ...extra] = args
     if (extra.length > 0) throw usageError(`Unexpected argument ${JSON.stringify(extra[0])}.`)
-    const engine = context.engine()
+    const engine = await context.engine()
     const needAccount = () => {
       if (!account) throw usageError(`secrets ${action} needs an ACCOUNT.`)
       return account

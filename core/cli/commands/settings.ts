@@ -36,7 +36,7 @@ Keys: theme (system|light|dark), mailClient (thunderbird|outlook|apple-mail|k9-m
 dnsServer (IP[:port], or none for the system resolver), connectTimeoutSeconds (1-120).`,
   async run(args, context) {
     const [action = 'get', ...rest] = args
-    const engine = context.engine()
+    const engine = await context.engine()
     let state: SettingsState
     if (action === 'get') state = unwrap(await engine.call('settings.get', {}))
     else if (action === 'set') {

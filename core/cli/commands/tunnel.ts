@@ -197,7 +197,7 @@ and for a TLS local side a second one: local certificate pin sha256/... sha256 A
     }
     const configs = entries.map(toConfig)
 
-    const engine = context.engine()
+    const engine = await context.engine()
     const { settings } = await engine.settings.load()
     const resolve = cachedResolve(() => engine.context.resolver(values.dns ?? null))
     const log = (text: string) => context.io.err(text)

@@ -26,7 +26,7 @@ secret token. Opens the default browser unless --no-open. Stops on Ctrl-C.
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw usageError(`--port must be 0-65535, not ${values.port}.`)
 
-    const engine = context.engine()
+    const engine = await context.engine()
     let host: Awaited<ReturnType<typeof startWebHost>>
     try {
       host = await startWebHost({ engine, staticDir: context.staticDir, port })
