@@ -9,13 +9,7 @@ import type { TunnelConfig } from '../../shared/contract/tunnel-config.js'
 import { EngineError } from '../api/errors.js'
 import type { Keychain } from '../keychain/keychain.js'
 import { HANDSHAKE_TIMEOUT_MS } from '../net/limits.js'
-import {
-  certificateNames,
-  describeLocalCertificate,
-  generateLocalCertificate,
-  isUsable,
-  type LocalTlsMaterial,
-} from './local-cert.js'
+import { certificateNames, describeLocalCertificate, isUsable, type LocalTlsMaterial } from './local-cert.js'
 
 /** How long a client may take over its TLS handshake: stops a device that connects and stalls. */
 export const LOCAL_HANDSHAKE_TIMEOUT_MS = HANDSHAKE_TIMEOUT_MS
@@ -72,6 +66,7 @@ export async function loadLocalTls(
   }
   const existing = parseMaterial(stored)
   if (existing && isUsable(existing, config.listenHost)) return { material: existing, created: false }
+  const { generateLocalCertificate } = await import('./local-cert-make.js')
   const material = generateLocalCertificate(config.listenHost, certificateNames(config.listenHost))
   await keychain.set(name, JSON.stringify(material))
   return { material, created: true }
