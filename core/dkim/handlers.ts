@@ -3,7 +3,6 @@
 // mbox (read in place from the file the host holds, on the CLI's worker pool). Keys come from the
 // key file the request carries, or from DNS through the key store in the config directory (each
 // key fetched once per run).
-import { open } from 'node:fs/promises'
 import {
   type ArchiveSource,
   type DkimBatchRow,
@@ -17,9 +16,9 @@ import type { JobModule } from '../api/handlers.js'
 import type { EngineContext } from '../context.js'
 import { readMessageSource } from '../uploads/read-source.js'
 import { type ClaimedUpload, sharedArchiveStore, type UploadStore } from '../uploads/store.js'
-import { looksLikeMbox } from './archive/mbox.js'
 import { verifyMboxFile } from './archive/mbox-run.js'
 import { errorRow, reportRow } from './archive/rows.js'
+import { isMboxFile } from './archive/sources.js'
 import { DkimInputError } from './errors.js'
 import {
   cachedKeySource,
@@ -100,18 +99,11 @@ function claimArchive(source: ArchiveSource, archives: UploadStore): ClaimedUplo
 
 /** An mbox starts with a "From " line; anything else is refused before a run starts. */
 async function checkMbox(file: string, name: string): Promise<void> {
-  const handle = await open(file, 'r')
-  try {
-    const head = Buffer.alloc(5)
-    const { bytesRead } = await handle.read(head, 0, 5, 0)
-    if (!looksLikeMbox(head.subarray(0, bytesRead)))
-      throw new EngineError(
-        'invalid-request',
-        `${name} is not an mbox: it does not start with a "From " line. Open a single message in “Verify a message”.`,
-      )
-  } finally {
-    await handle.close()
-  }
+  if (!(await isMboxFile(file)))
+    throw new EngineError(
+      'invalid-request',
+      `${name} is not an mbox: it does not start with a "From " line. Open a single message in “Verify a message”.`,
+    )
 }
 
 export interface DkimModuleOptions {

@@ -1,7 +1,7 @@
 // `mailwarden dkim verify`: one message (a file or -) explained in full, or many (several files,
 // a directory of .eml, an mbox, a Maildir) verified on every core with one line each.
 import { createReadStream } from 'node:fs'
-import { open, readFile, stat } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import type { DkimReport, DkimSignatureReport } from '../../../shared/contract/dkim.js'
 import { dnsServerProblem } from '../../../shared/contract/dns-server.js'
@@ -9,10 +9,10 @@ import {
   type ArchiveReport,
   type ArchiveResult,
   expandPaths,
+  isMboxFile,
   type MboxFormat,
   verifyItems,
 } from '../../dkim/archive/index.js'
-import { looksLikeMbox } from '../../dkim/archive/mbox.js'
 import {
   cachedKeySource,
   DkimInputError,
@@ -236,14 +236,7 @@ async function singleTarget(paths: string[]): Promise<'stdin' | string | null> {
   try {
     const info = await stat(only)
     if (!info.isFile()) return null
-    const handle = await open(only, 'r')
-    try {
-      const head = Buffer.alloc(5)
-      const { bytesRead } = await handle.read(head, 0, 5, 0)
-      return looksLikeMbox(head.subarray(0, bytesRead)) ? null : only
-    } finally {
-      await handle.close()
-    }
+    return (await isMboxFile(only)) ? null : only
   } catch (error) {
     // One path that cannot be read is unusable input, said in one sentence (several: one row each).
     const code = (error as NodeJS.ErrnoException).code

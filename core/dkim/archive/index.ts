@@ -15,6 +15,7 @@ export {
   type ExpandOptions,
   expandPaths,
   isMaildir,
+  isMboxFile,
   itemLabel,
   readItem,
 } from './sources.js'

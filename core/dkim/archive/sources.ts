@@ -43,6 +43,11 @@ async function firstBytes(file: string, count: number): Promise<Buffer> {
   }
 }
 
+/** True when the file starts with a "From " line (an mbox, not one message); throws when unreadable. */
+export async function isMboxFile(file: string): Promise<boolean> {
+  return looksLikeMbox(await firstBytes(file, 5))
+}
+
 async function isDirectory(p: string): Promise<boolean> {
   try {
     return (await stat(p)).isDirectory()
@@ -120,14 +125,14 @@ async function* directoryItems(
 }
 
 async function* fileItems(file: string, options: ExpandOptions): AsyncGenerator<ArchiveItem> {
-  let head: Buffer
+  let mbox: boolean
   try {
-    head = await firstBytes(file, 5)
+    mbox = await isMboxFile(file)
   } catch (error) {
     yield { kind: 'unreadable', path: file, reason: reasonOf(error) }
     return
   }
-  if (!looksLikeMbox(head)) {
+  if (!mbox) {
     yield { kind: 'file', path: file }
     return
   }
