@@ -5,6 +5,7 @@
 // key fetched once per run).
 import {
   type ArchiveSource,
+  batchErrorRow,
   type DkimBatchRow,
   type DkimReport,
   dkimArchiveRun,
@@ -17,7 +18,7 @@ import type { EngineContext } from '../context.js'
 import { readMessageSource } from '../uploads/read-source.js'
 import { type ClaimedUpload, sharedArchiveStore, type UploadStore } from '../uploads/store.js'
 import { verifyMboxFile } from './archive/mbox-run.js'
-import { errorRow, reportRow } from './archive/rows.js'
+import { reportRow } from './archive/rows.js'
 import { isMboxFile } from './archive/sources.js'
 import { DkimInputError } from './errors.js'
 import {
@@ -156,7 +157,7 @@ export function dkimModule(
                       ? error.message
                       : `Verification failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`
                   if (!(error instanceof EngineError)) context.log.error('dkim', `${name}: ${message}`)
-                  rows.push(errorRow(name, message))
+                  rows.push(batchErrorRow(name, message))
                 }
                 progress({ done: i + 1, total, name })
               }

@@ -7,6 +7,7 @@
 // current run and the slices after it.
 import { create } from 'zustand'
 import {
+  batchErrorRow,
   type Client,
   DKIM_BATCH_MAX_MESSAGES,
   type DkimArchiveResult,
@@ -235,19 +236,6 @@ export function sortRows(rows: DkimBatchRow[], sort: Sort): DkimBatchRow[] {
   })
 }
 
-function errorRow(name: string, error: string): DkimBatchRow {
-  return {
-    name,
-    verdict: 'none',
-    alignedPass: false,
-    from: null,
-    domains: [],
-    signatures: 0,
-    findings: { critical: 0, warning: 0, info: 0 },
-    error,
-  }
-}
-
 /** Waits for runs' finished events by id, keeping a few that arrive before their run id does. */
 function runWaiter<O extends { status: string }>() {
   const waiting = new Map<RunId, (outcome: O) => void>()
@@ -296,6 +284,18 @@ let cancelRequested = false
 export const useDkimStore = create<DkimStore>()((set, get) => {
   const patchBatch = (patch: Partial<DkimStore['batch']>) => set((s) => ({ batch: { ...s.batch, ...patch } }))
 
+  /** A new folder or mbox replaces a run still going: stops it (and any upload), returns the new generation. */
+  function replaceBatch(): number {
+    const previous = get().batch.runId
+    if (previous)
+      void api()
+        .runs.cancel({ runId: previous })
+        .catch(() => {})
+    archiveUpload?.abort()
+    cancelRequested = false
+    return ++batchGeneration
+  }
+
   /** Reads and sends one slice; files that cannot be read or sent become rows with the reason. */
   async function sendSlice(slice: Slice, sender: MessageSender) {
     const sources: MessageSource[] = []
@@ -303,14 +303,17 @@ export const useDkimStore = create<DkimStore>()((set, get) => {
     for (const file of slice.files) {
       if (file.size > MESSAGE_SOURCE_MAX_BYTES) {
         refused.push(
-          errorRow(file.name, `Larger than Mailwarden accepts (${MESSAGE_SOURCE_MAX_BYTES / 2 ** 20} MiB).`),
+          batchErrorRow(
+            file.name,
+            `Larger than Mailwarden accepts (${MESSAGE_SOURCE_MAX_BYTES / 2 ** 20} MiB).`,
+          ),
         )
         continue
       }
       try {
         sources.push(await sender.send(await file.bytes(), file.name))
       } catch (error) {
-        refused.push(errorRow(file.name, errorMessage(error)))
+        refused.push(batchErrorRow(file.name, errorMessage(error)))
       }
     }
     return { sources, refused }
@@ -348,15 +351,8 @@ export const useDkimStore = create<DkimStore>()((set, get) => {
 
     async verifyFiles(files) {
       if (files.length === 0) return { ok: false, message: 'The folder has no files to verify.' }
-      // A new folder replaces a run still going (files dropped while one runs): stop that one.
-      const previous = get().batch.runId
-      if (previous)
-        void api()
-          .runs.cancel({ runId: previous })
-          .catch(() => {})
-      archiveUpload?.abort()
-      const generation = ++batchGeneration
-      cancelRequested = false
+      // Files dropped while a run goes on replace it.
+      const generation = replaceBatch()
       const sender = messageSender()
       const slices = planSlices(files, sender)
       set({ batch: { ...idleBatch, status: 'running', total: files.length } })
@@ -416,14 +412,7 @@ export const useDkimStore = create<DkimStore>()((set, get) => {
         })
         return { ok: false, message: 'No route for an mbox.' }
       }
-      const previous = get().batch.runId
-      if (previous)
-        void api()
-          .runs.cancel({ runId: previous })
-          .catch(() => {})
-      archiveUpload?.abort()
-      const generation = ++batchGeneration
-      cancelRequested = false
+      const generation = replaceBatch()
       earlyProgress.length = 0
       const upload = new AbortController()
       archiveUpload = upload

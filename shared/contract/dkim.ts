@@ -217,6 +217,23 @@ export const DkimBatchRow = z
   .strict()
 export type DkimBatchRow = z.infer<typeof DkimBatchRow>
 
+/** A row's error sentence is kept to this length (a reason is a sentence, not a dump). */
+export const ROW_ERROR_MAX_CHARS = 500
+
+/** The row of a message that could not be verified at all (engine and page make them alike). */
+export function batchErrorRow(name: string, error: string): DkimBatchRow {
+  return {
+    name,
+    verdict: 'none',
+    alignedPass: false,
+    from: null,
+    domains: [],
+    signatures: 0,
+    findings: { critical: 0, warning: 0, info: 0 },
+    error: error.slice(0, ROW_ERROR_MAX_CHARS),
+  }
+}
+
 export const DkimBatchResult = z.object({ rows: z.array(DkimBatchRow) }).strict()
 export type DkimBatchResult = z.infer<typeof DkimBatchResult>
 

@@ -3,6 +3,7 @@
 // into rows that travel with the progress events. The file is read in place, a chunk at a time:
 // the engine never holds the mbox, and at most DKIM_ARCHIVE_MAX_ROWS rows.
 import {
+  batchErrorRow,
   DKIM_ARCHIVE_MAX_ROWS,
   DKIM_ARCHIVE_ROWS_PER_EVENT,
   type DkimArchiveProgress,
@@ -12,7 +13,7 @@ import {
 } from '../../../shared/contract/dkim.js'
 import type { KeySource } from '../key-sources.js'
 import { type ArchiveOptions, verifyItems } from './pool.js'
-import { errorRow, reportRow } from './rows.js'
+import { reportRow } from './rows.js'
 import { expandPaths } from './sources.js'
 
 /** Progress events at most this often (plus one per DKIM_ARCHIVE_ROWS_PER_EVENT rows): a fast run must not flood the page. */
@@ -82,7 +83,7 @@ export async function verifyMboxFile(options: MboxRunOptions): Promise<DkimArchi
       pending.push(
         result.report
           ? reportRow(rowName, result.report)
-          : errorRow(rowName, shown(result.error ?? 'The message could not be verified.')),
+          : batchErrorRow(rowName, shown(result.error ?? 'The message could not be verified.')),
       )
     }
     if (
