@@ -6,6 +6,7 @@ import {
   type Theme,
 } from '../../../shared/contract/index.js'
 import { MAIL_CLIENTS } from '../../../shared/knowledge/mail-clients.js'
+import { ChoiceField } from '../../components/ChoiceField.js'
 import { Field } from '../../components/Field.js'
 import { IDLE, type SaveState, SaveStatus } from '../../components/SaveStatus.js'
 import { selectMailClient, selectTheme, useSettingsStore } from '../../stores/settings.js'
@@ -40,23 +41,13 @@ export function AppearanceSettings() {
   return (
     <section className="card" aria-labelledby="appearance-title">
       <h2 id="appearance-title">Appearance and words</h2>
-      <fieldset className="field">
-        <legend className="field-label">Theme</legend>
-        <div className="choices">
-          {THEMES.map(({ value, label }) => (
-            <label key={value} className="choice">
-              <input
-                type="radio"
-                name="theme"
-                value={value}
-                checked={shownTheme === value}
-                onChange={() => void save({ theme: value })}
-              />
-              {label}
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <ChoiceField
+        legend="Theme"
+        name="theme"
+        options={THEMES}
+        value={shownTheme}
+        onChange={(theme) => void save({ theme })}
+      />
       <Field label="Mail client" hint="Explanations use your mail client’s words.">
         {({ id, describedBy }) => (
           <select

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react'
 import { TUNNEL_IDLE_MINUTES, type TunnelConfig, type TunnelDraft } from '../../../shared/contract/index.js'
 import { MAIL_CLIENTS } from '../../../shared/knowledge/mail-clients.js'
+import { ChoiceField } from '../../components/ChoiceField.js'
 import { TextField } from '../../components/TextField.js'
 import { selectMailClient, useSettingsStore } from '../../stores/settings.js'
 import { PinOffer } from './PinOffer.js'
@@ -159,22 +160,13 @@ export function TunnelForm({ title, initial, submitLabel, onSubmit, onCancel }: 
     >
       <h2 id="tunnel-form-title">{title}</h2>
       <TextField label="Name" error={errors.name} value={values.name} onChange={(v) => set({ name: v })} />
-      <fieldset className="field">
-        <legend className="field-label">Protocol</legend>
-        <div className="choices">
-          {(['imap', 'pop3', 'smtp'] as const).map((p) => (
-            <label key={p} className="choice">
-              <input
-                type="radio"
-                name="tunnel-protocol"
-                checked={values.protocol === p}
-                onChange={() => choose(p, values.mode)}
-              />
-              {PROTOCOL_NAMES[p]}
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <ChoiceField
+        legend="Protocol"
+        name="tunnel-protocol"
+        options={(['imap', 'pop3', 'smtp'] as const).map((p) => ({ value: p, label: PROTOCOL_NAMES[p] }))}
+        value={values.protocol}
+        onChange={(p) => choose(p, values.mode)}
+      />
       <TextField
         label="Mail server"
         hint="The real server, as your provider names it."
@@ -183,22 +175,13 @@ export function TunnelForm({ title, initial, submitLabel, onSubmit, onCancel }: 
         onChange={(v) => set({ upstreamHost: v })}
         verbatim
       />
-      <fieldset className="field">
-        <legend className="field-label">Encryption towards the server</legend>
-        <div className="choices">
-          {(['implicit', 'starttls'] as const).map((m) => (
-            <label key={m} className="choice">
-              <input
-                type="radio"
-                name="tunnel-mode"
-                checked={values.mode === m}
-                onChange={() => choose(values.protocol, m)}
-              />
-              {modeWords(m, words)}
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <ChoiceField
+        legend="Encryption towards the server"
+        name="tunnel-mode"
+        options={(['implicit', 'starttls'] as const).map((m) => ({ value: m, label: modeWords(m, words) }))}
+        value={values.mode}
+        onChange={(m) => choose(values.protocol, m)}
+      />
       <TextField
         label="Server port"
         error={errors.upstreamPort}
@@ -285,28 +268,23 @@ export function TunnelForm({ title, initial, submitLabel, onSubmit, onCancel }: 
             value={values.allowedClients}
             onChange={(v) => set({ allowedClients: v })}
           />
-          <fieldset className="field">
-            <legend className="field-label">Encryption towards the device</legend>
-            <div className="choices">
-              {(['plain', 'implicit', 'starttls'] as const).map((m) => (
-                <label key={m} className="choice">
-                  <input
-                    type="radio"
-                    name="tunnel-local-tls"
-                    checked={values.localTls === m}
-                    onChange={() => set({ localTls: m })}
-                  />
-                  {LOCAL_TLS_WORDS[m]}
-                </label>
-              ))}
-            </div>
+          <ChoiceField
+            legend="Encryption towards the device"
+            name="tunnel-local-tls"
+            options={(['plain', 'implicit', 'starttls'] as const).map((m) => ({
+              value: m,
+              label: LOCAL_TLS_WORDS[m],
+            }))}
+            value={values.localTls}
+            onChange={(m) => set({ localTls: m })}
+          >
             {values.localTls !== 'plain' && (
               <p className="field-hint">
                 Mailwarden makes a certificate for this tunnel when it first starts (its key stays in the
                 keychain); trust it on the device by the fingerprint shown on the tunnel.
               </p>
             )}
-          </fieldset>
+          </ChoiceField>
           {values.localTls !== 'plain' && (
             <label className="choice">
               <input
