@@ -68,6 +68,7 @@ function starttls(overrides: Partial<Observation> = {}): Observation {
     injection: null,
     tls: tls(),
     clientSetting: null,
+    sweep: false,
     ...overrides,
   }
 }

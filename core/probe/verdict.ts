@@ -77,6 +77,8 @@ const LEGACY: readonly TlsVersion[] = ['TLSv1', 'TLSv1.1']
 function failureFinding(observation: Observation): ProbeFinding | null {
   const failure = observation.failure
   if (!failure) return null
+  // A host sweep tries every standard port: one that refuses just does not offer that service.
+  if (failure.kind === 'refused' && observation.sweep) return probeFinding('port-closed', failure.message)
   if (failure.kind === 'connect-timeout')
     return probeFinding(observation.port === 25 ? 'port25-blocked' : 'connect-timeout', failure.message)
   return probeFinding(FAILURE_FINDINGS[failure.kind], failure.message)
@@ -287,13 +289,15 @@ export function findingsFor(observation: Observation): ProbeFinding[] {
   return found.sort((a, b) => rank[a.severity] - rank[b.severity])
 }
 
-/** The worst finding decides; an endpoint that could not be checked is at least `warn`. */
+/** The worst finding decides; an endpoint that could not be checked is at least `warn`, unless it
+ * is a closed port of a host sweep (checked: nothing is offered there). */
 export function verdictOf(
   findings: readonly ProbeFinding[],
   security: Observation['security'],
 ): ProbeVerdict {
   if (findings.some((f) => f.severity === 'bad') || security === 'plaintext') return 'bad'
-  if (findings.some((f) => f.severity === 'warn') || security === 'unreachable') return 'warn'
+  const closed = findings.some((f) => f.id === 'port-closed')
+  if (findings.some((f) => f.severity === 'warn') || (security === 'unreachable' && !closed)) return 'warn'
   return 'good'
 }
 

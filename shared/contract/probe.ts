@@ -288,7 +288,8 @@ export const ProbeReport = z
     discovery: z.object({ steps: z.array(DiscoveryStep), notes: z.array(DiscoveryNote) }).strict(),
     /** MTA-STS and TLS-RPT of each mail domain probed (an address or a domain; none for a host). */
     domains: z.array(DomainChecks),
-    /** The worst endpoint verdict (good when there is none). */
+    /** The worst endpoint verdict (good when there is none); at least warn when a host sweep found
+     * no standard port open. A closed port of a sweep is `good` with an info finding. */
     verdict: ProbeVerdict,
     /** Run-wide notes: "TLS 1.0 could not be tried on this runtime", "no explainer available". */
     notes: z.array(z.string()),
