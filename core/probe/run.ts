@@ -283,6 +283,7 @@ export async function probe(
       nothingAnswered = true
       notes.push(`No standard mail port of ${host} accepted a connection: it offers no mail service here.`)
     }
+  if (trust.store.note) notes.push(trust.store.note)
   if (explainerFailed)
     notes.push('The client advice could not be computed for some endpoints; their "clients" is empty.')
   const untested = new Set(reports.flatMap((r) => r.tls?.versionsUntested.map((u) => u.reason) ?? []))
@@ -294,6 +295,7 @@ export async function probe(
     durationMs: Math.round(performance.now() - t0),
     resolver: options.resolver.description,
     trustedAgainst: trust.description,
+    trustStore: trust.store,
     client: options.client,
     endpoints: reports,
     discovery: { steps, notes: discoveryNotes },

@@ -130,7 +130,7 @@ export const TlsFacts = z
     certificate: CertificateFacts.nullable(),
     /** Leaf first: the path as verified (ending at the trusted CA, when one was found), then any other certificate the server sent. */
     chain: z.array(CertificateSummary),
-    /** What trust was checked against: "system CAs (146) + /path/ca.pem". */
+    /** What trust was checked against: "the system trust store (…, 144 CAs) + /path/ca.pem (1)". */
     trustedAgainst: z.string(),
     /** The handshake error when no handshake succeeded. */
     error: z.string().nullable(),
@@ -273,6 +273,22 @@ export const DomainChecks = z
   .strict()
 export type DomainChecks = z.infer<typeof DomainChecks>
 
+/** Which trust store the certificates were checked against (core/net/trust-store.ts). */
+export const TrustStoreFacts = z
+  .object({
+    /** runtime-system: the runtime read the OS store; os-file: a bundle file of the OS was read;
+     * node-bundled: Node's own copy of the Mozilla roots (the OS store could not be read). */
+    kind: z.enum(['runtime-system', 'os-file', 'node-bundled']),
+    /** The file read, for os-file. */
+    location: z.string().nullable(),
+    certificates: z.number().int(),
+    description: z.string(),
+    /** Why the OS store was not used, when it was not. */
+    note: z.string().nullable(),
+  })
+  .strict()
+export type TrustStoreFacts = z.infer<typeof TrustStoreFacts>
+
 export const ProbeReport = z
   .object({
     /** What the user asked, as one line ("alice@lab.test"). */
@@ -281,8 +297,9 @@ export const ProbeReport = z
     durationMs: z.number(),
     /** "system resolver" or "DNS server 127.0.10.53:53". */
     resolver: z.string(),
-    /** Trust anchors used for every endpoint: "system CAs (146) + /path/ca.pem". */
+    /** Trust anchors used for every endpoint: "the system trust store (/etc/ssl/certs/ca-certificates.crt, 144 CAs) + /path/ca.pem (1)". */
     trustedAgainst: z.string(),
+    trustStore: TrustStoreFacts,
     client: MailClientId,
     endpoints: z.array(EndpointReport),
     discovery: z.object({ steps: z.array(DiscoveryStep), notes: z.array(DiscoveryNote) }).strict(),

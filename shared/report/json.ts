@@ -96,6 +96,8 @@ export function reportObject(report: ProbeReport) {
     },
     resolver: report.resolver,
     trustedAgainst: report.trustedAgainst,
+    /** Which trust store was used: the OS's, or Node's bundled roots (and why). */
+    trustStore: report.trustStore,
     startedAt: report.startedAt,
     durationMs: report.durationMs,
   }

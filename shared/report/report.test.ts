@@ -101,7 +101,14 @@ const report = ProbeReport.parse({
   startedAt: '2026-12-01T21:00:00.000Z',
   durationMs: 812.4,
   resolver: 'DNS server 127.0.10.53:53',
-  trustedAgainst: 'system CAs',
+  trustedAgainst: 'the system trust store (/etc/ssl/certs/ca-certificates.crt, 144 CAs)',
+  trustStore: {
+    kind: 'os-file',
+    location: '/etc/ssl/certs/ca-certificates.crt',
+    certificates: 144,
+    description: 'the system trust store (/etc/ssl/certs/ca-certificates.crt, 144 CAs)',
+    note: null,
+  },
   client: 'thunderbird',
   endpoints: [
     endpoint({}),
@@ -235,7 +242,7 @@ describe('JSON', () => {
         protocolName(e),
         securityInClientWords(e, report.client),
         certificateLine(e.tls?.certificate && { ...e.tls.certificate, isCa: false, serialNumber: '' }),
-        versionsLine(e.tls && { ...e.tls, chain: [] }),
+        versionsLine(e.tls && { ...e.tls, chain: [], certificate: null }),
         VERDICT_WORDS[e.verdict],
       ]).toEqual(doc.table.rows[i])
     })
@@ -246,6 +253,11 @@ describe('JSON', () => {
     })
     expect(json.verdict).toBe('bad')
     expect(json.durationMs).toBe(report.durationMs)
+    // Which trust store was used, in both.
+    expect(text).toContain(
+      'Certificates checked against the system trust store (/etc/ssl/certs/ca-certificates.crt, 144 CAs).',
+    )
+    expect(json.trustStore).toMatchObject({ kind: 'os-file', location: '/etc/ssl/certs/ca-certificates.crt' })
   })
 
   it('keeps the whole report in the full export, which parses back', () => {

@@ -33,6 +33,8 @@ function findingLines(f: FindingBlock): string[] {
 export function renderText(report: ProbeReport, options: RenderOptions = {}): string {
   const doc = buildDocument(report, options)
   const out: string[] = [plain(doc.title), '', table(doc.table.headers, doc.table.rows)]
+  // Which trust store said "trusted" or "NOT trusted" (the OS's, or Node's bundled roots).
+  out.push('', `Certificates checked against ${plain(report.trustedAgainst)}.`)
   for (const e of doc.endpoints) {
     out.push('', plain(e.heading))
     for (const f of e.findings) out.push(...findingLines(f))

@@ -90,7 +90,7 @@ export function startTlsLines(
       const state: LineState = {
         tls: secure,
         write: (text) => stream.write(text),
-        end: (text) => stream.end(text),
+        end: (text) => (text === undefined ? stream.end() : stream.end(text)),
       }
       let buffer = ''
       const onData = (chunk: Buffer) => {
