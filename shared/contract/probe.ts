@@ -336,8 +336,25 @@ export const probeRun = longRun({
   summary: 'Probe mail servers: discover, connect, STARTTLS, TLS versions, certificate; report as it goes.',
 })
 
+/** Checks a CA file before it is saved (the Settings page shows the problem next to the field). */
+export const CaFileCheckRequest = z.object({ path: z.string().min(1).max(4096) }).strict()
+export const CaFileCheckResult = z
+  .object({
+    /** One sentence saying what is wrong (missing, not a full path, no certificate...), or null. */
+    problem: z.string().nullable(),
+    /** The certificates found when there is no problem. */
+    certificates: z.number().int(),
+  })
+  .strict()
+export type CaFileCheckResult = z.infer<typeof CaFileCheckResult>
+
 export const probeOperations = {
   'probe.start': probeRun.operation,
+  'probe.checkCaFile': {
+    request: CaFileCheckRequest,
+    response: CaFileCheckResult,
+    summary: 'Check a PEM file of CA certificates before it is saved as the extra CA file.',
+  },
 } as const
 
 export const probeEvents = {
