@@ -1,6 +1,6 @@
 // `mailwarden probe` against the lab, run as the CLI runs (runCli with a fresh config directory):
 // exit codes, the table, and the --json shape of issue 6.
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -148,7 +148,13 @@ describe('mailwarden probe (lab)', () => {
     })
     expect(await cli('probe', 'x.lab.test', '--ca', '/nonexistent.pem')).toMatchObject({
       code: 2,
-      err: expect.stringMatching(/cannot be read/),
+      err: expect.stringMatching(/^--ca: The CA file \/nonexistent\.pem cannot be read: it does not exist/),
+    })
+    // A file that is there but holds no certificate is refused before anything is probed.
+    await writeFile(path.join(dir, 'notes.txt'), 'not a certificate\n')
+    expect(await cli('probe', 'x.lab.test', '--ca', path.join(dir, 'notes.txt'))).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/^--ca: The CA file .*notes\.txt holds no usable PEM certificate/),
     })
     expect(await cli('probe', 'x.lab.test', '--bogus')).toMatchObject({ code: 2 })
   })
