@@ -70,6 +70,13 @@ describe('mailwarden settings set', () => {
     expect(err).toMatch(/must start with https:\/\//)
   })
 
+  it('refuses a DNS server that only looks like an IPv6 address (the probe would then fail)', async () => {
+    const { code, err } = await cli('settings', 'set', 'dnsServer=[:::]')
+    expect(code).toBe(2)
+    expect(err).toMatch(/dnsServer: a DNS server is an IP address/)
+    expect(await saved()).toBeNull()
+  })
+
   it('prints lists as a count, and takes true/false for a switch', async () => {
     const { code, out } = await cli('settings', 'set', 'startAtLogin=true')
     expect(code).toBe(0)
