@@ -119,7 +119,7 @@ async function load(options: TrustStoreOptions): Promise<SystemTrustStore> {
       kind: 'node-bundled',
       location: null,
       ...fallback,
-      description: `the CAs bundled with Node (${fallback.anchors.length})`,
+      description: `the CAs bundled with Node (${fallback.anchors.length}), not the system trust store`,
       note: `The trust store file ${override} (${SYSTEM_CA_FILE_ENV}) holds no readable certificate; the CAs bundled with Node were used instead.`,
     }
   }
@@ -153,7 +153,7 @@ async function load(options: TrustStoreOptions): Promise<SystemTrustStore> {
     kind: 'node-bundled',
     location: null,
     ...fallback,
-    description: `the CAs bundled with Node (${fallback.anchors.length})`,
+    description: `the CAs bundled with Node (${fallback.anchors.length}), not the system trust store`,
     note: os
       ? `This runtime cannot read ${os}, so the CAs bundled with Node were used: a CA installed only there (a company CA) is not trusted; add it as an extra CA file.`
       : `No system trust store was found (${SYSTEM_CA_FILES.join(', ')}), so the CAs bundled with Node were used.`,
