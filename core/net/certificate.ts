@@ -317,23 +317,6 @@ export function checkHostname(host: string, cert: X509Certificate): HostnameChec
   return { matches: false, explanation: `The certificate is for ${listed}, not ${host}.` }
 }
 
-let systemAnchors: X509Certificate[] | null = null
-
-/** Node's bundled roots (tls.rootCertificates), parsed once. */
-export function systemRoots(rootCertificates: readonly string[]): X509Certificate[] {
-  if (!systemAnchors) {
-    systemAnchors = []
-    for (const pem of rootCertificates) {
-      try {
-        systemAnchors.push(new X509Certificate(pem))
-      } catch {
-        // A root Node itself cannot parse is no anchor of ours.
-      }
-    }
-  }
-  return systemAnchors
-}
-
 /** Every certificate of a PEM bundle (a CA file). Throws on a file with none. */
 export function parsePemBundle(pem: string): X509Certificate[] {
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []

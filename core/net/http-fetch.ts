@@ -8,6 +8,7 @@ import type { LookupFunction } from 'node:net'
 import { isIP } from 'node:net'
 import tls from 'node:tls'
 import type { Resolver } from '../dns/resolver.js'
+import { systemTrustStore } from './trust-store.js'
 
 /** A hostile or broken server sending an endless body must not fill memory (autoconfig files are ~2 KB). */
 export const HTTP_MAX_BODY_BYTES = 256 * 1024
@@ -62,18 +63,22 @@ export interface HttpFetchResult {
   redirects: string[]
 }
 
-// Parsing ~150 system roots plus the extra CA takes tens of milliseconds; do it once per CA text.
-const contexts = new Map<string, tls.SecureContext>()
+// Parsing ~150 system roots plus the extra CA takes tens of milliseconds; do it once per store and
+// CA text. The system's trust store (trust-store.ts), not Node's bundled roots, so a company CA
+// installed in the OS is trusted here as in the probe.
+const contexts = new Map<string, { pems: readonly string[]; context: tls.SecureContext }>()
 /** Distinct extra CAs kept parsed; a long-running engine sees one or two. */
 const MAX_CACHED_CONTEXTS = 8
 
-function secureContextFor(extraCa: string): tls.SecureContext {
-  let context = contexts.get(extraCa)
-  if (!context) {
-    context = tls.createSecureContext({ ca: [...tls.rootCertificates, extraCa] })
-    if (contexts.size >= MAX_CACHED_CONTEXTS) contexts.delete(contexts.keys().next().value as string)
-    contexts.set(extraCa, context)
-  }
+async function secureContextFor(extraCa: string | null): Promise<tls.SecureContext> {
+  const store = await systemTrustStore()
+  const key = extraCa ?? ''
+  const hit = contexts.get(key)
+  // A re-read store is a new array: the context follows it.
+  if (hit && hit.pems === store.pems) return hit.context
+  const context = tls.createSecureContext({ ca: extraCa ? [...store.pems, extraCa] : store.pems })
+  if (!hit && contexts.size >= MAX_CACHED_CONTEXTS) contexts.delete(contexts.keys().next().value as string)
+  contexts.set(key, { pems: store.pems, context })
   return context
 }
 
@@ -241,7 +246,7 @@ export async function httpFetch(url: string, options: HttpFetchOptions): Promise
       `Only http and https URLs can be fetched, not ${current.protocol}`,
     )
   const deadline = Date.now() + (options.timeoutMs ?? HTTP_DEFAULT_TIMEOUT_MS)
-  const secureContext = options.extraCa ? secureContextFor(options.extraCa) : undefined
+  const secureContext = await secureContextFor(options.extraCa ?? null)
   const maxRedirects = options.maxRedirects ?? HTTP_MAX_REDIRECTS
   const redirects: string[] = []
   for (;;) {

@@ -6,12 +6,25 @@ import { probeRun } from '../../shared/contract/probe.js'
 import { EngineError } from '../api/errors.js'
 import type { JobModule } from '../api/handlers.js'
 import type { EngineContext } from '../context.js'
+import { readCaFile } from '../net/ca-file.js'
 import { NetError } from '../net/errors.js'
+import { checkCaFile } from '../settings/store.js'
 import { probe } from './run.js'
 
-export function probeModule(context: EngineContext): JobModule<'probe.start'> {
+export function probeModule(context: EngineContext): JobModule<'probe.start' | 'probe.checkCaFile'> {
   return {
     handlers: {
+      // The same check settings.update makes, asked before saving so the page can say which field.
+      'probe.checkCaFile': async ({ path }) => {
+        try {
+          await checkCaFile(path)
+          return { problem: null, certificates: (await readCaFile(path)).certificates.length }
+        } catch (error) {
+          if (error instanceof EngineError && error.code === 'invalid-request')
+            return { problem: error.message, certificates: 0 }
+          throw error
+        }
+      },
       'probe.start': async (request, caller) => {
         const { settings } = await context.settings.load()
         const resolver = await context.resolver(request.dnsServer ?? null)

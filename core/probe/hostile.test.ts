@@ -1,11 +1,18 @@
 // The prober against hostile servers written here, on 127.0.0.1 port 0: each one ends in its own
 // finding within the small timeout passed, never a hang, a crash or a plaintext "success".
 import type net from 'node:net'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { MailProtocol } from '../../shared/contract/accounts.js'
 import type { DiscoveredEndpoint, ExpectedSecurity } from '../../shared/contract/probe-target.js'
 import { createResolver } from '../dns/resolver.js'
-import { hostileServers, lines, type OnConnect } from '../net/test-support/hostile-server.js'
+import {
+  hostileServers,
+  type LineState,
+  lines,
+  type OnConnect,
+  startTlsLines,
+} from '../net/test-support/hostile-server.js'
+import { makeTlsMaterial, type TlsMaterial } from '../net/test-support/tls-material.js'
 import { HostLimiter } from './discovery/limits.js'
 import { ENDPOINT_DEADLINE_FACTOR, type ProbedEndpoint, probeEndpoint } from './endpoint/probe-endpoint.js'
 import { loadTrust } from './tls/trust.js'
@@ -44,11 +51,12 @@ async function probeIt(
   protocol: MailProtocol,
   expected?: ExpectedSecurity,
   limits: { maxLineBytes: number; maxTotalBytes: number } = SMALL_CAPS,
+  caFile: string | null = null,
 ) {
   const started = performance.now()
   const result = await probeEndpoint(endpoint(port, protocol, expected), {
     resolver: createResolver(),
-    trust: await loadTrust(null),
+    trust: await loadTrust(caFile),
     timeoutMs: TIMEOUT_MS,
     limiter: new HostLimiter({ perHost: 4, staggerMs: 0 }),
     greetingSniffMs: SNIFF_MS,
@@ -269,5 +277,113 @@ describe('hostile endpoints end in a clear finding within the timeout', () => {
     const deadline = Date.now() + 2_000
     while (hostile.openSockets > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
     expect(hostile.openSockets).toBe(0)
+  })
+})
+
+// Real STARTTLS servers (a real handshake, a certificate from a CA the probe is told to trust)
+// that get what they say after TLS wrong: each RFC break is its own finding, never "good".
+describe('capabilities after STARTTLS (issue 13)', () => {
+  let material: TlsMaterial
+  beforeAll(() => {
+    material = makeTlsMaterial()
+  })
+  afterAll(() => material.remove())
+
+  const probeTls = (port: number, protocol: MailProtocol) =>
+    probeIt(port, protocol, 'starttls', SMALL_CAPS, material.caPath)
+
+  /** SMTP whose EHLO lists `plain` before TLS and `secure` after it. */
+  function smtp(plain: string[], secure: string[]): OnConnect {
+    return startTlsLines('220 mx.test ESMTP\r\n', material, (line, state: LineState) => {
+      const verb = line.split(' ')[0]?.toUpperCase()
+      if (verb === 'EHLO') {
+        const keywords = state.tls ? secure : plain
+        state.write(
+          ['mx.test hello', ...keywords]
+            .map((k, i, all) => `250${i === all.length - 1 ? ' ' : '-'}${k}\r\n`)
+            .join(''),
+        )
+      } else if (verb === 'STARTTLS' && !state.tls) {
+        state.write('220 go ahead\r\n')
+        return 'upgrade'
+      } else if (verb === 'QUIT') state.end('221 bye\r\n')
+      else state.write('502 no\r\n')
+      return undefined
+    })
+  }
+
+  it('SMTP listing STARTTLS again in its EHLO after the handshake (RFC 3207 4.2)', async () => {
+    const port = await serve(smtp(['STARTTLS', 'PIPELINING'], ['STARTTLS', 'PIPELINING', 'AUTH PLAIN']))
+    const { result } = await probeTls(port, 'smtp')
+    expect(result.security).toBe('starttls')
+    expect(result.tls?.certificate).toMatchObject({ trusted: true, hostnameMatch: true })
+    expect(ids(result)).toContain('starttls-offered-after-tls')
+    expect(result.findings.find((f) => f.id === 'starttls-offered-after-tls')?.detail).toContain(
+      'RFC 3207 4.2',
+    )
+    expect(result.verdict).toBe('warn')
+  })
+
+  it('SMTP whose AUTH and PIPELINING, offered before TLS, are gone after it', async () => {
+    const port = await serve(smtp(['STARTTLS', 'PIPELINING', 'AUTH PLAIN LOGIN'], ['8BITMIME']))
+    const { result } = await probeTls(port, 'smtp')
+    expect(ids(result)).toEqual(
+      expect.arrayContaining([
+        'password-before-tls',
+        'auth-missing-after-tls',
+        'capabilities-lost-after-tls',
+      ]),
+    )
+    expect(result.capabilities.removed).toEqual(['STARTTLS', 'PIPELINING', 'AUTH PLAIN LOGIN'])
+  })
+
+  it('IMAP listing STARTTLS and LOGINDISABLED after the handshake (RFC 9051 / RFC 3501)', async () => {
+    const port = await serve(
+      startTlsLines('* OK ready\r\n', material, (line, state) => {
+        const [tag, command] = line.split(' ')
+        const verb = command?.toUpperCase()
+        if (verb === 'CAPABILITY')
+          state.write(`* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED\r\n${tag} OK done\r\n`)
+        else if (verb === 'STARTTLS' && !state.tls) {
+          state.write(`${tag} OK Begin TLS now\r\n`)
+          return 'upgrade'
+        } else if (verb === 'LOGOUT') state.end(`* BYE\r\n${tag} OK bye\r\n`)
+        else state.write(`${tag} BAD what\r\n`)
+        return undefined
+      }),
+    )
+    const { result } = await probeTls(port, 'imap')
+    expect(result.security).toBe('starttls')
+    expect(ids(result)).toEqual(
+      expect.arrayContaining(['starttls-offered-after-tls', 'imap-logindisabled-after-tls']),
+    )
+    expect(result.verdict).toBe('warn')
+  })
+
+  it('POP3 listing STLS after the handshake (RFC 2595 4)', async () => {
+    const port = await serve(
+      startTlsLines('+OK ready\r\n', material, (line, state) => {
+        const verb = line.split(' ')[0]?.toUpperCase()
+        if (verb === 'CAPA') state.write(`+OK\r\nTOP\r\nSTLS\r\n${state.tls ? 'USER\r\n' : ''}.\r\n`)
+        else if (verb === 'STLS' && !state.tls) {
+          state.write('+OK begin TLS\r\n')
+          return 'upgrade'
+        } else if (verb === 'QUIT') state.end('+OK bye\r\n')
+        else state.write('-ERR no\r\n')
+        return undefined
+      }),
+    )
+    const { result } = await probeTls(port, 'pop3')
+    expect(result.security).toBe('starttls')
+    expect(ids(result)).toContain('starttls-offered-after-tls')
+    expect(result.findings.find((f) => f.id === 'starttls-offered-after-tls')?.detail).toContain('RFC 2595 4')
+    expect(result.verdict).toBe('warn')
+  })
+
+  it('a server that gets it right stays good', async () => {
+    const port = await serve(smtp(['STARTTLS', 'PIPELINING'], ['PIPELINING', 'AUTH PLAIN']))
+    const { result } = await probeTls(port, 'smtp')
+    expect(ids(result)).toEqual(['implicit-tls-preferred'])
+    expect(result.verdict).toBe('good')
   })
 })

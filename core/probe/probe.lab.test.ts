@@ -119,13 +119,38 @@ describe('good servers: every port classified', () => {
     expect(ids(at(report, 'proxy.lab.test:110'))).toContain('pop3-user-before-tls')
   })
 
-  it('a bare host gets all seven standard ports, closed ones reported as refused', async () => {
+  it('a bare host gets all seven standard ports; its closed ports are information, not a warning (issue 13)', async () => {
+    // imap.lab.test (127.0.10.10) runs Dovecot and no SMTP at all.
     const report = await run(['imap.lab.test'])
     expect(report.endpoints.map((e) => e.port).sort((a, b) => a - b)).toEqual([
       25, 110, 143, 465, 587, 993, 995,
     ])
-    expect(ids(at(report, 'imap.lab.test:465'))).toEqual(['connection-refused'])
+    for (const port of [25, 465, 587]) {
+      const closed = at(report, `imap.lab.test:${port}`)
+      expect(closed.security).toBe('unreachable')
+      expect(ids(closed)).toEqual(['port-closed'])
+      expect(closed.verdict).toBe('good')
+    }
+    // The verdict is about the ports that answer.
+    expect(at(report, 'imap.lab.test:993').verdict).toBe('good')
+    expect(report.verdict).toBe('good')
+  })
+
+  it('a port the user named that refuses the connection is still a warning', async () => {
+    const named = await run(['imap.lab.test:25'])
+    expect(ids(at(named, 'imap.lab.test:25'))).toEqual(['connection-refused'])
+    expect(named.verdict).toBe('warn')
+    const withPort = await probe({ targets: ['imap.lab.test'], servers: [], ports: [25, 993] }, options)
+    expect(ids(at(withPort, 'imap.lab.test:25'))).toEqual(['connection-refused'])
+    expect(withPort.verdict).toBe('warn')
+  })
+
+  it('a swept host where no standard port answers is not good', async () => {
+    // 127.0.10.99 is a lab loopback address where nothing listens.
+    const report = await run(['127.0.10.99'])
+    expect(report.endpoints.every((e) => ids(e).join() === 'port-closed')).toBe(true)
     expect(report.verdict).toBe('warn')
+    expect(report.notes.join(' ')).toContain('No standard mail port of 127.0.10.99 accepted a connection')
   })
 })
 

@@ -196,6 +196,16 @@ export async function probe(
     notes.push(`${all.length} endpoints were found; the first ${MAX_ENDPOINTS_PER_RUN} were probed.`)
   onProgress({ stage: 'discovered', endpoints: endpoints.map((e) => ({ ...e, key: key(e) })) })
 
+  // A bare host without --port is a sweep of its seven standard ports: a port there that refuses
+  // the connection is information. A port the user named, or that discovery found, is not.
+  const sweepKeys = new Set<string>()
+  const namedKeys = new Set<string>()
+  targets.forEach((target, index) => {
+    const sweep = target.kind === 'host' && (request.ports ?? []).length === 0
+    for (const e of discoveries[index]?.endpoints ?? []) (sweep ? sweepKeys : namedKeys).add(key(e))
+  })
+  const swept = (e: { host: string; port: number }) => sweepKeys.has(key(e)) && !namedKeys.has(key(e))
+
   const limiter = new HostLimiter(options.hostLimits)
   const domainsToCheck = [
     ...new Map(
@@ -226,6 +236,7 @@ export async function probe(
         signal,
         limits: options.limits,
         greetingSniffMs: options.greetingSniffMs,
+        sweep: swept(endpoint),
       })
       let clients: EndpointReport['clients'] = {}
       try {
@@ -262,6 +273,17 @@ export async function probe(
         `The MTA-STS / TLS-RPT check of ${domainsToCheck[index]?.domain ?? 'the domain'} failed: ${outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)}`,
       )
   }
+  // A swept host where no standard port answers at all is not "good": say so.
+  const sweptHosts = new Map<string, EndpointReport[]>()
+  for (const r of reports)
+    if (swept(r)) sweptHosts.set(r.host.toLowerCase(), [...(sweptHosts.get(r.host.toLowerCase()) ?? []), r])
+  let nothingAnswered = false
+  for (const [host, list] of sweptHosts)
+    if (list.every((r) => r.findings.some((f) => f.id === 'port-closed'))) {
+      nothingAnswered = true
+      notes.push(`No standard mail port of ${host} accepted a connection: it offers no mail service here.`)
+    }
+  if (trust.store.note) notes.push(trust.store.note)
   if (explainerFailed)
     notes.push('The client advice could not be computed for some endpoints; their "clients" is empty.')
   const untested = new Set(reports.flatMap((r) => r.tls?.versionsUntested.map((u) => u.reason) ?? []))
@@ -273,11 +295,15 @@ export async function probe(
     durationMs: Math.round(performance.now() - t0),
     resolver: options.resolver.description,
     trustedAgainst: trust.description,
+    trustStore: trust.store,
     client: options.client,
     endpoints: reports,
     discovery: { steps, notes: discoveryNotes },
     domains,
-    verdict: worstVerdict(reports.map((r) => r.verdict)),
+    verdict: worstVerdict([
+      ...reports.map((r) => r.verdict),
+      ...(nothingAnswered ? (['warn'] as const) : []),
+    ]),
     notes,
   }
 }

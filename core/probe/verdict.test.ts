@@ -68,6 +68,7 @@ function starttls(overrides: Partial<Observation> = {}): Observation {
     injection: null,
     tls: tls(),
     clientSetting: null,
+    sweep: false,
     ...overrides,
   }
 }
@@ -89,6 +90,70 @@ function setting(overrides: Partial<ClientSecurityMeaning>): ClientSecurityMeani
     ...overrides,
   }
 }
+
+describe('capabilities before and after TLS (issue 13)', () => {
+  const smtp = (before: string[], after: string[]) =>
+    starttls({
+      port: 587,
+      protocol: 'smtp',
+      expectedProtocol: 'smtp',
+      before: smtpCapabilities({ code: 250, lines: ['250-mx hello', ...before.map((l) => `250-${l}`)] }),
+      after: smtpCapabilities({ code: 250, lines: ['250-mx hello', ...after.map((l) => `250-${l}`)] }),
+    })
+
+  it('SMTP offering STARTTLS again over TLS breaks RFC 3207 4.2: a warn, not good', () => {
+    const o = smtp(['STARTTLS', 'SIZE 1000'], ['STARTTLS', 'SIZE 2000', 'AUTH PLAIN'])
+    expect(ids(o)).toContain('starttls-offered-after-tls')
+    expect(findingsFor(o).find((f) => f.id === 'starttls-offered-after-tls')?.detail).toContain(
+      'RFC 3207 4.2',
+    )
+    expect(verdict(o)).toBe('warn')
+    // A SIZE whose value changed is no lost capability.
+    expect(ids(o)).not.toContain('capabilities-lost-after-tls')
+  })
+
+  it('IMAP STARTTLS or LOGINDISABLED over TLS, POP3 STLS over TLS: each its own finding with its RFC', () => {
+    const imap = starttls({ after: imapCapabilities(['IMAP4rev1', 'STARTTLS', 'LOGINDISABLED']) })
+    expect(ids(imap)).toEqual(
+      expect.arrayContaining(['starttls-offered-after-tls', 'imap-logindisabled-after-tls']),
+    )
+    expect(findingsFor(imap).find((f) => f.id === 'starttls-offered-after-tls')?.detail).toContain('RFC 9051')
+    expect(verdict(imap)).toBe('warn')
+    const pop = starttls({
+      port: 110,
+      protocol: 'pop3',
+      expectedProtocol: 'pop3',
+      before: pop3Capabilities(['STLS', 'TOP']),
+      after: pop3Capabilities(['STLS', 'TOP', 'USER']),
+    })
+    expect(ids(pop)).toContain('starttls-offered-after-tls')
+    expect(findingsFor(pop).find((f) => f.id === 'starttls-offered-after-tls')?.detail).toContain(
+      'RFC 2595 4',
+    )
+    // Over implicit TLS there is no "before", but STARTTLS on an encrypted session is the same fault.
+    expect(ids(implicit({ after: imapCapabilities(['IMAP4rev1', 'STARTTLS', 'AUTH=PLAIN']) }))).toContain(
+      'starttls-offered-after-tls',
+    )
+  })
+
+  it('a login method offered before TLS but not after, and capabilities that vanish', () => {
+    const o = smtp(['STARTTLS', 'AUTH PLAIN LOGIN', 'PIPELINING', '8BITMIME'], ['AUTH PLAIN', '8BITMIME'])
+    expect(ids(o)).toEqual(expect.arrayContaining(['auth-missing-after-tls', 'capabilities-lost-after-tls']))
+    const details = Object.fromEntries(findingsFor(o).map((f) => [f.id, f.detail]))
+    expect(details['auth-missing-after-tls']).toContain('Before TLS: AUTH LOGIN; over TLS: AUTH PLAIN.')
+    expect(details['capabilities-lost-after-tls']).toContain('Gone over TLS: PIPELINING.')
+  })
+
+  it('capabilities refused over TLS after they were answered in plaintext', () => {
+    const o = starttls({ after: { ...imapCapabilities([]), known: false } })
+    expect(ids(o)).toContain('capabilities-refused-after-tls')
+    expect(verdict(o)).toBe('warn')
+  })
+
+  it('the usual change (STARTTLS and LOGINDISABLED go, AUTH=PLAIN comes) raises nothing', () => {
+    expect(ids(starttls())).toEqual(['implicit-tls-preferred'])
+  })
+})
 
 describe('RFC 8314 verdicts', () => {
   it('STARTTLS, no login before TLS, trusted certificate, TLS 1.2+ only: good, with the implicit-TLS info', () => {

@@ -77,6 +77,8 @@ const LEGACY: readonly TlsVersion[] = ['TLSv1', 'TLSv1.1']
 function failureFinding(observation: Observation): ProbeFinding | null {
   const failure = observation.failure
   if (!failure) return null
+  // A host sweep tries every standard port: one that refuses just does not offer that service.
+  if (failure.kind === 'refused' && observation.sweep) return probeFinding('port-closed', failure.message)
   if (failure.kind === 'connect-timeout')
     return probeFinding(observation.port === 25 ? 'port25-blocked' : 'connect-timeout', failure.message)
   return probeFinding(FAILURE_FINDINGS[failure.kind], failure.message)
@@ -157,6 +159,69 @@ function loginFindings(observation: Observation): ProbeFinding[] {
   return found
 }
 
+/** The rule each protocol breaks by offering STARTTLS on an encrypted session. */
+const STARTTLS_AGAIN: Record<MailProtocol, string> = {
+  smtp: 'The EHLO reply over TLS lists STARTTLS (RFC 3207 4.2).',
+  imap: 'The CAPABILITY response over TLS lists STARTTLS (RFC 9051 6.2.1, RFC 3501 6.2.1).',
+  pop3: 'The CAPA response over TLS lists STLS (RFC 2595 4).',
+}
+
+/** Capability names that are expected to change with TLS, judged by their own rules above. */
+const TLS_DEPENDENT = new Set(['STARTTLS', 'STLS', 'LOGINDISABLED', 'AUTH', 'SASL', 'USER'])
+
+/** A capability's name: an IMAP atom up to "=", a POP3 CAPA or EHLO keyword's first word. */
+function capabilityName(raw: string): string {
+  return (raw.trim().split(/[\s=]/, 1)[0] ?? '').toUpperCase()
+}
+
+/** What TLS changed in the capabilities, each break of a protocol rule as its own finding. */
+function tlsCapabilityFindings(observation: Observation): ProbeFinding[] {
+  const { protocol, before, after } = observation
+  const encrypted = observation.security === 'starttls' || observation.security === 'implicit-tls'
+  if (!protocol || !encrypted || !after) return []
+  const viaStartTls = observation.security === 'starttls' && before?.known === true
+  if (!after.known)
+    return viaStartTls
+      ? [
+          probeFinding(
+            'capabilities-refused-after-tls',
+            `The server refused ${protocol === 'smtp' ? 'EHLO' : protocol === 'imap' ? 'CAPABILITY' : 'CAPA'} over TLS.`,
+          ),
+        ]
+      : []
+  const found: ProbeFinding[] = []
+  if (after.startTls) found.push(probeFinding('starttls-offered-after-tls', STARTTLS_AGAIN[protocol]))
+  if (protocol === 'imap' && after.loginDisabled)
+    found.push(
+      probeFinding(
+        'imap-logindisabled-after-tls',
+        `The CAPABILITY response over TLS lists LOGINDISABLED; AUTHENTICATE offers ${after.authMechanisms.join(', ') || 'nothing'}.`,
+      ),
+    )
+  if (!viaStartTls || !before) return found
+  // IMAP LOGIN lost to LOGINDISABLED has its own finding above.
+  const afterLabels = new Set(loginMethods(protocol, after).map((m) => m.label))
+  const lostLogins = loginMethods(protocol, before)
+    .map((m) => m.label)
+    .filter((label) => !afterLabels.has(label) && !(protocol === 'imap' && label === 'LOGIN'))
+  if (lostLogins.length > 0)
+    found.push(
+      probeFinding(
+        'auth-missing-after-tls',
+        `Before TLS: ${lostLogins.join(', ')}; over TLS: ${[...afterLabels].join(', ') || 'none'}.`,
+      ),
+    )
+  const afterNames = new Set(after.raw.map(capabilityName))
+  const lost = [
+    ...new Set(
+      before.raw.map(capabilityName).filter((n) => n && !TLS_DEPENDENT.has(n) && !afterNames.has(n)),
+    ),
+  ]
+  if (lost.length > 0)
+    found.push(probeFinding('capabilities-lost-after-tls', `Gone over TLS: ${lost.slice(0, 20).join(', ')}.`))
+  return found
+}
+
 const IMPLICIT_PORTS = new Set([993, 995, 465])
 
 function clientFindings(observation: Observation): ProbeFinding[] {
@@ -211,6 +276,7 @@ export function findingsFor(observation: Observation): ProbeFinding[] {
   if (observation.security === 'implicit-tls' && !observation.expectedImplicit)
     found.push(probeFinding('implicit-tls-nonstandard'))
   found.push(
+    ...tlsCapabilityFindings(observation),
     ...certificateFindings(observation),
     ...versionFindings(observation),
     ...clientFindings(observation),
@@ -223,13 +289,15 @@ export function findingsFor(observation: Observation): ProbeFinding[] {
   return found.sort((a, b) => rank[a.severity] - rank[b.severity])
 }
 
-/** The worst finding decides; an endpoint that could not be checked is at least `warn`. */
+/** The worst finding decides; an endpoint that could not be checked is at least `warn`, unless it
+ * is a closed port of a host sweep (checked: nothing is offered there). */
 export function verdictOf(
   findings: readonly ProbeFinding[],
   security: Observation['security'],
 ): ProbeVerdict {
   if (findings.some((f) => f.severity === 'bad') || security === 'plaintext') return 'bad'
-  if (findings.some((f) => f.severity === 'warn') || security === 'unreachable') return 'warn'
+  const closed = findings.some((f) => f.id === 'port-closed')
+  if (findings.some((f) => f.severity === 'warn') || (security === 'unreachable' && !closed)) return 'warn'
   return 'good'
 }
 

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import tls from 'node:tls'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DEFAULT_SETTINGS } from '../../shared/contract/index.js'
 import { EventBus } from '../events/bus.js'
@@ -49,11 +50,25 @@ describe('settings', () => {
       savedAt: '2026-01-01T00:00:00Z',
       lastCheckedAt: null,
     }
-    await store().update({ accounts: [account], extraCaFile: '/etc/ssl/lab.pem' })
+    const caFile = path.join(dir, 'lab.pem')
+    await writeFile(caFile, tls.rootCertificates[0] ?? '')
+    await store().update({ accounts: [account], extraCaFile: caFile })
     await store().update({ theme: 'dark' })
     const again = await store().load()
     expect(again.settings.accounts).toEqual([account])
-    expect(again.settings.extraCaFile).toBe('/etc/ssl/lab.pem')
+    expect(again.settings.extraCaFile).toBe(caFile)
+  })
+
+  it('checks a CA file when it is set: missing, relative or no certificate is refused, nothing saved', async () => {
+    const notes = path.join(dir, 'notes.txt')
+    await writeFile(notes, 'hello\n')
+    for (const [file, why] of [
+      [path.join(dir, 'missing.pem'), /does not exist/],
+      ['lab.pem', /not a full path/],
+      [notes, /no usable PEM certificate/],
+    ] as const)
+      await expect(store().update({ extraCaFile: file, theme: 'dark' })).rejects.toThrow(why)
+    expect(await readdir(dir)).toEqual(['notes.txt'])
   })
 
   it('reads a version-1 file written before accounts and tunnels existed', async () => {

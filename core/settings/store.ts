@@ -12,11 +12,28 @@ import {
 import { describeIssues } from '../api/dispatch.js'
 import { EngineError } from '../api/errors.js'
 import type { Logger } from '../log/logger.js'
+import { CaFileError, readCaFile } from '../net/ca-file.js'
 import { writeFileAtomic } from './atomic-write.js'
 import { SETTINGS_FILE } from './paths.js'
 
 /** A settings file is a few hundred bytes; anything far larger is not ours. */
 const MAX_SETTINGS_BYTES = 64 * 1024
+
+/** The extra CA file must be an absolute path (the engine's working directory is not the user's)
+ * to a readable PEM file with at least one certificate. */
+export async function checkCaFile(file: string): Promise<void> {
+  if (!path.isAbsolute(file))
+    throw new EngineError(
+      'invalid-request',
+      `The CA file ${file} is not a full path; give the whole path, such as /etc/ssl/company-ca.pem.`,
+    )
+  try {
+    await readCaFile(file)
+  } catch (error) {
+    if (error instanceof CaFileError) throw new EngineError('invalid-request', error.message)
+    throw error
+  }
+}
 
 export class SettingsStore {
   readonly file: string
@@ -43,6 +60,8 @@ export class SettingsStore {
       if (!next.success) {
         throw new EngineError('invalid-request', `These settings are invalid: ${describeIssues(next.error)}.`)
       }
+      // A CA file is checked when it is set, not at the next probe: nothing is saved if it fails.
+      if (typeof patch.extraCaFile === 'string') await checkCaFile(patch.extraCaFile)
       await mkdir(this.dir, { recursive: true, mode: 0o700 })
       await writeFileAtomic(this.file, `${JSON.stringify(next.data, null, 2)}\n`)
       // Once saved, the file is good again; the recovery notice has done its job.

@@ -9,6 +9,8 @@ interface SettingsStore {
   loadError: string | null
   load(): Promise<void>
   update(patch: SettingsPatch): Promise<ActionResult>
+  /** The engine's check of a CA file path: null when it holds certificates, else one sentence. */
+  checkCaFile(path: string): Promise<string | null>
   /** Takes a state pushed by the engine. */
   receive(state: SettingsState): void
   reset(): void
@@ -31,6 +33,13 @@ export const useSettingsStore = create<SettingsStore>()((set) => ({
       return { ok: true }
     } catch (error) {
       return failed(error)
+    }
+  },
+  async checkCaFile(path) {
+    try {
+      return (await api().probe.checkCaFile({ path })).problem
+    } catch (error) {
+      return errorMessage(error)
     }
   },
   receive: (state) => set({ state, loadError: null }),

@@ -130,7 +130,7 @@ export const TlsFacts = z
     certificate: CertificateFacts.nullable(),
     /** Leaf first: the path as verified (ending at the trusted CA, when one was found), then any other certificate the server sent. */
     chain: z.array(CertificateSummary),
-    /** What trust was checked against: "system CAs (146) + /path/ca.pem". */
+    /** What trust was checked against: "the system trust store (…, 144 CAs) + /path/ca.pem (1)". */
     trustedAgainst: z.string(),
     /** The handshake error when no handshake succeeded. */
     error: z.string().nullable(),
@@ -273,6 +273,22 @@ export const DomainChecks = z
   .strict()
 export type DomainChecks = z.infer<typeof DomainChecks>
 
+/** Which trust store the certificates were checked against (core/net/trust-store.ts). */
+export const TrustStoreFacts = z
+  .object({
+    /** runtime-system: the runtime read the OS store; os-file: a bundle file of the OS was read;
+     * node-bundled: Node's own copy of the Mozilla roots (the OS store could not be read). */
+    kind: z.enum(['runtime-system', 'os-file', 'node-bundled']),
+    /** The file read, for os-file. */
+    location: z.string().nullable(),
+    certificates: z.number().int(),
+    description: z.string(),
+    /** Why the OS store was not used, when it was not. */
+    note: z.string().nullable(),
+  })
+  .strict()
+export type TrustStoreFacts = z.infer<typeof TrustStoreFacts>
+
 export const ProbeReport = z
   .object({
     /** What the user asked, as one line ("alice@lab.test"). */
@@ -281,14 +297,16 @@ export const ProbeReport = z
     durationMs: z.number(),
     /** "system resolver" or "DNS server 127.0.10.53:53". */
     resolver: z.string(),
-    /** Trust anchors used for every endpoint: "system CAs (146) + /path/ca.pem". */
+    /** Trust anchors used for every endpoint: "the system trust store (/etc/ssl/certs/ca-certificates.crt, 144 CAs) + /path/ca.pem (1)". */
     trustedAgainst: z.string(),
+    trustStore: TrustStoreFacts,
     client: MailClientId,
     endpoints: z.array(EndpointReport),
     discovery: z.object({ steps: z.array(DiscoveryStep), notes: z.array(DiscoveryNote) }).strict(),
     /** MTA-STS and TLS-RPT of each mail domain probed (an address or a domain; none for a host). */
     domains: z.array(DomainChecks),
-    /** The worst endpoint verdict (good when there is none). */
+    /** The worst endpoint verdict (good when there is none); at least warn when a host sweep found
+     * no standard port open. A closed port of a sweep is `good` with an info finding. */
     verdict: ProbeVerdict,
     /** Run-wide notes: "TLS 1.0 could not be tried on this runtime", "no explainer available". */
     notes: z.array(z.string()),
@@ -318,8 +336,25 @@ export const probeRun = longRun({
   summary: 'Probe mail servers: discover, connect, STARTTLS, TLS versions, certificate; report as it goes.',
 })
 
+/** Checks a CA file before it is saved (the Settings page shows the problem next to the field). */
+export const CaFileCheckRequest = z.object({ path: z.string().min(1).max(4096) }).strict()
+export const CaFileCheckResult = z
+  .object({
+    /** One sentence saying what is wrong (missing, not a full path, no certificate...), or null. */
+    problem: z.string().nullable(),
+    /** The certificates found when there is no problem. */
+    certificates: z.number().int(),
+  })
+  .strict()
+export type CaFileCheckResult = z.infer<typeof CaFileCheckResult>
+
 export const probeOperations = {
   'probe.start': probeRun.operation,
+  'probe.checkCaFile': {
+    request: CaFileCheckRequest,
+    response: CaFileCheckResult,
+    summary: 'Check a PEM file of CA certificates before it is saved as the extra CA file.',
+  },
 } as const
 
 export const probeEvents = {

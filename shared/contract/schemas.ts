@@ -88,8 +88,17 @@ export const DEFAULT_SETTINGS: Settings = {
   startAtLogin: false,
 }
 
+/** The ISP database is fetched over HTTPS only, so a network attacker cannot rewrite its answers.
+ * Checked on a change (a file written by an older version may hold another URL and still loads). */
+export const IspdbUrl = settingsFields.ispdbUrl.refine((url) => /^https:\/\//i.test(url), {
+  message: 'the ISP database URL must start with https:// so its answers cannot be tampered with',
+})
+
 /** What the UI may change: every field but the version, each optional. */
-export const SettingsPatch = z.object(settingsFields).partial().strict()
+export const SettingsPatch = z
+  .object({ ...settingsFields, ispdbUrl: IspdbUrl })
+  .partial()
+  .strict()
 export type SettingsPatch = z.infer<typeof SettingsPatch>
 
 /** A settings file that could not be read is moved aside, never lost; this says where and why. */

@@ -322,6 +322,50 @@ export const PROBE_FINDINGS = {
       'The client is set to one kind of TLS and the port speaks the other (STARTTLS on 993, SSL on 587): the connection fails, or the client falls back.',
     fix: 'Choose the setting this report recommends for this port.',
   },
+  // Issue 13 (probe engine): capabilities before and after STARTTLS, and a port not answering in a
+  // sweep of a host's standard ports.
+  'starttls-offered-after-tls': {
+    severity: 'warn',
+    title: 'STARTTLS still offered after TLS',
+    detail:
+      'Over the encrypted connection the server lists STARTTLS (or STLS) again, which the protocol forbids (SMTP: RFC 3207 4.2; IMAP: RFC 9051 6.2.1 / RFC 3501 6.2.1; POP3: RFC 2595 4): the server did not reset its session after the handshake, or something rewrites its replies.',
+    fix: 'Ask the administrator to update or fix the server’s TLS configuration; a client that issues STARTTLS again gets an error.',
+  },
+  'imap-logindisabled-after-tls': {
+    severity: 'warn',
+    title: 'LOGIN still disabled after TLS',
+    detail:
+      'Over TLS the IMAP server still says LOGINDISABLED, which is meant only for unencrypted connections (RFC 3501 6.2.3 and 7.2.1, RFC 9051): clients that log in with LOGIN cannot log in at all.',
+    fix: 'Ask the administrator to allow LOGIN (or AUTH=PLAIN) over TLS; meanwhile use a client that logs in with AUTHENTICATE.',
+  },
+  'auth-missing-after-tls': {
+    severity: 'warn',
+    title: 'Login methods offered before TLS are gone after it',
+    detail:
+      'The server offered these login methods in plaintext but not over TLS, so a client that encrypts first (as it should) may have no way to log in, and one that does not sends the password unencrypted.',
+    fix: 'Ask the administrator to offer the login methods over TLS (and only there).',
+  },
+  'capabilities-lost-after-tls': {
+    severity: 'info',
+    title: 'Fewer capabilities after TLS',
+    detail:
+      'The server lists capabilities in plaintext that it does not list over TLS; a client that relies on one of them behaves differently once encrypted.',
+    fix: 'Nothing to do unless your client needs one of them; then ask the administrator why TLS removes it.',
+  },
+  'capabilities-refused-after-tls': {
+    severity: 'warn',
+    title: 'Capabilities refused after TLS',
+    detail:
+      'The server answered the capability request in plaintext but refused it over TLS (RFC 3207 4.2 and RFC 9051 6.2.1 require the client to ask again after TLS), so a client cannot learn how to log in.',
+    fix: 'Ask the administrator to fix the server; until then this port may not work with your client.',
+  },
+  'port-closed': {
+    severity: 'info',
+    title: 'Port closed',
+    detail:
+      'Nothing listens on this standard port of the host (the connection was refused): the host does not offer this service, which is information, not a fault.',
+    fix: 'Nothing to do, unless you expected this service here: then check the host and port.',
+  },
 } as const satisfies Record<string, FindingText>
 
 export type ProbeFindingId = keyof typeof PROBE_FINDINGS

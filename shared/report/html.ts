@@ -79,6 +79,11 @@ export function renderHtml(report: ProbeReport, options: RenderOptions = {}): st
   }
   for (const d of doc.domains)
     parts.push(`<section><h2>${escapeHtml(d.heading)}</h2>`, dl(d.facts), findings(d.findings), '</section>')
+  parts.push(
+    `<section><h2>${escapeHtml(doc.client.heading)}</h2><ul>`,
+    ...[...doc.client.avoid, ...doc.client.notes].map((n) => `<li>${escapeHtml(n)}</li>`),
+    `</ul><p><em>${escapeHtml(doc.client.wording)}</em></p></section>`,
+  )
   if (doc.notes.length > 0)
     parts.push(
       `<section><h2>Notes</h2><ul>${doc.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul></section>`,

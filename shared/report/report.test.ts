@@ -2,6 +2,15 @@ import { describe, expect, it } from 'vitest'
 import { type EndpointReport, ProbeReport } from '../contract/probe.js'
 import { explainEndpoint } from '../knowledge/explain.js'
 import {
+  certificateLine,
+  hostPort,
+  protocolName,
+  securityInClientWords,
+  VERDICT_WORDS,
+  versionsLine,
+} from './facts.js'
+import {
+  buildDocument,
   REPORT_FILE_TYPES,
   renderHtml,
   renderJson,
@@ -9,6 +18,7 @@ import {
   renderText,
   reportObject,
 } from './index.js'
+import { plain } from './text.js'
 
 // Server-controlled text a hostile server could send: markup, Markdown links, table pipes, an
 // ANSI escape that would recolour a terminal, a newline that would start a fake heading.
@@ -91,7 +101,14 @@ const report = ProbeReport.parse({
   startedAt: '2026-12-01T21:00:00.000Z',
   durationMs: 812.4,
   resolver: 'DNS server 127.0.10.53:53',
-  trustedAgainst: 'system CAs',
+  trustedAgainst: 'the system trust store (/etc/ssl/certs/ca-certificates.crt, 144 CAs)',
+  trustStore: {
+    kind: 'os-file',
+    location: '/etc/ssl/certs/ca-certificates.crt',
+    certificates: 144,
+    description: 'the system trust store (/etc/ssl/certs/ca-certificates.crt, 144 CAs)',
+    note: null,
+  },
   client: 'thunderbird',
   endpoints: [
     endpoint({}),
@@ -109,16 +126,56 @@ const report = ProbeReport.parse({
     }),
   ],
   discovery: { steps: [], notes: [] },
-  domains: [],
+  domains: [
+    {
+      domain: 'example.org',
+      mtaSts: {
+        status: 'warn',
+        record: 'v=STSv1; id=20260101000000Z',
+        mode: 'testing',
+        mx: ['mx.example.org'],
+        maxAgeSeconds: 86400,
+        policyUrl: 'https://mta-sts.example.org/.well-known/mta-sts.txt',
+        detail: 'Policy in testing mode for mx.example.org.',
+      },
+      tlsRpt: {
+        status: 'good',
+        record: 'v=TLSRPTv1; rua=mailto:tlsrpt@example.org',
+        reportTo: ['mailto:tlsrpt@example.org'],
+        detail: 'Reports go to mailto:tlsrpt@example.org.',
+      },
+      findings: [
+        {
+          id: 'mta-sts-testing',
+          severity: 'warn',
+          title: 'MTA-STS is only in testing mode',
+          detail: 'Senders report failures but still deliver without TLS.',
+          fix: 'Switch the policy to mode: enforce.',
+        },
+      ],
+    },
+  ],
   verdict: 'bad',
   notes: ['TLS 1.0 could not be tried on this runtime.'],
 })
 
+/** Every string in a JSON value, wherever it sits. */
+function strings(value: unknown): Set<string> {
+  const found = new Set<string>()
+  const walk = (v: unknown) => {
+    if (typeof v === 'string') found.add(v)
+    else if (Array.isArray(v)) v.forEach(walk)
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk)
+  }
+  walk(value)
+  return found
+}
+
 describe('JSON', () => {
-  it('prints exactly the issue’s shape', () => {
+  it('starts with the issue’s shape: target and endpoints, each endpoint’s keys of issue 6 first', () => {
     const json = JSON.parse(renderJson(report))
-    expect(Object.keys(json)).toEqual(['target', 'endpoints'])
-    expect(Object.keys(json.endpoints[0])).toEqual([
+    expect(Object.keys(json).slice(0, 2)).toEqual(['target', 'endpoints'])
+    expect(Object.keys(json.endpoints[0]).slice(0, 11)).toEqual([
       'host',
       'port',
       'protocol',
@@ -131,13 +188,13 @@ describe('JSON', () => {
       'verdict',
       'clients',
     ])
-    expect(Object.keys(json.endpoints[0].tls)).toEqual([
+    expect(Object.keys(json.endpoints[0].tls).slice(0, 4)).toEqual([
       'version',
       'versionsAccepted',
       'cipher',
       'certificate',
     ])
-    expect(Object.keys(json.endpoints[0].tls.certificate)).toEqual([
+    expect(Object.keys(json.endpoints[0].tls.certificate).slice(0, 12)).toEqual([
       'subject',
       'subjectAltNames',
       'issuer',
@@ -154,6 +211,53 @@ describe('JSON', () => {
     expect(json.endpoints[1].tls).toBeNull()
     expect(json.endpoints[0].clients.thunderbird.choose).toBe('SSL/TLS')
     expect(reportObject(report).endpoints[1]?.findings[0]).toEqual(report.endpoints[1]?.findings[0])
+  })
+
+  it('carries every section and every line the text report prints (issue 13)', () => {
+    const doc = buildDocument(report)
+    const text = renderText(report)
+    const json = reportObject(report)
+    const inJson = strings(json)
+    // The sections the text prints, each checked against the text (so this follows the renderer)
+    // and then looked up in the JSON.
+    const printed: string[] = []
+    for (const e of doc.endpoints) {
+      for (const f of e.findings) printed.push(f.id, f.title, f.detail, f.fix)
+      printed.push(...e.advice.sentences, ...e.advice.config, ...e.notes)
+    }
+    expect(doc.domains).toHaveLength(1)
+    for (const d of doc.domains) {
+      for (const f of d.facts) printed.push(f.value)
+      for (const f of d.findings) printed.push(f.id, f.title, f.detail, f.fix)
+    }
+    printed.push(...doc.client.avoid, ...doc.client.notes, doc.client.wording, ...doc.notes)
+    for (const line of printed) {
+      expect(text).toContain(plain(line))
+      expect(inJson, line).toContain(line)
+    }
+    // The table and each section's heading can be rebuilt from the JSON alone.
+    json.endpoints.forEach((e, i) => {
+      expect([
+        hostPort(e),
+        protocolName(e),
+        securityInClientWords(e, report.client),
+        certificateLine(e.tls?.certificate && { ...e.tls.certificate, isCa: false, serialNumber: '' }),
+        versionsLine(e.tls && { ...e.tls, chain: [], certificate: null }),
+        VERDICT_WORDS[e.verdict],
+      ]).toEqual(doc.table.rows[i])
+    })
+    expect(json.domains[0]).toMatchObject({
+      domain: 'example.org',
+      mtaSts: { status: 'warn', mode: 'testing' },
+      tlsRpt: { status: 'good' },
+    })
+    expect(json.verdict).toBe('bad')
+    expect(json.durationMs).toBe(report.durationMs)
+    // Which trust store was used, in both.
+    expect(text).toContain(
+      'Certificates checked against the system trust store (/etc/ssl/certs/ca-certificates.crt, 144 CAs).',
+    )
+    expect(json.trustStore).toMatchObject({ kind: 'os-file', location: '/etc/ssl/certs/ca-certificates.crt' })
   })
 
   it('keeps the whole report in the full export, which parses back', () => {
@@ -203,6 +307,9 @@ describe('HTML', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
     expect(html).not.toContain('\u001b')
     expect(html).toContain('<h3>In Outlook (classic, Windows)</h3>')
+    // The client's settings to avoid, as the text and Markdown reports list them (issue 13).
+    expect(html).toContain('<h2>Settings to avoid in Outlook (classic, Windows)</h2>')
+    expect(html).toContain('<h2>Mail domain example.org</h2>')
     expect(html).toContain(
       'set &quot;Use the following type of encrypted connection&quot; to &quot;SSL/TLS&quot;',
     )

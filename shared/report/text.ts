@@ -3,7 +3,7 @@
 // line and stripped of control characters, so a hostile greeting cannot move the cursor or recolour
 // the terminal (escape sequences).
 import type { ProbeReport } from '../contract/probe.js'
-import { buildDocument, type RenderOptions } from './sections.js'
+import { buildDocument, type FindingBlock, type RenderOptions } from './sections.js'
 
 export function plain(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
@@ -21,16 +21,23 @@ export function table(headers: string[], rows: string[][]): string {
 
 const MARK = { bad: 'BAD ', warn: 'WARN', info: 'INFO' } as const
 
+/** An endpoint's or a domain's finding alike: title and id, what it means, what to do. */
+function findingLines(f: FindingBlock): string[] {
+  return [
+    `  ${MARK[f.severity]} ${plain(f.title)} [${plain(f.id)}]`,
+    `       ${plain(f.detail)}`,
+    `       Fix: ${plain(f.fix)}`,
+  ]
+}
+
 export function renderText(report: ProbeReport, options: RenderOptions = {}): string {
   const doc = buildDocument(report, options)
   const out: string[] = [plain(doc.title), '', table(doc.table.headers, doc.table.rows)]
+  // Which trust store said "trusted" or "NOT trusted" (the OS's, or Node's bundled roots).
+  out.push('', `Certificates checked against ${plain(report.trustedAgainst)}.`)
   for (const e of doc.endpoints) {
     out.push('', plain(e.heading))
-    for (const f of e.findings) {
-      out.push(`  ${MARK[f.severity]} ${plain(f.title)} [${plain(f.id)}]`)
-      out.push(`       ${plain(f.detail)}`)
-      out.push(`       Fix: ${plain(f.fix)}`)
-    }
+    for (const f of e.findings) out.push(...findingLines(f))
     for (const s of e.advice.sentences) out.push(`  → ${plain(s)}`)
     for (const c of e.advice.config) out.push(`      ${plain(c)}`)
     for (const n of e.notes) out.push(`  Note: ${plain(n)}`)
@@ -38,8 +45,7 @@ export function renderText(report: ProbeReport, options: RenderOptions = {}): st
   for (const d of doc.domains) {
     out.push('', plain(d.heading))
     for (const f of d.facts) out.push(`  ${plain(f.label)}: ${plain(f.value)}`)
-    for (const f of d.findings)
-      out.push(`  ${MARK[f.severity]} ${plain(f.title)}`, `       Fix: ${plain(f.fix)}`)
+    for (const f of d.findings) out.push(...findingLines(f))
   }
   out.push('', plain(doc.client.heading))
   for (const a of doc.client.avoid) out.push(`  - ${plain(a)}`)

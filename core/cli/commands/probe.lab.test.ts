@@ -1,6 +1,6 @@
 // `mailwarden probe` against the lab, run as the CLI runs (runCli with a fresh config directory):
 // exit codes, the table, and the --json shape of issue 6.
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -40,7 +40,9 @@ describe('mailwarden probe (lab)', () => {
     expect(code).toBe(0)
     expect(out.split('\n')).toHaveLength(1)
     const json = JSON.parse(out)
-    expect(Object.keys(json)).toEqual(['target', 'endpoints'])
+    expect(Object.keys(json).slice(0, 2)).toEqual(['target', 'endpoints'])
+    // A host has no mail domain: no MTA-STS / TLS-RPT section.
+    expect(json.domains).toEqual([])
     expect(json.endpoints.map((e: { port: number }) => e.port)).toEqual([143, 993, 110, 995, 25, 465, 587])
     const byPort = Object.fromEntries(json.endpoints.map((e: { port: number }) => [e.port, e]))
     expect(byPort[993]).toMatchObject({ protocol: 'imap', security: 'implicit-tls', verdict: 'good' })
@@ -53,7 +55,7 @@ describe('mailwarden probe (lab)', () => {
     expect(byPort[995].tls.versionsAccepted).toEqual(['TLSv1.2', 'TLSv1.3'])
     expect(byPort[25].security).toBe('unreachable')
     expect(byPort[993].clients.thunderbird.choose).toBe('SSL/TLS')
-    expect(Object.keys(byPort[993])).toEqual([
+    expect(Object.keys(byPort[993]).slice(0, 11)).toEqual([
       'host',
       'port',
       'protocol',
@@ -66,6 +68,33 @@ describe('mailwarden probe (lab)', () => {
       'verdict',
       'clients',
     ])
+  })
+
+  it('carries the mail domain’s MTA-STS and TLS-RPT checks and every finding the text shows (issue 13)', async () => {
+    const text = await cli('probe', lab.domain, ...LAB)
+    const json = await cli('probe', lab.domain, ...LAB, '--json')
+    expect(text.code).toBe(0)
+    expect(json.code).toBe(0)
+    expect(text.out).toContain(`Mail domain ${lab.domain}`)
+    const report = JSON.parse(json.out)
+    expect(report.verdict).toBe('good')
+    expect(report.domains).toHaveLength(1)
+    const [domain] = report.domains
+    expect(domain).toMatchObject({
+      domain: lab.domain,
+      mtaSts: { status: 'good', mode: 'enforce', record: expect.stringMatching(/^v=STSv1;/) },
+      tlsRpt: { status: 'good', record: expect.stringMatching(/^v=TLSRPTv1;/) },
+    })
+    // Every finding id the text prints ("[id]"), for endpoints and the domain, is in the JSON.
+    const textIds = [...text.out.matchAll(/ \[([a-z0-9-]+)\]$/gm)].map((m) => m[1])
+    const jsonIds = [
+      ...report.endpoints.flatMap((e: { findings: { id: string }[] }) => e.findings.map((f) => f.id)),
+      ...domain.findings.map((f: { id: string }) => f.id),
+    ]
+    expect(textIds).toEqual(expect.arrayContaining(['mta-sts-mode-enforce', 'tlsrpt-present']))
+    expect(new Set(jsonIds)).toEqual(new Set(textIds))
+    // And the advice line printed for each endpoint.
+    for (const e of report.endpoints) for (const s of e.advice.sentences) expect(text.out).toContain(s)
   })
 
   it('prints a table in the chosen client’s words, then findings and advice', async () => {
@@ -119,7 +148,13 @@ describe('mailwarden probe (lab)', () => {
     })
     expect(await cli('probe', 'x.lab.test', '--ca', '/nonexistent.pem')).toMatchObject({
       code: 2,
-      err: expect.stringMatching(/cannot be read/),
+      err: expect.stringMatching(/^--ca: The CA file \/nonexistent\.pem cannot be read: it does not exist/),
+    })
+    // A file that is there but holds no certificate is refused before anything is probed.
+    await writeFile(path.join(dir, 'notes.txt'), 'not a certificate\n')
+    expect(await cli('probe', 'x.lab.test', '--ca', path.join(dir, 'notes.txt'))).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/^--ca: The CA file .*notes\.txt holds no usable PEM certificate/),
     })
     expect(await cli('probe', 'x.lab.test', '--bogus')).toMatchObject({ code: 2 })
   })

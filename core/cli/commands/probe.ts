@@ -1,6 +1,6 @@
 // `mailwarden probe`: the probe.start long run through the engine (so the CLI probes exactly as the
 // UI does), progress on stderr when it is a terminal, then the report as a table or as JSON.
-import { access, constants } from 'node:fs/promises'
+import path from 'node:path'
 import { parseArgs } from 'node:util'
 import type { EventPayload } from '../../../shared/contract/index.js'
 import { PROBE_TIMEOUT_MS, type ProbeProgress, type ProbeReport } from '../../../shared/contract/probe.js'
@@ -9,6 +9,7 @@ import { dnsServerProblem, type MailClientId } from '../../../shared/contract/sc
 import { CLIENT_IDS, findClient } from '../../../shared/knowledge/clients.js'
 import { renderJson, renderText } from '../../../shared/report/index.js'
 import { plain } from '../../../shared/report/text.js'
+import { CaFileError, readCaFile } from '../../net/ca-file.js'
 import type { Command, CommandContext } from '../command.js'
 import { EXIT, type ExitCode } from '../exit-codes.js'
 import { CliError, unwrap, usageError } from '../output.js'
@@ -22,10 +23,12 @@ and SRV records, autoconfig files and the usual host names), of a host (the seve
 Options:
   --port N          probe port N on each bare host instead of the standard ones (repeatable)
   --dns HOST[:PORT] ask this DNS server instead of the system's (an IP address)
-  --ca FILE         also trust the CAs in this PEM file (a company or lab CA)
+  --ca FILE         also trust the CAs in this PEM file (a company or lab CA), besides the
+                    system's trust store
   --timeout MS      how long each step (connect, a reply, a handshake) may take
   --client NAME     whose words to use: ${CLIENT_IDS.join(', ')}
-  --json            print one JSON object: { target, endpoints: [...] }
+  --json            print one JSON object: { target, endpoints: [...], verdict, domains, notes, ... }
+                    (everything the table and findings say)
 
 Exit codes: 0 no endpoint is bad; 1 at least one is bad; 2 the probe could not run (a wrong
 option, a DNS failure, nothing found to probe).`
@@ -75,14 +78,16 @@ export async function parseProbeArgs(args: string[]): Promise<ProbeArgs> {
     parsed.dnsServer = values.dns
   }
   if (values.ca !== undefined) {
+    // Checked here as the settings check it (exists, bounded, holds a certificate), with the path
+    // made absolute: the engine does not share the shell's working directory.
+    const caFile = path.resolve(values.ca)
     try {
-      await access(values.ca, constants.R_OK)
-    } catch {
-      throw usageError(
-        `--ca ${JSON.stringify(values.ca)} cannot be read; give a PEM file of CA certificates.`,
-      )
+      await readCaFile(caFile)
+    } catch (error) {
+      if (!(error instanceof CaFileError)) throw error
+      throw usageError(`--ca: ${error.message}`)
     }
-    parsed.caFile = values.ca
+    parsed.caFile = caFile
   }
   if (values.timeout !== undefined)
     parsed.timeoutMs = integer(values.timeout, '--timeout', PROBE_TIMEOUT_MS.min, PROBE_TIMEOUT_MS.max)

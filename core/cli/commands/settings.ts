@@ -1,9 +1,20 @@
+import path from 'node:path'
 import type { SettingsState } from '../../../shared/contract/index.js'
 import type { Command } from '../command.js'
 import { EXIT } from '../exit-codes.js'
 import { unwrap, usageError } from '../output.js'
 
 const NUMERIC = new Set(['connectTimeoutSeconds'])
+const BOOLEAN = new Set(['startAtLogin'])
+
+function parseValue(key: string, raw: string): unknown {
+  if (raw === 'none') return null
+  if (NUMERIC.has(key)) return Number(raw)
+  if (BOOLEAN.has(key)) return raw === 'true' ? true : raw === 'false' ? false : raw
+  // A relative CA file path means the user's directory here; the engine needs the full path.
+  if (key === 'extraCaFile') return path.resolve(raw)
+  return raw
+}
 
 /** `key=value` pairs to a settings patch; "none" clears a nullable field such as dnsServer. */
 function parsePairs(pairs: string[]): Record<string, unknown> {
@@ -13,13 +24,20 @@ function parsePairs(pairs: string[]): Record<string, unknown> {
     if (eq <= 0) throw usageError(`Expected key=value, got ${JSON.stringify(pair)}.`)
     const key = pair.slice(0, eq)
     const raw = pair.slice(eq + 1)
-    patch[key] = raw === 'none' ? null : NUMERIC.has(key) ? Number(raw) : raw
+    patch[key] = parseValue(key, raw)
   }
   return patch
 }
 
+/** One line per setting; lists (saved accounts, tunnels) as a count, not "[object Object]". */
+function valueText(value: unknown): string {
+  if (value === null || value === undefined) return 'none'
+  if (Array.isArray(value)) return `${value.length} saved`
+  return String(value)
+}
+
 function formatSettings(state: SettingsState): string {
-  const lines = Object.entries(state.settings).map(([key, value]) => `  ${key} = ${value ?? 'none'}`)
+  const lines = Object.entries(state.settings).map(([key, value]) => `  ${key} = ${valueText(value)}`)
   const notice = state.recovered
     ? `\nThe settings file could not be read (${state.recovered.reason}); it was kept as ${state.recovered.backupPath}.`
     : ''
@@ -33,7 +51,9 @@ export const settingsCommand: Command = {
 mailwarden settings set KEY=VALUE... [--json]
 
 Keys: theme (system|light|dark), mailClient (thunderbird|outlook|apple-mail|k9-mail|evolution|generic),
-dnsServer (IP[:port], or none for the system resolver), connectTimeoutSeconds (1-120).`,
+dnsServer (IP[:port], or none for the system resolver), connectTimeoutSeconds (1-120),
+extraCaFile (a PEM file of CA certificates to trust besides the system's, or none; checked when set),
+ispdbUrl (https:// base URL of the ISP database), startAtLogin (true|false).`,
   async run(args, context) {
     const [action = 'get', ...rest] = args
     const engine = await context.engine()

@@ -2,6 +2,7 @@
 // network (the STARTTLS upgrader, the probe, the tunnel). Each binds 127.0.0.1 on a free port;
 // `closeAll()` (in afterEach) destroys every socket and server they made.
 import net from 'node:net'
+import tls from 'node:tls'
 
 export type OnConnect = (socket: net.Socket) => void
 
@@ -63,5 +64,53 @@ export function lines(greet: string, answer: (line: string, socket: net.Socket) 
         lf = buffer.indexOf('\n')
       }
     })
+  }
+}
+
+/** Where a STARTTLS line server is: before or after its TLS handshake. */
+export interface LineState {
+  tls: boolean
+  write(text: string): void
+  end(text?: string): void
+}
+
+/**
+ * A line server that can really upgrade: `answer(line, state)` for each command line; when it
+ * returns 'upgrade' (after writing its OK), the connection becomes TLS with `key`/`cert` and the
+ * lines continue over it with `state.tls` true.
+ */
+export function startTlsLines(
+  greet: string,
+  credentials: { key: string; cert: string },
+  answer: (line: string, state: LineState) => 'upgrade' | undefined,
+): OnConnect {
+  return (socket) => {
+    socket.write(greet)
+    const listen = (stream: net.Socket, secure: boolean) => {
+      const state: LineState = {
+        tls: secure,
+        write: (text) => stream.write(text),
+        end: (text) => (text === undefined ? stream.end() : stream.end(text)),
+      }
+      let buffer = ''
+      const onData = (chunk: Buffer) => {
+        buffer += chunk.toString('latin1')
+        let lf = buffer.indexOf('\n')
+        while (lf !== -1) {
+          const line = buffer.slice(0, lf).replace(/\r$/, '')
+          buffer = buffer.slice(lf + 1)
+          if (answer(line, state) === 'upgrade' && !secure) {
+            stream.off('data', onData)
+            const upgraded = new tls.TLSSocket(stream, { isServer: true, ...credentials })
+            upgraded.on('error', () => {})
+            listen(upgraded, true)
+            return
+          }
+          lf = buffer.indexOf('\n')
+        }
+      }
+      stream.on('data', onData)
+    }
+    listen(socket, false)
   }
 }

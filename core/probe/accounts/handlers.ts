@@ -1,7 +1,6 @@
 // accounts.*: saved accounts (shared/contract/probe-accounts.ts), composed by core/engine.ts.
 // Passwords go to the keychain and to a TLS session, nowhere else: never a log line, never a
 // response.
-import tls from 'node:tls'
 import type { SavedAccount } from '../../../shared/contract/accounts.js'
 import type { LoginResult, RecheckAccount } from '../../../shared/contract/probe-accounts.js'
 import { auditSettings, thunderbirdSetting } from '../../../shared/knowledge/audit.js'
@@ -48,7 +47,8 @@ export function accountsModule(context: EngineContext): JobModule<AccountOps> {
     }
     return {
       trust,
-      ca: trust.extraPem ? [...tls.rootCertificates, trust.extraPem] : [...tls.rootCertificates],
+      // The OS trust store (and the extra CA file), as the probe trusts: not Node's bundled roots.
+      ca: trust.caPems,
       timeoutMs: timeoutMs ?? current.connectTimeoutSeconds * 1000,
       resolver: await context.resolver(),
     }

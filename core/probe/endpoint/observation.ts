@@ -53,4 +53,7 @@ export interface Observation {
   injection: InjectionFacts | null
   tls: TlsFacts | null
   clientSetting: ClientSecurityMeaning | null
+  /** One of a host's standard ports, probed because the user named only the host: a refused
+   * connection there means the service is not offered, not that something is wrong. */
+  sweep: boolean
 }

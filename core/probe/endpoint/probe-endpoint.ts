@@ -51,6 +51,8 @@ export interface ProberOptions {
   /** How long to wait for a plaintext greeting before trying TLS (capped by timeoutMs). */
   greetingSniffMs?: number
   now?: () => Date
+  /** This endpoint is one of a host's standard ports in a sweep (see Observation.sweep). */
+  sweep?: boolean
 }
 
 /** What the prober produces; the run adds `clients` from the explainer. */
@@ -352,6 +354,7 @@ export async function probeEndpoint(
     injection: dialog.injection,
     tls: tlsFacts,
     clientSetting: discovered.clientSetting,
+    sweep: options.sweep === true,
   }
   const findings = findingsFor(observation)
   const lines: TranscriptLine[] = transcript.map((line, index) => ({

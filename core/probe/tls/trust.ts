@@ -1,54 +1,50 @@
-// What the probe trusts: Node's bundled roots (tls.rootCertificates) plus an extra CA file (a
-// company or lab CA), and a description of that for the report.
+// What the probe trusts: the operating system's trust store (core/net/trust-store.ts) plus an
+// extra CA file (a company or lab CA, read by core/net/ca-file.ts), and a description of that for
+// the report.
 import type { X509Certificate } from 'node:crypto'
-import { readFile, stat } from 'node:fs/promises'
-import tls from 'node:tls'
-import { parsePemBundle, systemRoots } from '../../net/certificate.js'
+import { readCaFile } from '../../net/ca-file.js'
+import { type SystemTrustStore, systemTrustStore, type TrustStoreOptions } from '../../net/trust-store.js'
 
-/** A CA bundle is kilobytes (Mozilla's whole store is ~200 KB); a bigger file is not one. */
-export const MAX_CA_FILE_BYTES = 1024 * 1024
+export { CaFileError, MAX_CA_FILE_BYTES, readCaFile } from '../../net/ca-file.js'
 
 export interface TrustAnchors {
   anchors: X509Certificate[]
-  /** "system CAs (146) + /path/ca.pem (1)". */
+  /** "the system trust store (/etc/ssl/certs/ca-certificates.crt, 144 CAs) + /path/ca.pem (1)". */
   description: string
   /** The extra file's PEM text (discovery's HTTPS fetches trust it too). */
   extraPem: string | null
+  /** Every anchor as PEM, for the `ca` option of a TLS connection that Node verifies (logins). */
+  caPems: string[]
+  /** Which system store was used, and why not the OS's when it was not. */
+  store: Pick<SystemTrustStore, 'kind' | 'location' | 'description' | 'note'> & { certificates: number }
 }
 
-export class CaFileError extends Error {}
-
-export async function loadTrust(caFile: string | null): Promise<TrustAnchors> {
-  const roots = systemRoots(tls.rootCertificates)
-  const system = `system CAs (${roots.length}, as bundled with Node)`
-  if (!caFile) return { anchors: roots, description: system, extraPem: null }
-  let pem: string
-  try {
-    const info = await stat(caFile)
-    if (!info.isFile()) throw new CaFileError(`The CA file ${caFile} is not a file.`)
-    if (info.size > MAX_CA_FILE_BYTES)
-      throw new CaFileError(
-        `The CA file ${caFile} is larger than ${MAX_CA_FILE_BYTES} bytes; it is not a CA bundle.`,
-      )
-    pem = await readFile(caFile, 'utf8')
-  } catch (error) {
-    if (error instanceof CaFileError) throw error
-    const code = (error as NodeJS.ErrnoException).code
-    throw new CaFileError(
-      `The CA file ${caFile} could not be read (${code ?? String(error)}); check the path.`,
-    )
+export async function loadTrust(
+  caFile: string | null,
+  storeOptions?: TrustStoreOptions,
+): Promise<TrustAnchors> {
+  const system = await systemTrustStore(storeOptions)
+  const store = {
+    kind: system.kind,
+    location: system.location,
+    description: system.description,
+    note: system.note,
+    certificates: system.anchors.length,
   }
-  let extra: X509Certificate[]
-  try {
-    extra = parsePemBundle(pem)
-  } catch (error) {
-    throw new CaFileError(
-      `The CA file ${caFile} holds no usable PEM certificate (${error instanceof Error ? error.message : String(error)}).`,
-    )
-  }
+  if (!caFile)
+    return {
+      anchors: system.anchors,
+      description: system.description,
+      extraPem: null,
+      caPems: system.pems,
+      store,
+    }
+  const extra = await readCaFile(caFile)
   return {
-    anchors: [...roots, ...extra],
-    description: `${system} + ${caFile} (${extra.length})`,
-    extraPem: pem,
+    anchors: [...system.anchors, ...extra.certificates],
+    description: `${system.description} + ${caFile} (${extra.certificates.length})`,
+    extraPem: extra.pem,
+    caPems: [...system.pems, extra.pem],
+    store,
   }
 }

@@ -24,7 +24,7 @@ function checkIspdbUrl(text: string): string | null {
   return null
 }
 
-/** A path only: the engine reads the file when it probes and says so if it cannot. */
+/** The length here; whether the file exists and holds a certificate, the engine says (checkCaFile). */
 function checkCaFile(text: string): string | null {
   return text.trim().length > CA_FILE_MAX ? `A file path is at most ${CA_FILE_MAX} characters.` : null
 }
@@ -39,6 +39,7 @@ type NetworkField = 'dns' | 'timeout' | 'caFile' | 'ispdb'
  */
 export function NetworkSettings({ settings }: Props) {
   const update = useSettingsStore((s) => s.update)
+  const checkCaFileInEngine = useSettingsStore((s) => s.checkCaFile)
   const [dns, setDns] = useState(settings.dnsServer ?? '')
   const [timeout, setTimeoutText] = useState(String(settings.connectTimeoutSeconds))
   const [caFile, setCaFile] = useState(settings.extraCaFile ?? '')
@@ -46,17 +47,32 @@ export function NetworkSettings({ settings }: Props) {
   // Errors appear once a field was left or the form submitted, then follow each keystroke.
   const [touched, setTouched] = useState({ dns: false, timeout: false, caFile: false, ispdb: false })
   const [status, setStatus] = useState<SaveState>(IDLE)
+  // The engine's verdict on the CA file, for the path it checked (a later edit makes it stale).
+  const [caFileCheck, setCaFileCheck] = useState<{ path: string; problem: string | null } | null>(null)
   // Set while the pointer is down on Save: an error appearing on that blur would push the button
   // away from under the pointer and swallow the click, so submit shows the errors instead.
   const pressingSave = useRef(false)
 
   const leave = (field: NetworkField) => {
-    if (!pressingSave.current) setTouched((t) => ({ ...t, [field]: true }))
+    if (pressingSave.current) return
+    setTouched((t) => ({ ...t, [field]: true }))
+    if (field === 'caFile') void engineCaFileProblem(caFile)
+  }
+
+  /** Asks the engine whether the file exists and holds a certificate; remembers the answer. */
+  async function engineCaFileProblem(text: string): Promise<string | null> {
+    const path = text.trim()
+    if (path === '' || checkCaFile(path)) return null
+    const problem = await checkCaFileInEngine(path)
+    setCaFileCheck({ path, problem })
+    return problem
   }
 
   const dnsError = touched.dns ? checkDnsServer(dns) : null
   const timeoutError = touched.timeout ? checkTimeout(timeout) : null
-  const caFileError = touched.caFile ? checkCaFile(caFile) : null
+  const caFileError = touched.caFile
+    ? (checkCaFile(caFile) ?? (caFileCheck?.path === caFile.trim() ? caFileCheck.problem : null))
+    : null
   const ispdbError = touched.ispdb ? checkIspdbUrl(ispdb) : null
 
   function edit(apply: () => void) {
@@ -70,11 +86,20 @@ export function NetworkSettings({ settings }: Props) {
     // A second submit while saving is ignored rather than the button disabled, which would drop focus.
     if (status.kind === 'saving') return
     setTouched({ dns: true, timeout: true, caFile: true, ispdb: true })
+    const nothingSaved: SaveState = {
+      kind: 'error',
+      message: 'Nothing was saved: correct the field marked above.',
+    }
     if (checkDnsServer(dns) || checkTimeout(timeout) || checkCaFile(caFile) || checkIspdbUrl(ispdb)) {
-      setStatus({ kind: 'error', message: 'Nothing was saved: correct the field marked above.' })
+      setStatus(nothingSaved)
       return
     }
     setStatus({ kind: 'saving' })
+    // The engine checks the file again when it saves; asking first puts its sentence by the field.
+    if (await engineCaFileProblem(caFile)) {
+      setStatus(nothingSaved)
+      return
+    }
     const result = await update({
       dnsServer: dns.trim() === '' ? null : dns.trim(),
       connectTimeoutSeconds: Number(timeout.trim()),
@@ -120,7 +145,7 @@ export function NetworkSettings({ settings }: Props) {
         />
         <TextField
           label="Extra trusted CA file"
-          hint="Optional. The path of a PEM file with your company’s or lab’s certificate authority, trusted in addition to the system’s (the command line’s --ca)."
+          hint="Optional. The full path of a PEM file with your company’s or lab’s certificate authority, trusted in addition to the system’s (the command line’s --ca)."
           error={caFileError}
           verbatim
           maxLength={CA_FILE_MAX}
