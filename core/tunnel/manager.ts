@@ -36,6 +36,7 @@ const ZERO: TunnelStats = {
   total: 0,
   failed: 0,
   rejected: 0,
+  loginsFailed: 0,
   bytesToUpstream: 0,
   bytesToClients: 0,
 }
@@ -260,8 +261,9 @@ export class TunnelManager {
     if (entry.log.length > TUNNEL_LOG_MAX_RECORDS) entry.log.shift()
     if (record.error) entry.lastError = record.error
     const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`
-    const line = `${config.name} #${record.seq}: ${record.client} -> ${record.upstream} ${record.outcome}, ${kb(record.bytesFromClient)} up, ${kb(record.bytesToClient)} down, ${record.durationMs} ms${record.error ? `: ${record.error}` : ''}`
-    if (record.outcome === 'failed' || record.outcome === 'rejected') this.#context.log.warn('tunnel', line)
+    const line = `${config.name} #${record.seq}: ${record.client} -> ${record.upstream} ${record.outcome}, ${kb(record.bytesFromClient)} up, ${kb(record.bytesToClient)} down, ${record.durationMs} ms${record.loginsFailed ? `, ${record.loginsFailed} login${record.loginsFailed === 1 ? '' : 's'} refused` : ''}${record.error ? `: ${record.error}` : ''}`
+    if (record.outcome !== 'ok' && record.outcome !== 'stopped' && record.outcome !== 'idle-timeout')
+      this.#context.log.warn('tunnel', line)
     else this.#context.log.info('tunnel', line)
     this.#context.events.emit('tunnel.connection', record)
   }

@@ -27,6 +27,8 @@ export const TunnelStats = z
     failed: z.number().int().nonnegative(),
     /** Connections refused because the client address is not allowed. */
     rejected: z.number().int().nonnegative(),
+    /** Login attempts the server refused (LOGIN/AUTHENTICATE NO, PASS -ERR, AUTH 535...). */
+    loginsFailed: z.number().int().nonnegative(),
     /** Bytes from the local clients to the server, and from the server to the clients. */
     bytesToUpstream: z.number().int().nonnegative(),
     bytesToClients: z.number().int().nonnegative(),
@@ -68,8 +70,18 @@ export const TunnelState = z
   .strict()
 export type TunnelState = z.infer<typeof TunnelState>
 
-/** ok: the session ran and closed; failed: upstream or TLS failure; rejected: client not allowed. */
-export const ConnectionOutcome = z.enum(['ok', 'failed', 'rejected', 'idle-timeout', 'stopped'])
+/**
+ * ok: the session ran and closed; login-failed: it ran, but the server refused every login tried
+ * (a wrong password); failed: upstream or TLS failure; rejected: client not allowed.
+ */
+export const ConnectionOutcome = z.enum([
+  'ok',
+  'login-failed',
+  'failed',
+  'rejected',
+  'idle-timeout',
+  'stopped',
+])
 export type ConnectionOutcome = z.infer<typeof ConnectionOutcome>
 
 export const ConnectionRecord = z
@@ -93,6 +105,10 @@ export const ConnectionRecord = z
       .object({ version: z.string(), cipher: z.string(), resumed: z.boolean(), pinned: z.boolean() })
       .strict()
       .nullable(),
+    /** The server's answer to the last login tried (never the password); null: no login seen. */
+    login: z.enum(['ok', 'failed']).nullable(),
+    /** Login attempts in this connection that the server refused. */
+    loginsFailed: z.number().int().nonnegative(),
     /** The first client commands, LOGIN/AUTH/PASS arguments and SASL lines redacted. */
     commands: z.array(z.string().max(200)).max(TUNNEL_RECORD_MAX_COMMANDS),
   })

@@ -107,7 +107,7 @@ function readConfigFile(file: string): FileEntry[] {
 }
 
 function humanRecord(name: string, r: ConnectionRecord): string {
-  return `${name} #${r.seq} ${r.client} -> ${r.upstream}: ${r.outcome}, ${r.bytesFromClient} B up, ${r.bytesToClient} B down, ${r.durationMs} ms${r.tls ? `, ${r.tls.version}${r.tls.resumed ? ' resumed' : ''}` : ''}${r.error ? ` (${r.error})` : ''}${r.commands.length ? ` [${r.commands.join(' | ')}]` : ''}`
+  return `${name} #${r.seq} ${r.client} -> ${r.upstream}: ${r.outcome}, ${r.bytesFromClient} B up, ${r.bytesToClient} B down, ${r.durationMs} ms${r.loginsFailed ? `, ${r.loginsFailed} login${r.loginsFailed === 1 ? '' : 's'} refused` : ''}${r.tls ? `, ${r.tls.version}${r.tls.resumed ? ' resumed' : ''}` : ''}${r.error ? ` (${r.error})` : ''}${r.commands.length ? ` [${r.commands.join(' | ')}]` : ''}`
 }
 
 function endpointText(host: string, port: number): string {
