@@ -376,6 +376,16 @@ export class Tunnel {
       const toClient = pump(socket, filters.fromServer, client, broken)
       socket.once('close', () => {
         upstreamClosed = true
+        // The server hung up on its own before answering anything (at most its greeting): no
+        // client can use it, so the session is not "ok" whatever the bytes say.
+        if (
+          !live.outcome &&
+          !clientEnded &&
+          filters.fromServer.lines <= (upstream.greeting === null ? 1 : 0)
+        ) {
+          live.outcome = 'failed'
+          live.error = `${this.upstreamName} closed the connection right after its greeting, before answering the client.`
+        }
         // Whatever the server sent before it went away still reaches the client, then FIN.
         toClient.end()
         setTimeout(() => client.destroy(), CLOSE_GRACE_MS).unref()

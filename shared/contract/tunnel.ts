@@ -53,6 +53,51 @@ export const LocalCertificate = z
   .strict()
 export type LocalCertificate = z.infer<typeof LocalCertificate>
 
+/**
+ * Why a tunnel's start-time check of its server did not verify it; each id has its words and fix in
+ * shared/knowledge/tunnel-findings.ts. Ids decide the UI's fix actions, never the sentences.
+ */
+export const UpstreamCheckReason = z.enum([
+  // cannot verify: the server answers, but its certificate is not one the tunnel may trust
+  'self-signed',
+  'untrusted-issuer',
+  'expired',
+  'not-yet-valid',
+  'wrong-host',
+  'pin-mismatch',
+  'certificate-invalid',
+  // unreachable: no verified session could be opened at all
+  'dns',
+  'connect',
+  'tls-handshake',
+  'starttls-refused',
+  'preauth',
+  'refused-session',
+  'closed',
+  'protocol',
+])
+export type UpstreamCheckReason = z.infer<typeof UpstreamCheckReason>
+
+/** checking: under way; verified: the tunnel can reach and trust its server; else see reason. */
+export const UpstreamCheckState = z.enum(['checking', 'verified', 'cannot-verify', 'unreachable'])
+export type UpstreamCheckState = z.infer<typeof UpstreamCheckState>
+
+/** The one check of the server a tunnel makes when it starts (and when its settings change). */
+export const UpstreamCheck = z
+  .object({
+    state: UpstreamCheckState,
+    /** Null when verified or still checking. */
+    reason: UpstreamCheckReason.nullable(),
+    /** What was seen, in words (the TLS library's or the server's), bounded; null when verified. */
+    detail: z.string().max(2000).nullable(),
+    /** The certificate the server showed (to compare its fingerprint before pinning it); null if none. */
+    certificate: CertificateSummary.nullable(),
+    /** ISO 8601; null while checking. */
+    checkedAt: z.string().nullable(),
+  })
+  .strict()
+export type UpstreamCheck = z.infer<typeof UpstreamCheck>
+
 export const TunnelState = z
   .object({
     config: TunnelConfig,
@@ -66,6 +111,9 @@ export const TunnelState = z
     stats: TunnelStats,
     /** The local side's certificate once generated (localTls implicit or starttls); else null. */
     localCertificate: LocalCertificate.nullable(),
+    /** The start-time check of the server; null when not listening. A listening tunnel whose check
+     * is not "verified" must not be shown as working. */
+    check: UpstreamCheck.nullable(),
   })
   .strict()
 export type TunnelState = z.infer<typeof TunnelState>
