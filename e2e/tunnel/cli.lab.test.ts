@@ -168,6 +168,29 @@ describe('mailwarden tunnel', () => {
     pinned.stop('SIGINT')
     expect(await pinned.exit).toBe(0)
 
+    // --json-log keeps stderr JSON: the finding is one object with its fix.
+    const json = cli([
+      '--listen',
+      '0',
+      '--to',
+      `${lab.flawed.expired.host}:995`,
+      '--tls',
+      'implicit',
+      '--protocol',
+      'pop3',
+      '--ca',
+      lab.caPath,
+      '--dns',
+      lab.dns.server,
+      '--json-log',
+    ])
+    expect(await json.exit).toBe(1)
+    expect(JSON.parse(json.err[0] ?? '{}')).toMatchObject({
+      upstream: 'expired.lab.test:995',
+      check: { state: 'cannot-verify', reason: 'expired' },
+      fix: expect.stringMatching(/renew/),
+    })
+
     // Unreachable is said too; --start-unverified listens anyway, the warning still on stderr.
     const anyway = cli([
       '--listen',

@@ -256,7 +256,19 @@ and for a TLS local side a second one: local certificate pin sha256/... sha256 A
         // a listener that fails every connection later.
         const to = endpointText(config.upstreamHost, config.upstreamPort)
         const check = await checkUpstream(config, { trust, timeoutMs, resolve })
-        for (const line of checkText(config.name, to, check)) log(line)
+        if (check.state !== 'verified') {
+          // --json-log keeps stderr JSON lines: the finding as one object, its fix included.
+          if (values['json-log'])
+            log(
+              JSON.stringify({
+                tunnel: config.name,
+                upstream: to,
+                check,
+                fix: check.reason ? TUNNEL_FINDINGS[check.reason].cliFix : null,
+              }),
+            )
+          else for (const line of checkText(config.name, to, check)) log(line)
+        }
         if (check.state !== 'verified' && !values['start-unverified']) unverified++
         if (unverified > 0) continue
         context.io.out(
