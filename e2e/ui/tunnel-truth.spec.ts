@@ -44,7 +44,7 @@ test('a wrong password through the tunnel is counted as a failed login on the ca
   expect(code).not.toBe(0)
   await expect(tunnels.counter('Lab IMAP', 'Failed logins')).toHaveText('1')
   const log = await tunnels.openLog('Lab IMAP')
-  await expect(log).toContainText('login refused by the server')
+  await expect(log).toContainText('login refused (wrong password')
   expect((await page.getByRole('main').textContent()) ?? '').not.toContain('not-the-password')
 })
 

@@ -4,7 +4,7 @@ import { bytes } from './words.js'
 
 const OUTCOME_WORDS = {
   ok: 'ok',
-  'login-failed': 'login refused by the server (wrong password?)',
+  'login-failed': 'login refused (wrong password, or a login before TLS)',
   failed: 'failed',
   rejected: 'refused (client not allowed)',
   'idle-timeout': 'closed after idle timeout',
