@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process'
 import net from 'node:net'
 import { promisify } from 'node:util'
+import AxeBuilder from '@axe-core/playwright'
 import { expect, type Page, test } from '../fixtures/lab-webhost'
 import { getLab } from '../lab/lab'
 import { ProbePage } from './pages/probe'
@@ -63,6 +64,8 @@ test('a server it cannot verify is a warning with the fix, and pinning from the 
   await expect(problem.getByLabel('CA file')).toBeVisible()
   // No "point your client here" while the server is not usable.
   await expect(tunnels.card('Self-signed').getByText(/set the server to/)).toHaveCount(0)
+  const axe = await new AxeBuilder({ page }).include('.tunnel-card').analyze()
+  expect(axe.violations.map((v) => v.id)).toEqual([])
 
   await pinAfterComparing(page, problem)
   await expect(tunnels.status('Self-signed')).toHaveText(/^\W*Listening$/)
