@@ -34,6 +34,8 @@ interface Entry {
   localCertificate: LocalCertificate | null | undefined
   /** The start-time check of the server; null when not listening. */
   check: UpstreamCheck | null
+  /** Aborts a check still under way when the tunnel stops (or the engine shuts down). */
+  checkAbort: AbortController | null
 }
 
 const ZERO: TunnelStats = {
@@ -89,6 +91,7 @@ export class TunnelManager {
         stats: ZERO,
         localCertificate: undefined,
         check: null,
+        checkAbort: null,
       }
       this.#entries.set(id, entry)
     }
@@ -232,7 +235,10 @@ export class TunnelManager {
       // its server was reached and verified once.
       entry.check = { state: 'checking', reason: null, detail: null, certificate: null, checkedAt: null }
       this.#announce(config)
-      const check = await checkUpstream(config, { trust, timeoutMs, resolve })
+      const abort = new AbortController()
+      entry.checkAbort = abort
+      const check = await checkUpstream(config, { trust, timeoutMs, resolve, signal: abort.signal })
+      if (entry.checkAbort === abort) entry.checkAbort = null
       // Stopped or restarted meanwhile: that run's state is not this check's to change.
       if (entry.tunnel !== tunnel) return this.#state(config)
       entry.check = check
@@ -275,6 +281,8 @@ export class TunnelManager {
     entry.listening = null
     entry.startedAt = null
     entry.check = null
+    entry.checkAbort?.abort()
+    entry.checkAbort = null
     await tunnel.stop()
     entry.stats = tunnel.stats()
     this.#context.log.info('tunnel', `${tunnel.config.name}: stopped`)

@@ -6,7 +6,8 @@ import { execFile } from 'node:child_process'
 import net from 'node:net'
 import { promisify } from 'node:util'
 import AxeBuilder from '@axe-core/playwright'
-import { expect, type Page, test } from '../fixtures/lab-webhost'
+import type { Locator, Page } from '@playwright/test'
+import { expect, test } from '../fixtures/lab-webhost'
 import { getLab } from '../lab/lab'
 import { ProbePage } from './pages/probe'
 import { TunnelsPage } from './pages/tunnels'
@@ -25,7 +26,7 @@ async function curl(args: string[]): Promise<number> {
 }
 
 /** Pins the key a warning offers, after ticking the comparison, as a user would. */
-async function pinAfterComparing(page: Page, scope: ReturnType<Page['locator']>): Promise<void> {
+async function pinAfterComparing(page: Page, scope: Locator): Promise<void> {
   const trust = scope.getByRole('button', { name: 'Trust this key (pin it)' })
   await expect(trust).toBeDisabled()
   await scope.getByLabel(/I compared this fingerprint/).check()
@@ -213,21 +214,21 @@ test('at 800×600 nothing scrolls sideways: a long connection log and the warnin
   await commands.first().click()
   await expect(tunnels.card('Long lines').getByText(/EXAMINE "x{20}/)).toBeVisible()
 
-  const widths = await page.evaluate(() => {
-    const root = document.scrollingElement as HTMLElement
-    const cards = [...document.querySelectorAll('.tunnel-card')]
-    const outside: string[] = []
-    for (const card of cards) {
+  // Run in the page (a string: this file is compiled without the DOM's types).
+  const widths = (await page.evaluate(`(() => {
+    const root = document.scrollingElement
+    const outside = []
+    for (const card of document.querySelectorAll('.tunnel-card')) {
       const box = card.getBoundingClientRect()
       for (const el of card.querySelectorAll('*')) {
         const r = el.getBoundingClientRect()
         if (r.width === 0) continue
         if (r.right > box.right + 1 || r.left < box.left - 1)
-          outside.push(`${el.tagName}.${el.className}: ${r.left}-${r.right} outside ${box.left}-${box.right}`)
+          outside.push(el.tagName + '.' + el.className + ': ' + r.left + '-' + r.right + ' outside ' + box.left + '-' + box.right)
       }
     }
     return { scroll: root.scrollWidth, client: root.clientWidth, outside }
-  })
+  })()`)) as { scroll: number; client: number; outside: string[] }
   expect(widths.outside).toEqual([])
   expect(widths.scroll).toBeLessThanOrEqual(widths.client)
 })
