@@ -55,6 +55,8 @@ export function ServerCheck({ state, onEdit }: Props) {
       </p>
       {finding.actions.includes('pin') && check.certificate && (
         <PinOffer
+          // A new check (another key, after a restart) is a new offer, not the last one's state.
+          key={check.checkedAt ?? ''}
           compact
           server={{
             host: config.upstreamHost,
