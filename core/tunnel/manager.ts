@@ -135,8 +135,9 @@ export class TunnelManager {
 
   /** Starts every tunnel marked autoStart (the app's start); failures are recorded, not thrown. */
   async autoStart(): Promise<void> {
-    for (const config of await this.#configs())
-      if (config.autoStart) await this.start(config.id).catch(() => undefined)
+    // Side by side: each start waits for its server's check (up to the connect timeout).
+    const configs = (await this.#configs()).filter((config) => config.autoStart)
+    await Promise.all(configs.map((config) => this.start(config.id).catch(() => undefined)))
   }
 
   async create(draft: TunnelDraft): Promise<TunnelState> {
