@@ -126,3 +126,100 @@ describe('SMTP', () => {
     expect(recorder.commands).toEqual(['EHLO me', 'AUTH PLAIN [redacted]', 'BDAT 10 LAST', 'QUIT'])
   })
 })
+
+describe('the server’s answer to a login is recorded, never the credentials', () => {
+  async function session(protocol: 'imap' | 'pop3' | 'smtp', client: string, server: string) {
+    const recorder = new CommandRecorder()
+    const f = createFilters(protocol, { recorder, serverGreets: true })
+    f.fromServer.sink = () => {}
+    f.fromClient.sink = () => {}
+    // Alternating as a real session does: each client line, then the server's answer to it.
+    const clientLines = client.split(/(?<=\r\n)/)
+    const serverLines = server.split(/(?<=\r\n)/)
+    f.fromServer.write(latin1(serverLines.shift() ?? ''))
+    for (const line of clientLines) {
+      f.fromClient.write(latin1(line))
+      const answer = serverLines.shift()
+      if (answer) f.fromServer.write(latin1(answer))
+    }
+    return recorder
+  }
+
+  it.each([
+    [
+      'IMAP LOGIN refused',
+      'imap',
+      'a1 LOGIN alice wrong\r\n',
+      '* OK hi\r\na1 NO [AUTHENTICATIONFAILED] no\r\n',
+      'failed',
+      1,
+    ],
+    [
+      'IMAP LOGIN accepted',
+      'imap',
+      'a1 LOGIN alice right\r\n',
+      '* OK hi\r\na1 OK [CAPABILITY IMAP4rev1] in\r\n',
+      'ok',
+      0,
+    ],
+    [
+      'IMAP AUTHENTICATE refused after a continuation',
+      'imap',
+      'a1 AUTHENTICATE PLAIN\r\nAGFsaWNlAHdyb25n\r\n',
+      '* OK hi\r\n+ \r\na1 NO [AUTHENTICATIONFAILED] no\r\n',
+      'failed',
+      1,
+    ],
+    ['IMAP BAD to a LOGIN', 'imap', 'a1 LOGIN\r\n', '* OK hi\r\na1 BAD missing arguments\r\n', 'failed', 1],
+    ['IMAP no login at all', 'imap', 'a1 CAPABILITY\r\n', '* OK hi\r\na1 OK done\r\n', null, 0],
+    [
+      'POP3 PASS refused',
+      'pop3',
+      'USER alice\r\nPASS wrong\r\n',
+      '+OK hi\r\n+OK\r\n-ERR [AUTH] no\r\n',
+      'failed',
+      1,
+    ],
+    ['POP3 PASS accepted', 'pop3', 'USER alice\r\nPASS right\r\n', '+OK hi\r\n+OK\r\n+OK in\r\n', 'ok', 0],
+    [
+      'POP3 AUTH PLAIN refused',
+      'pop3',
+      'AUTH PLAIN AGFsaWNlAHdyb25n\r\n',
+      '+OK hi\r\n-ERR [AUTH] no\r\n',
+      'failed',
+      1,
+    ],
+    ['POP3 USER refused is not a login', 'pop3', 'USER x\r\n', '+OK hi\r\n-ERR no\r\n', null, 0],
+    [
+      'SMTP AUTH refused',
+      'smtp',
+      'AUTH PLAIN AGFsaWNlAHdyb25n\r\n',
+      '220 hi\r\n535 5.7.8 no\r\n',
+      'failed',
+      1,
+    ],
+    [
+      'SMTP AUTH LOGIN over two 334s, accepted',
+      'smtp',
+      'AUTH LOGIN\r\nYWxpY2U=\r\ncmlnaHQ=\r\n',
+      '220 hi\r\n334 VXNlcm5hbWU6\r\n334 UGFzc3dvcmQ6\r\n235 2.7.0 ok\r\n',
+      'ok',
+      0,
+    ],
+  ] as const)('%s', async (_name, protocol, client, server, login, failed) => {
+    const recorder = await session(protocol, client, server)
+    expect(recorder.login).toBe(login)
+    expect(recorder.loginsFailed).toBe(failed)
+    expect(recorder.commands.join('\n')).not.toMatch(/wrong|right|AGFsaWNl|YWxpY2U|cmlnaHQ/)
+  })
+
+  it('a second try on the same connection that works leaves the last answer ok, one failure counted', async () => {
+    const recorder = await session(
+      'imap',
+      'a1 LOGIN alice wrong\r\na2 LOGIN alice right\r\n',
+      '* OK hi\r\na1 NO no\r\na2 OK in\r\n',
+    )
+    expect(recorder.login).toBe('ok')
+    expect(recorder.loginsFailed).toBe(1)
+  })
+})

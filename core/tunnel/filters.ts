@@ -24,15 +24,25 @@ export interface FilterOptions {
 export function createFilters(protocol: MailProtocol, options: FilterOptions): FilterPair {
   switch (protocol) {
     case 'imap': {
-      const fromServer = new ImapFromServer(options.serverGreets && options.dropServerGreeting === true)
+      const fromServer = new ImapFromServer(
+        options.serverGreets && options.dropServerGreeting === true,
+        options.recorder,
+      )
       return { fromServer, fromClient: new ImapFromClient(fromServer, options.recorder) }
     }
     case 'pop3': {
-      const fromServer = new Pop3FromServer(options.serverGreets, options.dropServerGreeting === true)
+      const fromServer = new Pop3FromServer(
+        options.serverGreets,
+        options.dropServerGreeting === true,
+        options.recorder,
+      )
       return { fromServer, fromClient: new Pop3FromClient(fromServer, options.recorder) }
     }
     case 'smtp': {
-      const fromServer = new SmtpFromServer(options.serverGreets && options.dropServerGreeting === true)
+      const fromServer = new SmtpFromServer(
+        options.serverGreets && options.dropServerGreeting === true,
+        options.recorder,
+      )
       return { fromServer, fromClient: new SmtpFromClient(fromServer, options.recorder) }
     }
   }

@@ -33,12 +33,16 @@ export function rewriteImapServerLine(line: string): string | null {
 export class ImapFromServer extends LineStream {
   /** The tag of an AUTHENTICATE in progress: client lines are SASL responses until it completes. */
   saslTag: string | null = null
+  /** The tag of a LOGIN or AUTHENTICATE awaiting its tagged answer (OK: logged in; NO/BAD: refused). */
+  loginTag: string | null = null
   /** The client was already greeted by us (a local STARTTLS side): the server's greeting is dropped. */
   #dropGreeting: boolean
+  readonly #recorder: CommandRecorder | null
 
-  constructor(dropGreeting = false) {
+  constructor(dropGreeting = false, recorder: CommandRecorder | null = null) {
     super()
     this.#dropGreeting = dropGreeting
+    this.#recorder = recorder
   }
 
   protected line(line: Buffer): Buffer | null {
@@ -50,6 +54,12 @@ export class ImapFromServer extends LineStream {
     let out: Buffer | null = null
     const value = text(line)
     if (this.saslTag && value.startsWith(`${this.saslTag} `)) this.saslTag = null
+    // Only while a login waits for its answer: one prefix compare, no work for any other line.
+    const tag = this.loginTag
+    if (tag !== null && value.startsWith(tag) && value.charCodeAt(tag.length) === 0x20) {
+      this.loginTag = null
+      this.#recorder?.loginAnswered(/^OK\b/i.test(value.slice(tag.length + 1, tag.length + 4)))
+    }
     if (head.includes('CAPABILITY')) {
       const rewritten = rewriteImapServerLine(value)
       if (rewritten !== null) out = Buffer.from(`${rewritten}\r\n`, 'latin1')
@@ -104,9 +114,12 @@ export class ImapFromClient extends LineStream {
       )
       return EMPTY
     }
-    if (command === 'LOGIN') this.#recorder.add(`${tag} LOGIN ${REDACTED}`)
-    else if (command === 'AUTHENTICATE') {
+    if (command === 'LOGIN') {
+      this.#server.loginTag = tag
+      this.#recorder.add(`${tag} LOGIN ${REDACTED}`)
+    } else if (command === 'AUTHENTICATE') {
       this.#server.saslTag = tag
+      this.#server.loginTag = tag
       this.#recorder.add(`${tag} AUTHENTICATE ${rest[0] ?? ''}${rest.length > 1 ? ` ${REDACTED}` : ''}`)
     } else this.#recorder.add(value)
     return null
@@ -126,6 +139,8 @@ export interface BeforeTlsAnswer {
   next: 'continue' | 'upgrade' | 'close'
   /** The line as the connection record keeps it (credentials redacted). */
   record: string
+  /** A login the tunnel refused (sent before TLS): counted as a failed login. */
+  refusedLogin?: true
 }
 
 const IMAP_BEFORE_TLS_CAPS = 'IMAP4rev1 STARTTLS LOGINDISABLED'
@@ -156,6 +171,7 @@ export const imapBeforeTls = {
           reply: `${t} NO [PRIVACYREQUIRED] Must issue STARTTLS first: no login without TLS.\r\n`,
           next: 'continue',
           record: `${t} ${command} ${REDACTED}`,
+          refusedLogin: true,
         }
       default:
         return { reply: `${t} BAD Must issue STARTTLS first.\r\n`, next: 'continue', record: line }

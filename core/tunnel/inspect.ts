@@ -12,17 +12,8 @@ import { summarize } from '../net/certificate.js'
 import { describeEndpoint, handshakeTls, type TlsOptions } from '../net/connect.js'
 import { NetError } from '../net/errors.js'
 import { connectStartTls } from '../net/starttls.js'
+import { VERIFY_WORDS } from './check.js'
 import { cachedResolve, trustPolicy } from './runtime.js'
-
-/** OpenSSL's verification codes (socket.authorizationError) in words. */
-const VERIFY_WORDS: Record<string, string> = {
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
-  SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate in the chain',
-  CERT_HAS_EXPIRED: 'certificate has expired',
-  CERT_NOT_YET_VALID: 'certificate is not yet valid',
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'issued by a CA that is not trusted here',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'unable to verify the first certificate (incomplete chain?)',
-}
 
 export async function inspectUpstream(
   context: EngineContext,

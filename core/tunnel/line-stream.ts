@@ -15,6 +15,8 @@ export abstract class LineStream {
   sink: (data: Buffer) => void = () => {}
   /** Bytes that entered this filter (the side it reads from sent them). */
   bytesIn = 0
+  /** Whole lines seen (not counting literal / BDAT bytes): a server that said only its greeting. */
+  lines = 0
   /** Bytes to pass through raw before lines resume (IMAP literal, SMTP BDAT chunk). */
   protected raw = 0
   #held: Buffer[] = []
@@ -106,12 +108,14 @@ export abstract class LineStream {
         const whole = Buffer.concat(this.#held)
         this.#held = []
         this.#heldBytes = 0
+        this.lines++
         const out = this.line(whole)
         this.sink(out ?? whole)
         pos = end
         runStart = end
         continue
       }
+      this.lines++
       const out = this.line(chunk.subarray(pos, end))
       if (out !== null) {
         flushRun(pos)

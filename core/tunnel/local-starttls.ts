@@ -71,6 +71,7 @@ export async function localStartTls(
       const line = await reader.readLine()
       const answer = talk.answer(line)
       options.recorder.add(answer.record)
+      if (answer.refusedLogin) options.recorder.loginAnswered(false)
       if (answer.next === 'upgrade') {
         const early = reader.detach()
         if (early.length > 0) {

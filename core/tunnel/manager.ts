@@ -1,16 +1,19 @@
 // Every tunnel of the engine: configs persisted in settings, the running ones, their connection
 // logs (bounded rings) and the events the UI hears (status, throttled counters, connections).
 import { randomBytes } from 'node:crypto'
+import net from 'node:net'
 import {
   type ConnectionRecord,
   type LocalCertificate,
   TUNNEL_LOG_MAX_RECORDS,
   type TunnelState,
   type TunnelStats,
+  type UpstreamCheck,
 } from '../../shared/contract/tunnel.js'
 import { TunnelConfig, type TunnelDraft } from '../../shared/contract/tunnel-config.js'
 import { EngineError } from '../api/errors.js'
 import type { EngineContext } from '../context.js'
+import { checkUpstream } from './check.js'
 import { STATS_INTERVAL_MS } from './limits.js'
 import { localTlsSecretName, prepareLocalTls, storedLocalCertificate } from './local-tls.js'
 import { cachedResolve, trustPolicy } from './runtime.js'
@@ -29,6 +32,10 @@ interface Entry {
   stats: TunnelStats
   /** The local side's certificate (public facts); undefined: not looked up in the keychain yet. */
   localCertificate: LocalCertificate | null | undefined
+  /** The start-time check of the server; null when not listening. */
+  check: UpstreamCheck | null
+  /** Aborts a check still under way when the tunnel stops (or the engine shuts down). */
+  checkAbort: AbortController | null
 }
 
 const ZERO: TunnelStats = {
@@ -36,6 +43,7 @@ const ZERO: TunnelStats = {
   total: 0,
   failed: 0,
   rejected: 0,
+  loginsFailed: 0,
   bytesToUpstream: 0,
   bytesToClients: 0,
 }
@@ -82,6 +90,8 @@ export class TunnelManager {
         lastStats: '',
         stats: ZERO,
         localCertificate: undefined,
+        check: null,
+        checkAbort: null,
       }
       this.#entries.set(id, entry)
     }
@@ -98,6 +108,7 @@ export class TunnelManager {
       startedAt: entry.startedAt,
       stats: entry.tunnel ? entry.tunnel.stats() : entry.stats,
       localCertificate: config.localTls === 'plain' ? null : (entry.localCertificate ?? null),
+      check: entry.tunnel ? entry.check : null,
     }
   }
 
@@ -124,8 +135,9 @@ export class TunnelManager {
 
   /** Starts every tunnel marked autoStart (the app's start); failures are recorded, not thrown. */
   async autoStart(): Promise<void> {
-    for (const config of await this.#configs())
-      if (config.autoStart) await this.start(config.id).catch(() => undefined)
+    // Side by side: each start waits for its server's check (up to the connect timeout).
+    const configs = (await this.#configs()).filter((config) => config.autoStart)
+    await Promise.all(configs.map((config) => this.start(config.id).catch(() => undefined)))
   }
 
   async create(draft: TunnelDraft): Promise<TunnelState> {
@@ -139,6 +151,7 @@ export class TunnelManager {
     // A LAN listener without an allowlist is refused before it is saved.
     new Tunnel(config, this.#runtimeStub())
     const tunnels = await this.#configs()
+    await this.#checkListenAddress(config, tunnels)
     await this.#context.settings.update({ tunnels: [...tunnels, config] })
     if (config.autoStart) {
       try {
@@ -163,6 +176,9 @@ export class TunnelManager {
     }
     new Tunnel(config, this.#runtimeStub())
     const tunnels = await this.#configs()
+    // Checked when the address changes: a rename must not fail on its own running listener.
+    if (config.listenHost !== current.listenHost || config.listenPort !== current.listenPort)
+      await this.#checkListenAddress(config, tunnels)
     await this.#context.settings.update({ tunnels: tunnels.map((t) => (t.id === id ? config : t)) })
     // A new listen host gets a new certificate at the next start; read it again then.
     if (config.listenHost !== current.listenHost) this.#entry(id).localCertificate = undefined
@@ -195,11 +211,14 @@ export class TunnelManager {
       const warn = (message: string) => this.#context.log.warn('tunnel', `${config.name}: ${message}`)
       const local = await prepareLocalTls(this.#context.keychain, config, warn)
       entry.localCertificate = local?.certificate ?? null
+      const trust = await trustPolicy(config, settings.extraCaFile)
+      const timeoutMs = this.#options.timeoutMs ?? settings.connectTimeoutSeconds * 1000
+      const resolve = cachedResolve(() => this.#context.resolver(this.#options.dns ?? null))
       const tunnel = new Tunnel(config, {
         local,
-        trust: await trustPolicy(config, settings.extraCaFile),
-        timeoutMs: this.#options.timeoutMs ?? settings.connectTimeoutSeconds * 1000,
-        resolve: cachedResolve(() => this.#context.resolver(this.#options.dns ?? null)),
+        trust,
+        timeoutMs,
+        resolve,
         onRecord: (record) => this.#onRecord(config, record),
         warn,
       })
@@ -213,6 +232,19 @@ export class TunnelManager {
         `${config.name}: listening on ${entry.listening.host}:${entry.listening.port} -> ${tunnel.upstreamName} (${config.mode}, ${config.protocol})${local ? `; local side ${config.localTls} TLS${config.allowLegacyLocalTls ? ' (TLS 1.0/1.1 allowed)' : ''}, pin ${local.certificate.pin}` : ''}`,
       )
       this.#tick()
+      // It listens (so the user can fix what the check finds) but is not shown as working until
+      // its server was reached and verified once.
+      entry.check = { state: 'checking', reason: null, detail: null, certificate: null, checkedAt: null }
+      this.#announce(config)
+      const abort = new AbortController()
+      entry.checkAbort = abort
+      const check = await checkUpstream(config, { trust, timeoutMs, resolve, signal: abort.signal })
+      if (entry.checkAbort === abort) entry.checkAbort = null
+      // Stopped or restarted meanwhile: that run's state is not this check's to change.
+      if (entry.tunnel !== tunnel) return this.#state(config)
+      entry.check = check
+      if (check.state !== 'verified')
+        this.#context.log.warn('tunnel', `${config.name}: ${check.state} (${check.reason}): ${check.detail}`)
       return this.#announce(config)
     } catch (error) {
       entry.lastError = error instanceof Error ? error.message : String(error)
@@ -249,6 +281,9 @@ export class TunnelManager {
     entry.tunnel = null
     entry.listening = null
     entry.startedAt = null
+    entry.check = null
+    entry.checkAbort?.abort()
+    entry.checkAbort = null
     await tunnel.stop()
     entry.stats = tunnel.stats()
     this.#context.log.info('tunnel', `${tunnel.config.name}: stopped`)
@@ -259,9 +294,28 @@ export class TunnelManager {
     entry.log.push(record)
     if (entry.log.length > TUNNEL_LOG_MAX_RECORDS) entry.log.shift()
     if (record.error) entry.lastError = record.error
+    // A session that reached TLS with the server passed the tunnel's own trust checks: whatever the
+    // start-time check saw (a server down for a moment), the server is verified now.
+    if (
+      record.tls &&
+      (record.outcome === 'ok' || record.outcome === 'login-failed') &&
+      entry.tunnel &&
+      entry.check &&
+      entry.check.state !== 'verified'
+    ) {
+      entry.check = {
+        state: 'verified',
+        reason: null,
+        detail: null,
+        certificate: entry.check.certificate,
+        checkedAt: record.startedAt,
+      }
+      this.#announce(config)
+    }
     const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`
-    const line = `${config.name} #${record.seq}: ${record.client} -> ${record.upstream} ${record.outcome}, ${kb(record.bytesFromClient)} up, ${kb(record.bytesToClient)} down, ${record.durationMs} ms${record.error ? `: ${record.error}` : ''}`
-    if (record.outcome === 'failed' || record.outcome === 'rejected') this.#context.log.warn('tunnel', line)
+    const line = `${config.name} #${record.seq}: ${record.client} -> ${record.upstream} ${record.outcome}, ${kb(record.bytesFromClient)} up, ${kb(record.bytesToClient)} down, ${record.durationMs} ms${record.loginsFailed ? `, ${record.loginsFailed} login${record.loginsFailed === 1 ? '' : 's'} refused` : ''}${record.error ? `: ${record.error}` : ''}`
+    if (record.outcome !== 'ok' && record.outcome !== 'stopped' && record.outcome !== 'idle-timeout')
+      this.#context.log.warn('tunnel', line)
     else this.#context.log.info('tunnel', line)
     this.#context.events.emit('tunnel.connection', record)
   }
@@ -288,6 +342,35 @@ export class TunnelManager {
     this.#timer.unref()
   }
 
+  /**
+   * A local port is checked when the tunnel is saved, not first at Start: no other saved tunnel may
+   * listen on it (0.0.0.0 and :: overlap every address), and nothing else may hold it now.
+   */
+  async #checkListenAddress(config: TunnelConfig, tunnels: TunnelConfig[]): Promise<void> {
+    if (config.listenPort === 0) return
+    const where = `${config.listenHost.includes(':') ? `[${config.listenHost}]` : config.listenHost}:${config.listenPort}`
+    // A saved port, or the one a running tunnel of port 0 was given.
+    const clash = tunnels.find((t) => {
+      if (t.id === config.id) return false
+      const bound = this.#entries.get(t.id)?.listening
+      const port = bound?.port ?? t.listenPort
+      return port === config.listenPort && hostsOverlap(t.listenHost, config.listenHost)
+    })
+    if (clash)
+      throw new EngineError(
+        'conflict',
+        `Local port ${config.listenPort} is already used by the tunnel “${clash.name}” (${clash.listenHost}); choose another port, or 0 for any free one.`,
+      )
+    const problem = await bindProblem(config.listenHost, config.listenPort)
+    if (problem === 'in-use')
+      throw new EngineError(
+        'conflict',
+        `${where} is already in use by another program; choose another port, or 0 for any free one.`,
+      )
+    if (problem === 'privileged')
+      throw new EngineError('conflict', `${where} needs privileges to listen on; choose a port above 1023.`)
+  }
+
   /** Validation only: the constructor's checks (LAN opt-in, allowlist) without a live runtime. */
   #runtimeStub() {
     return {
@@ -298,4 +381,34 @@ export class TunnelManager {
       warn: () => {},
     }
   }
+}
+
+const WILDCARDS = new Set(['0.0.0.0', '::', '[::]'])
+
+function normalHost(host: string): string {
+  const h = host.toLowerCase()
+  return h === 'localhost' ? '127.0.0.1' : h
+}
+
+/** Two listen hosts that cannot both bind one port: the same address, or a wildcard and any other. */
+export function hostsOverlap(a: string, b: string): boolean {
+  const x = normalHost(a)
+  const y = normalHost(b)
+  if (x === y) return true
+  // "::" takes IPv4 too (dual stack); "0.0.0.0" every IPv4 address.
+  if (x === '::' || y === '::') return true
+  if (WILDCARDS.has(x)) return !y.includes(':')
+  if (WILDCARDS.has(y)) return !x.includes(':')
+  return false
+}
+
+/** Listens once and closes at once: is the port free now? Other errors are left to Start. */
+function bindProblem(host: string, port: number): Promise<'in-use' | 'privileged' | null> {
+  return new Promise((resolve) => {
+    const probe = net.createServer()
+    probe.once('error', (error: NodeJS.ErrnoException) => {
+      resolve(error.code === 'EADDRINUSE' ? 'in-use' : error.code === 'EACCES' ? 'privileged' : null)
+    })
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(null)))
+  })
 }

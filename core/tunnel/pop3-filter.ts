@@ -28,6 +28,13 @@ function isMultiLine(pending: Pending): boolean {
   }
 }
 
+/** The commands whose answer says whether the login worked (AUTH alone lists the mechanisms). */
+function isLogin(pending: Pending): boolean {
+  return (
+    pending.verb === 'PASS' || pending.verb === 'APOP' || (pending.verb === 'AUTH' && pending.hasArgument)
+  )
+}
+
 /** Bound on unanswered pipelined commands: a client that never reads cannot grow this. */
 const MAX_PENDING = 1024
 
@@ -39,9 +46,11 @@ export class Pop3FromServer extends LineStream {
   #capa = false
   /** The client was already greeted by us (a local STLS side): the server's greeting is dropped. */
   #dropGreeting: boolean
+  readonly #recorder: CommandRecorder | null
 
-  constructor(serverGreets: boolean, dropGreeting = false) {
+  constructor(serverGreets: boolean, dropGreeting = false, recorder: CommandRecorder | null = null) {
     super()
+    this.#recorder = recorder
     if (serverGreets) this.pending.push({ verb: 'GREETING', hasArgument: false })
     this.#dropGreeting = serverGreets && dropGreeting
   }
@@ -67,6 +76,10 @@ export class Pop3FromServer extends LineStream {
     if (head?.verb === 'AUTH' && this.sasl && (value === '+' || value.startsWith('+ '))) return null
     this.pending.shift()
     if (head?.verb === 'AUTH') this.sasl = false
+    if (head && isLogin(head)) {
+      if (/^\+OK\b/i.test(value)) this.#recorder?.loginAnswered(true)
+      else if (/^-ERR\b/i.test(value)) this.#recorder?.loginAnswered(false)
+    }
     if (head && /^\+OK\b/i.test(value) && isMultiLine(head)) {
       this.#multi = true
       this.#capa = head.verb === 'CAPA'
@@ -131,6 +144,7 @@ export const pop3BeforeTls = {
           reply: '-ERR [AUTH] Must issue STLS first: no login without TLS.\r\n',
           next: 'continue',
           record: `${verb} ${REDACTED}`,
+          ...(verb === 'USER' ? {} : { refusedLogin: true as const }),
         }
       default:
         return { reply: '-ERR Must issue STLS first.\r\n', next: 'continue', record: line }

@@ -10,6 +10,16 @@ const CONTROL = /[\x00-\x1f\x7f]/g
 
 export class CommandRecorder {
   readonly commands: string[] = []
+  /** The server's answer to the last login (LOGIN, AUTHENTICATE, PASS, APOP, AUTH); null: none yet. */
+  login: 'ok' | 'failed' | null = null
+  /** Logins the server refused in this connection (a client may try again on the same one). */
+  loginsFailed = 0
+
+  /** The server answered a login: its answer only, never what the client sent. */
+  loginAnswered(accepted: boolean): void {
+    this.login = accepted ? 'ok' : 'failed'
+    if (!accepted) this.loginsFailed++
+  }
 
   add(command: string): void {
     if (this.commands.length >= TUNNEL_RECORD_MAX_COMMANDS) return

@@ -32,10 +32,12 @@ export class SmtpFromServer extends LineStream {
   #held: string[] = []
   /** The client was already greeted by us (a local STARTTLS side): the server's 220 is dropped. */
   #dropGreeting: boolean
+  readonly #recorder: CommandRecorder | null
 
-  constructor(dropGreeting = false) {
+  constructor(dropGreeting = false, recorder: CommandRecorder | null = null) {
     super()
     this.#dropGreeting = dropGreeting
+    this.#recorder = recorder
   }
 
   protected line(line: Buffer): Buffer | null {
@@ -57,7 +59,11 @@ export class SmtpFromServer extends LineStream {
     }
     const code = Number(match[1])
     if (code === 354) this.dataMode = true
-    if (this.sasl && code !== 334) this.sasl = false
+    if (this.sasl && code !== 334) {
+      // The AUTH exchange ends here: 235 logged in; anything else (535, 454, 501...) refused it.
+      this.sasl = false
+      this.#recorder?.loginAnswered(code >= 200 && code < 300)
+    }
     if (this.#held.length === 0) return null
     return this.#release([value], code === 250)
   }
@@ -135,6 +141,7 @@ export function smtpBeforeTls(domain: string) {
             reply: '530 5.7.0 Must issue a STARTTLS command first\r\n',
             next: 'continue',
             record: verb === 'AUTH' ? `AUTH ${REDACTED}` : line,
+            ...(verb === 'AUTH' ? { refusedLogin: true as const } : {}),
           }
       }
     },

@@ -40,6 +40,8 @@ const NOT_ALLOWED = "This client address is not on the tunnel's allowlist."
 interface Live {
   client: net.Socket
   upstream: tls.TLSSocket | null
+  /** Its commands and logins (the failed logins count live, before the connection ends). */
+  recorder: CommandRecorder
   abort: AbortController
   outcome: ConnectionOutcome | null
   error: string | null
@@ -66,6 +68,7 @@ export class Tunnel {
   #total = 0
   #failed = 0
   #rejected = 0
+  #loginsFailed = 0
   #closedUp = 0
   #closedDown = 0
   #closing: Promise<void> | null = null
@@ -104,15 +107,18 @@ export class Tunnel {
   stats(): TunnelStats {
     let up = this.#closedUp
     let down = this.#closedDown
+    let loginsFailed = this.#loginsFailed
     for (const live of this.#live) {
       up += live.client.bytesRead
       down += live.client.bytesWritten
+      loginsFailed += live.recorder.loginsFailed
     }
     return {
       active: this.#live.size,
       total: this.#total,
       failed: this.#failed,
       rejected: this.#rejected,
+      loginsFailed,
       bytesToUpstream: up,
       bytesToClients: down,
     }
@@ -198,14 +204,21 @@ export class Tunnel {
       this.#refuse(raw)
       this.#runtime.warn(`${clientName}: refused: ${NOT_ALLOWED}`)
       this.#runtime.onRecord(
-        this.#record(seq, clientName, startedAt, 0, 0, 'rejected', NOT_ALLOWED, null, []),
+        this.#record(seq, clientName, startedAt, 0, 0, 'rejected', NOT_ALLOWED, null, new CommandRecorder()),
       )
       return
     }
     this.#total++
-    const live: Live = { client, upstream: null, abort: new AbortController(), outcome: null, error: null }
-    this.#live.add(live)
     const recorder = new CommandRecorder()
+    const live: Live = {
+      client,
+      upstream: null,
+      recorder,
+      abort: new AbortController(),
+      outcome: null,
+      error: null,
+    }
+    this.#live.add(live)
     let tlsInfo: ConnectionRecord['tls'] = null
     let upstreamClosed = true
     let clientClosed = false
@@ -221,7 +234,9 @@ export class Tunnel {
       this.#live.delete(live)
       this.#closedUp += client.bytesRead
       this.#closedDown += client.bytesWritten
-      const outcome = live.outcome ?? 'ok'
+      this.#loginsFailed += recorder.loginsFailed
+      // A session that ran but whose last login the server refused is not "ok": a wrong password.
+      const outcome = live.outcome ?? (recorder.login === 'failed' ? 'login-failed' : 'ok')
       if (outcome === 'failed') this.#failed++
       this.#runtime.onRecord(
         this.#record(
@@ -233,7 +248,7 @@ export class Tunnel {
           outcome,
           live.error,
           tlsInfo,
-          recorder.commands,
+          recorder,
         ),
       )
     }
@@ -361,6 +376,16 @@ export class Tunnel {
       const toClient = pump(socket, filters.fromServer, client, broken)
       socket.once('close', () => {
         upstreamClosed = true
+        // The server hung up on its own before answering anything (at most its greeting): no
+        // client can use it, so the session is not "ok" whatever the bytes say.
+        if (
+          !live.outcome &&
+          !clientEnded &&
+          filters.fromServer.lines <= (upstream.greeting === null ? 1 : 0)
+        ) {
+          live.outcome = 'failed'
+          live.error = `${this.upstreamName} closed the connection right after its greeting, before answering the client.`
+        }
         // Whatever the server sent before it went away still reaches the client, then FIN.
         toClient.end()
         setTimeout(() => client.destroy(), CLOSE_GRACE_MS).unref()
@@ -395,7 +420,7 @@ export class Tunnel {
     outcome: ConnectionOutcome,
     error: string | null,
     tlsInfo: ConnectionRecord['tls'],
-    commands: string[],
+    recorder: CommandRecorder,
   ): ConnectionRecord {
     return {
       tunnelId: this.config.id,
@@ -409,7 +434,9 @@ export class Tunnel {
       outcome,
       error,
       tls: tlsInfo,
-      commands: [...commands],
+      login: recorder.login,
+      loginsFailed: recorder.loginsFailed,
+      commands: [...recorder.commands],
     }
   }
 }

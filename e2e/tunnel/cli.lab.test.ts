@@ -136,4 +136,78 @@ describe('mailwarden tunnel', () => {
     several.stop('SIGINT')
     expect(await several.exit).toBe(0)
   })
+
+  it('a server it cannot verify is reported at start with the fix, and the command exits 1', async () => {
+    const args = [
+      '--listen',
+      '0',
+      '--to',
+      `${lab.flawed.selfSigned.host}:993`,
+      '--tls',
+      'implicit',
+      '--protocol',
+      'imap',
+      '--dns',
+      lab.dns.server,
+    ]
+    const refused = cli(args)
+    expect(await refused.exit).toBe(1)
+    expect(refused.out).toEqual([])
+    const said = refused.err.join('\n')
+    expect(said).toMatch(/cannot verify selfsigned\.lab\.test:993: The server’s certificate is self-signed/)
+    expect(said).toMatch(/SHA-256 fingerprint [0-9A-F:]{95}/)
+    const pin = /key pin (sha256\/\S+)/.exec(said)?.[1]
+    expect(pin).toMatch(/^sha256\/[A-Za-z0-9+/]{43}=$/)
+    expect(said).toMatch(/fix: compare the fingerprint .* --pin/)
+    expect(said).toMatch(/--start-unverified/)
+
+    // The fix it names works: the same command with the key pinned listens.
+    const pinned = cli([...args, '--pin', pin ?? ''])
+    expect(await pinned.firstLine).toMatch(/^listening on 127\.0\.0\.1:\d+ -> selfsigned\.lab\.test:993/)
+    expect(pinned.err).toEqual([])
+    pinned.stop('SIGINT')
+    expect(await pinned.exit).toBe(0)
+
+    // --json-log keeps stderr JSON: the finding is one object with its fix.
+    const json = cli([
+      '--listen',
+      '0',
+      '--to',
+      `${lab.flawed.expired.host}:995`,
+      '--tls',
+      'implicit',
+      '--protocol',
+      'pop3',
+      '--ca',
+      lab.caPath,
+      '--dns',
+      lab.dns.server,
+      '--json-log',
+    ])
+    expect(await json.exit).toBe(1)
+    expect(JSON.parse(json.err[0] ?? '{}')).toMatchObject({
+      upstream: 'expired.lab.test:995',
+      check: { state: 'cannot-verify', reason: 'expired' },
+      fix: expect.stringMatching(/renew/),
+    })
+
+    // Unreachable is said too; --start-unverified listens anyway, the warning still on stderr.
+    const anyway = cli([
+      '--listen',
+      '0',
+      '--to',
+      `${lab.good.dovecot.host}:9`,
+      '--tls',
+      'implicit',
+      '--protocol',
+      'imap',
+      '--dns',
+      lab.dns.server,
+      '--start-unverified',
+    ])
+    expect(await anyway.firstLine).toMatch(/^listening on /)
+    expect(anyway.err.join('\n')).toMatch(/cannot reach imap\.lab\.test:9: The server cannot be reached/)
+    anyway.stop('SIGINT')
+    expect(await anyway.exit).toBe(0)
+  })
 })

@@ -122,6 +122,44 @@ describe('real clients send a message that arrives', () => {
   })
 })
 
+describe('a wrong password is recorded as a refused login, not as ok', () => {
+  it.each([
+    ['Dovecot IMAP 993', lab.good.dovecot.host, 993, 'implicit', 'imap', 'imap://127.0.0.1:PORT/'],
+    ['Dovecot POP3 995', lab.good.dovecot.host, 995, 'implicit', 'pop3', 'pop3://127.0.0.1:PORT/'],
+    ['Exim SMTP 465', lab.good.exim.host, 465, 'implicit', 'smtp', 'smtp://127.0.0.1:PORT'],
+    ['Exim SMTP 587 STARTTLS', lab.good.exim.host, 587, 'starttls', 'smtp', 'smtp://127.0.0.1:PORT'],
+  ] as const)('%s', async (_name, host, port, mode, protocol, url) => {
+    const t = await open({ upstreamHost: host, upstreamPort: port, mode, protocol })
+    const wrong = 'not-the-lab-password'
+    const args = ['-sS', '--max-time', '15', '-u', `${login}:${wrong}`, url.replace('PORT', String(t.port))]
+    // SMTP: curl logs in only to send; the message never goes (the login fails first).
+    if (protocol === 'smtp') args.push('--mail-from', login, '--mail-rcpt', login, '-T', '/dev/null')
+    const curl = await run('curl', args)
+    expect(curl.stderr).toMatch(/Login denied|authentication|535|denied/i)
+    const record = await t.nextRecord()
+    expect(record).toMatchObject({ outcome: 'login-failed', login: 'failed', error: null })
+    expect(record.loginsFailed).toBeGreaterThanOrEqual(1)
+    expect(t.tunnel.stats().loginsFailed).toBe(record.loginsFailed)
+    expect(t.tunnel.stats().failed).toBe(0)
+    const json = JSON.stringify(record)
+    expect(json).not.toContain(wrong)
+    expect(json).not.toContain(Buffer.from(`\0${login}\0${wrong}`).toString('base64'))
+    expect(json).not.toContain(Buffer.from(wrong).toString('base64'))
+  })
+
+  it('the right password is recorded as a login that worked', async () => {
+    const t = await open({
+      upstreamHost: lab.good.dovecot.host,
+      upstreamPort: 993,
+      mode: 'implicit',
+      protocol: 'imap',
+    })
+    const py = await run('python3', [PYTHON_CLIENTS, 'imap', String(t.port), login, password])
+    expect(py.stderr).toBe('')
+    expect(await t.nextRecord()).toMatchObject({ outcome: 'ok', login: 'ok', loginsFailed: 0 })
+  })
+})
+
 describe('what the legacy client sees', () => {
   it('IMAP 143: greeted only after TLS, with filtered capabilities; STARTTLS refused locally', async () => {
     const t = await open({

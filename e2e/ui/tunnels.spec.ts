@@ -103,7 +103,11 @@ test('refuses a server whose certificate is for another host, and says why', asy
   await tunnels.app.open(webhost.url)
   await tunnels.useDnsServer(lab.dns.server)
   await tunnels.create({ name: 'Wrong host', server: lab.flawed.wrongHost.host, caFile: lab.caPath })
-  const port = await tunnels.start('Wrong host')
+  const port = await tunnels.start('Wrong host', { verified: false })
+  // Said at once, before any client tried, with the fix: the right name, or a pin after comparing.
+  const problem = tunnels.serverProblem('Wrong host')
+  await expect(problem).toContainText('The server’s certificate is for another name')
+  await expect(problem.getByRole('button', { name: /Correct the server name/ })).toBeVisible()
   const { code } = await curlImap(port)
   expect(code).not.toBe(0)
   await expect(tunnels.counter('Wrong host', 'Failed')).toHaveText('1')

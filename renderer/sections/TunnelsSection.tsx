@@ -16,14 +16,14 @@ export function TunnelsSection() {
   const update = useTunnelsStore((s) => s.update)
   const takeDraft = useTunnelsStore((s) => s.takeDraft)
   const [editing, setEditing] = useState<Editing>({ kind: 'none' })
-  const [draft, setDraft] = useState<ReturnType<typeof takeDraft>>(null)
+  const [offered, setOffered] = useState<ReturnType<typeof takeDraft>>(null)
 
   useEffect(() => {
     void load()
     // A probe result may have handed over a server: open the form with it.
     const offered = takeDraft()
     if (offered) {
-      setDraft(offered)
+      setOffered(offered)
       setEditing({ kind: 'new' })
     }
   }, [load, takeDraft])
@@ -45,16 +45,18 @@ export function TunnelsSection() {
       {editing.kind === 'new' && (
         <TunnelForm
           title="New tunnel"
-          initial={draft}
+          initial={offered?.draft ?? null}
+          observed={offered?.seen ?? null}
+          observedBy="The probe"
           submitLabel="Create tunnel"
           onCancel={() => {
-            setDraft(null)
+            setOffered(null)
             setEditing({ kind: 'none' })
           }}
           onSubmit={async (next) => {
             const result = await create(next)
             if (result.ok) {
-              setDraft(null)
+              setOffered(null)
               setEditing({ kind: 'none' })
             }
             return result
@@ -66,6 +68,7 @@ export function TunnelsSection() {
           title={`Edit ${editingTunnel.config.name}`}
           initial={editingTunnel.config}
           submitLabel="Save tunnel"
+          applyPin={(pin) => update(editingTunnel.config.id, { pin })}
           onCancel={() => setEditing({ kind: 'none' })}
           onSubmit={async (next) => {
             const result = await update(editingTunnel.config.id, next)

@@ -4,7 +4,15 @@ import { LOG_RECORDS_SHOWN, useTunnelsStore } from './tunnels.js'
 
 afterEach(() => useTunnelsStore.getState().reset())
 
-const zero = { active: 0, total: 0, failed: 0, rejected: 0, bytesToUpstream: 0, bytesToClients: 0 }
+const zero = {
+  active: 0,
+  total: 0,
+  failed: 0,
+  rejected: 0,
+  loginsFailed: 0,
+  bytesToUpstream: 0,
+  bytesToClients: 0,
+}
 function tunnel(id: string, status: TunnelState['status'] = 'stopped'): TunnelState {
   return {
     config: {
@@ -46,6 +54,8 @@ function record(tunnelId: string, seq: number): ConnectionRecord {
     outcome: 'ok',
     error: null,
     tls: null,
+    login: null,
+    loginsFailed: 0,
     commands: [],
   }
 }
@@ -81,7 +91,10 @@ describe('tunnels store', () => {
   it('hands a draft over once', () => {
     const store = useTunnelsStore.getState()
     store.offerDraft({ upstreamHost: 'imap.lab.test', upstreamPort: 993 })
-    expect(store.takeDraft()).toEqual({ upstreamHost: 'imap.lab.test', upstreamPort: 993 })
+    expect(store.takeDraft()).toEqual({
+      draft: { upstreamHost: 'imap.lab.test', upstreamPort: 993 },
+      seen: null,
+    })
     expect(useTunnelsStore.getState().takeDraft()).toBeNull()
   })
 })

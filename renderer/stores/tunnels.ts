@@ -3,6 +3,7 @@
 // and a draft the Probe section can hand over ("create a tunnel for this account").
 import { create } from 'zustand'
 import type {
+  CertificateSummary,
   ConnectionRecord,
   TunnelDraft,
   TunnelInspectResult,
@@ -10,6 +11,21 @@ import type {
   TunnelStats,
 } from '../../shared/contract/index.js'
 import { type ActionResult, api, errorMessage, failed } from '../client.js'
+
+/** A server certificate someone already saw (a probe, a tunnel's check), to offer pinning it. */
+export interface SeenCertificate {
+  upstream: string
+  certificate: CertificateSummary
+  pin: string
+  verified: boolean
+  verifyError: string | null
+}
+
+/** What another section hands the Tunnels form: the fields, and the certificate it saw. */
+export interface OfferedDraft {
+  draft: Partial<TunnelDraft>
+  seen: SeenCertificate | null
+}
 
 /** Records kept per tunnel in the page: the engine keeps its own ring; this is the view of it. */
 export const LOG_RECORDS_SHOWN = 100
@@ -21,7 +37,7 @@ interface TunnelsStore {
   /** Connection records per tunnel id, newest first, once the log was opened. */
   logs: Record<string, ConnectionRecord[]>
   /** A draft from elsewhere in the app (a probe result) waiting for the form to pick it up. */
-  draft: Partial<TunnelDraft> | null
+  draft: OfferedDraft | null
   load(): Promise<void>
   create(draft: TunnelDraft): Promise<ActionResult & { id?: string }>
   update(id: string, patch: Partial<TunnelDraft>): Promise<ActionResult>
@@ -36,8 +52,8 @@ interface TunnelsStore {
     protocol: 'imap' | 'pop3' | 'smtp'
     caFile: string | null
   }): Promise<{ ok: true; result: TunnelInspectResult } | { ok: false; message: string }>
-  offerDraft(draft: Partial<TunnelDraft>): void
-  takeDraft(): Partial<TunnelDraft> | null
+  offerDraft(draft: Partial<TunnelDraft>, seen?: SeenCertificate | null): void
+  takeDraft(): OfferedDraft | null
   receiveStatus(state: TunnelState): void
   receiveStats(event: { id: string; stats: TunnelStats }): void
   receiveConnection(record: ConnectionRecord): void
@@ -112,7 +128,7 @@ export const useTunnelsStore = create<TunnelsStore>()((set, get) => {
         return failed(error)
       }
     },
-    offerDraft: (draft) => set({ draft }),
+    offerDraft: (draft, seen = null) => set({ draft: { draft, seen } }),
     takeDraft() {
       const { draft } = get()
       if (draft) set({ draft: null })

@@ -27,6 +27,8 @@ export const TunnelStats = z
     failed: z.number().int().nonnegative(),
     /** Connections refused because the client address is not allowed. */
     rejected: z.number().int().nonnegative(),
+    /** Login attempts the server refused (LOGIN/AUTHENTICATE NO, PASS -ERR, AUTH 535...). */
+    loginsFailed: z.number().int().nonnegative(),
     /** Bytes from the local clients to the server, and from the server to the clients. */
     bytesToUpstream: z.number().int().nonnegative(),
     bytesToClients: z.number().int().nonnegative(),
@@ -51,6 +53,51 @@ export const LocalCertificate = z
   .strict()
 export type LocalCertificate = z.infer<typeof LocalCertificate>
 
+/**
+ * Why a tunnel's start-time check of its server did not verify it; each id has its words and fix in
+ * shared/knowledge/tunnel-findings.ts. Ids decide the UI's fix actions, never the sentences.
+ */
+export const UpstreamCheckReason = z.enum([
+  // cannot verify: the server answers, but its certificate is not one the tunnel may trust
+  'self-signed',
+  'untrusted-issuer',
+  'expired',
+  'not-yet-valid',
+  'wrong-host',
+  'pin-mismatch',
+  'certificate-invalid',
+  // unreachable: no verified session could be opened at all
+  'dns',
+  'connect',
+  'tls-handshake',
+  'starttls-refused',
+  'preauth',
+  'refused-session',
+  'closed',
+  'protocol',
+])
+export type UpstreamCheckReason = z.infer<typeof UpstreamCheckReason>
+
+/** checking: under way; verified: the tunnel can reach and trust its server; else see reason. */
+export const UpstreamCheckState = z.enum(['checking', 'verified', 'cannot-verify', 'unreachable'])
+export type UpstreamCheckState = z.infer<typeof UpstreamCheckState>
+
+/** The one check of the server a tunnel makes when it starts (and when its settings change). */
+export const UpstreamCheck = z
+  .object({
+    state: UpstreamCheckState,
+    /** Null when verified or still checking. */
+    reason: UpstreamCheckReason.nullable(),
+    /** What was seen, in words (the TLS library's or the server's), bounded; null when verified. */
+    detail: z.string().max(2000).nullable(),
+    /** The certificate the server showed (to compare its fingerprint before pinning it); null if none. */
+    certificate: CertificateSummary.nullable(),
+    /** ISO 8601; null while checking. */
+    checkedAt: z.string().nullable(),
+  })
+  .strict()
+export type UpstreamCheck = z.infer<typeof UpstreamCheck>
+
 export const TunnelState = z
   .object({
     config: TunnelConfig,
@@ -64,12 +111,25 @@ export const TunnelState = z
     stats: TunnelStats,
     /** The local side's certificate once generated (localTls implicit or starttls); else null. */
     localCertificate: LocalCertificate.nullable(),
+    /** The start-time check of the server; null when not listening. A listening tunnel whose check
+     * is not "verified" must not be shown as working. */
+    check: UpstreamCheck.nullable(),
   })
   .strict()
 export type TunnelState = z.infer<typeof TunnelState>
 
-/** ok: the session ran and closed; failed: upstream or TLS failure; rejected: client not allowed. */
-export const ConnectionOutcome = z.enum(['ok', 'failed', 'rejected', 'idle-timeout', 'stopped'])
+/**
+ * ok: the session ran and closed; login-failed: it ran, but the server refused every login tried
+ * (a wrong password); failed: upstream or TLS failure; rejected: client not allowed.
+ */
+export const ConnectionOutcome = z.enum([
+  'ok',
+  'login-failed',
+  'failed',
+  'rejected',
+  'idle-timeout',
+  'stopped',
+])
 export type ConnectionOutcome = z.infer<typeof ConnectionOutcome>
 
 export const ConnectionRecord = z
@@ -93,6 +153,10 @@ export const ConnectionRecord = z
       .object({ version: z.string(), cipher: z.string(), resumed: z.boolean(), pinned: z.boolean() })
       .strict()
       .nullable(),
+    /** The server's answer to the last login tried (never the password); null: no login seen. */
+    login: z.enum(['ok', 'failed']).nullable(),
+    /** Login attempts in this connection that the server refused. */
+    loginsFailed: z.number().int().nonnegative(),
     /** The first client commands, LOGIN/AUTH/PASS arguments and SASL lines redacted. */
     commands: z.array(z.string().max(200)).max(TUNNEL_RECORD_MAX_COMMANDS),
   })

@@ -7,9 +7,11 @@ import net from 'node:net'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { MailProtocol } from '../../../shared/contract/accounts.js'
-import type { ConnectionRecord } from '../../../shared/contract/tunnel.js'
+import type { ConnectionRecord, UpstreamCheck } from '../../../shared/contract/tunnel.js'
 import { LocalTls, SpkiPin, TunnelConfig } from '../../../shared/contract/tunnel-config.js'
+import { TUNNEL_FINDINGS } from '../../../shared/knowledge/tunnel-findings.js'
 import { EngineError } from '../../api/errors.js'
+import { checkUpstream } from '../../tunnel/check.js'
 import { prepareLocalTls } from '../../tunnel/local-tls.js'
 import { cachedResolve, trustPolicy } from '../../tunnel/runtime.js'
 import { Tunnel } from '../../tunnel/tunnel.js'
@@ -107,7 +109,26 @@ function readConfigFile(file: string): FileEntry[] {
 }
 
 function humanRecord(name: string, r: ConnectionRecord): string {
-  return `${name} #${r.seq} ${r.client} -> ${r.upstream}: ${r.outcome}, ${r.bytesFromClient} B up, ${r.bytesToClient} B down, ${r.durationMs} ms${r.tls ? `, ${r.tls.version}${r.tls.resumed ? ' resumed' : ''}` : ''}${r.error ? ` (${r.error})` : ''}${r.commands.length ? ` [${r.commands.join(' | ')}]` : ''}`
+  return `${name} #${r.seq} ${r.client} -> ${r.upstream}: ${r.outcome}, ${r.bytesFromClient} B up, ${r.bytesToClient} B down, ${r.durationMs} ms${r.loginsFailed ? `, ${r.loginsFailed} login${r.loginsFailed === 1 ? '' : 's'} refused` : ''}${r.tls ? `, ${r.tls.version}${r.tls.resumed ? ' resumed' : ''}` : ''}${r.error ? ` (${r.error})` : ''}${r.commands.length ? ` [${r.commands.join(' | ')}]` : ''}`
+}
+
+/** What the start-time check found, and the fix, as lines for stderr. */
+export function checkText(name: string, to: string, check: UpstreamCheck): string[] {
+  if (check.state === 'verified' || !check.reason) return []
+  const finding = TUNNEL_FINDINGS[check.reason]
+  const lines = [
+    `${name}: ${check.state === 'unreachable' ? 'cannot reach' : 'cannot verify'} ${to}: ${finding.title}.`,
+    `  ${finding.meaning}${check.detail ? ` (${check.detail})` : ''}`,
+  ]
+  const cert = check.certificate
+  if (cert)
+    lines.push(
+      `  certificate: ${cert.subject}, issued by ${cert.issuer}, valid ${cert.notBefore.slice(0, 10)} to ${cert.notAfter.slice(0, 10)}`,
+      `  SHA-256 fingerprint ${cert.fingerprintSha256}`,
+      `  key pin ${cert.spkiSha256}`,
+    )
+  lines.push(`  fix: ${finding.cliFix}`)
+  return lines
 }
 
 function endpointText(host: string, port: number): string {
@@ -119,8 +140,8 @@ export const tunnelCommand: Command = {
   summary: 'Run a local plaintext-to-TLS tunnel for a legacy mail client',
   usage: `mailwarden tunnel --listen [HOST:]PORT --to HOST:PORT --tls implicit|starttls --protocol imap|pop3|smtp
                    [--ca FILE] [--pin sha256/BASE64] [--dns HOST[:PORT]] [--json-log]
-                   [--local-tls implicit|starttls [--local-legacy-tls]]
-mailwarden tunnel --config FILE [--dns HOST[:PORT]] [--json-log]
+                   [--local-tls implicit|starttls [--local-legacy-tls]] [--start-unverified]
+mailwarden tunnel --config FILE [--dns HOST[:PORT]] [--json-log] [--start-unverified]
 
 A legacy client talks plaintext to the local listener (127.0.0.1 unless HOST says otherwise);
 Mailwarden talks verified TLS (1.2 or newer) to the server, never plaintext. Runs until Ctrl-C.
@@ -137,8 +158,15 @@ Mailwarden talks verified TLS (1.2 or newer) to the server, never plaintext. Run
                         the greeting (a login before it is refused); the certificate is generated
                         once per tunnel, its key kept in the OS keychain; its pin is printed
   --local-legacy-tls    also accept TLS 1.0/1.1 from the client (old devices; never upstream)
+  --start-unverified    keep listening even when the start-time check of the server fails
+                        (each connection is still refused until the server can be verified)
   --config FILE         several tunnels: {"tunnels":[{"listen","to","tls","protocol","ca"?,"pin"?,
                         "allowLan"?,"allowedClients"?,"localTls"?,"allowLegacyLocalTls"?}]}
+
+Before it says it listens, each tunnel connects once to its server and verifies it as a client
+connection would. A server it cannot verify (self-signed, expired, another host's certificate, an
+unknown CA) or cannot reach is reported on stderr with its certificate and the fix, and the command
+exits 1 without tunnelling, unless --start-unverified.
 
 Prints one line per tunnel when it listens: listening on HOST:PORT -> HOST:PORT (mode, protocol),
 and for a TLS local side a second one: local certificate pin sha256/... sha256 AB:CD:...`,
@@ -156,6 +184,7 @@ and for a TLS local side a second one: local certificate pin sha256/... sha256 A
         'json-log': { type: 'boolean' },
         'local-tls': { type: 'string' },
         'local-legacy-tls': { type: 'boolean' },
+        'start-unverified': { type: 'boolean' },
         config: { type: 'string' },
       },
       strict: true,
@@ -202,6 +231,7 @@ and for a TLS local side a second one: local certificate pin sha256/... sha256 A
     const resolve = cachedResolve(() => engine.context.resolver(values.dns ?? null))
     const log = (text: string) => context.io.err(text)
     const running: Tunnel[] = []
+    let unverified = 0
     try {
       for (const config of configs) {
         const warn = (message: string) => {
@@ -209,10 +239,12 @@ and for a TLS local side a second one: local certificate pin sha256/... sha256 A
         }
         // CLI tunnels are named cli-1, cli-2...: the certificate of each is kept under that name.
         const local = await prepareLocalTls(engine.context.keychain, config, warn)
+        const trust = await trustPolicy(config, settings.extraCaFile)
+        const timeoutMs = settings.connectTimeoutSeconds * 1000
         const tunnel = new Tunnel(config, {
           local,
-          trust: await trustPolicy(config, settings.extraCaFile),
-          timeoutMs: settings.connectTimeoutSeconds * 1000,
+          trust,
+          timeoutMs,
           resolve,
           onRecord: (record) =>
             log(values['json-log'] ? JSON.stringify(record) : humanRecord(config.name, record)),
@@ -220,6 +252,25 @@ and for a TLS local side a second one: local certificate pin sha256/... sha256 A
         })
         const bound = await tunnel.start()
         running.push(tunnel)
+        // Like stunnel's "verifyChain": a server that cannot be verified is an error at start, not
+        // a listener that fails every connection later.
+        const to = endpointText(config.upstreamHost, config.upstreamPort)
+        const check = await checkUpstream(config, { trust, timeoutMs, resolve })
+        if (check.state !== 'verified') {
+          // --json-log keeps stderr JSON lines: the finding as one object, its fix included.
+          if (values['json-log'])
+            log(
+              JSON.stringify({
+                tunnel: config.name,
+                upstream: to,
+                check,
+                fix: check.reason ? TUNNEL_FINDINGS[check.reason].cliFix : null,
+              }),
+            )
+          else for (const line of checkText(config.name, to, check)) log(line)
+        }
+        if (check.state !== 'verified' && !values['start-unverified']) unverified++
+        if (unverified > 0) continue
         context.io.out(
           `listening on ${endpointText(bound.host, bound.port)} -> ${endpointText(config.upstreamHost, config.upstreamPort)} (${config.mode}, ${config.protocol})`,
         )
@@ -233,6 +284,13 @@ and for a TLS local side a second one: local certificate pin sha256/... sha256 A
       if (error instanceof EngineError)
         throw new CliError(error.message, error.code === 'invalid-request' ? EXIT.usage : EXIT.environment)
       throw error
+    }
+    if (unverified > 0) {
+      await Promise.all(running.map((t) => t.stop()))
+      log(
+        `Not started: ${unverified === 1 ? 'the server above' : `${unverified} servers above`} could not be verified. Fix it as said, or pass --start-unverified to listen anyway.`,
+      )
+      return EXIT.findings
     }
     const signal = await context.stopSignal
     log(`${signal}: stopping ${running.length} tunnel${running.length === 1 ? '' : 's'}…`)

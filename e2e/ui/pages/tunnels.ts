@@ -63,18 +63,34 @@ export class TunnelsPage {
     return card
   }
 
-  /** Starts a tunnel and returns the local port it listens on. */
-  async start(name: string): Promise<number> {
+  /** The status badge of a tunnel's card ("● Listening", "⚠ Listening, server not verified"...). */
+  status(name: string): Locator {
+    return this.card(name).locator('.tunnel-status')
+  }
+
+  /** Starts a tunnel, waits for its check of the server, and returns the local port it listens on.
+   * verified: false expects a listener whose server could not be verified or reached. */
+  async start(name: string, { verified = true }: { verified?: boolean } = {}): Promise<number> {
     const card = this.card(name)
     await card.getByRole('button', { name: 'Start', exact: true }).click()
-    await expect(card.getByText('Listening')).toBeVisible()
+    await expect(this.status(name)).toHaveText(
+      verified ? /^\W*Listening$/ : /Listening, server (not verified|unreachable)$/,
+    )
     const route = await card.locator('.tunnel-route code').first().textContent()
     const port = Number(route?.split(':').at(-1))
     expect(port).toBeGreaterThan(0)
     return port
   }
 
-  counter(name: string, label: 'Open now' | 'Connections' | 'Failed' | 'To server' | 'To clients'): Locator {
+  /** The warning of a listening tunnel whose server could not be verified or reached. */
+  serverProblem(name: string): Locator {
+    return this.card(name).getByRole('region', { name: /^Cannot (verify|reach)/ })
+  }
+
+  counter(
+    name: string,
+    label: 'Open now' | 'Connections' | 'Failed' | 'Failed logins' | 'To server' | 'To clients',
+  ): Locator {
     return this.card(name)
       .getByRole('definition')
       .filter({ has: this.page.locator(`xpath=preceding-sibling::dt[.="${label}"]`) })

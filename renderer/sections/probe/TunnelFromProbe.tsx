@@ -5,7 +5,8 @@ import { PROTOCOL_NAMES } from './words.js'
 
 /**
  * "Create a tunnel for this server": hands the endpoint to the Tunnels form, which the user still
- * confirms. A self-signed server is pinned only there, after the user has seen its key.
+ * confirms. A certificate the probe could not verify goes along as an offer: the form shows its
+ * fingerprint and pins its key only after the user says they compared it.
  */
 export function TunnelFromProbe({ endpoint }: { endpoint: EndpointReport }) {
   const offerDraft = useTunnelsStore((s) => s.offerDraft)
@@ -17,13 +18,32 @@ export function TunnelFromProbe({ endpoint }: { endpoint: EndpointReport }) {
         type="button"
         className="button"
         onClick={() => {
-          offerDraft({
-            name: `${PROTOCOL_NAMES[endpoint.protocol]} ${endpoint.host}`.slice(0, 100),
-            protocol: endpoint.protocol,
-            upstreamHost: endpoint.host,
-            upstreamPort: endpoint.port,
-            mode: endpoint.security === 'implicit-tls' ? 'implicit' : 'starttls',
-          })
+          const cert = endpoint.tls?.certificate ?? null
+          const problem = !cert
+            ? null
+            : !cert.trusted
+              ? (cert.trustProblem ?? 'not trusted')
+              : cert.hostnameMatch
+                ? null
+                : `not for ${endpoint.host}`
+          offerDraft(
+            {
+              name: `${PROTOCOL_NAMES[endpoint.protocol]} ${endpoint.host}`.slice(0, 100),
+              protocol: endpoint.protocol,
+              upstreamHost: endpoint.host,
+              upstreamPort: endpoint.port,
+              mode: endpoint.security === 'implicit-tls' ? 'implicit' : 'starttls',
+            },
+            cert && problem
+              ? {
+                  upstream: `${endpoint.host}:${endpoint.port}`,
+                  certificate: cert,
+                  pin: cert.spkiSha256,
+                  verified: false,
+                  verifyError: problem,
+                }
+              : null,
+          )
           go('tunnels')
         }}
       >

@@ -4,6 +4,7 @@ import { bytes } from './words.js'
 
 const OUTCOME_WORDS = {
   ok: 'ok',
+  'login-failed': 'login refused (wrong password, or a login before TLS)',
   failed: 'failed',
   rejected: 'refused (client not allowed)',
   'idle-timeout': 'closed after idle timeout',
@@ -22,7 +23,7 @@ export function ConnectionLog({ id, name }: { id: string; name: string }) {
   if (records.length === 0)
     return <p className="muted">No connection yet. Point your mail client at the local address above.</p>
   return (
-    <div className="log-scroll">
+    <div className="log-scroll tunnel-log-scroll">
       <table className="tunnel-log">
         <caption className="visually-hidden">Connections of {name}</caption>
         <thead>
@@ -31,17 +32,25 @@ export function ConnectionLog({ id, name }: { id: string; name: string }) {
             <th scope="col">Client</th>
             <th scope="col">Outcome</th>
             <th scope="col">Sent / received</th>
-            <th scope="col">Duration</th>
-            <th scope="col">Commands</th>
           </tr>
         </thead>
         <tbody>
           {records.map((r) => (
             <tr key={r.seq}>
-              <td>{new Date(r.startedAt).toLocaleTimeString()}</td>
+              <td>
+                {new Date(r.startedAt).toLocaleTimeString()}
+                <br />
+                <span className="muted small">{(r.durationMs / 1000).toFixed(1)} s</span>
+              </td>
               <td>{r.client}</td>
               <td>
                 {OUTCOME_WORDS[r.outcome]}
+                {r.loginsFailed > 0 && r.outcome !== 'login-failed' && (
+                  <span className="muted small">
+                    {' '}
+                    ({r.loginsFailed} refused login{r.loginsFailed === 1 ? '' : 's'} first)
+                  </span>
+                )}
                 {r.error && <span className="status-error"> — {r.error}</span>}
                 {r.tls && (
                   <span className="muted small">
@@ -51,13 +60,18 @@ export function ConnectionLog({ id, name }: { id: string; name: string }) {
                     {r.tls.pinned ? ', pinned key' : ''})
                   </span>
                 )}
+                {r.commands.length > 0 && (
+                  // The commands are long lines: one click away, wrapped inside the card.
+                  <details className="tunnel-commands-details">
+                    <summary>
+                      {r.commands.length} command{r.commands.length === 1 ? '' : 's'}
+                    </summary>
+                    <code className="tunnel-commands">{r.commands.join('\n')}</code>
+                  </details>
+                )}
               </td>
               <td>
                 {bytes(r.bytesFromClient)} / {bytes(r.bytesToClient)}
-              </td>
-              <td>{(r.durationMs / 1000).toFixed(1)} s</td>
-              <td>
-                <code className="tunnel-commands">{r.commands.join('\n')}</code>
               </td>
             </tr>
           ))}

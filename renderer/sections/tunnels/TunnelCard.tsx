@@ -4,7 +4,8 @@ import { MAIL_CLIENTS } from '../../../shared/knowledge/mail-clients.js'
 import { selectMailClient, useSettingsStore } from '../../stores/settings.js'
 import { useTunnelsStore } from '../../stores/tunnels.js'
 import { ConnectionLog } from './ConnectionLog.js'
-import { bytes, localAddress, modeWords, PROTOCOL_NAMES, STATUS_WORDS, upstreamAddress } from './words.js'
+import { ServerCheck } from './ServerCheck.js'
+import { bytes, localAddress, modeWords, PROTOCOL_NAMES, statusWords, upstreamAddress } from './words.js'
 
 interface Props {
   state: TunnelState
@@ -13,7 +14,7 @@ interface Props {
 
 /** One tunnel: status in words, the route, live counters, the last error, and its actions. */
 export function TunnelCard({ state, onEdit }: Props) {
-  const { config, status, stats, lastError } = state
+  const { config, status, stats, lastError, check } = state
   const words = MAIL_CLIENTS[useSettingsStore(selectMailClient)]
   const start = useTunnelsStore((s) => s.start)
   const stop = useTunnelsStore((s) => s.stop)
@@ -24,7 +25,9 @@ export function TunnelCard({ state, onEdit }: Props) {
   const [confirming, setConfirming] = useState(false)
   const cancelDelete = useRef<HTMLButtonElement>(null)
   const titleId = `tunnel-${config.id}`
-  const statusWords = STATUS_WORDS[status]
+  const shownStatus = statusWords(state)
+  // Listening and its server verified: only then is the tunnel said to work.
+  const working = status === 'listening' && check?.state === 'verified'
 
   useEffect(() => {
     if (confirming) cancelDelete.current?.focus()
@@ -43,8 +46,8 @@ export function TunnelCard({ state, onEdit }: Props) {
     <li className="card tunnel-card" aria-labelledby={titleId}>
       <div className="tunnel-head">
         <h2 id={titleId}>{config.name}</h2>
-        <span className={`badge tunnel-status tunnel-${status}`}>
-          <span aria-hidden="true">{statusWords.mark}</span> {statusWords.label}
+        <span className={`badge tunnel-status tunnel-${shownStatus.tone}`}>
+          <span aria-hidden="true">{shownStatus.mark}</span> {shownStatus.label}
         </span>
       </div>
       <p className="tunnel-route">
@@ -53,7 +56,10 @@ export function TunnelCard({ state, onEdit }: Props) {
         {modeWords(config.mode, words)}
         {config.pin ? ', pinned key' : ''})
       </p>
-      {status === 'listening' && state.listening && config.localTls === 'plain' && (
+      {status === 'listening' && check && check.state !== 'verified' && check.state !== 'checking' && (
+        <ServerCheck state={{ ...state, check }} onEdit={onEdit} />
+      )}
+      {working && state.listening && config.localTls === 'plain' && (
         <p className="muted small">
           In {words.name}, set the server to {state.listening.host}, port {state.listening.port}, security “
           {words.none}
@@ -98,6 +104,10 @@ export function TunnelCard({ state, onEdit }: Props) {
         <div>
           <dt>Failed</dt>
           <dd>{stats.failed}</dd>
+        </div>
+        <div>
+          <dt>Failed logins</dt>
+          <dd>{stats.loginsFailed}</dd>
         </div>
         <div>
           <dt>To server</dt>
@@ -154,7 +164,8 @@ export function TunnelCard({ state, onEdit }: Props) {
         )}
       </div>
       <p role="alert" className="status-error">
-        {error}
+        {/* A failed Start is the card's last error already: said once. */}
+        {error !== lastError ? error : null}
       </p>
       {showLog && <ConnectionLog id={config.id} name={config.name} />}
     </li>

@@ -1,9 +1,11 @@
 import { type FormEvent, useState } from 'react'
 import { TUNNEL_IDLE_MINUTES, type TunnelConfig, type TunnelDraft } from '../../../shared/contract/index.js'
 import { MAIL_CLIENTS } from '../../../shared/knowledge/mail-clients.js'
+import type { ActionResult } from '../../client.js'
 import { ChoiceField } from '../../components/ChoiceField.js'
 import { TextField } from '../../components/TextField.js'
 import { selectMailClient, useSettingsStore } from '../../stores/settings.js'
+import type { SeenCertificate } from '../../stores/tunnels.js'
 import { PinOffer } from './PinOffer.js'
 import { modeWords, PROTOCOL_NAMES, STANDARD_PORTS } from './words.js'
 
@@ -116,15 +118,31 @@ interface Props {
   submitLabel: string
   onSubmit(draft: TunnelDraft): Promise<{ ok: true } | { ok: false; message: string }>
   onCancel(): void
+  /** A certificate seen elsewhere (a probe), offered for pinning with the same consent step. */
+  observed?: SeenCertificate | null
+  observedBy?: string
+  /** An existing tunnel: a pin (or its removal) is saved and applied at once, not at "Save". */
+  applyPin?(pin: string | null): Promise<ActionResult>
 }
 
 /** Create or edit a tunnel. Pinning a key is offered only after the user has seen it. */
-export function TunnelForm({ title, initial, submitLabel, onSubmit, onCancel }: Props) {
+export function TunnelForm({
+  title,
+  initial,
+  submitLabel,
+  onSubmit,
+  onCancel,
+  observed,
+  observedBy,
+  applyPin,
+}: Props) {
   const words = MAIL_CLIENTS[useSettingsStore(selectMailClient)]
   const [values, setValues] = useState<FormValues>(() => valuesFrom(initial))
   const [errors, setErrors] = useState<Errors>({})
   const [failure, setFailure] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
+  /** An existing tunnel's pin was just saved (or removed) and applied. */
+  const [pinNote, setPinNote] = useState<string | null>(null)
   const set = (patch: Partial<FormValues>) => setValues((v) => ({ ...v, ...patch }))
 
   // Changing protocol or mode moves a standard port along with it; a custom port stays.
@@ -215,8 +233,23 @@ export function TunnelForm({ title, initial, submitLabel, onSubmit, onCancel }: 
           caFile: values.caFile.trim() || null,
         }}
         pin={values.pin}
-        onPin={(pin) => set({ pin })}
+        observed={observed}
+        observedBy={observedBy}
+        onPin={async (pin) => {
+          if (applyPin) {
+            const result = await applyPin(pin)
+            if (!result.ok) return result.message
+            setPinNote(pin ? 'The pin is saved; the tunnel uses it now.' : 'The pin is removed and saved.')
+          }
+          set({ pin })
+          return null
+        }}
       />
+      {pinNote && (
+        <p className="field-hint" role="note">
+          {pinNote}
+        </p>
+      )}
       <TextField
         label="Idle timeout (minutes)"
         hint="Long enough for IMAP IDLE (29 minutes); 30 by default."

@@ -38,8 +38,25 @@ export function bytes(count: number): string {
   return `${(count / 1024 ** 3).toFixed(2)} GiB`
 }
 
-export const STATUS_WORDS: Record<TunnelState['status'], { label: string; mark: string }> = {
-  listening: { label: 'Listening', mark: '●' },
-  stopped: { label: 'Stopped', mark: '○' },
-  failed: { label: 'Failed', mark: '✕' },
+export interface StatusWords {
+  label: string
+  mark: string
+  /** The badge's colour class: ok (green) only for a listening tunnel whose server was verified. */
+  tone: 'listening' | 'stopped' | 'failed' | 'warning'
+}
+
+/** The card's status: listening is "working" only once the start-time check verified the server. */
+export function statusWords(state: TunnelState): StatusWords {
+  if (state.status === 'stopped') return { label: 'Stopped', mark: '○', tone: 'stopped' }
+  if (state.status === 'failed') return { label: 'Failed', mark: '✕', tone: 'failed' }
+  switch (state.check?.state) {
+    case 'verified':
+      return { label: 'Listening', mark: '●', tone: 'listening' }
+    case 'cannot-verify':
+      return { label: 'Listening, server not verified', mark: '⚠', tone: 'warning' }
+    case 'unreachable':
+      return { label: 'Listening, server unreachable', mark: '⚠', tone: 'warning' }
+    default:
+      return { label: 'Listening, checking the server…', mark: '◌', tone: 'stopped' }
+  }
 }
