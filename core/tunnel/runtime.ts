@@ -1,44 +1,43 @@
-// What a running tunnel needs from outside: the trust policy (CA file or the system's, or a pin)
+// What a running tunnel needs from outside: the trust policy (CA file or the OS trust store, or a pin)
 // and the upstream's address from the one DNS resolver, cached briefly.
-import fs from 'node:fs/promises'
 import net from 'node:net'
 import tls from 'node:tls'
 import type { TunnelConfig } from '../../shared/contract/tunnel-config.js'
 import { EngineError } from '../api/errors.js'
 import type { Resolver } from '../dns/resolver.js'
+import { CaFileError, readCaFile } from '../net/ca-file.js'
 import { NetError } from '../net/errors.js'
+import { systemTrustStore } from '../net/trust-store.js'
 import { DNS_CACHE_MS } from './limits.js'
 import type { TrustPolicy } from './upstream.js'
 
-/** A CA bundle is a few hundred KB at most (Mozilla's whole store is ~220 KB). */
-export const MAX_CA_FILE_BYTES = 2 * 1024 * 1024
-
-export async function readCaFile(file: string): Promise<string> {
-  let pem: string
+/** One CA file, read and checked as everywhere else (core/net/ca-file.ts); its sentence as an EngineError. */
+async function caFilePem(file: string): Promise<string> {
   try {
-    const stat = await fs.stat(file)
-    if (stat.size > MAX_CA_FILE_BYTES)
-      throw new EngineError('too-large', `The CA file ${file} is larger than ${MAX_CA_FILE_BYTES} bytes.`)
-    pem = await fs.readFile(file, 'utf8')
+    return (await readCaFile(file)).pem
   } catch (error) {
-    if (error instanceof EngineError) throw error
-    throw new EngineError('invalid-request', `Cannot read the CA file ${file}: ${(error as Error).message}`)
+    if (error instanceof CaFileError) throw new EngineError('invalid-request', error.message)
+    throw error
   }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----'))
-    throw new EngineError('invalid-request', `The CA file ${file} holds no PEM certificate.`)
-  return pem
 }
 
-/** The tunnel's CA file replaces the system CAs; the extraCaFile setting adds to them. */
+/** The tunnel's CA file replaces the system's trust store; the extraCaFile setting adds to it. "The
+ * system's" is the operating system's store (core/net/trust-store.ts), as for the probe, never only
+ * the roots bundled with Node: a company CA installed in the OS must verify here too. */
 export async function trustPolicy(config: TunnelConfig, extraCaFile: string | null): Promise<TrustPolicy> {
   let policy: TrustPolicy
   if (config.pin) policy = { pin: config.pin, description: `pinned key ${config.pin}` }
   else if (config.caFile)
-    policy = { ca: await readCaFile(config.caFile), pin: null, description: `CA file ${config.caFile}` }
-  else if (extraCaFile) {
-    const extra = await readCaFile(extraCaFile)
-    policy = { ca: [...tls.rootCertificates, extra], pin: null, description: `system CAs + ${extraCaFile}` }
-  } else policy = { pin: null, description: 'system CAs' }
+    policy = { ca: await caFilePem(config.caFile), pin: null, description: `CA file ${config.caFile}` }
+  else {
+    const store = await systemTrustStore()
+    const extra = extraCaFile ? await caFilePem(extraCaFile) : null
+    policy = {
+      ca: extra ? [...store.pems, extra] : store.pems,
+      pin: null,
+      description: extra ? `${store.description} + ${extraCaFile}` : store.description,
+    }
+  }
   try {
     policy.secureContext = tls.createSecureContext({ ca: policy.ca, minVersion: 'TLSv1.2' })
   } catch (error) {
