@@ -19,7 +19,7 @@ import { type MenuAction, menuTemplate } from './menu-model.js'
 import { certificateChanged, tunnelFailed } from './notifications.js'
 import { MAX_OPENED_MESSAGE_BYTES, MessageRouter, type ReadMessage } from './open-message.js'
 import { handleAppProtocol, registerAppScheme } from './protocol.js'
-import { keepsRunningWhenClosed, type TunnelState, trayModel } from './tray-model.js'
+import { keepsRunningWhenClosed, type TunnelState, trayModel, trayTunnel } from './tray-model.js'
 import { createMainWindow, hardenSession, hardenWebContents } from './window.js'
 import { type DesktopState, loadDesktopState, restoreBounds, saveDesktopState } from './window-state.js'
 
@@ -44,20 +44,6 @@ let disposeIpc: (() => void) | null = null
 let desktop: DesktopState = { bounds: null, maximized: false, trayNoticeShown: false }
 let tunnels: TunnelState[] = []
 let quitting = false
-
-function toTrayState(t: EngineTunnel): TunnelState {
-  const status = t.status === 'listening' ? 'running' : t.status === 'failed' ? 'error' : 'stopped'
-  const local = t.listening
-    ? `${t.listening.host}:${t.listening.port}`
-    : `${t.config.listenHost}:${t.config.listenPort}`
-  return {
-    id: t.config.id,
-    name: t.config.name,
-    status,
-    route: `${local} → ${t.config.upstreamHost}:${t.config.upstreamPort}`,
-    error: t.lastError,
-  }
-}
 
 function emitCommand(command: DesktopCommand): void {
   showWindow()
@@ -197,14 +183,14 @@ function refreshTray(): void {
 async function loadTunnels(current: Engine): Promise<void> {
   const result = await current.call('tunnel.list', {})
   if (result.ok) {
-    tunnels = (result.value as { tunnels: EngineTunnel[] }).tunnels.map(toTrayState)
+    tunnels = (result.value as { tunnels: EngineTunnel[] }).tunnels.map(trayTunnel)
     refreshTray()
   }
 }
 
 function watchEngine(current: Engine): void {
   current.on('tunnel.status', (state) => {
-    const next = toTrayState(state)
+    const next = trayTunnel(state)
     const before = tunnels.find((t) => t.id === next.id)
     tunnels = before ? tunnels.map((t) => (t.id === next.id ? next : t)) : [...tunnels, next]
     refreshTray()

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { keepsRunningWhenClosed, MAX_TUNNELS_IN_TRAY, type TunnelState, trayModel } from './tray-model.js'
+import type { TunnelState as EngineTunnel, UpstreamCheck } from '../shared/contract/tunnel.js'
+import { TunnelConfig } from '../shared/contract/tunnel-config.js'
+import {
+  keepsRunningWhenClosed,
+  MAX_TUNNELS_IN_TRAY,
+  type TunnelState,
+  trayModel,
+  trayTunnel,
+} from './tray-model.js'
 
 const tunnel = (id: string, status: TunnelState['status'], error: string | null = null): TunnelState => ({
   id,
@@ -45,5 +53,56 @@ describe('trayModel', () => {
   it('keeps the app running when the window closes only while a tunnel is up', () => {
     expect(keepsRunningWhenClosed([tunnel('1', 'stopped'), tunnel('2', 'error')])).toBe(false)
     expect(keepsRunningWhenClosed([tunnel('1', 'starting')])).toBe(true)
+  })
+
+  it('does not call a listening tunnel whose server is not verified simply running', () => {
+    const engineTunnel = (check: UpstreamCheck | null): EngineTunnel => ({
+      config: TunnelConfig.parse({
+        id: 'lab',
+        name: 'Lab',
+        listenPort: 1143,
+        upstreamHost: 'selfsigned.lab.test',
+        upstreamPort: 993,
+        mode: 'implicit',
+        protocol: 'imap',
+      }),
+      status: 'listening',
+      listening: { host: '127.0.0.1', port: 1143 },
+      lastError: null,
+      startedAt: '2026-12-07T10:00:00.000Z',
+      stats: {
+        active: 0,
+        total: 0,
+        failed: 0,
+        rejected: 0,
+        loginsFailed: 0,
+        bytesToUpstream: 0,
+        bytesToClients: 0,
+      },
+      localCertificate: null,
+      check,
+    })
+    const at = '2026-12-07T10:00:01.000Z'
+    const unverified = trayTunnel(
+      engineTunnel({
+        state: 'cannot-verify',
+        reason: 'self-signed',
+        detail: 'x',
+        certificate: null,
+        checkedAt: at,
+      }),
+    )
+    const model = trayModel([unverified])
+    expect(model.status).toBe('error')
+    expect(model.tooltip).toBe('Mailwarden: 1 tunnel running, 1 in error')
+    const item = model.items.find((i) => i.kind === 'tunnel')
+    expect(item).toMatchObject({ action: 'stop' })
+    expect(item?.label).toContain('running, The server’s certificate is self-signed')
+
+    const verified = trayTunnel(
+      engineTunnel({ state: 'verified', reason: null, detail: null, certificate: null, checkedAt: at }),
+    )
+    expect(trayModel([verified]).status).toBe('active')
+    expect(trayModel([trayTunnel(engineTunnel(null))]).status).toBe('active')
   })
 })

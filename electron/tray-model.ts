@@ -1,5 +1,7 @@
 // What the tray icon shows and offers, computed from the tunnels' state. Pure: chrome.ts renders
 // it with Electron's Tray and Menu, and tests check it without Electron.
+import type { TunnelState as EngineTunnel } from '../shared/contract/tunnel.js'
+import { TUNNEL_FINDINGS } from '../shared/knowledge/tunnel-findings.js'
 
 export interface TunnelState {
   id: string
@@ -8,6 +10,34 @@ export interface TunnelState {
   /** "127.0.0.1:1143 → imap.example.org:993" */
   route: string
   error?: string | null
+  /** A running tunnel whose server is not verified or not reachable: it listens, but a client
+   * connecting gets nowhere, so the tray must not call it simply "running". */
+  problem?: string | null
+}
+
+/** The tray's view of one tunnel of the engine. */
+export function trayTunnel(t: EngineTunnel): TunnelState {
+  const status = t.status === 'listening' ? 'running' : t.status === 'failed' ? 'error' : 'stopped'
+  const local = t.listening
+    ? `${t.listening.host}:${t.listening.port}`
+    : `${t.config.listenHost}:${t.config.listenPort}`
+  const check = t.check
+  const problem =
+    status === 'running' && check && check.state !== 'verified' && check.state !== 'checking'
+      ? check.reason
+        ? TUNNEL_FINDINGS[check.reason].title
+        : check.state === 'unreachable'
+          ? 'server unreachable'
+          : 'server not verified'
+      : null
+  return {
+    id: t.config.id,
+    name: t.config.name,
+    status,
+    route: `${local} → ${t.config.upstreamHost}:${t.config.upstreamPort}`,
+    error: t.lastError,
+    problem,
+  }
 }
 
 export type TrayStatus = 'idle' | 'active' | 'error'
@@ -30,7 +60,7 @@ export const MAX_TUNNELS_IN_TRAY = 12
 
 export function trayModel(tunnels: readonly TunnelState[]): TrayModel {
   const running = tunnels.filter((t) => t.status === 'running' || t.status === 'starting')
-  const failed = tunnels.filter((t) => t.status === 'error')
+  const failed = tunnels.filter((t) => t.status === 'error' || t.problem)
   const status: TrayStatus = failed.length > 0 ? 'error' : running.length > 0 ? 'active' : 'idle'
   const parts = [
     running.length === 0
@@ -38,12 +68,19 @@ export function trayModel(tunnels: readonly TunnelState[]): TrayModel {
       : `${running.length} tunnel${running.length === 1 ? '' : 's'} running`,
   ]
   if (failed.length > 0) parts.push(`${failed.length} in error`)
+  // A listening tunnel with a problem counts both as running and in error: it listens (Stop is
+  // offered) but does not work.
   const items: TrayItem[] = [{ kind: 'open', label: 'Open Mailwarden' }]
   if (tunnels.length > 0) {
     items.push({ kind: 'separator' }, { kind: 'header', label: 'Tunnels' })
     for (const tunnel of tunnels.slice(0, MAX_TUNNELS_IN_TRAY)) {
       const live = tunnel.status === 'running' || tunnel.status === 'starting'
-      const state = tunnel.status === 'error' ? `error: ${tunnel.error ?? 'failed'}` : tunnel.status
+      const state =
+        tunnel.status === 'error'
+          ? `error: ${tunnel.error ?? 'failed'}`
+          : tunnel.problem
+            ? `${tunnel.status}, ${tunnel.problem}`
+            : tunnel.status
       items.push({
         kind: 'tunnel',
         id: tunnel.id,
