@@ -125,6 +125,7 @@ describe('JSON', () => {
       'security',
       'reason',
       'source',
+      'trusted',
       'tls',
       'authBeforeTls',
       'findings',

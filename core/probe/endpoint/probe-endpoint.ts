@@ -353,7 +353,7 @@ export async function probeEndpoint(
     tls: tlsFacts,
     clientSetting: discovered.clientSetting,
   }
-  const findings = findingsFor(observation)
+  const findings = findingsFor(observation, discovered.sourceFindings)
   const lines: TranscriptLine[] = transcript.map((line, index) => ({
     from: line.from,
     text: line.text,
