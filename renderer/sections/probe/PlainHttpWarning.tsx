@@ -10,7 +10,11 @@ function httpsAttempts(steps: readonly DiscoveryStep[]): { url: string; outcome:
   const last = new Map<string, string>()
   for (const step of steps)
     if (step.kind === 'autoconfig' && step.subject.startsWith('https://') && step.status !== 'started')
-      last.set(step.subject, step.status === 'found' ? `answered: ${step.detail}` : step.detail)
+      last.set(
+        step.subject,
+        // The fetch's sentence names the URL again; it is already at the start of the line.
+        step.status === 'found' ? `answered: ${step.detail}` : step.detail.replaceAll(step.subject, 'it'),
+      )
   return [...last].map(([url, outcome]) => ({ url, outcome }))
 }
 
@@ -28,14 +32,21 @@ export function PlainHttpWarning({
 }) {
   const fromHttp = endpoints.filter((e) => e.source === 'autoconfig-http')
   if (fromHttp.length === 0) return null
-  const files = [...new Set(fromHttp.map((e) => e.sourceDetail))]
-  const alarming = fromHttp.flatMap((e) =>
-    (e.result?.findings ?? []).filter((f) => ALARMING.has(f.id)).map((f) => ({ e, f })),
-  )
+  // The address's query (?emailaddress=…) adds nothing a reader needs here.
+  const files = [...new Set(fromHttp.map((e) => e.sourceDetail.replace(/\?[^ ]*/, '')))]
+  // Each alarming finding once, with every server it was raised on.
+  const alarming = new Map<string, { title: string; servers: string[] }>()
+  for (const e of fromHttp)
+    for (const f of e.result?.findings ?? [])
+      if (ALARMING.has(f.id)) {
+        const entry = alarming.get(f.id) ?? { title: f.title, servers: [] }
+        entry.servers.push(`${e.host}:${e.port}`)
+        alarming.set(f.id, entry)
+      }
   const attempts = httpsAttempts(steps)
   return (
     <div
-      className={`banner ${alarming.length > 0 ? 'banner-error' : 'banner-warning'} plain-http`}
+      className={`banner ${alarming.size > 0 ? 'banner-error' : 'banner-warning'} plain-http`}
       role="note"
       aria-labelledby="plain-http-title"
     >
@@ -49,11 +60,11 @@ export function PlainHttpWarning({
         your password, to a server of their choosing. Check these server names with your provider before you
         use them.
       </p>
-      {alarming.length > 0 && (
+      {alarming.size > 0 && (
         <ul>
-          {alarming.map(({ e, f }) => (
-            <li key={`${e.key} ${f.id}`}>
-              <strong>{f.title}:</strong> {e.host}:{e.port}
+          {[...alarming].map(([id, { title, servers }]) => (
+            <li key={id}>
+              <strong>{title}:</strong> {servers.join(', ')}
             </li>
           ))}
         </ul>
