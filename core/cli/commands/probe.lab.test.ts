@@ -60,6 +60,7 @@ describe('mailwarden probe (lab)', () => {
       'security',
       'reason',
       'source',
+      'trusted',
       'tls',
       'authBeforeTls',
       'findings',
