@@ -4,7 +4,7 @@ import { CLIENTS, wordingNote } from '../../../shared/knowledge/clients.js'
 import type { ClientAdvice } from '../../../shared/knowledge/explain.js'
 import { recommendedSettings } from '../../../shared/knowledge/recommend.js'
 import { Verdict } from './Verdict.js'
-import { advise, PROTOCOL_NAMES, verdictLine } from './words.js'
+import { advise, HostName, PROTOCOL_NAMES, verdictLine } from './words.js'
 
 interface Side {
   title: string
@@ -48,7 +48,9 @@ function ServerSettings({ side, advice }: { side: Side; advice: ClientAdvice | n
           <dl className="use-facts">
             <dt>Server</dt>
             <dd>
-              <code>{endpoint.host}</code>
+              <code>
+                <HostName host={endpoint.host} />
+              </code>
             </dd>
             <dt>Port</dt>
             <dd>

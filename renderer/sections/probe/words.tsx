@@ -1,3 +1,4 @@
+import { Fragment } from 'react'
 // The probe's vocabulary in the UI: protocol and security names, the clients a user can pick, and
 // the explainer's advice for one endpoint in one client's words (shared/knowledge, as the CLI).
 import type {
@@ -37,4 +38,25 @@ export function verdictLine(endpoint: EndpointReport): string {
   if (!first) return 'Nothing to change here.'
   const more = rest.filter((f) => f.severity !== 'info').length
   return more > 0 ? `${first.title} (and ${plural(more, 'more finding')}).` : `${first.title}.`
+}
+
+/** A host name that may wrap after each dot rather than mid-label ("selfsigned.lab.|test"). */
+export function HostName({ host }: { host: string }) {
+  const labels = host.split('.')
+  return (
+    <>
+      {labels.map((label, index) => (
+        // Labels of one name in their order: the position is the identity.
+        // biome-ignore lint/suspicious/noArrayIndexKey: a fixed list
+        <Fragment key={index}>
+          {label}
+          {index < labels.length - 1 && (
+            <>
+              .<wbr />
+            </>
+          )}
+        </Fragment>
+      ))}
+    </>
+  )
 }
