@@ -119,7 +119,7 @@ test('probes an address of the lab domain and explains it in Thunderbird’s and
     imaps.getByRole('heading', { name: 'What to set in Outlook (classic, Windows)' }),
   ).toBeVisible()
   await expect(page.getByText(/^Advice uses /)).toContainText(
-    'Advice uses Outlook (classic, Windows)’s words',
+    'Advice uses the words of Outlook (classic, Windows)',
   )
 })
 

@@ -38,9 +38,9 @@ export const MAIL_CLIENT_MENU: readonly { id: MailClientId; name: string }[] = C
 }))
 
 /**
- * "Thunderbird’s words", "the words of other clients": a client's name in a sentence about its
- * labels. Names like "Other clients" or "Mutt / NeoMutt" cannot take an apostrophe-s.
+ * "the words of Thunderbird", "generic words most clients use": a client in a sentence about its
+ * labels. A possessive would not do: "Other clients’s", "Outlook (classic, Windows)’s".
  */
 export function clientWords(id: MailClientId): string {
-  return id === 'generic' ? 'generic words most clients use' : `${CLIENTS[id].name}’s words`
+  return id === 'generic' ? 'generic words most clients use' : `the words of ${CLIENTS[id].name}`
 }
