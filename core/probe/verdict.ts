@@ -253,8 +253,12 @@ function clientFindings(observation: Observation): ProbeFinding[] {
 }
 
 /** Every finding for one endpoint, most severe first. */
-export function findingsFor(observation: Observation): ProbeFinding[] {
-  const found: ProbeFinding[] = []
+export function findingsFor(
+  observation: Observation,
+  /** What discovery holds against the endpoint's source (a plain-HTTP autoconfig file). */
+  fromDiscovery: readonly ProbeFinding[] = [],
+): ProbeFinding[] {
+  const found: ProbeFinding[] = [...fromDiscovery]
   const failure = failureFinding(observation)
   if (failure) found.push(failure)
   if (observation.greetingStatus === 'preauth') found.push(probeFinding('imap-preauth'))

@@ -26,3 +26,24 @@ test('opens under the strict CSP without errors, and keeps the token out of the 
   await expect(page.getByText(/^version \d/)).toBeVisible()
   expect(problems).toEqual([])
 })
+
+test('a tab opened without its token says so and how to get a working address, instead of loading forever', async ({
+  page,
+  webhost,
+}) => {
+  const app = new MailwardenPage(page)
+  // The address without its #token=…, as when a user types or bookmarks it.
+  await page.goto(`${webhost.origin}/`)
+  const alert = page.getByRole('alert').filter({ hasText: 'This address lacks its key' })
+  await expect(alert).toBeVisible()
+  await expect(alert).toContainText('ends in #token=… and this one does not')
+  await expect(alert).toContainText('mailwarden ui')
+  await expect(alert).toContainText('npm start')
+  await expect(alert).toContainText('Mailwarden is running at http://127.0.0.1:…/#token=…')
+  // No section pretends to be reading: each says it cannot, and why.
+  await expect(page.getByText('The saved accounts cannot be read: this page is not connected')).toBeVisible()
+  await expect(page.getByText(/^Reading /)).toHaveCount(0)
+  await app.goTo('Settings')
+  await expect(page.getByText('Your settings cannot be read: this page is not connected')).toBeVisible()
+  await expect(page.getByText(/^Reading |^Checking the keychain/)).toHaveCount(0)
+})

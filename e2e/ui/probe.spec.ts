@@ -59,22 +59,41 @@ test('probes an address of the lab domain and explains it in Thunderbird’s and
   await expect(app.progressStatus).toHaveText(
     /^(Looking for the mail servers of alice@lab\.test|Checked \d+ of)/,
   )
-  await expect(app.progressRow(`${IMAP}:993`)).toBeVisible()
   await app.waitForFinish()
+  // Once finished the progress list folds away: the results say the same.
+  await app.progress.getByText(/^Server ports checked \(9\)/).click()
   await expect(app.progressRow(`${IMAP}:993`)).toContainText('Good Implicit TLS')
 
-  // Verdicts first, in words, and the security in Thunderbird's words (the default client).
+  // What the user came for, first: the settings to type in, in Thunderbird's words (the default).
+  await expect(app.useSettings.getByRole('heading', { level: 3 })).toHaveText(
+    'Use these settings in Thunderbird',
+  )
+  const incoming = app.useSide('Incoming mail')
+  await expect(incoming.getByRole('heading')).toHaveText(/^Incoming mail · IMAP\s*Good$/)
+  await expect(incoming.getByRole('definition')).toHaveText([IMAP, '993', 'SSL/TLS'])
+  await expect(incoming.getByRole('term')).toHaveText(['Server', 'Port', 'Connection security'])
+  const outgoing = app.useSide('Outgoing mail')
+  await expect(outgoing.getByRole('definition')).toHaveText([lab.good.exim.host, '465', 'SSL/TLS'])
+  // The wording caveat is said once for the whole result, not on every card.
+  await expect(page.getByText(/wording is not verified against Thunderbird itself/)).toHaveCount(1)
+
+  // Then one short card per port: verdict, the security in the client's words, the one line.
   const imaps = app.endpoint(`IMAP ${IMAP}:993`)
   await expect(imaps.getByRole('heading', { level: 3 })).toHaveText(`Good IMAP ${IMAP}:993`)
-  await expect(imaps).toContainText('Implicit TLS — in Thunderbird: “SSL/TLS”')
-  await expect(imaps).toContainText('set "Connection security" to "SSL/TLS"')
+  await expect(imaps).toContainText('Implicit TLS — in Thunderbird: “SSL/TLS” · Nothing to change here.')
   const imap = app.endpoint(`IMAP ${IMAP}:143`)
-  await expect(imap).toContainText('STARTTLS — in Thunderbird: “STARTTLS”')
+  await expect(imap).toContainText(
+    'STARTTLS — in Thunderbird: “STARTTLS” · STARTTLS works; implicit TLS is preferred.',
+  )
   await expect(imap.getByRole('heading', { level: 3 })).toHaveText(`Good IMAP ${IMAP}:143`)
   await expect(app.endpoint(`IMAP ${lab.good.perdition.host}:993`)).toContainText('Implicit TLS')
   await expect(app.endpoint(`SMTP ${lab.good.exim.host}:465`)).toContainText('Implicit TLS')
+  // The details are folded until asked for.
+  await expect(imaps.getByRole('list', { name: 'TLS versions' })).toHaveCount(0)
 
   // TLS versions and the certificate in detail, including the pin a tunnel would use.
+  await app.openDetails(`IMAP ${IMAP}:993`)
+  await expect(imaps).toContainText('set "Connection security" to "SSL/TLS"')
   await expect(imaps.getByRole('list', { name: 'TLS versions' })).toContainText('TLS 1.2: accepted')
   await expect(imaps.getByRole('list', { name: 'TLS versions' })).toContainText('TLS 1.0: refused')
   await imaps.getByText(/^Certificate:/).click()
@@ -82,14 +101,26 @@ test('probes an address of the lab domain and explains it in Thunderbird’s and
   await expect(imaps.getByText(/^sha256\/[A-Za-z0-9+/]{43}=$/).first()).toBeVisible()
   await expect(imaps).toContainText('Trusted; issued for this server name')
 
-  // The client picker starts at the Settings' client; Outlook's words for the same servers.
+  // The client picker starts at the Settings' client; Outlook's words for the same servers,
+  // in the summary, the cards and the page's intro alike.
   await expect(app.clientPicker).toHaveValue('thunderbird')
   await app.clientPicker.selectOption('outlook')
+  await expect(app.useSettings.getByRole('heading', { level: 3 })).toHaveText(
+    'Use these settings in Outlook (classic, Windows)',
+  )
+  await expect(incoming.getByRole('term')).toHaveText([
+    'Server',
+    'Port',
+    'Use the following type of encrypted connection',
+  ])
   await expect(imaps).toContainText('In Outlook (classic, Windows), for IMAP use server')
   await expect(imaps).toContainText('"Use the following type of encrypted connection" to "SSL/TLS"')
   await expect(
     imaps.getByRole('heading', { name: 'What to set in Outlook (classic, Windows)' }),
   ).toBeVisible()
+  await expect(page.getByText(/^Advice uses /)).toContainText(
+    'Advice uses the words of Outlook (classic, Windows)',
+  )
 })
 
 test('copies the settings and exports the report as Markdown, HTML and JSON, made in the page', async ({
@@ -100,14 +131,30 @@ test('copies the settings and exports the report as Markdown, HTML and JSON, mad
   await context.grantPermissions(['clipboard-read', 'clipboard-write'])
   const app = new ProbePage(page)
   await app.open(webhost.url)
-  await app.probe(`${IMAP}:993`)
+  await app.probe(lab.user.address)
   await app.waitForFinish()
 
-  await app
-    .endpoint(`IMAP ${IMAP}:993`)
-    .getByRole('button', { name: `Copy settings for ${IMAP}:993` })
-    .click()
-  await expect(app.endpoint(`IMAP ${IMAP}:993`).getByRole('status')).toHaveText('Copied to the clipboard.')
+  // The summary's copy: both servers at once, in the client's words.
+  await app.useSettings.getByRole('button', { name: 'Copy these settings' }).click()
+  await expect(app.useSettings.getByRole('status')).toHaveText('Copied to the clipboard.')
+  expect(await page.evaluate('navigator.clipboard.readText()')).toBe(
+    [
+      'Incoming mail (IMAP)',
+      `  Server: ${IMAP}`,
+      '  Port: 993',
+      '  Connection security (Thunderbird): SSL/TLS',
+      '',
+      'Outgoing mail (SMTP)',
+      `  Server: ${lab.good.exim.host}`,
+      '  Port: 465',
+      '  Connection security (Thunderbird): SSL/TLS',
+    ].join('\n'),
+  )
+
+  // One port's own copy, in its details.
+  const card = await app.openDetails(`IMAP ${IMAP}:993`)
+  await card.getByRole('button', { name: `Copy settings for ${IMAP}:993` }).click()
+  await expect(card.getByRole('status')).toHaveText('Copied to the clipboard.')
   expect(await page.evaluate('navigator.clipboard.readText()')).toBe(
     [
       `IMAP server: ${IMAP}`,
@@ -117,22 +164,84 @@ test('copies the settings and exports the report as Markdown, HTML and JSON, mad
     ].join('\n'),
   )
 
+  // Exports in the picked client's words, and the JSON says whose words those were.
+  await app.clientPicker.selectOption('apple-mail')
   const markdown = await downloaded(page, () => app.exportButton('Markdown').click())
-  expect(markdown.name).toMatch(/^mailwarden-imap\.lab\.test-993-\d{4}-\d{2}-\d{2}\.md$/)
+  expect(markdown.name).toMatch(/^mailwarden-alice@lab\.test-\d{4}-\d{2}-\d{2}\.md$/)
   expect(markdown.text).toContain(`${IMAP}:993`)
-  expect(markdown.text).toContain('SSL/TLS')
+  expect(markdown.text).toContain('Apple Mail')
   const html = await downloaded(page, () => app.exportButton('HTML').click())
   expect(html.text).toMatch(/^<!DOCTYPE html>/i)
   expect(html.text).toContain(`${IMAP}:993`)
   const json = await downloaded(page, () => app.exportButton('JSON').click())
   const report = JSON.parse(json.text) as {
     target: string
+    client: string
     endpoints: { host: string; port: number; security: string; verdict: string }[]
   }
-  expect(report.target).toBe(`${IMAP}:993`)
-  expect(report.endpoints).toEqual([
+  expect(report.target).toBe(lab.user.address)
+  expect(report.client).toBe('apple-mail')
+  expect(report.endpoints).toContainEqual(
     expect.objectContaining({ host: IMAP, port: 993, security: 'implicit-tls', verdict: 'good' }),
-  ])
+  )
+})
+
+test('keeps the address, the advanced settings and the client when the user leaves the page and comes back', async ({
+  page,
+  webhost,
+}) => {
+  const app = new ProbePage(page)
+  await app.open(webhost.url)
+  await app.target.fill(lab.user.address)
+  await app.advanced.click()
+  await page.getByLabel('Your mail client').selectOption('apple-mail')
+  await page.getByLabel('Server', { exact: true }).fill(IMAP)
+  await app.goTo('Settings')
+  await app.goTo('Probe')
+  await expect(app.target).toHaveValue(lab.user.address)
+  await expect(app.advanced).toHaveAttribute('aria-expanded', 'true')
+  await expect(page.getByLabel('Your mail client')).toHaveValue('apple-mail')
+  await expect(page.getByLabel('Server', { exact: true })).toHaveValue(IMAP)
+
+  // The results' client, too.
+  await app.advanced.click()
+  await app.start.click()
+  await app.waitForFinish()
+  await app.clientPicker.selectOption('mutt')
+  await app.goTo('DKIM')
+  await app.goTo('Probe')
+  await expect(app.clientPicker).toHaveValue('mutt')
+  await expect(app.useSettings.getByRole('heading', { level: 3 })).toHaveText(
+    'Use these settings in Mutt / NeoMutt',
+  )
+})
+
+test('every mail client menu lists the same clients in the same order, and names them in good English', async ({
+  page,
+  webhost,
+}) => {
+  const app = new ProbePage(page)
+  await app.open(webhost.url)
+  const names = (select: ReturnType<typeof page.getByLabel>) =>
+    select.locator('option').evaluateAll((options) => options.map((o) => o.textContent))
+  await app.advanced.click()
+  const inForm = await names(page.getByLabel('Your mail client'))
+  await app.probe(`${IMAP}:993`)
+  await app.waitForFinish()
+  const inResults = await names(app.clientPicker)
+  await app.goTo('Settings')
+  const inSettings = await names(app.mailClient)
+  expect(inForm.at(-1)).toBe('Other clients')
+  expect(inForm[0]).toBe('Thunderbird')
+  expect(inResults).toEqual(inForm)
+  expect(inSettings).toEqual(inForm)
+
+  // "Other clients" in a sentence: never "Other clients's".
+  await app.mailClient.selectOption('generic')
+  await app.goTo('Probe')
+  await expect(page.getByText(/^Advice uses /)).toContainText('Advice uses generic words most clients use')
+  await expect(page.getByRole('main')).not.toContainText('clients’s')
+  await expect(page.getByRole('main')).not.toContainText("clients's")
 })
 
 for (const colorScheme of ['light', 'dark'] as const) {
@@ -147,6 +256,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       app.endpoint(`IMAP ${IMAP}:993`),
       app.endpoint(`IMAP ${lab.flawed.expired.host}:993`),
     ]) {
+      await card.getByText(/^Details/).click()
       await card.getByText(/^Certificate:/).click()
       await card.getByText(/^Greeting and capabilities/).click()
     }
@@ -178,6 +288,7 @@ freshTest(
     await app.waitForFinish()
     const good = app.endpoint(`IMAP ${IMAP}:993`)
     await expect(good.getByRole('heading', { level: 3 })).toHaveText(`Good IMAP ${IMAP}:993`)
+    await good.getByText(/^Details/).click()
     await good.getByText(/^Certificate:/).click()
     await expect(good).toContainText(`Checked against`)
     await expect(good).toContainText(lab.caPath)
@@ -185,6 +296,7 @@ freshTest(
     const card = app.endpoint(`IMAP ${host}:143`)
     await expect(card.getByRole('heading', { level: 3 })).toHaveText(`Bad IMAP ${host}:143`)
     await expect(card).toContainText('No encryption')
+    await card.getByText(/^Details/).click()
     const findings = card.getByRole('list', { name: `Findings for ${host}:143` })
     await expect(findings.getByRole('listitem').first()).toContainText('What it means:')
     await expect(findings.getByRole('listitem').first()).toContainText('What to do:')
@@ -207,6 +319,7 @@ test('checks the settings a client shows, in that client’s words', async ({ pa
   // "if available" lets an attacker strip STARTTLS: at least a warning, never good.
   const card = app.endpoint(`IMAP ${IMAP}:143`)
   await expect(card.getByRole('heading', { level: 3 })).toHaveText(/^(Warning|Bad) IMAP/)
+  await card.getByText(/^Details/).click()
   await expect(card.getByRole('list', { name: `Findings for ${IMAP}:143` })).toContainText(/if available/i)
 })
 
@@ -217,7 +330,7 @@ test('shows what a server sends as text, never as markup', async ({ page, webhos
     await app.open(webhost.url)
     await app.probe(`imap://127.0.0.1:${server.port}`)
     await app.waitForFinish()
-    const card = app.endpoint(`IMAP 127.0.0.1:${server.port}`)
+    const card = await app.openDetails(`IMAP 127.0.0.1:${server.port}`)
     await card.getByText(/^Greeting and capabilities/).click()
     await expect(card.getByText('<img src=x onerror="window.__pwned=1"> <b>hello</b> ready')).toBeVisible()
     await expect(page.locator('main img, main b')).toHaveCount(0)

@@ -17,6 +17,7 @@ test('changes the theme and mail client, and they survive a restart of the host'
   await expect(app.appearanceGroup.getByRole('status')).toHaveText('Saved')
   await app.goTo('Probe')
   await expect(page.getByRole('main')).toContainText('“TLS on a dedicated port” in Evolution')
+  await expect(page.getByText(/^Advice uses /)).toContainText('Advice uses the words of Evolution')
 
   await webhost.restart()
   // The open page notices that its host went away.
@@ -24,7 +25,7 @@ test('changes the theme and mail client, and they survive a restart of the host'
     page
       .getByRole('status')
       .filter({ hasText: 'Connection to Mailwarden lost' })
-      .or(page.getByRole('alert').filter({ hasText: 'Mailwarden cannot connect to its engine' })),
+      .or(page.getByRole('alert').filter({ hasText: 'Mailwarden refused this page’s key' })),
   ).toBeVisible()
 
   await app.open(webhost.url)

@@ -1,6 +1,8 @@
 import '../styles/probe.css'
 import { CLIENTS } from '../../shared/knowledge/clients.js'
+import { clientWords } from '../../shared/knowledge/mail-clients.js'
 import { Section } from '../components/Section.js'
+import { useAdviceClient } from '../stores/probe-form.js'
 import { selectMailClient, useSettingsStore } from '../stores/settings.js'
 import { ProbeForm } from './probe/ProbeForm.js'
 import { ProbeProgress } from './probe/ProbeProgress.js'
@@ -9,7 +11,9 @@ import { SavedAccounts } from './probe/SavedAccounts.js'
 
 /** Probe: type an address, watch each server port being checked, read what to set in your client. */
 export function ProbeSection() {
-  const client = CLIENTS[useSettingsStore(selectMailClient)]
+  // The client the results are in (picked on this page, else the Settings' one): the intro says the same.
+  const id = useAdviceClient(useSettingsStore(selectMailClient))
+  const client = CLIENTS[id]
   return (
     <Section title="Probe">
       <p className="section-intro">
@@ -18,9 +22,17 @@ export function ProbeSection() {
         what to choose in your mail client. It never sends a password while probing.
       </p>
       <p className="section-intro">
-        Advice uses {client.name}’s words (change the mail client in Settings): implicit TLS is “
-        {client.implicitTls}” in {client.name}
-        {client.startTls ? <>, STARTTLS is “{client.startTls}”.</> : <>, which has no STARTTLS choice.</>}
+        Advice uses {clientWords(id)} (pick another client with the results, or in Settings):{' '}
+        {id === 'generic' ? (
+          <>
+            implicit TLS is usually called {client.implicitTls}, and STARTTLS {client.startTls}.
+          </>
+        ) : (
+          <>
+            implicit TLS is “{client.implicitTls}” in {client.name}
+            {client.startTls ? <>, STARTTLS is “{client.startTls}”.</> : <>, which has no STARTTLS choice.</>}
+          </>
+        )}
       </p>
       <ProbeForm />
       <ProbeProgress />

@@ -1,3 +1,4 @@
+import { Loading } from '../components/ConnectionBanner.js'
 import { Section } from '../components/Section.js'
 import { selectLoadError, selectSettingsPath, useSettingsStore } from '../stores/settings.js'
 import { AppearanceSettings } from './settings/AppearanceSettings.js'
@@ -23,7 +24,7 @@ export function SettingsSection() {
           </button>
         </div>
       ) : !settings ? (
-        <p className="muted">Reading your settings…</p>
+        <Loading what="your settings" />
       ) : (
         <>
           <RecoveredBanner />

@@ -11,7 +11,7 @@ import type {
   ProbeStartRequestInput,
   RunId,
 } from '../../shared/contract/index.js'
-import type { DiscoveryStep } from '../../shared/contract/probe-target.js'
+import type { DiscoveryStep, EndpointSource } from '../../shared/contract/probe-target.js'
 import { type ActionResult, api, errorMessage, failed } from '../client.js'
 import { useAppStore } from './app.js'
 
@@ -31,7 +31,8 @@ export interface EndpointProgress {
   host: string
   port: number
   protocol: MailProtocol
-  /** Where discovery found it, in words. */
+  /** Where discovery found it, and in words. */
+  source: EndpointSource
   sourceDetail: string
   trusted: boolean
   stage: EndpointStage
@@ -80,6 +81,7 @@ function fromResult(endpoint: EndpointReport): EndpointProgress {
     host: endpoint.host,
     port: endpoint.port,
     protocol: endpoint.protocol,
+    source: endpoint.source,
     sourceDetail: endpoint.sourceDetail,
     trusted: endpoint.sourceTrusted,
     stage: 'done',
@@ -101,6 +103,7 @@ function applyProgress(state: ProbeStore, progress: ProgressEvent['progress']): 
           host: e.host,
           port: e.port,
           protocol: e.protocol,
+          source: e.source,
           sourceDetail: e.sourceDetail,
           trusted: e.trusted,
           stage: 'discovered',

@@ -7,8 +7,11 @@ export type ConnectionState =
   | { status: 'connected' }
   /** The link dropped; the transport is trying again on its own. */
   | { status: 'reconnecting'; attempt: number }
-  /** The link cannot work without the user doing something; `reason` says what. */
-  | { status: 'failed'; reason: string }
+  /**
+   * The link cannot work without the user doing something; `reason` says what. `problem` tells the
+   * banner which case it is: the page's address had no key, or the host refused the key it had.
+   */
+  | { status: 'failed'; reason: string; problem?: 'no-token' | 'refused' }
 
 export interface ConnectionSource {
   current(): ConnectionState

@@ -88,7 +88,11 @@ describe('the web transport', () => {
     stubPage('', true)
     picked = createWebTransport()
     expect(FakeSocket.all).toHaveLength(0)
-    expect(picked.connection.current()).toMatchObject({ status: 'failed', reason: /without its key/ })
+    expect(picked.connection.current()).toMatchObject({
+      status: 'failed',
+      problem: 'no-token',
+      reason: /lacks its key/,
+    })
     const result = await picked.transport.call('settings.get', {})
     expect(result).toMatchObject({ ok: false, error: { code: 'forbidden' } })
   })

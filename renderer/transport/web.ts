@@ -29,7 +29,7 @@ const CLOSE_TOO_LARGE = 1009
 const CLOSE_REFUSED = 1008
 
 const NO_TOKEN_REASON =
-  'This page was opened without its key. Open the address that “mailwarden ui” printed; it ends in #token=…'
+  'This address lacks its key: the address that “mailwarden ui” (or “npm start”) printed ends in #token=… and this one does not, so Mailwarden cannot let this page in.'
 const REFUSED_REASON =
   'Mailwarden refused this page’s key, most likely because it was restarted. Open the new address that “mailwarden ui” printed.'
 
@@ -67,7 +67,7 @@ function closeError(code: number): ApiErrorBody {
 export function createWebTransport(): PickedTransport {
   let token = takeToken()
   const connection = createConnectionSource(
-    token ? { status: 'connecting' } : { status: 'failed', reason: NO_TOKEN_REASON },
+    token ? { status: 'connecting' } : { status: 'failed', reason: NO_TOKEN_REASON, problem: 'no-token' },
   )
   const pending = new Map<number, Settle>()
   const waiting = new Set<Waiting>()
@@ -112,7 +112,7 @@ export function createWebTransport(): PickedTransport {
   }
 
   function refused(): void {
-    setState({ status: 'failed', reason: REFUSED_REASON })
+    setState({ status: 'failed', reason: REFUSED_REASON, problem: 'refused' })
     for (const call of [...waiting]) call.fail({ code: 'forbidden', message: REFUSED_REASON })
   }
 

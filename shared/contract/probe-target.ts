@@ -99,6 +99,22 @@ export const ClientSecurityMeaning = z
   .strict()
 export type ClientSecurityMeaning = z.infer<typeof ClientSecurityMeaning>
 
+/**
+ * What discovery holds against the source of an endpoint (a server list fetched over plain HTTP),
+ * as a finding: the same shape as the probe's ProbeFinding (probe.ts, which imports this file and
+ * so cannot be imported here), with an id of shared/knowledge/probe-findings.ts.
+ */
+export const SourceFinding = z
+  .object({
+    id: z.string().max(80),
+    severity: z.enum(['bad', 'warn', 'info']),
+    title: z.string().max(300),
+    detail: z.string().max(4000),
+    fix: z.string().max(2000),
+  })
+  .strict()
+export type SourceFinding = z.infer<typeof SourceFinding>
+
 /** One endpoint discovery proposes to probe. */
 export const DiscoveredEndpoint = z
   .object({
@@ -115,6 +131,8 @@ export const DiscoveredEndpoint = z
     alsoFrom: z.array(z.object({ source: EndpointSource, detail: z.string() }).strict()),
     /** What the user said their client uses, for explicit settings. */
     clientSetting: ClientSecurityMeaning.nullable(),
+    /** Findings about the source (autoconfig over plain HTTP); they join the endpoint's findings. */
+    sourceFindings: z.array(SourceFinding).max(8).optional(),
   })
   .strict()
 export type DiscoveredEndpoint = z.infer<typeof DiscoveredEndpoint>

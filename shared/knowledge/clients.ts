@@ -180,7 +180,7 @@ export const CLIENTS: Record<MailClientId, ClientProfile> = {
     ],
     wording: {
       status: 'not-verified',
-      source: 'Wording not verified against the client: the field name and labels are from memory.',
+      source: 'The field name and labels are from memory.',
     },
   },
   'apple-mail': {
@@ -238,8 +238,7 @@ export const CLIENTS: Record<MailClientId, ClientProfile> = {
     ],
     wording: {
       status: 'not-verified',
-      source:
-        'Wording not verified against the client: labels and paths are from memory and change between iOS versions.',
+      source: 'Labels and paths are from memory and change between iOS versions.',
     },
   },
   'android-mail': {
@@ -303,7 +302,7 @@ export const CLIENTS: Record<MailClientId, ClientProfile> = {
     notes: ['eM Client calls implicit TLS "legacy", although RFC 8314 prefers it.'],
     wording: {
       status: 'not-verified',
-      source: 'Wording not verified against the client: the field and option names are from memory.',
+      source: 'The field and option names are from memory.',
     },
   },
   mutt: {
@@ -360,11 +359,22 @@ export const CLIENTS: Record<MailClientId, ClientProfile> = {
     notes: [
       'Where a client offers only "SSL" and "TLS", "SSL" usually means implicit TLS and "TLS" means STARTTLS.',
     ],
-    wording: { status: 'not-verified', source: 'Generic words, not one client’s.' },
+    wording: {
+      status: 'not-verified',
+      source: 'Generic words, not one client’s: check them against your client’s own labels.',
+    },
   },
 }
 
 export const CLIENT_IDS = Object.keys(CLIENTS) as MailClientId[]
+
+/** The one sentence on how far a client's labels can be trusted, said once per result. */
+export function wordingNote(id: MailClientId): string {
+  const { name, wording } = CLIENTS[id]
+  if (wording.status === 'checked') return `${name}’s wording was checked: ${wording.source}`
+  if (id === 'generic') return wording.source
+  return `${name}’s wording is not verified against ${name} itself: ${wording.source}`
+}
 
 /** Finds a client by id or by a name a user may type on the command line ("k9", "Outlook"). */
 export function findClient(name: string): ClientProfile | null {

@@ -1,7 +1,7 @@
 // The short form of each client's words that the renderer's settings and cards import; the full
 // table (where each setting lives, the traps, where the wording was checked) is clients.ts.
 import type { MailClientId } from '../contract/schemas.js'
-import { CLIENTS } from './clients.js'
+import { CLIENT_IDS, CLIENTS } from './clients.js'
 
 export interface MailClientWords {
   name: string
@@ -27,3 +27,20 @@ export const MAIL_CLIENTS: Record<MailClientId, MailClientWords> = Object.fromEn
     },
   ]),
 ) as Record<MailClientId, MailClientWords>
+
+/**
+ * Every menu that lists mail clients (Settings, the probe form, the results' picker) lists them
+ * from here, in one order: the table's, with "Other clients" last.
+ */
+export const MAIL_CLIENT_MENU: readonly { id: MailClientId; name: string }[] = CLIENT_IDS.map((id) => ({
+  id,
+  name: CLIENTS[id].name,
+}))
+
+/**
+ * "the words of Thunderbird", "generic words most clients use": a client in a sentence about its
+ * labels. A possessive would not do: "Other clients’s", "Outlook (classic, Windows)’s".
+ */
+export function clientWords(id: MailClientId): string {
+  return id === 'generic' ? 'generic words most clients use' : `the words of ${CLIENTS[id].name}`
+}

@@ -322,8 +322,8 @@ export const PROBE_FINDINGS = {
       'The client is set to one kind of TLS and the port speaks the other (STARTTLS on 993, SSL on 587): the connection fails, or the client falls back.',
     fix: 'Choose the setting this report recommends for this port.',
   },
-  // Issue 13 (probe engine): capabilities before and after STARTTLS, and a port not answering in a
-  // sweep of a host's standard ports.
+  // Capabilities before and after STARTTLS, and a port not answering in a sweep of a host's
+  // standard ports.
   'starttls-offered-after-tls': {
     severity: 'warn',
     title: 'STARTTLS still offered after TLS',
@@ -365,6 +365,28 @@ export const PROBE_FINDINGS = {
     detail:
       'Nothing listens on this standard port of the host (the connection was refused): the host does not offer this service, which is information, not a fault.',
     fix: 'Nothing to do, unless you expected this service here: then check the host and port.',
+  },
+  // Where the server list came from (discovery)
+  'autoconfig-over-http': {
+    severity: 'warn',
+    title: 'This server came from a file fetched over plain HTTP',
+    detail:
+      'The only place this server was found is an autoconfig file fetched without HTTPS, so anyone on the network path could have written it and chosen which server gets your password.',
+    fix: 'Check the server name with your provider (its help pages over HTTPS) before using it; ask the provider to serve autoconfig over HTTPS or to publish SRV records.',
+  },
+  'autoconfig-over-http-other-domain': {
+    severity: 'bad',
+    title: 'A file fetched over plain HTTP sends you to another domain’s server',
+    detail:
+      'An autoconfig file fetched without HTTPS names a server outside the address’s domain; a forged file looks exactly like this, and the client would send your password to that server.',
+    fix: 'Do not use this server unless your provider confirms it over HTTPS (its help pages); enter the server your provider documents by hand.',
+  },
+  'autoconfig-over-http-no-tls': {
+    severity: 'bad',
+    title: 'A file fetched over plain HTTP sets up a server without TLS',
+    detail:
+      'An autoconfig file fetched without HTTPS lists this server with no encryption (socketType plain), so both the file and the password it leads to cross the network readable and changeable.',
+    fix: 'Use the server’s TLS port instead (993, 995, 465 or a STARTTLS port), with the name your provider documents over HTTPS.',
   },
 } as const satisfies Record<string, FindingText>
 

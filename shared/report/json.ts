@@ -18,6 +18,8 @@ function endpointJson(e: EndpointReport, section: EndpointSection | undefined) {
     security: e.security,
     reason: e.reason,
     source: e.source,
+    /** false: found only by a guess or in a file fetched over plain HTTP; check it. */
+    trusted: e.sourceTrusted,
     tls: e.tls
       ? {
           version: e.tls.version,

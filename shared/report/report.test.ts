@@ -182,6 +182,7 @@ describe('JSON', () => {
       'security',
       'reason',
       'source',
+      'trusted',
       'tls',
       'authBeforeTls',
       'findings',

@@ -62,6 +62,7 @@ describe('mailwarden probe (lab)', () => {
       'security',
       'reason',
       'source',
+      'trusted',
       'tls',
       'authBeforeTls',
       'findings',

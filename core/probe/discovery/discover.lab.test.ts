@@ -2,10 +2,13 @@
 // (HTTPS and plain HTTP), the ISP database copy, all verified with the lab CA. Timeouts are
 // generous for a loaded 2-core machine; each answer normally takes milliseconds.
 import fs from 'node:fs'
-import { beforeAll, describe, expect, it } from 'vitest'
+import http from 'node:http'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getLab, type Lab } from '../../../e2e/lab/lab.js'
 import type { DiscoveredEndpoint, DiscoveryStep } from '../../../shared/contract/probe-target.js'
+import { renderJson, renderText } from '../../../shared/report/index.js'
 import { createResolver, DnsError, type Resolver } from '../../dns/resolver.js'
+import { probe } from '../run.js'
 import { discover } from './discover.js'
 import { parseTarget } from './target.js'
 
@@ -194,4 +197,96 @@ describe('discovery of the lab domain', () => {
       { host: '::1', port: 993, protocol: 'imap', expected: 'implicit-tls' },
     ])
   })
+})
+
+// Thunderbird's fallback when HTTPS fails: http://autoconfig.<domain>/. Here a real HTTP server on
+// a loopback address serves a forged file for victim.test (the HTTPS attempts find nothing
+// listening on 443) that sends IMAP to another domain's host and SMTP to a port without TLS.
+describe('an autoconfig file over plain HTTP', () => {
+  const ADDRESS = '127.0.13.80'
+  const DOMAIN = 'victim.test'
+  let server: http.Server
+  let forged: Resolver
+  const served: string[] = []
+
+  beforeAll(async () => {
+    const imapHost = lab.good.dovecot.host
+    const file = `<?xml version="1.0"?>
+<clientConfig version="1.1"><emailProvider id="${DOMAIN}">
+  <incomingServer type="imap"><hostname>${imapHost}</hostname><port>993</port><socketType>SSL</socketType></incomingServer>
+  <incomingServer type="pop3"><hostname>pop.${DOMAIN}</hostname><port>995</port><socketType>SSL</socketType></incomingServer>
+  <outgoingServer type="smtp"><hostname>smtp.${DOMAIN}</hostname><port>587</port><socketType>plain</socketType></outgoingServer>
+</emailProvider></clientConfig>`
+    server = http.createServer((request, response) => {
+      served.push(`${request.headers.host}${request.url}`)
+      response.writeHead(200, { 'content-type': 'application/xml' }).end(file)
+    })
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(80, ADDRESS, resolve)
+    })
+    // The lab DNS for the lab's hosts; victim.test and its autoconfig host point at the forger.
+    const none = (name: string) => Promise.reject(new DnsError('no-data', name, `${name}: no such record`))
+    forged = {
+      ...resolver,
+      description: 'lab DNS with a forged victim.test',
+      addresses: (host) =>
+        host === DOMAIN || host === `autoconfig.${DOMAIN}`
+          ? Promise.resolve([ADDRESS])
+          : host.endsWith(`.${DOMAIN}`)
+            ? Promise.reject(new DnsError('not-found', host, `${host} does not exist`))
+            : resolver.addresses(host),
+      mx: (d) => (d === DOMAIN ? none(d) : resolver.mx(d)),
+      srv: (n) => (n.endsWith(`.${DOMAIN}`) ? none(n) : resolver.srv(n)),
+      txt: (n) => (n.endsWith(DOMAIN) ? none(n) : resolver.txt(n)),
+    }
+  })
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+  })
+
+  it('is a finding per server, bad for another domain’s host or no TLS, with the HTTPS failures in words', async () => {
+    const result = await discover(parseTarget(`bob@${DOMAIN}`), {
+      resolver: forged,
+      extraCa: ca,
+      ispdbUrl: null,
+      timeoutMs: 4000,
+    })
+    expect(served).toContain(`autoconfig.${DOMAIN}/mail/config-v1.1.xml?emailaddress=bob%40${DOMAIN}`)
+    const ids = (k: string) => byKey(result.endpoints, k)?.sourceFindings?.map((f) => f.id)
+    expect(ids(`imap ${lab.good.dovecot.host}:993`)).toEqual(['autoconfig-over-http-other-domain'])
+    expect(ids(`smtp smtp.${DOMAIN}:587`)).toEqual(['autoconfig-over-http-no-tls'])
+    expect(ids(`pop3 pop.${DOMAIN}:995`)).toEqual(['autoconfig-over-http'])
+    for (const e of result.endpoints)
+      expect(e, key(e)).toMatchObject({ source: 'autoconfig-http', trusted: false })
+    const finding = byKey(result.endpoints, `imap ${lab.good.dovecot.host}:993`)?.sourceFindings?.[0]
+    expect(finding?.severity).toBe('bad')
+    expect(finding?.detail).toContain(`${lab.good.dovecot.host} is not in ${DOMAIN}.`)
+    // Both HTTPS attempts are named with what happened: nothing listens on 443 there.
+    expect(finding?.detail).toContain(
+      `Over HTTPS: Could not connect to https://autoconfig.${DOMAIN}/mail/config-v1.1.xml?emailaddress=bob%40${DOMAIN} (ECONNREFUSED); ` +
+        `Could not connect to https://${DOMAIN}/.well-known/autoconfig/mail/config-v1.1.xml (ECONNREFUSED).`,
+    )
+  })
+
+  it('makes the probed endpoint bad, and the JSON and the text say so', async () => {
+    const report = await probe(
+      { targets: [`bob@${DOMAIN}`], servers: [], ports: [] },
+      { resolver: forged, caFile: lab.caPath, timeoutMs: 4000, client: 'thunderbird', ispdbUrl: null },
+    )
+    const imap = report.endpoints.find((e) => e.host === lab.good.dovecot.host && e.port === 993)
+    // The server itself is fine (the real lab Dovecot); where it came from is not.
+    expect(imap).toMatchObject({ security: 'implicit-tls', sourceTrusted: false, verdict: 'bad' })
+    expect(imap?.findings[0]?.id).toBe('autoconfig-over-http-other-domain')
+    const json = JSON.parse(renderJson(report)) as {
+      endpoints: { host: string; source: string; trusted: boolean; findings: { id: string }[] }[]
+    }
+    const inJson = json.endpoints.find((e) => e.host === lab.good.dovecot.host)
+    expect(inJson).toMatchObject({ source: 'autoconfig-http', trusted: false })
+    expect(inJson?.findings.map((f) => f.id)).toContain('autoconfig-over-http-other-domain')
+    expect(renderText(report)).toContain(
+      'A file fetched over plain HTTP sends you to another domain’s server',
+    )
+  }, 30_000)
 })

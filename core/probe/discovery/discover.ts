@@ -16,6 +16,7 @@ import { DnsError, type MxRecord, type Resolver } from '../../dns/resolver.js'
 import { HttpFetchError, httpFetch } from '../../net/http-fetch.js'
 import { AutoconfigError, type Identity, parseAutoconfig } from './autoconfig.js'
 import { abortable, abortError, DISCOVERY_CONCURRENCY, pool } from './limits.js'
+import { type HttpsAttempt, sourceFindings } from './source-findings.js'
 import { normalizeHostName, type ParsedTarget, PORT_ROLES } from './target.js'
 
 /** Each DNS query and each file fetch of discovery gives up after this, unless told otherwise. */
@@ -233,6 +234,10 @@ export async function discover(target: ParsedTarget, options: DiscoverOptions): 
   const candidates: Candidate[] = []
   const notes: DiscoveryNote[] = []
   const dnsFailures: DnsError[] = []
+  // For the plain-HTTP findings: what each HTTPS file attempt came to, and the servers a plain-HTTP
+  // file listed without TLS.
+  const httpsOutcomes = new Map<string, string>()
+  const plainListed = new Set<string>()
   let dnsAnswers = 0
   let domainMissing = false
   let mx: MxRecord[] = []
@@ -349,10 +354,16 @@ export async function discover(target: ParsedTarget, options: DiscoverOptions): 
         maxBytes: AUTOCONFIG_MAX_BYTES,
       })
       if (answer.status !== 200) {
+        if (source === 'autoconfig-https') httpsOutcomes.set(url, `answered HTTP ${answer.status}`)
         step({ kind, subject: url, status: 'empty', detail: `HTTP ${answer.status}` })
         return
       }
       const config = parseAutoconfig(answer.body, who)
+      if (source === 'autoconfig-https')
+        httpsOutcomes.set(
+          url,
+          config.servers.length ? 'answered, without this server' : 'answered, naming no mail server',
+        )
       const where = answer.redirects.length ? `${url} (redirected to ${answer.url})` : url
       for (const s of config.servers) {
         candidates.push({
@@ -364,6 +375,7 @@ export async function discover(target: ParsedTarget, options: DiscoverOptions): 
           sourceDetail: where,
           trusted: source === 'ispdb' ? answer.url.startsWith('https:') : undefined,
         })
+        if (s.socketType === 'plain' && source === 'autoconfig-http') plainListed.add(`${s.host}:${s.port}`)
         if (s.socketType === 'plain')
           notes.push({
             source: kind,
@@ -383,6 +395,7 @@ export async function discover(target: ParsedTarget, options: DiscoverOptions): 
       })
     } catch (error) {
       if (signal?.aborted) throw abortError(signal)
+      if (source === 'autoconfig-https') httpsOutcomes.set(url, message(error))
       const quiet = error instanceof HttpFetchError && (error.kind === 'dns' || error.kind === 'connect')
       step({ kind, subject: url, status: quiet ? 'empty' : 'failed', detail: message(error) })
       // A missing autoconfig host is normal; a broken file, a bad certificate or a timeout is worth saying.
@@ -459,7 +472,15 @@ export async function discover(target: ParsedTarget, options: DiscoverOptions): 
       }
   }
 
-  const endpoints = mergeEndpoints(candidates)
+  const urls = autoconfigUrls(who)
+  const https: HttpsAttempt[] = urls.flatMap(({ url, source }) => {
+    const outcome = httpsOutcomes.get(url)
+    return source === 'autoconfig-https' && outcome ? [{ url, outcome }] : []
+  })
+  const endpoints = mergeEndpoints(candidates).map((endpoint) => {
+    const found = sourceFindings(endpoint, { domain, https, plainListed })
+    return found.length ? { ...endpoint, sourceFindings: found } : endpoint
+  })
   if (endpoints.length === 0 && domainMissing)
     return {
       target,

@@ -356,7 +356,7 @@ export async function probeEndpoint(
     clientSetting: discovered.clientSetting,
     sweep: options.sweep === true,
   }
-  const findings = findingsFor(observation)
+  const findings = findingsFor(observation, discovered.sourceFindings)
   const lines: TranscriptLine[] = transcript.map((line, index) => ({
     from: line.from,
     text: line.text,

@@ -96,6 +96,28 @@ export class ProbePage extends MailwardenPage {
     return this.page.getByRole('article', { name: new RegExp(`${escapeRegExp(title)}$`) })
   }
 
+  /** Opens the folded details of one endpoint's card and returns the card. */
+  async openDetails(title: string): Promise<Locator> {
+    const card = this.endpoint(title)
+    await card.getByText(/^Details/).click()
+    return card
+  }
+
+  /** The summary at the top of the results: "Use these settings in <client>". */
+  get useSettings(): Locator {
+    return this.page.getByRole('region', { name: /^Use these settings in / })
+  }
+
+  /** One side of the summary: "Incoming mail" or "Outgoing mail". */
+  useSide(side: 'Incoming mail' | 'Outgoing mail'): Locator {
+    return this.useSettings.getByRole('region', { name: new RegExp(`^${side}`) })
+  }
+
+  /** The warning above the results when servers came from a file fetched over plain HTTP. */
+  get plainHttpWarning(): Locator {
+    return this.results.getByRole('note', { name: /came from a file fetched over plain HTTP$/ })
+  }
+
   exportButton(format: 'Markdown' | 'HTML' | 'JSON'): Locator {
     return this.page.getByRole('group', { name: 'Export the report' }).getByRole('button', { name: format })
   }

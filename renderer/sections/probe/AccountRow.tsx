@@ -18,12 +18,13 @@ function LoginResults({ results }: { results: LoginResult[] }) {
   return (
     <ul className="account-result" aria-label="Test login results">
       {results.map((r) => {
-        const worked = r.mechanisms.filter((m) => m.outcome === 'accepted').map((m) => m.mechanism)
+        // The engine's message of a login that worked already says it all ("Logged in over TLSv1.3
+        // with PLAIN."); the others get the status word first.
         return (
           <li key={`${r.host}:${r.port}`}>
             <Verdict verdict={r.status === 'ok' ? 'good' : r.status === 'failed' ? 'bad' : 'warn'} />{' '}
-            {PROTOCOL_NAMES[r.protocol]} {r.host}:{r.port}: {LOGIN_WORDS[r.status]}
-            {worked.length > 0 && ` with ${worked.join(', ')}`}. {r.message}
+            {PROTOCOL_NAMES[r.protocol]} {r.host}:{r.port}:{' '}
+            {r.status === 'ok' ? r.message : `${LOGIN_WORDS[r.status]}. ${r.message}`}
           </li>
         )
       })}

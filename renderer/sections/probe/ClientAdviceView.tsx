@@ -1,7 +1,10 @@
 import type { ClientAdvice } from '../../../shared/knowledge/explain.js'
 import { Disclosure } from './Disclosure.js'
 
-/** What to choose in the picked client: the one sentence and any certificate step; traps on request. */
+/**
+ * What to choose in the picked client: the one sentence and any certificate step; traps on request.
+ * How far the client's wording is verified is said once, above all the servers (UseTheseSettings).
+ */
 export function ClientAdviceView({ advice }: { advice: ClientAdvice }) {
   return (
     <div className="advice">
@@ -32,11 +35,6 @@ export function ClientAdviceView({ advice }: { advice: ClientAdvice }) {
           )}
         </Disclosure>
       )}
-      <p className="muted small">
-        {advice.wording.status === 'checked'
-          ? `Wording checked against ${advice.wording.source}`
-          : `Wording not verified against ${advice.clientName} itself: ${advice.wording.source}`}
-      </p>
     </div>
   )
 }

@@ -12,7 +12,7 @@ import { Disclosure } from './Disclosure.js'
 import { FindingList } from './FindingList.js'
 import { TunnelFromProbe } from './TunnelFromProbe.js'
 import { Severity, Verdict } from './Verdict.js'
-import { advise, PROTOCOL_NAMES, SECURITY_NAMES } from './words.js'
+import { advise, PROTOCOL_NAMES, plural, SECURITY_NAMES, verdictLine } from './words.js'
 
 const VERSION_NAMES: Record<string, string> = {
   TLSv1: 'TLS 1.0',
@@ -31,7 +31,7 @@ function SecurityLine({ endpoint, advice }: { endpoint: EndpointReport; advice: 
           — in {advice.clientName}: “{advice.choose}”
         </>
       )}
-      <span className="muted"> · {endpoint.reason}</span>
+      <span className="muted"> · {verdictLine(endpoint)}</span>
     </p>
   )
 }
@@ -120,55 +120,88 @@ interface Props {
   client: MailClientId
 }
 
-/** One endpoint: its verdict first, then security in the client's words, findings, TLS, certificate. */
+/** What the details of an endpoint hold, for the folded line: "2 findings, TLS 1.3, certificate". */
+function detailsSummary(endpoint: EndpointReport): string {
+  const parts = [endpoint.findings.length > 0 ? plural(endpoint.findings.length, 'finding') : 'no findings']
+  if (endpoint.tls?.version) parts.push(VERSION_NAMES[endpoint.tls.version] ?? endpoint.tls.version)
+  if (endpoint.tls?.certificate) parts.push('certificate')
+  parts.push('capabilities')
+  return parts.join(', ')
+}
+
+/**
+ * One endpoint, short: its verdict, the security in the client's words with the one line that
+ * matters, the tunnel action; everything else (findings, advice and its copy button, TLS, the
+ * certificate) folded below.
+ */
 export function EndpointCard({ endpoint, client }: Props) {
   const titleId = `endpoint-${endpoint.key.replace(/[^a-zA-Z0-9-]/g, '-')}`
   const { tls } = endpoint
   const advice = advise(endpoint, client)
   return (
-    <article className={`card endpoint-card endpoint-${endpoint.verdict}`} aria-labelledby={titleId}>
+    <article className={`endpoint-card endpoint-${endpoint.verdict}`} aria-labelledby={titleId}>
       <h3 id={titleId} className="endpoint-title">
         <Verdict verdict={endpoint.verdict} />{' '}
-        <span>
+        <span className="endpoint-name">
           {PROTOCOL_NAMES[endpoint.protocol]} {endpoint.host}:{endpoint.port}
         </span>
       </h3>
       <SecurityLine endpoint={endpoint} advice={advice} />
-      <p className="muted small">
-        Found through {endpoint.sourceDetail}
-        {!endpoint.sourceTrusted && ' — not a trustworthy source: check this server name with your provider'}
-        {endpoint.address && `; connected to ${endpoint.address}`}.
-      </p>
-      <h4>Findings</h4>
-      <Findings endpoint={endpoint} />
-      <h4>What to set in {advice.clientName}</h4>
-      <ClientAdviceView advice={advice} />
-      <CopySettings endpoint={endpoint} advice={advice} />
       <TunnelFromProbe endpoint={endpoint} />
-      {tls && (
-        <>
-          <h4>TLS</h4>
-          <p className="small">
-            {tls.version ? `Negotiated ${VERSION_NAMES[tls.version]}` : 'No modern handshake'}
-            {tls.cipherStandardName
-              ? ` with ${tls.cipherStandardName}`
-              : tls.cipher
-                ? ` with ${tls.cipher}`
-                : ''}
-            .{tls.error && ` ${tls.error}`}
-          </p>
-          <TlsVersions tls={tls} />
-          <CertificateDetails tls={tls} />
-        </>
-      )}
-      <Capabilities endpoint={endpoint} />
-      {endpoint.notes.length > 0 && (
-        <ul className="probe-notes small">
-          {endpoint.notes.map((note) => (
-            <li key={note}>{note}</li>
-          ))}
-        </ul>
-      )}
+      <Disclosure
+        className="probe-details endpoint-details"
+        summary={
+          <>
+            Details
+            <span className="visually-hidden">
+              {' '}
+              for {endpoint.host}:{endpoint.port}
+            </span>
+            : <span className="muted">{detailsSummary(endpoint)}</span>
+          </>
+        }
+      >
+        <p className="small">
+          {SECURITY_NAMES[endpoint.security]}: {endpoint.reason}
+        </p>
+        <p className="muted small">
+          Found through {endpoint.sourceDetail}
+          {!endpoint.sourceTrusted &&
+            (endpoint.source === 'autoconfig-http'
+              ? ' — fetched over plain HTTP, so anyone on the path could have written it: check this server name with your provider'
+              : ' — a guess: check this server name with your provider')}
+          {endpoint.address && `; connected to ${endpoint.address}`}.
+        </p>
+        <h4>Findings</h4>
+        <Findings endpoint={endpoint} />
+        <h4>What to set in {advice.clientName}</h4>
+        <ClientAdviceView advice={advice} />
+        <CopySettings endpoint={endpoint} advice={advice} />
+        {tls && (
+          <>
+            <h4>TLS</h4>
+            <p className="small">
+              {tls.version ? `Negotiated ${VERSION_NAMES[tls.version]}` : 'No modern handshake'}
+              {tls.cipherStandardName
+                ? ` with ${tls.cipherStandardName}`
+                : tls.cipher
+                  ? ` with ${tls.cipher}`
+                  : ''}
+              .{tls.error && ` ${tls.error}`}
+            </p>
+            <TlsVersions tls={tls} />
+            <CertificateDetails tls={tls} />
+          </>
+        )}
+        <Capabilities endpoint={endpoint} />
+        {endpoint.notes.length > 0 && (
+          <ul className="probe-notes small">
+            {endpoint.notes.map((note) => (
+              <li key={note}>{note}</li>
+            ))}
+          </ul>
+        )}
+      </Disclosure>
     </article>
   )
 }

@@ -18,7 +18,9 @@ const FORMATS: { format: ReportFormat; label: string }[] = [
 function render(report: ProbeReport, format: ReportFormat, client: MailClientId): string {
   switch (format) {
     case 'json':
-      return renderJson(report, 'full')
+      // The whole report, saying whose words the other formats used: the picked client, not the
+      // one the engine was asked for.
+      return renderJson({ ...report, client }, 'full')
     case 'markdown':
       return renderMarkdown(report, { client })
     case 'html':

@@ -1,29 +1,20 @@
 import { type FormEvent, useId, useState } from 'react'
-import {
-  type MailClientId,
-  MailClientId as MailClientIds,
-  type MailProtocol,
-} from '../../../shared/contract/index.js'
+import { MailClientId as MailClientIds, type MailProtocol } from '../../../shared/contract/index.js'
 import {
   type ClientServerSetting,
   PROBE_TARGET_TEXT_MAX,
   PROBE_TARGETS_MAX,
 } from '../../../shared/contract/probe-target.js'
-import { MAIL_CLIENTS } from '../../../shared/knowledge/mail-clients.js'
+import { MAIL_CLIENT_MENU, MAIL_CLIENTS } from '../../../shared/knowledge/mail-clients.js'
 import { Field } from '../../components/Field.js'
 import { isRunning, selectProbeStatus, useProbeStore } from '../../stores/probe.js'
+import { type AdvancedSettings, useProbeFormStore } from '../../stores/probe-form.js'
 import { selectMailClient, useSettingsStore } from '../../stores/settings.js'
 import { PROTOCOL_NAMES } from './words.js'
 
 const STANDARD_PORTS: Record<MailProtocol, number> = { imap: 993, pop3: 995, smtp: 465 }
 
-interface Advanced {
-  protocol: MailProtocol
-  host: string
-  port: string
-  security: string
-  client: MailClientId
-}
+type Advanced = AdvancedSettings
 
 /** Several targets may be typed at once, separated by spaces or commas. */
 function splitTargets(text: string): string[] {
@@ -66,9 +57,9 @@ export function ProbeForm() {
   const start = useProbeStore((s) => s.start)
   const cancel = useProbeStore((s) => s.cancel)
   const settingsClient = useSettingsStore(selectMailClient)
-  const [text, setText] = useState('')
-  const [showAdvanced, setShowAdvanced] = useState(false)
-  const [advanced, setAdvanced] = useState<Advanced | null>(null)
+  // Kept in a store: leaving the page and coming back finds the form as it was left.
+  const { text, showAdvanced, advanced, setText, setShowAdvanced, setAdvanced, setAdviceClient } =
+    useProbeFormStore()
   const [error, setError] = useState<string | null>(null)
   const [advancedError, setAdvancedError] = useState<string | null>(null)
   const advancedId = useId()
@@ -93,6 +84,8 @@ export function ProbeForm() {
     setError(targetError)
     if (serverError || targetError) return
     const asked = [...targets, ...(server ? [`${server.host}:${server.port}`] : [])].join(', ')
+    // Settings copied from one client are best explained back in that client's words.
+    if (server?.client) setAdviceClient(server.client)
     const result = await start({ targets, servers: server ? [server] : [] }, asked)
     if (!result.ok) setError(result.message)
   }
@@ -128,7 +121,7 @@ export function ProbeForm() {
         className="button button-link"
         aria-expanded={showAdvanced}
         aria-controls={advancedId}
-        onClick={() => setShowAdvanced((open) => !open)}
+        onClick={() => setShowAdvanced(!showAdvanced)}
       >
         Advanced: the settings your mail client shows
       </button>
@@ -190,9 +183,9 @@ export function ProbeForm() {
                 value={shown.client}
                 onChange={(event) => edit({ client: MailClientIds.parse(event.target.value) })}
               >
-                {MailClientIds.options.map((client) => (
+                {MAIL_CLIENT_MENU.map(({ id: client, name }) => (
                   <option key={client} value={client}>
-                    {MAIL_CLIENTS[client].name}
+                    {name}
                   </option>
                 ))}
               </select>

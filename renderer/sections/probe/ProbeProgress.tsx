@@ -46,6 +46,38 @@ function stepText(step: DiscoveryStep): string {
   return `${step.kind.toUpperCase()} ${step.subject}: ${step.detail || step.status}`
 }
 
+const SOURCE_CAVEATS: Partial<Record<EndpointProgress['source'], string>> = {
+  'autoconfig-http': ' (fetched over plain HTTP: see the warning with the results)',
+  guess: ' (a guess, not a published setting)',
+}
+
+function EndpointList({ endpoints }: { endpoints: readonly EndpointProgress[] }) {
+  return (
+    <ul className="probe-endpoints" aria-label="Server ports">
+      {endpoints.map((endpoint) => (
+        <li key={endpoint.key} className={`probe-endpoint probe-stage-${endpoint.stage}`}>
+          <span className="probe-endpoint-name">
+            {PROTOCOL_NAMES[endpoint.protocol]} {endpoint.host}:{endpoint.port}
+          </span>
+          <span className="probe-endpoint-state">
+            {endpoint.result ? (
+              <>
+                <Verdict verdict={endpoint.result.verdict} /> {SECURITY_NAMES[endpoint.result.security]}
+              </>
+            ) : (
+              STAGE_WORDS[endpoint.stage as 'discovered' | 'connecting']
+            )}
+          </span>
+          <span className="probe-endpoint-source muted small">
+            from {endpoint.sourceDetail}
+            {SOURCE_CAVEATS[endpoint.source] ?? ''}
+          </span>
+        </li>
+      ))}
+    </ul>
+  )
+}
+
 /** Live progress: discovery, then each endpoint found → connecting → its verdict. */
 export function ProbeProgress() {
   const status = useProbeStore(selectProbeStatus)
@@ -69,30 +101,15 @@ export function ProbeProgress() {
       <p role="alert" className="status-error">
         {status === 'failed' && line}
       </p>
-      {endpoints.length > 0 && (
-        <ul className="probe-endpoints" aria-label="Server ports">
-          {endpoints.map((endpoint) => (
-            <li key={endpoint.key} className={`probe-endpoint probe-stage-${endpoint.stage}`}>
-              <span className="probe-endpoint-name">
-                {PROTOCOL_NAMES[endpoint.protocol]} {endpoint.host}:{endpoint.port}
-              </span>
-              <span className="probe-endpoint-state">
-                {endpoint.result ? (
-                  <>
-                    <Verdict verdict={endpoint.result.verdict} /> {SECURITY_NAMES[endpoint.result.security]}
-                  </>
-                ) : (
-                  STAGE_WORDS[endpoint.stage as 'discovered' | 'connecting']
-                )}
-              </span>
-              <span className="probe-endpoint-source muted small">
-                from {endpoint.sourceDetail}
-                {!endpoint.trusted && ' (not a trustworthy source)'}
-              </span>
-            </li>
-          ))}
-        </ul>
-      )}
+      {endpoints.length > 0 &&
+        (status === 'done' ? (
+          // Once finished, the results below say it all: the list folds away rather than repeat them.
+          <Disclosure className="probe-steps" summary={<>Server ports checked ({endpoints.length})</>}>
+            <EndpointList endpoints={endpoints} />
+          </Disclosure>
+        ) : (
+          <EndpointList endpoints={endpoints} />
+        ))}
       {steps.length > 0 && (
         <Disclosure
           className="probe-steps"

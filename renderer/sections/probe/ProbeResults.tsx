@@ -1,40 +1,64 @@
-import { useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
-import { type MailClientId, MailClientId as MailClientIds } from '../../../shared/contract/index.js'
+import { type EndpointReport, MailClientId as MailClientIds } from '../../../shared/contract/index.js'
+import { MAIL_CLIENT_MENU } from '../../../shared/knowledge/mail-clients.js'
 import { Field } from '../../components/Field.js'
-import { selectDomains, selectEndpoints, selectReport, useProbeStore } from '../../stores/probe.js'
+import {
+  selectDomains,
+  selectEndpoints,
+  selectReport,
+  selectSteps,
+  useProbeStore,
+} from '../../stores/probe.js'
+import { useAdviceClient, useProbeFormStore } from '../../stores/probe-form.js'
 import { selectMailClient, useSettingsStore } from '../../stores/settings.js'
 import { Disclosure } from './Disclosure.js'
 import { DomainCard } from './DomainCard.js'
 import { EndpointCard } from './EndpointCard.js'
 import { ExportReport } from './ExportReport.js'
+import { PlainHttpWarning } from './PlainHttpWarning.js'
 import { SaveAccountForm } from './SaveAccountForm.js'
+import { UseTheseSettings } from './UseTheseSettings.js'
 import { Verdict } from './Verdict.js'
-import { PICKABLE_CLIENTS, plural } from './words.js'
+import { plural } from './words.js'
 
-/** The results: overall verdict, the client picker, export and save, then a card per endpoint. */
+const PROTOCOL_ORDER = { imap: 0, pop3: 1, smtp: 2 } as const
+
+/** Incoming servers first, then outgoing; within each, the report's order (most trusted source first). */
+function byProtocol(results: readonly EndpointReport[]): EndpointReport[] {
+  return results
+    .map((e, index) => ({ e, index }))
+    .sort((a, b) => PROTOCOL_ORDER[a.e.protocol] - PROTOCOL_ORDER[b.e.protocol] || a.index - b.index)
+    .map(({ e }) => e)
+}
+
+/**
+ * The results, what the user came for first: the settings to use in their client, with verdicts;
+ * then one short card per server port with its details folded; then the domain checks and saving.
+ */
 export function ProbeResults() {
   const report = useProbeStore(selectReport)
   const endpoints = useProbeStore(useShallow(selectEndpoints))
+  const steps = useProbeStore(useShallow(selectSteps))
   const domains = useProbeStore(useShallow(selectDomains))
-  const settingsClient = useSettingsStore(selectMailClient)
-  // null: follow the Settings' mail client.
-  const [picked, setPicked] = useState<MailClientId | null>(null)
-  const client = picked ?? settingsClient
+  const client = useAdviceClient(useSettingsStore(selectMailClient))
+  const setClient = useProbeFormStore((s) => s.setAdviceClient)
   const results = endpoints.flatMap((e) => (e.result ? [e.result] : []))
   if (results.length === 0 && domains.length === 0 && !report) return null
 
   return (
     <section className="probe-results" aria-labelledby="probe-results-title">
-      <div className="card">
+      <div className="card probe-top">
         <h2 id="probe-results-title">
-          Results
-          {report && (
-            <>
-              {' '}
-              for {report.target}: <Verdict verdict={report.verdict} />
-            </>
-          )}
+          <span>
+            Results
+            {report && (
+              <>
+                {' '}
+                for <span className="probe-target">{report.target}</span>
+              </>
+            )}
+          </span>
+          {report && <Verdict verdict={report.verdict} />}
         </h2>
         {report && (
           <p className="muted small">
@@ -42,23 +66,27 @@ export function ProbeResults() {
             using {report.resolver}; certificates checked against {report.trustedAgainst}.
           </p>
         )}
-        <Field label="Show advice for" hint="Labels and menus as this mail client names them.">
-          {({ id, describedBy }) => (
-            <select
-              id={id}
-              aria-describedby={describedBy}
-              value={client}
-              onChange={(event) => setPicked(MailClientIds.parse(event.target.value))}
-            >
-              {PICKABLE_CLIENTS.map(({ id: value, name }) => (
-                <option key={value} value={value}>
-                  {name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        {report && <ExportReport report={report} client={client} />}
+        <PlainHttpWarning endpoints={endpoints} steps={steps} />
+        {results.length > 0 && <UseTheseSettings endpoints={results} client={client} />}
+        <div className="probe-controls">
+          <Field label="Show advice for" hint="Labels and menus as this mail client names them.">
+            {({ id, describedBy }) => (
+              <select
+                id={id}
+                aria-describedby={describedBy}
+                value={client}
+                onChange={(event) => setClient(MailClientIds.parse(event.target.value))}
+              >
+                {MAIL_CLIENT_MENU.map(({ id: value, name }) => (
+                  <option key={value} value={value}>
+                    {name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          {report && <ExportReport report={report} client={client} />}
+        </div>
         {report && report.notes.length > 0 && (
           <ul className="probe-notes small">
             {report.notes.map((note) => (
@@ -81,9 +109,14 @@ export function ProbeResults() {
           </Disclosure>
         )}
       </div>
-      {results.map((endpoint) => (
-        <EndpointCard key={endpoint.key} endpoint={endpoint} client={client} />
-      ))}
+      {results.length > 0 && (
+        <section className="card endpoint-list" aria-labelledby="endpoint-list-title">
+          <h2 id="endpoint-list-title">Every server port ({results.length})</h2>
+          {byProtocol(results).map((endpoint) => (
+            <EndpointCard key={endpoint.key} endpoint={endpoint} client={client} />
+          ))}
+        </section>
+      )}
       {domains.map((checks) => (
         <DomainCard key={checks.domain} checks={checks} />
       ))}

@@ -1,5 +1,6 @@
 import { useRef, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
+import { Loading } from '../../components/ConnectionBanner.js'
 import {
   selectAccountsLoadError,
   selectAccountsLoaded,
@@ -35,7 +36,7 @@ export function SavedAccounts() {
           The saved accounts could not be read: {loadError}
         </p>
       ) : !loaded ? (
-        <p className="muted">Reading the saved accounts…</p>
+        <Loading what="the saved accounts" />
       ) : accounts.length === 0 ? (
         <p className="muted">No accounts saved yet. Probe an account, then save it from its results.</p>
       ) : (

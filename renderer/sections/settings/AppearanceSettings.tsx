@@ -5,7 +5,7 @@ import {
   type SettingsPatch,
   type Theme,
 } from '../../../shared/contract/index.js'
-import { MAIL_CLIENTS } from '../../../shared/knowledge/mail-clients.js'
+import { MAIL_CLIENT_MENU } from '../../../shared/knowledge/mail-clients.js'
 import { ChoiceField } from '../../components/ChoiceField.js'
 import { Field } from '../../components/Field.js'
 import { IDLE, type SaveState, SaveStatus } from '../../components/SaveStatus.js'
@@ -56,9 +56,9 @@ export function AppearanceSettings() {
             value={shownClient}
             onChange={(event) => void save({ mailClient: MailClientIds.parse(event.target.value) })}
           >
-            {MailClientIds.options.map((client) => (
+            {MAIL_CLIENT_MENU.map(({ id: client, name }) => (
               <option key={client} value={client}>
-                {MAIL_CLIENTS[client].name}
+                {name}
               </option>
             ))}
           </select>

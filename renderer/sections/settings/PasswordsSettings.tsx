@@ -1,6 +1,13 @@
+import { Loading } from '../../components/ConnectionBanner.js'
 import { selectInfoError, selectKeychain, useAppStore } from '../../stores/app.js'
 import { SecretList } from './SecretList.js'
 import { StoreSecretForm } from './StoreSecretForm.js'
+
+/** Ends a text with one full stop: the engine's reasons sometimes bring their own. */
+function sentence(text: string): string {
+  const trimmed = text.trim()
+  return /[.!?…]$/.test(trimmed) ? trimmed : `${trimmed}.`
+}
 
 /** Passwords in the OS keychain: its status, a form to store one, and the accounts stored. */
 export function PasswordsSettings() {
@@ -10,9 +17,13 @@ export function PasswordsSettings() {
     <section className="card" aria-labelledby="passwords-title">
       <h2 id="passwords-title">Passwords</h2>
       {keychain === null ? (
-        <p className={infoError ? 'status-error' : 'muted'} role={infoError ? 'alert' : undefined}>
-          {infoError ? `The keychain’s status is unknown: ${infoError}` : 'Checking the keychain…'}
-        </p>
+        infoError ? (
+          <p className="status-error" role="alert">
+            The keychain’s status is unknown: {infoError}
+          </p>
+        ) : (
+          <Loading what="the keychain’s status" />
+        )
       ) : keychain.available ? (
         <>
           <p className="section-intro">
@@ -26,12 +37,13 @@ export function PasswordsSettings() {
       ) : (
         <div className="banner banner-warning" role="status">
           <p className="banner-title">The keychain is not available</p>
+          {/* The engine's reason is a whole sentence (it already says passwords never go to a file). */}
           <p>
-            {keychain.backend}: {keychain.reason ?? 'no reason was given'}.
+            {keychain.backend}: {sentence(keychain.reason ?? 'no reason was given')}
           </p>
           <p>
-            Mailwarden keeps passwords only in your system’s keychain and refuses to store them in a file, so
-            it cannot store passwords until the keychain works.
+            Until it works, accounts are saved without a password, and “Test login” asks for the password each
+            time without keeping it.
           </p>
         </div>
       )}

@@ -1,4 +1,5 @@
 import { useRef } from 'react'
+import { Loading } from '../../components/ConnectionBanner.js'
 import {
   selectAccounts,
   selectSecretsLoadError,
@@ -24,7 +25,7 @@ export function SecretList() {
           The list of stored passwords could not be read: {loadError}
         </p>
       ) : !loaded ? (
-        <p className="muted">Reading the keychain…</p>
+        <Loading what="the keychain" />
       ) : accounts.length === 0 ? (
         <p className="muted">No passwords stored yet.</p>
       ) : (

@@ -1,3 +1,4 @@
+import { Fragment } from 'react'
 // The probe's vocabulary in the UI: protocol and security names, the clients a user can pick, and
 // the explainer's advice for one endpoint in one client's words (shared/knowledge, as the CLI).
 import type {
@@ -6,7 +7,7 @@ import type {
   MailProtocol,
   ProbeSecurity,
 } from '../../../shared/contract/index.js'
-import { CLIENT_IDS, CLIENTS } from '../../../shared/knowledge/clients.js'
+import { CLIENTS } from '../../../shared/knowledge/clients.js'
 import { adviceFor, type ClientAdvice } from '../../../shared/knowledge/explain.js'
 
 export const PROTOCOL_NAMES: Record<MailProtocol, string> = { imap: 'IMAP', pop3: 'POP3', smtp: 'SMTP' }
@@ -17,12 +18,6 @@ export const SECURITY_NAMES: Record<ProbeSecurity, string> = {
   plaintext: 'No encryption',
   unreachable: 'Not reachable',
 }
-
-/** The clients the picker offers, in the explainer's order. */
-export const PICKABLE_CLIENTS: { id: MailClientId; name: string }[] = CLIENT_IDS.map((id) => ({
-  id,
-  name: CLIENTS[id].name,
-}))
 
 export function clientName(client: MailClientId): string {
   return CLIENTS[client].name
@@ -35,4 +30,33 @@ export function advise(endpoint: EndpointReport, client: MailClientId): ClientAd
 
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`
+}
+
+/** One line that says what matters most about an endpoint: its worst finding, or that all is well. */
+export function verdictLine(endpoint: EndpointReport): string {
+  const [first, ...rest] = endpoint.findings
+  if (!first) return 'Nothing to change here.'
+  const more = rest.filter((f) => f.severity !== 'info').length
+  return more > 0 ? `${first.title} (and ${plural(more, 'more finding')}).` : `${first.title}.`
+}
+
+/** A host name that may wrap after each dot rather than mid-label ("selfsigned.lab.|test"). */
+export function HostName({ host }: { host: string }) {
+  const labels = host.split('.')
+  return (
+    <>
+      {labels.map((label, index) => (
+        // Labels of one name in their order: the position is the identity.
+        // biome-ignore lint/suspicious/noArrayIndexKey: a fixed list
+        <Fragment key={index}>
+          {label}
+          {index < labels.length - 1 && (
+            <>
+              .<wbr />
+            </>
+          )}
+        </Fragment>
+      ))}
+    </>
+  )
 }
