@@ -67,7 +67,6 @@ function endpointJson(e: EndpointReport, section: EndpointSection | undefined) {
     clients: e.clients,
     address: e.address,
     expectedProtocol: e.expectedProtocol,
-    sourceTrusted: e.sourceTrusted,
     sourceDetail: e.sourceDetail,
     preauth: e.preauth,
     injection: e.injection,

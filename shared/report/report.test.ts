@@ -175,7 +175,7 @@ describe('JSON', () => {
   it('starts with the issue’s shape: target and endpoints, each endpoint’s keys of issue 6 first', () => {
     const json = JSON.parse(renderJson(report))
     expect(Object.keys(json).slice(0, 2)).toEqual(['target', 'endpoints'])
-    expect(Object.keys(json.endpoints[0]).slice(0, 11)).toEqual([
+    expect(Object.keys(json.endpoints[0]).slice(0, 12)).toEqual([
       'host',
       'port',
       'protocol',
