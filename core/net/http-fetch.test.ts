@@ -223,6 +223,23 @@ describe('httpFetch', () => {
     expect(Date.now() - started).toBeLessThan(2000)
   })
 
+  it('fails an already cancelled fetch as aborted, with no uncaught error from the dropped request', async () => {
+    const controller = new AbortController()
+    controller.abort()
+    const uncaught: unknown[] = []
+    const heard = (error: unknown) => uncaught.push(error)
+    process.on('uncaughtException', heard)
+    try {
+      const work = httpFetch(`http://files.test:${httpPort}/silent`, { resolver, signal: controller.signal })
+      expect((await failure(work)).kind).toBe('aborted')
+      // The destroyed request's 'error' comes on a later tick.
+      await new Promise((r) => setTimeout(r, 50))
+    } finally {
+      process.off('uncaughtException', heard)
+    }
+    expect(uncaught).toEqual([])
+  })
+
   it('says which step failed: DNS, connection, URL', async () => {
     expect((await failure(httpFetch('http://nowhere.example/x', { resolver }))).kind).toBe('dns')
     const closed = http.createServer()

@@ -170,6 +170,9 @@ function once(
     }
     const request =
       url.protocol === 'https:' ? https.request(url, { ...common, ...tlsOptions }) : http.request(url, common)
+    // Before anything may destroy the request (an already aborted signal does at once): a destroyed
+    // request emits 'error', and one with no listener is an uncaught exception that ends the process.
+    request.on('error', (error: NodeJS.ErrnoException) => fail(classifyNetError(error, href)))
     const timer = setTimeout(
       () =>
         fail(
@@ -186,7 +189,6 @@ function once(
       return
     }
     options.signal?.addEventListener('abort', onAbort, { once: true })
-    request.on('error', (error: NodeJS.ErrnoException) => fail(classifyNetError(error, href)))
     request.on('response', (response) => {
       const declared = Number(response.headers['content-length'])
       if (Number.isFinite(declared) && declared > maxBytes) {
