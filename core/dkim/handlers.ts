@@ -98,12 +98,12 @@ function claimArchive(source: ArchiveSource, archives: UploadStore): ClaimedUplo
   throw missingArchive(source, claimed.reason)
 }
 
-/** An mbox starts with a "From " line; anything else is refused before a run starts. */
+/** An mbox starts with a From_ line ("From ", a sender, a date); anything else is refused before a run starts. */
 async function checkMbox(file: string, name: string): Promise<void> {
   if (!(await isMboxFile(file)))
     throw new EngineError(
       'invalid-request',
-      `${name} is not an mbox: it does not start with a "From " line. Open a single message in “Verify a message”.`,
+      `${name} is not an mbox: its first line is not an mbox "From " line (From, a sender, a date). Open a single message in “Verify a message”.`,
     )
 }
 

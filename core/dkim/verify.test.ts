@@ -232,6 +232,39 @@ describe('tampered copies', () => {
     expect(ids(report)).toContain('unsigned-instance-below')
   })
 
+  it('aligns nothing when the signed From has a second From on top, even of the same domain (RFC 7489 6.6.1)', async () => {
+    expect((await verify(text('plainHeaders'))).alignedPass).toBe(true)
+    const report = await verify(`From: CEO <ceo@example.org>\r\n${text('plainHeaders')}`)
+    expect(only(report).result).toBe('pass')
+    expect(only(report).aligned).toBe(false)
+    expect(report.alignedPass).toBe(false)
+    expect(report.findings.find((f) => f.id === 'not-aligned')?.detail).toMatch(
+      /names its author more than once/,
+    )
+  })
+
+  for (const [label, first, more] of [
+    [
+      '"From : x" (obsolete syntax: a From field some clients show)',
+      'From : ceo@bank.example',
+      ['from-multiple'],
+    ],
+    ['"From x" (no header field at all)', 'From ceo@bank.example', []],
+    ['a real From_ line in a single message', 'From MAILER-DAEMON Fri Jul  8 12:08:34 2011', []],
+  ] as const)
+    it(`reports a first line ${label} as critical and counts no signature as aligned`, async () => {
+      const report = await verify(`${first}\r\n${text('plainHeaders')}`)
+      expect(only(report).result).toBe('pass')
+      expect(report.alignedPass).toBe(false)
+      expect(report.dmarcSignature).toBeNull()
+      const found = report.findings.find((f) => f.id === 'first-line-not-header')
+      expect(found?.severity).toBe('critical')
+      expect(found?.detail).toContain(first.replace(/\s+/g, ' '))
+      expect(ids(report)).toEqual(expect.arrayContaining([...more, 'not-aligned']))
+      // The same line is not reported twice.
+      expect(ids(report)).not.toContain('header-malformed')
+    })
+
   for (const [label, form] of [
     ['a space before the name', ' From: Evil <evil@attacker.example>'],
     ['a space before the colon', 'From : Evil <evil@attacker.example>'],

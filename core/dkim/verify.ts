@@ -345,8 +345,12 @@ export async function verifyMessage(
   // Alignment and the signature that counts for DMARC.
   const message = messageFindings(block, fields, split, repair.counts, signatureFields.length, states.length)
   const fromDomain = message.fromDomain
+  // An ambiguous author (two From fields, a first line some clients show as the sender) is aligned
+  // with nothing: which author the reader sees is not the verifier's to pick.
   const alignments = states.map((state) =>
-    alignmentOf(state.parsed?.domain ?? state.failure?.domain ?? '', fromDomain),
+    message.authorAmbiguous
+      ? 'none'
+      : alignmentOf(state.parsed?.domain ?? state.failure?.domain ?? '', fromDomain),
   )
   const passing = states.filter((s) => s.result === 'pass')
   const dmarc =
@@ -364,6 +368,7 @@ export async function verifyMessage(
       alignments,
       dmarc,
       fromDomain,
+      authorAmbiguous: message.authorAmbiguous,
       atSeconds,
       nowSeconds: options.at ? options.at.getTime() / 1000 : Date.now() / 1000,
       receivedAt,

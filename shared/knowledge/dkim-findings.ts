@@ -315,6 +315,25 @@ export const DKIM_FINDINGS = {
     explain: 'The message has headers only (no blank line ends them), so its body is empty.',
     advice: 'If the file should have a body, it is truncated.',
   },
+  'first-line-not-header': {
+    severity: 'critical',
+    title: 'The first line is not a valid header field',
+    explain:
+      'The message starts with a line such as "From : ceo@bank.example" or "From ceo@bank.example" that is not a proper header field. Some mail clients show it as the sender, while the signature vouches for the From header below it; Mailwarden therefore counts no signature as aligned with From.',
+    advice:
+      'Treat the sender as unknown; this is a spoofing trick. If the file is an mbox export, open it as an mbox: its first line must be "From ", a sender and a date.',
+  },
 } as const satisfies Record<string, DkimFindingInfo>
 
 export type DkimFindingId = keyof typeof DKIM_FINDINGS
+
+/**
+ * Findings that make the author ambiguous: with any of them the engine counts no signature as
+ * aligned with From, and the verdict says why (these ids decide it, not the sentences).
+ */
+export const AUTHOR_AMBIGUOUS_FINDINGS: readonly DkimFindingId[] = ['from-multiple', 'first-line-not-header']
+
+/** True when a report's findings make its author ambiguous (see AUTHOR_AMBIGUOUS_FINDINGS). */
+export function authorAmbiguous(findings: readonly { id: string }[]): boolean {
+  return findings.some((f) => (AUTHOR_AMBIGUOUS_FINDINGS as readonly string[]).includes(f.id))
+}

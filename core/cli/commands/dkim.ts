@@ -5,6 +5,7 @@ import { readFile, stat } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import type { DkimReport, DkimSignatureReport } from '../../../shared/contract/dkim.js'
 import { dnsServerProblem } from '../../../shared/contract/dns-server.js'
+import { authorAmbiguous } from '../../../shared/knowledge/dkim-findings.js'
 import {
   type ArchiveReport,
   type ArchiveResult,
@@ -100,6 +101,8 @@ function verdictSentence(report: DkimReport): string {
   if (report.alignedPass && counting)
     return `pass: the signature of ${shown(counting.domain)} verifies and is aligned with From${report.fromDomain ? ` (${shown(report.fromDomain)})` : ''}.`
   const passing = report.signatures.filter((s) => s.result === 'pass')
+  if (passing.length > 0 && authorAmbiguous(report.findings))
+    return `${report.verdict}: ${passing.map((s) => shown(s.domain)).join(', ')} verifies, but the message names its author more than once (see the critical findings), so no signature is aligned with From.`
   if (passing.length > 0)
     return `${report.verdict}: ${passing.map((s) => shown(s.domain)).join(', ')} verifies, but no passing signature is aligned with From${report.fromDomain ? ` (${shown(report.fromDomain)})` : ''}.`
   return `${report.verdict}: no signature verifies.`

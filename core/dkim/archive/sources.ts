@@ -4,6 +4,7 @@
 import { createReadStream } from 'node:fs'
 import { open, opendir, stat } from 'node:fs/promises'
 import path from 'node:path'
+import { isMessageFileName, MBOX_HEAD_BYTES } from '../../../shared/contract/message-source.js'
 import { DIRECTORY_BUFFER_ENTRIES, MAX_DIRECTORY_DEPTH, READ_CHUNK_BYTES } from './limits.js'
 import { looksLikeMbox, type MboxFormat, scanMbox, unescapeMbox } from './mbox.js'
 
@@ -43,9 +44,13 @@ async function firstBytes(file: string, count: number): Promise<Buffer> {
   }
 }
 
-/** True when the file starts with a "From " line (an mbox, not one message); throws when unreadable. */
+/**
+ * True when the file is an mbox, not one message: never for a *.eml name, else only when its first
+ * line is a real From_ line (see looksLikeMbox). Throws when unreadable.
+ */
 export async function isMboxFile(file: string): Promise<boolean> {
-  return looksLikeMbox(await firstBytes(file, 5))
+  if (isMessageFileName(file)) return false
+  return looksLikeMbox(await firstBytes(file, MBOX_HEAD_BYTES + 2))
 }
 
 async function isDirectory(p: string): Promise<boolean> {
