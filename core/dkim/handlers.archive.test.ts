@@ -15,6 +15,7 @@ import {
 } from '../../shared/contract/index.js'
 import { createEngine, type Engine } from '../engine.js'
 import { sharedArchiveStore } from '../uploads/store.js'
+import { startHeldDns } from './test-support/held-dns.js'
 
 const corpus = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../e2e/corpus/dkim-real')
 const keys = readFileSync(path.join(corpus, 'keys.txt'), 'utf8')
@@ -162,21 +163,29 @@ describe('dkim.archive', () => {
   }, 30_000)
 
   it('stops when cancelled mid-run, keeps the rows it sent, and deletes the upload', async () => {
-    const many = mbox(Array.from({ length: 600 }, () => message('real-cnn.eml')))
-    const { reply, progress, finished } = await run({ archive: await upload(many), keys })
-    if (!reply.ok) throw new Error(reply.error.message)
-    const { runId } = reply.value as { runId: string }
-    // Cancel as soon as the first rows have arrived.
-    await expect.poll(() => progress.length, { timeout: 10_000, interval: 5 }).toBeGreaterThan(0)
-    const cancelled = await engine.call('runs.cancel', { runId })
-    expect(cancelled).toEqual({ ok: true, value: { runId, cancelled: true } })
-    expect((await finished).outcome).toEqual({ status: 'cancelled' })
-    const sent = rowsOf(progress).length
-    expect(sent).toBeGreaterThan(0)
-    expect(sent).toBeLessThan(600)
-    // The work winds down: the pool's threads stop and the temporary copy is deleted.
-    await expect.poll(() => sharedArchiveStore().size, { timeout: 5_000 }).toBe(0)
-    expect(rowsOf(progress).length).toBe(sent)
+    // The gate: the first three messages' key is answered at once, each later message names a
+    // selector the DNS server never answers. The run cannot finish before the cancel, however fast.
+    const dns = await startHeldDns(keys, (name) => name.startsWith('held'))
+    try {
+      const cnn = message('real-cnn.eml')
+      const held = (i: number) =>
+        Buffer.from(cnn.toString('latin1').replace(' s=v2;', ` s=held${i};`), 'latin1')
+      const many = mbox([cnn, cnn, cnn, ...Array.from({ length: 597 }, (_, i) => held(i))])
+      const { reply, progress, finished } = await run({ archive: await upload(many), dnsServer: dns.server })
+      if (!reply.ok) throw new Error(reply.error.message)
+      const { runId } = reply.value as { runId: string }
+      await expect.poll(() => rowsOf(progress).length, { timeout: 20_000 }).toBe(3)
+      await expect.poll(() => dns.asked.some((name) => name.startsWith('held'))).toBe(true)
+      const cancelled = await engine.call('runs.cancel', { runId })
+      expect(cancelled).toEqual({ ok: true, value: { runId, cancelled: true } })
+      expect((await finished).outcome).toEqual({ status: 'cancelled' })
+      expect(rowsOf(progress).map((r) => r.verdict)).toEqual(['pass', 'pass', 'pass'])
+      // The work winds down: the pool's threads stop and the temporary copy is deleted.
+      await expect.poll(() => sharedArchiveStore().size, { timeout: 5_000 }).toBe(0)
+      expect(rowsOf(progress)).toHaveLength(3)
+    } finally {
+      await dns.close()
+    }
   }, 30_000)
 
   it('sends many rows in bounded events', async () => {
