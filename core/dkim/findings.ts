@@ -358,7 +358,16 @@ export function signatureFindings(facts: SignatureFacts): Finding[] {
         )
     }
     const lookup = state.keyLookup
-    if (lookup?.kind === 'none') {
+    if (lookup?.kind === 'none' && lookup.from === 'key-file')
+      // Only the key records the user gave were asked: nothing is known about DNS or rotation.
+      out.push(
+        finding(
+          'key-not-in-key-file',
+          `The key records you gave have none for ${state.keyName}.`,
+          state.index,
+        ),
+      )
+    else if (lookup?.kind === 'none') {
       const sent = p.signedAt ?? (facts.receivedAt ? facts.receivedAt.getTime() / 1000 : null)
       const old = sent !== null && nowSeconds - sent > OLD_SIGNATURE_SECONDS
       out.push(

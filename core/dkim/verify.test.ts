@@ -4,10 +4,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createResolver } from '../dns/resolver.js'
 import {
   cachedKeySource,
   DkimInputError,
   type DkimReport,
+  dnsKeySource,
   KEY_STORE_FILE,
   type KeyLookup,
   type KeySource,
@@ -16,6 +18,7 @@ import {
   verifyMessage,
 } from './index.js'
 import { MAX_HEADER_BYTES, MAX_SIGNATURES_VERIFIED } from './limits.js'
+import { startHeldDns } from './test-support/held-dns.js'
 import {
   ed25519Key,
   keyRecord,
@@ -154,7 +157,13 @@ describe('messages signed by dkimpy', () => {
     expect(ids(revoked)).toContain('key-revoked')
     const missing = await verify(signed.missing as Buffer)
     expect(only(missing).result).toBe('permerror')
-    expect(ids(missing)).toContain('key-missing')
+    // The key file was the source: the finding names it (not DNS, not a rotation).
+    expect(ids(missing)).toEqual(expect.arrayContaining(['key-not-in-key-file']))
+    expect(ids(missing)).not.toContain('key-missing')
+    const noDnsKey = await verifyMessage(signed.missing as Buffer, {
+      keys: { description: 'DNS server 192.0.2.53:53', lookup: async () => ({ kind: 'none' }) },
+    })
+    expect(ids(noDnsKey)).toContain('key-missing')
     const testing = await verify(signed.testing as Buffer)
     expect([only(testing).result, only(testing).testing]).toEqual(['pass', true])
     expect(ids(testing)).toContain('key-testing')
@@ -434,6 +443,46 @@ describe('key sources', () => {
     const report = await verifyMessage(signed.relaxed as Buffer, { keys: down })
     expect(only(report).result).toBe('temperror')
     expect(ids(report)).toContain('key-unavailable')
+  })
+})
+
+describe('explanations that name what happened', () => {
+  it('says a DNS server refused (check the setting), not that trying later may help', async () => {
+    const dns = await startHeldDns(
+      '',
+      () => false,
+      (name) => name.endsWith(D),
+    )
+    try {
+      const resolver = createResolver({ server: dns.server, timeoutMs: 3_000 })
+      const report = await verifyMessage(signed.relaxed as Buffer, { keys: dnsKeySource(resolver) })
+      const s = only(report)
+      expect(s.result).toBe('temperror')
+      expect(s.reason).toMatch(/refused to look it up\. Check the DNS server setting\.$/)
+      expect(s.reason).not.toMatch(/later/)
+      expect(ids(report)).toContain('key-dns-refused')
+      expect(ids(report)).not.toContain('key-unavailable')
+      expect(s.steps.find((step) => step.name === 'fetch-key')?.sentence).toMatch(
+        new RegExp(`^The DNS server 127\\.0\\.0\\.1:\\d+ refused to look up rsa\\._domainkey\\.${D}`),
+      )
+    } finally {
+      await dns.close()
+    }
+  })
+
+  it('says each thing wrong with one signature: no key, and an x= that has passed', async () => {
+    const fastmail = readFileSync(
+      path.join(import.meta.dirname, '../../e2e/corpus/dkim-real/real-fastmail.eml'),
+    )
+    const corpusKeys = keyFileSource(
+      readFileSync(path.join(import.meta.dirname, '../../e2e/corpus/dkim-real/keys.txt'), 'utf8'),
+    )
+    const report = await verifyMessage(fastmail, { keys: corpusKeys, at: new Date('2026-01-01T00:00:00Z') })
+    const me = report.signatures.find((s) => s.domain === 'messagingengine.com')
+    expect(me?.result).toBe('permerror')
+    expect(me?.reason).toMatch(/key records you gave have none .* Also, the signature expired on 2023-10-24/)
+    const about = report.findings.filter((f) => f.signature === me?.index).map((f) => f.id)
+    expect(about).toEqual(expect.arrayContaining(['key-not-in-key-file', 'signature-expired']))
   })
 })
 

@@ -315,6 +315,22 @@ export const DKIM_FINDINGS = {
     explain: 'The message has headers only (no blank line ends them), so its body is empty.',
     advice: 'If the file should have a body, it is truncated.',
   },
+  'key-dns-refused': {
+    severity: 'warning',
+    title: 'The DNS server refused to look up the key',
+    explain:
+      'The DNS server Mailwarden asked refused the question: it does not look up this name for Mailwarden (a local server without forwarding, or one that serves only some clients). Asking it again will get the same refusal.',
+    advice:
+      'Check the DNS server in Settings (or --dns): clear it to use the system’s resolver, or name one that looks up public names.',
+  },
+  'key-not-in-key-file': {
+    severity: 'warning',
+    title: 'The key file has no key for this signature',
+    explain:
+      'The key records you gave (instead of DNS) have none for this selector, so the signature cannot be checked. DNS was not asked, so this says nothing about what the domain publishes.',
+    advice:
+      'Add the selector’s record (NAME TXT-VALUE) to the key records, or verify without them to use DNS.',
+  },
   'first-line-not-header': {
     severity: 'critical',
     title: 'The first line is not a valid header field',

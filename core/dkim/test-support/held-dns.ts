@@ -24,10 +24,11 @@ function questionName(query: Buffer): { name: string; end: number } {
   return { name: labels.join('.').toLowerCase(), end: at + 5 }
 }
 
-function answer(query: Buffer, records: string[] | null): Buffer {
+function answer(query: Buffer, records: string[] | null, refused = false): Buffer {
   const { end } = questionName(query)
   const head = Buffer.from(query.subarray(0, 12))
-  head.writeUInt16BE(records ? 0x8180 : 0x8183, 2) // a response; NXDOMAIN when there is no record
+  // A response: REFUSED (5), NXDOMAIN (3) when there is no record, else NOERROR.
+  head.writeUInt16BE(refused ? 0x8185 : records ? 0x8180 : 0x8183, 2)
   head.writeUInt16BE(1, 4)
   head.writeUInt16BE(records?.length ?? 0, 6)
   head.writeUInt32BE(0, 8)
@@ -50,8 +51,15 @@ function answer(query: Buffer, records: string[] | null): Buffer {
   return Buffer.concat([head, query.subarray(12, end), ...answers])
 }
 
-/** Starts the server. `records`: key file lines ("NAME TXT-VALUE"); `held`: names never answered. */
-export async function startHeldDns(keyFileText: string, held: (name: string) => boolean): Promise<HeldDns> {
+/**
+ * Starts the server. `keyFileText`: key file lines ("NAME TXT-VALUE"); `held`: names never
+ * answered; `refused`: names answered REFUSED (as a server without forwarding answers).
+ */
+export async function startHeldDns(
+  keyFileText: string,
+  held: (name: string) => boolean,
+  refused: (name: string) => boolean = () => false,
+): Promise<HeldDns> {
   const records = new Map<string, string>()
   for (const line of keyFileText.split('\n')) {
     const space = line.indexOf(' ')
@@ -65,7 +73,7 @@ export async function startHeldDns(keyFileText: string, held: (name: string) => 
     asked.push(name)
     if (held(name)) return
     const record = records.get(name)
-    socket.send(answer(query, record === undefined ? null : [record]), from.port, from.address)
+    socket.send(answer(query, record === undefined ? null : [record], refused(name)), from.port, from.address)
   })
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))
   return {
