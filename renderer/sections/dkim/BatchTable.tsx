@@ -1,4 +1,4 @@
-import { useMemo } from 'react'
+import { type ReactNode, useMemo } from 'react'
 import { type SortKey, sortRows, useDkimStore } from '../../stores/dkim.js'
 import { ResultBadge } from './ResultBadge.js'
 
@@ -14,6 +14,23 @@ const COLUMNS: { key: SortKey; label: string }[] = [
   { key: 'from', label: 'From' },
   { key: 'domain', label: 'Signing domain' },
 ]
+
+/**
+ * A path or FILE@OFFSET with a line-break opportunity after each separator, so a long one wraps at
+ * "/", "@", "." or "-" before it wraps inside a word (the text, and so its accessible name, is unchanged).
+ */
+function breakable(name: string): ReactNode[] {
+  const out: ReactNode[] = []
+  let from = 0
+  for (let i = 0; i < name.length; i++) {
+    if ('/@.-_'.includes(name[i] as string) && i + 1 < name.length) {
+      out.push(name.slice(from, i + 1), <wbr key={i} />)
+      from = i + 1
+    }
+  }
+  out.push(name.slice(from))
+  return out
+}
 
 /** The summary of a folder or an mbox: one row per message, sortable by a button in each column header. */
 export function BatchTable() {
@@ -53,15 +70,17 @@ export function BatchTable() {
             // biome-ignore lint/suspicious/noArrayIndexKey: two files may share a name; the order is stable per sort.
             <tr key={`${row.name}-${index}`}>
               <th scope="row" className="dkim-row-name">
-                {row.name}
+                {breakable(row.name)}
               </th>
-              <td>
+              <td className="dkim-short">
                 <ResultBadge result={row.verdict} />
               </td>
-              <td>{row.from ?? '—'}</td>
-              <td>{row.domains.join(', ') || '—'}</td>
-              <td>{row.alignedPass ? 'yes' : 'no'}</td>
-              <td>
+              <td className="dkim-long">{row.from ? breakable(row.from) : '—'}</td>
+              <td className="dkim-long">
+                {row.domains.length > 0 ? breakable(row.domains.join(', ')) : '—'}
+              </td>
+              <td className="dkim-short">{row.alignedPass ? 'yes' : 'no'}</td>
+              <td className="dkim-short">
                 {row.error ??
                   (row.findings.critical + row.findings.warning + row.findings.info === 0
                     ? 'none'
