@@ -232,6 +232,19 @@ describe('dkim.archive', () => {
     expect(JSON.stringify(rows)).not.toContain(tmpdir())
   }, 30_000)
 
+  it('refuses a message whose first line is "From : x" (a forged header, no From_ line) as an mbox', async () => {
+    // "From " alone does not make an mbox: a forged first header line is a message, never a separator.
+    const forged = Buffer.concat([Buffer.from('From : ceo@bank.example\n'), message('rfc6376-a2.eml')])
+    const notMbox = await engine.call('dkim.archive', { archive: await upload(forged, 'forged'), keys })
+    expect(notMbox).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid-request',
+        message: expect.stringMatching(/^forged is not an mbox: its first line/),
+      },
+    })
+  })
+
   it('refuses a file that is not an mbox with a sentence, before any run', async () => {
     const archive = await upload(message('real-cnn.eml'), 'message.eml')
     const reply = await engine.call('dkim.archive', { archive, keys })
