@@ -470,6 +470,21 @@ describe('explanations that name what happened', () => {
     }
   })
 
+  it('says "later" only for a timeout, and never puts a sentence inside parentheses', async () => {
+    const failing = (dns: 'timeout' | 'server-failure'): KeySource => ({
+      description: 'DNS server 192.0.2.53:53',
+      lookup: async () => ({ kind: 'temperror', reason: `The DNS lookup failed (${dns}).`, dns }),
+    })
+    const timeout = only(await verifyMessage(signed.relaxed as Buffer, { keys: failing('timeout') }))
+    expect(timeout.reason).toBe(
+      'The key could not be fetched: The DNS lookup failed (timeout). Trying again later may succeed; if not, check the DNS server setting.',
+    )
+    const broken = only(await verifyMessage(signed.relaxed as Buffer, { keys: failing('server-failure') }))
+    expect(broken.reason).toBe(
+      'The key could not be fetched: The DNS lookup failed (server-failure). Check the DNS server setting.',
+    )
+  })
+
   it('says each thing wrong with one signature: no key, and an x= that has passed', async () => {
     const fastmail = readFileSync(
       path.join(import.meta.dirname, '../../e2e/corpus/dkim-real/real-fastmail.eml'),

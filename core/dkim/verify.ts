@@ -513,7 +513,15 @@ function checkSignature(
       )
     } else {
       step(state, 'fetch-key', 'failed', `The key ${name} could not be fetched: ${lookup.reason}`)
-      fail(state, 'temperror', `The key could not be fetched (${lookup.reason}); try again later.`)
+      // Only a timeout may pass by itself; a server that is not there or fails needs the setting checked.
+      const what = lookup.reason.replace(/\.$/, '')
+      fail(
+        state,
+        'temperror',
+        lookup.dns === undefined || lookup.dns === 'timeout'
+          ? `The key could not be fetched: ${what}. Trying again later may succeed; if not, check the DNS server setting.`
+          : `The key could not be fetched: ${what}. Check the DNS server setting.`,
+      )
       state.findings.push(finding('key-unavailable', lookup.reason, state.index))
     }
     also()
