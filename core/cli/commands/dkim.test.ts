@@ -271,6 +271,15 @@ describe('mailwarden dkim verify (many messages)', () => {
     expect(out).toMatch(/5 messages: 3 pass \(aligned with From\), 1 do not, 1 unusable/)
   })
 
+  it('counts one message as "1 message"', async () => {
+    const one = path.join(dir, 'one')
+    await mkdir(one, { recursive: true })
+    await copyFile(path.join(real, 'rfc6376-a2.eml'), path.join(one, 'only.eml'))
+    const { code, out } = await cli(['dkim', 'verify', one, '--keys', keys, ...AT, '--workers', '0'])
+    expect(code).toBe(0)
+    expect(out).toMatch(/\n1 message: 1 pass \(aligned with From\)/)
+  })
+
   it('exits 2 when nothing at all could be read', async () => {
     const { code, err } = await cli([
       'dkim',

@@ -29,6 +29,9 @@ import type { Command, CommandContext } from '../command.js'
 import { EXIT, type ExitCode } from '../exit-codes.js'
 import { CliError, usageError } from '../output.js'
 
+/** "1 message", "2 messages". */
+const count = (n: number) => `${n} message${n === 1 ? '' : 's'}`
+
 /** The progress line appears only after this long (a quick run prints nothing extra). */
 export const PROGRESS_DELAY_MS = 1000
 /** The progress line is redrawn at most this often (a terminal is slow to write to). */
@@ -431,7 +434,7 @@ async function verifyMany(
   } catch (error) {
     if (controller.signal.aborted) {
       progress.clear()
-      context.io.err(`Stopped after ${tallies.length} messages.`)
+      context.io.err(`Stopped after ${count(tallies.length)}.`)
       return EXIT.findings
     }
     throw error
@@ -444,7 +447,7 @@ async function verifyMany(
   else if (context.json) context.io.out(JSON.stringify({ messages: all, summary }))
   else
     context.io.out(
-      `\n${summary.messages} messages: ${summary.alignedPass} pass (aligned with From), ${summary.notPassing} do not, ${summary.unusable} unusable (${(summary.elapsedMs / 1000).toFixed(1)} s).`,
+      `\n${count(summary.messages)}: ${summary.alignedPass} pass (aligned with From), ${summary.notPassing} do not, ${summary.unusable} unusable (${(summary.elapsedMs / 1000).toFixed(1)} s).`,
     )
   if (summary.unusable === summary.messages) {
     // Nothing could be read at all: the input is unusable, not the mail bad.

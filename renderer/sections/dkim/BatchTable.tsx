@@ -46,8 +46,8 @@ export function BatchTable() {
     <div className="dkim-table-scroll">
       <table className="dkim-table dkim-batch-table">
         <caption>
-          {rows.length} messages, sorted by {sortedBy.toLowerCase()} ({direction})
-          {drawn.length < sorted.length ? `; the first ${drawn.length} are shown` : ''}
+          {rows.length} message{rows.length === 1 ? '' : 's'}, sorted by {sortedBy.toLowerCase()} ({direction}
+          ){drawn.length < sorted.length ? `; the first ${drawn.length} are shown` : ''}
         </caption>
         <thead>
           <tr>
