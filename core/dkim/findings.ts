@@ -264,15 +264,13 @@ export function signatureFindings(facts: SignatureFacts): Finding[] {
       ),
     )
   const passing = states.filter((s) => s.result === 'pass')
-  if (passing.length > 0 && !dmarc)
+  // With an ambiguous author the critical findings about From say why nothing is aligned; "signed
+  // by another domain" would be wrong when the signer is the (real) From domain.
+  if (passing.length > 0 && !dmarc && !facts.authorAmbiguous)
     out.push(
       finding(
         'not-aligned',
-        `Valid signature${passing.length === 1 ? '' : 's'} from ${[...new Set(passing.map((s) => s.parsed?.domain))].join(', ')}; ${
-          facts.authorAmbiguous
-            ? 'the message names its author more than once (several From fields, or a first line that is no header field), so no signature counts as aligned with From.'
-            : `the From domain is ${fromDomain ?? 'unknown'}.`
-        }`,
+        `Valid signature${passing.length === 1 ? '' : 's'} from ${[...new Set(passing.map((s) => s.parsed?.domain))].join(', ')}; the From domain is ${fromDomain ?? 'unknown'}.`,
       ),
     )
   if (dmarc && alignments[dmarc.index] === 'relaxed')

@@ -10,6 +10,7 @@ import { DkimPage } from './pages/dkim'
 import { MailwardenPage } from './pages/mailwarden'
 
 const CORPUS = path.join(REPO_ROOT, 'e2e', 'corpus', 'dkim-real')
+const SHOTS = process.env.MAILWARDEN_SHOTS_DIR
 
 /** rfc6376-a2.eml (signed by example.com, whose From is in example.com) under a forged first line. */
 async function forged(first: string): Promise<Buffer> {
@@ -39,6 +40,9 @@ async function expectForgeryShown(page: Page, dkim: DkimPage, name: string, firs
   await expect(findings.getByRole('listitem').first()).toContainText(/critical/i)
   await expect(findings).toContainText('The first line is not a valid header field')
   await expect(findings).toContainText(first.replace(/\s+/g, ' '))
+  await expect(dkim.signature(1)).toContainText(
+    'no: the message names its author more than once, so no signature is aligned',
+  )
   await expect(dkim.table).toHaveCount(0)
 }
 
@@ -51,6 +55,16 @@ for (const first of ['From : ceo@bank.example', 'From ceo@bank.example']) {
     await dkim.paste.fill((await forged(first)).toString('latin1'))
     await dkim.verifyPasted.click()
     await expectForgeryShown(page, dkim, 'pasted message', first)
+    if (SHOTS && first.includes(':'))
+      for (const [width, height] of [
+        [1280, 800],
+        [800, 600],
+      ] as const) {
+        await page.setViewportSize({ width, height })
+        await page
+          .getByRole('region', { name: /^Verdict for / })
+          .screenshot({ path: path.join(SHOTS, `dkim-forged-first-line-${width}.png`) })
+      }
   })
 
   test(`a picked file under "${first}" (no .eml name) is one message, not an mbox`, async ({

@@ -194,7 +194,7 @@ export const DKIM_FINDINGS = {
     severity: 'critical',
     title: 'More than one From header',
     explain:
-      'A message must have exactly one From. With two, the signature may cover one while your mail program shows the other.',
+      'A message must have exactly one From. With two, the signature may cover one while your mail program shows the other, so Mailwarden counts no signature as aligned with From.',
     advice: 'Treat the sender as unknown; this is a classic spoofing trick.',
   },
   'from-disguised': {

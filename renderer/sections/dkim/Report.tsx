@@ -81,6 +81,7 @@ export function Report({ report, name, uploaded }: { report: DkimReport; name: s
               signature={signature}
               total={report.signatures.length}
               findings={report.findings.filter((f) => f.signature === signature.index)}
+              ambiguous={authorAmbiguous(report.findings)}
             />
           ))
         )}
