@@ -2,7 +2,7 @@
 // messages (mboxrd and mboxo escaping), keys from the corpus's key file, rows that arrive with the
 // progress events, a cancel mid-run, and broken input: not an mbox, a truncated one, junk inside.
 import { createHash, generateKeyPairSync, sign } from 'node:crypto'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Readable } from 'node:stream'
@@ -230,6 +230,23 @@ describe('dkim.archive', () => {
     }
     // Nothing says where the temporary copy lives.
     expect(JSON.stringify(rows)).not.toContain(tmpdir())
+  }, 30_000)
+
+  it('reads a file chosen as an mbox by its content, whatever its name (a desktop file named .eml)', async () => {
+    const named = path.join(dir, 'export.eml')
+    writeFileSync(named, mbox([message('rfc8463-a3.eml'), message('rfc6376-a2.eml')]))
+    const adopted = await sharedArchiveStore().adopt(named)
+    const { reply, progress, finished } = await run({
+      archive: { kind: 'upload', uploadId: adopted.id, name: 'export.eml' },
+      keys,
+      at: '2020-01-01T00:00:00Z',
+    })
+    expect(reply.ok).toBe(true)
+    expect((await finished).outcome).toMatchObject({ status: 'done', result: { messages: 2 } })
+    expect(rowsOf(progress).map((r) => r.name)).toEqual([
+      'export.eml@0',
+      expect.stringMatching(/^export\.eml@\d+$/),
+    ])
   }, 30_000)
 
   it('refuses a message whose first line is "From : x" (a forged header, no From_ line) as an mbox', async () => {

@@ -73,7 +73,7 @@ export async function verifyMboxFile(options: MboxRunOptions): Promise<DkimArchi
     ...(options.at ? { at: options.at } : {}),
     ...(options.workers !== undefined ? { workers: options.workers } : {}),
   }
-  const items = expandPaths([file], { mboxFormat: options.format, signal })
+  const items = expandPaths([file], { mboxFormat: options.format, signal, asMbox: true })
   try {
     for await (const result of verifyItems(items, pool)) {
       const item = result.item

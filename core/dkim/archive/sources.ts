@@ -26,6 +26,8 @@ export type ArchiveItem =
 export interface ExpandOptions {
   mboxFormat?: MboxFormat
   signal?: AbortSignal
+  /** The paths were handed over as mboxes (the page's "An mbox file"): their content decides, not their names. */
+  asMbox?: boolean
 }
 
 /** A name for the message in reports: the path, and for an mbox message its offset. */
@@ -50,6 +52,14 @@ async function firstBytes(file: string, count: number): Promise<Buffer> {
  */
 export async function isMboxFile(file: string): Promise<boolean> {
   if (isMessageFileName(file)) return false
+  return startsWithFromLine(file)
+}
+
+/**
+ * True when the file's first line is a real From_ line, whatever its name: for a file the user
+ * handed over as an mbox (the page's "An mbox file"), where the name does not decide. Throws when unreadable.
+ */
+export async function startsWithFromLine(file: string): Promise<boolean> {
   return looksLikeMbox(await firstBytes(file, MBOX_HEAD_BYTES + 2))
 }
 
@@ -132,7 +142,7 @@ async function* directoryItems(
 async function* fileItems(file: string, options: ExpandOptions): AsyncGenerator<ArchiveItem> {
   let mbox: boolean
   try {
-    mbox = await isMboxFile(file)
+    mbox = options.asMbox ? await startsWithFromLine(file) : await isMboxFile(file)
   } catch (error) {
     yield { kind: 'unreadable', path: file, reason: reasonOf(error) }
     return
