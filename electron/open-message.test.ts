@@ -26,6 +26,14 @@ describe('readMessageFile', () => {
     expect(read.bytes.equals(bytes)).toBe(true)
   })
 
+  it('reads a file the OS opens as one message, whatever its first line (nothing is skipped)', async () => {
+    for (const first of ['From : ceo@bank.example', 'From MAILER-DAEMON Fri Jul  8 12:08:34 2011']) {
+      const bytes = Buffer.from(`${first}\r\nFrom: a@b\r\n\r\nbody\r\n`, 'latin1')
+      await writeFile(path.join(dir, 'opened'), bytes)
+      expect((await readMessageFile(path.join(dir, 'opened'))).bytes.equals(bytes)).toBe(true)
+    }
+  })
+
   it('refuses a file over the bound before reading it, and says how big it is', async () => {
     await writeFile(path.join(dir, 'big.eml'), Buffer.alloc(3000))
     await expect(readMessageFile(path.join(dir, 'big.eml'), 1024)).rejects.toThrow(

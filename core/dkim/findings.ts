@@ -73,6 +73,12 @@ export interface MessageFacts {
   findings: Finding[]
   fromAddress: string | null
   fromDomain: string | null
+  /**
+   * The author is not one From field: several From fields (also "From :", RFC 5322's obsolete
+   * form, which some clients show), or a first line that is no header field ("From x"), which some
+   * clients show as the sender. No signature then counts as aligned (RFC 7489 6.6.1, RFC 6376 8.15).
+   */
+  authorAmbiguous: boolean
 }
 
 export function messageFindings(
@@ -182,7 +188,18 @@ export function messageFindings(
       )
   }
 
-  const malformed = fields.filter((f) => f.key === null)
+  // The first line decides what a reader (and an mbox reader) takes the message to be: one that is
+  // no header field ("From x", "From : x") must be reported, never skipped as an mbox separator.
+  const first = fields[0]
+  const firstLineBad = first !== undefined && (first.key === null || first.spaceBeforeColon)
+  if (first && firstLineBad)
+    out.push(
+      finding(
+        'first-line-not-header',
+        `The message starts with ${quote(Buffer.from(first.raw, 'latin1').toString('utf8'), 80)}.`,
+      ),
+    )
+  const malformed = fields.filter((f) => f.key === null && !(firstLineBad && f === first))
   if (malformed.length > 0)
     out.push(
       finding(
@@ -207,7 +224,7 @@ export function messageFindings(
         `${signatureCount} signatures; the first ${checkedCount} were checked, ${signatureCount - checkedCount} were not.`,
       ),
     )
-  return { findings: out, fromAddress, fromDomain }
+  return { findings: out, fromAddress, fromDomain, authorAmbiguous: froms.length > 1 || firstLineBad }
 }
 
 export interface SignatureFacts {
@@ -216,6 +233,8 @@ export interface SignatureFacts {
   alignments: readonly Alignment[]
   dmarc: SignatureState | null
   fromDomain: string | null
+  /** See MessageFacts.authorAmbiguous: why a passing signature is not aligned. */
+  authorAmbiguous: boolean
   atSeconds: number
   /** How old a signature is judged against: the date the user verifies as of, else now (a
    * message judged as of its own Received time is not "old" then, but may be replayed today). */
@@ -245,7 +264,9 @@ export function signatureFindings(facts: SignatureFacts): Finding[] {
       ),
     )
   const passing = states.filter((s) => s.result === 'pass')
-  if (passing.length > 0 && !dmarc)
+  // With an ambiguous author the critical findings about From say why nothing is aligned; "signed
+  // by another domain" would be wrong when the signer is the (real) From domain.
+  if (passing.length > 0 && !dmarc && !facts.authorAmbiguous)
     out.push(
       finding(
         'not-aligned',
@@ -335,7 +356,16 @@ export function signatureFindings(facts: SignatureFacts): Finding[] {
         )
     }
     const lookup = state.keyLookup
-    if (lookup?.kind === 'none') {
+    if (lookup?.kind === 'none' && lookup.from === 'key-file')
+      // Only the key records the user gave were asked: nothing is known about DNS or rotation.
+      out.push(
+        finding(
+          'key-not-in-key-file',
+          `The key records you gave have none for ${state.keyName}.`,
+          state.index,
+        ),
+      )
+    else if (lookup?.kind === 'none') {
       const sent = p.signedAt ?? (facts.receivedAt ? facts.receivedAt.getTime() / 1000 : null)
       const old = sent !== null && nowSeconds - sent > OLD_SIGNATURE_SECONDS
       out.push(

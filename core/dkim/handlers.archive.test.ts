@@ -2,7 +2,7 @@
 // messages (mboxrd and mboxo escaping), keys from the corpus's key file, rows that arrive with the
 // progress events, a cancel mid-run, and broken input: not an mbox, a truncated one, junk inside.
 import { createHash, generateKeyPairSync, sign } from 'node:crypto'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Readable } from 'node:stream'
@@ -15,6 +15,7 @@ import {
 } from '../../shared/contract/index.js'
 import { createEngine, type Engine } from '../engine.js'
 import { sharedArchiveStore } from '../uploads/store.js'
+import { startHeldDns } from './test-support/held-dns.js'
 
 const corpus = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../e2e/corpus/dkim-real')
 const keys = readFileSync(path.join(corpus, 'keys.txt'), 'utf8')
@@ -162,21 +163,29 @@ describe('dkim.archive', () => {
   }, 30_000)
 
   it('stops when cancelled mid-run, keeps the rows it sent, and deletes the upload', async () => {
-    const many = mbox(Array.from({ length: 600 }, () => message('real-cnn.eml')))
-    const { reply, progress, finished } = await run({ archive: await upload(many), keys })
-    if (!reply.ok) throw new Error(reply.error.message)
-    const { runId } = reply.value as { runId: string }
-    // Cancel as soon as the first rows have arrived.
-    await expect.poll(() => progress.length, { timeout: 10_000, interval: 5 }).toBeGreaterThan(0)
-    const cancelled = await engine.call('runs.cancel', { runId })
-    expect(cancelled).toEqual({ ok: true, value: { runId, cancelled: true } })
-    expect((await finished).outcome).toEqual({ status: 'cancelled' })
-    const sent = rowsOf(progress).length
-    expect(sent).toBeGreaterThan(0)
-    expect(sent).toBeLessThan(600)
-    // The work winds down: the pool's threads stop and the temporary copy is deleted.
-    await expect.poll(() => sharedArchiveStore().size, { timeout: 5_000 }).toBe(0)
-    expect(rowsOf(progress).length).toBe(sent)
+    // The gate: the first three messages' key is answered at once, each later message names a
+    // selector the DNS server never answers. The run cannot finish before the cancel, however fast.
+    const dns = await startHeldDns(keys, (name) => name.startsWith('held'))
+    try {
+      const cnn = message('real-cnn.eml')
+      const held = (i: number) =>
+        Buffer.from(cnn.toString('latin1').replace(' s=v2;', ` s=held${i};`), 'latin1')
+      const many = mbox([cnn, cnn, cnn, ...Array.from({ length: 597 }, (_, i) => held(i))])
+      const { reply, progress, finished } = await run({ archive: await upload(many), dnsServer: dns.server })
+      if (!reply.ok) throw new Error(reply.error.message)
+      const { runId } = reply.value as { runId: string }
+      await expect.poll(() => rowsOf(progress).length, { timeout: 20_000 }).toBe(3)
+      await expect.poll(() => dns.asked.some((name) => name.startsWith('held'))).toBe(true)
+      const cancelled = await engine.call('runs.cancel', { runId })
+      expect(cancelled).toEqual({ ok: true, value: { runId, cancelled: true } })
+      expect((await finished).outcome).toEqual({ status: 'cancelled' })
+      expect(rowsOf(progress).map((r) => r.verdict)).toEqual(['pass', 'pass', 'pass'])
+      // The work winds down: the pool's threads stop and the temporary copy is deleted.
+      await expect.poll(() => sharedArchiveStore().size, { timeout: 5_000 }).toBe(0)
+      expect(rowsOf(progress)).toHaveLength(3)
+    } finally {
+      await dns.close()
+    }
   }, 30_000)
 
   it('sends many rows in bounded events', async () => {
@@ -222,6 +231,36 @@ describe('dkim.archive', () => {
     // Nothing says where the temporary copy lives.
     expect(JSON.stringify(rows)).not.toContain(tmpdir())
   }, 30_000)
+
+  it('reads a file chosen as an mbox by its content, whatever its name (a desktop file named .eml)', async () => {
+    const named = path.join(dir, 'export.eml')
+    writeFileSync(named, mbox([message('rfc8463-a3.eml'), message('rfc6376-a2.eml')]))
+    const adopted = await sharedArchiveStore().adopt(named)
+    const { reply, progress, finished } = await run({
+      archive: { kind: 'upload', uploadId: adopted.id, name: 'export.eml' },
+      keys,
+      at: '2020-01-01T00:00:00Z',
+    })
+    expect(reply.ok).toBe(true)
+    expect((await finished).outcome).toMatchObject({ status: 'done', result: { messages: 2 } })
+    expect(rowsOf(progress).map((r) => r.name)).toEqual([
+      'export.eml@0',
+      expect.stringMatching(/^export\.eml@\d+$/),
+    ])
+  }, 30_000)
+
+  it('refuses a message whose first line is "From : x" (a forged header, no From_ line) as an mbox', async () => {
+    // "From " alone does not make an mbox: a forged first header line is a message, never a separator.
+    const forged = Buffer.concat([Buffer.from('From : ceo@bank.example\n'), message('rfc6376-a2.eml')])
+    const notMbox = await engine.call('dkim.archive', { archive: await upload(forged, 'forged'), keys })
+    expect(notMbox).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid-request',
+        message: expect.stringMatching(/^forged is not an mbox: its first line/),
+      },
+    })
+  })
 
   it('refuses a file that is not an mbox with a sentence, before any run', async () => {
     const archive = await upload(message('real-cnn.eml'), 'message.eml')

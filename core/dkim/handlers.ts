@@ -19,7 +19,7 @@ import { readMessageSource } from '../uploads/read-source.js'
 import { type ClaimedUpload, sharedArchiveStore, type UploadStore } from '../uploads/store.js'
 import { verifyMboxFile } from './archive/mbox-run.js'
 import { reportRow } from './archive/rows.js'
-import { isMboxFile } from './archive/sources.js'
+import { startsWithFromLine } from './archive/sources.js'
 import { DkimInputError } from './errors.js'
 import {
   cachedKeySource,
@@ -98,12 +98,13 @@ function claimArchive(source: ArchiveSource, archives: UploadStore): ClaimedUplo
   throw missingArchive(source, claimed.reason)
 }
 
-/** An mbox starts with a "From " line; anything else is refused before a run starts. */
+/** An mbox starts with a From_ line ("From ", a sender, a date); anything else is refused before a run starts. */
 async function checkMbox(file: string, name: string): Promise<void> {
-  if (!(await isMboxFile(file)))
+  // By content only: the user chose this file as an mbox (and the web host's copy has no name).
+  if (!(await startsWithFromLine(file)))
     throw new EngineError(
       'invalid-request',
-      `${name} is not an mbox: it does not start with a "From " line. Open a single message in “Verify a message”.`,
+      `${name} is not an mbox: its first line is not an mbox "From " line (From, a sender, a date). Open a single message in “Verify a message”.`,
     )
 }
 

@@ -3,7 +3,7 @@
 // each key seen (old mail re-verifies after a rotation; a changed key is pointed out).
 import { mkdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { DnsError, type Resolver } from '../dns/resolver.js'
+import { DnsError, type DnsFailure, type Resolver } from '../dns/resolver.js'
 import { writeFileAtomic } from '../settings/atomic-write.js'
 import { MAX_KEY_FILE_BYTES, MAX_KEY_RECORDS, MAX_STORED_KEYS } from './limits.js'
 
@@ -13,8 +13,10 @@ export type KeyLookup =
       records: string[] /** set when the records did not come from `description` itself */
       via?: string
     }
-  | { kind: 'none' }
-  | { kind: 'temperror'; reason: string }
+  /** `from`: where the answer "no key" came from (a key file says nothing about DNS). */
+  | { kind: 'none'; from?: 'key-file' }
+  /** `dns`: what kind of DNS failure, when it was one (a refusal is no temporary error). */
+  | { kind: 'temperror'; reason: string; dns?: DnsFailure }
 
 export interface KeySource {
   /** For reports: "system resolver", "DNS server 127.0.10.53:53", "key file". */
@@ -55,7 +57,7 @@ export function dnsKeySource(resolver: Resolver): KeySource {
       } catch (error) {
         if (error instanceof DnsError) {
           if (error.kind === 'not-found' || error.kind === 'no-data') return { kind: 'none' }
-          return { kind: 'temperror', reason: error.message }
+          return { kind: 'temperror', reason: error.message, dns: error.kind }
         }
         return { kind: 'temperror', reason: error instanceof Error ? error.message : String(error) }
       }
@@ -93,7 +95,9 @@ export function keyFileSource(text: string): KeySource {
     description: 'key file',
     async lookup(name) {
       const records = keys.get(name.toLowerCase())
-      return records ? { kind: 'found', records: records.slice(0, MAX_KEY_RECORDS) } : { kind: 'none' }
+      return records
+        ? { kind: 'found', records: records.slice(0, MAX_KEY_RECORDS) }
+        : { kind: 'none', from: 'key-file' }
     },
   }
 }

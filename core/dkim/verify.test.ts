@@ -4,10 +4,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createResolver } from '../dns/resolver.js'
 import {
   cachedKeySource,
   DkimInputError,
   type DkimReport,
+  dnsKeySource,
   KEY_STORE_FILE,
   type KeyLookup,
   type KeySource,
@@ -16,6 +18,7 @@ import {
   verifyMessage,
 } from './index.js'
 import { MAX_HEADER_BYTES, MAX_SIGNATURES_VERIFIED } from './limits.js'
+import { startHeldDns } from './test-support/held-dns.js'
 import {
   ed25519Key,
   keyRecord,
@@ -154,7 +157,13 @@ describe('messages signed by dkimpy', () => {
     expect(ids(revoked)).toContain('key-revoked')
     const missing = await verify(signed.missing as Buffer)
     expect(only(missing).result).toBe('permerror')
-    expect(ids(missing)).toContain('key-missing')
+    // The key file was the source: the finding names it (not DNS, not a rotation).
+    expect(ids(missing)).toEqual(expect.arrayContaining(['key-not-in-key-file']))
+    expect(ids(missing)).not.toContain('key-missing')
+    const noDnsKey = await verifyMessage(signed.missing as Buffer, {
+      keys: { description: 'DNS server 192.0.2.53:53', lookup: async () => ({ kind: 'none' }) },
+    })
+    expect(ids(noDnsKey)).toContain('key-missing')
     const testing = await verify(signed.testing as Buffer)
     expect([only(testing).result, only(testing).testing]).toEqual(['pass', true])
     expect(ids(testing)).toContain('key-testing')
@@ -231,6 +240,40 @@ describe('tampered copies', () => {
     expect(only(report).reason).toMatch(/second Subject header was added below.*Added later/)
     expect(ids(report)).toContain('unsigned-instance-below')
   })
+
+  it('aligns nothing when the signed From has a second From on top, even of the same domain (RFC 7489 6.6.1)', async () => {
+    expect((await verify(text('plainHeaders'))).alignedPass).toBe(true)
+    const report = await verify(`From: CEO <ceo@example.org>\r\n${text('plainHeaders')}`)
+    expect(only(report).result).toBe('pass')
+    expect(only(report).aligned).toBe(false)
+    expect(report.alignedPass).toBe(false)
+    expect(ids(report)).toContain('from-multiple')
+    // Not "signed by another domain": the signer is the real From's domain.
+    expect(ids(report)).not.toContain('not-aligned')
+  })
+
+  for (const [label, first, more] of [
+    [
+      '"From : x" (obsolete syntax: a From field some clients show)',
+      'From : ceo@bank.example',
+      ['from-multiple'],
+    ],
+    ['"From x" (no header field at all)', 'From ceo@bank.example', []],
+    ['a real From_ line in a single message', 'From MAILER-DAEMON Fri Jul  8 12:08:34 2011', []],
+  ] as const)
+    it(`reports a first line ${label} as critical and counts no signature as aligned`, async () => {
+      const report = await verify(`${first}\r\n${text('plainHeaders')}`)
+      expect(only(report).result).toBe('pass')
+      expect(report.alignedPass).toBe(false)
+      expect(report.dmarcSignature).toBeNull()
+      const found = report.findings.find((f) => f.id === 'first-line-not-header')
+      expect(found?.severity).toBe('critical')
+      expect(found?.detail).toContain(first.replace(/\s+/g, ' '))
+      expect(ids(report)).toEqual(expect.arrayContaining([...more]))
+      expect(ids(report)).not.toContain('not-aligned')
+      // The same line is not reported twice.
+      expect(ids(report)).not.toContain('header-malformed')
+    })
 
   for (const [label, form] of [
     ['a space before the name', ' From: Evil <evil@attacker.example>'],
@@ -401,6 +444,61 @@ describe('key sources', () => {
     const report = await verifyMessage(signed.relaxed as Buffer, { keys: down })
     expect(only(report).result).toBe('temperror')
     expect(ids(report)).toContain('key-unavailable')
+  })
+})
+
+describe('explanations that name what happened', () => {
+  it('says a DNS server refused (check the setting), not that trying later may help', async () => {
+    const dns = await startHeldDns(
+      '',
+      () => false,
+      (name) => name.endsWith(D),
+    )
+    try {
+      const resolver = createResolver({ server: dns.server, timeoutMs: 3_000 })
+      const report = await verifyMessage(signed.relaxed as Buffer, { keys: dnsKeySource(resolver) })
+      const s = only(report)
+      expect(s.result).toBe('temperror')
+      expect(s.reason).toMatch(/refused to look it up\. Check the DNS server setting\.$/)
+      expect(s.reason).not.toMatch(/later/)
+      expect(ids(report)).toContain('key-dns-refused')
+      expect(ids(report)).not.toContain('key-unavailable')
+      expect(s.steps.find((step) => step.name === 'fetch-key')?.sentence).toMatch(
+        new RegExp(`^The DNS server 127\\.0\\.0\\.1:\\d+ refused to look up rsa\\._domainkey\\.${D}`),
+      )
+    } finally {
+      await dns.close()
+    }
+  })
+
+  it('says "later" only for a timeout, and never puts a sentence inside parentheses', async () => {
+    const failing = (dns: 'timeout' | 'server-failure'): KeySource => ({
+      description: 'DNS server 192.0.2.53:53',
+      lookup: async () => ({ kind: 'temperror', reason: `The DNS lookup failed (${dns}).`, dns }),
+    })
+    const timeout = only(await verifyMessage(signed.relaxed as Buffer, { keys: failing('timeout') }))
+    expect(timeout.reason).toBe(
+      'The key could not be fetched: The DNS lookup failed (timeout). Trying again later may succeed; if not, check the DNS server setting.',
+    )
+    const broken = only(await verifyMessage(signed.relaxed as Buffer, { keys: failing('server-failure') }))
+    expect(broken.reason).toBe(
+      'The key could not be fetched: The DNS lookup failed (server-failure). Check the DNS server setting.',
+    )
+  })
+
+  it('says each thing wrong with one signature: no key, and an x= that has passed', async () => {
+    const fastmail = readFileSync(
+      path.join(import.meta.dirname, '../../e2e/corpus/dkim-real/real-fastmail.eml'),
+    )
+    const corpusKeys = keyFileSource(
+      readFileSync(path.join(import.meta.dirname, '../../e2e/corpus/dkim-real/keys.txt'), 'utf8'),
+    )
+    const report = await verifyMessage(fastmail, { keys: corpusKeys, at: new Date('2026-01-01T00:00:00Z') })
+    const me = report.signatures.find((s) => s.domain === 'messagingengine.com')
+    expect(me?.result).toBe('permerror')
+    expect(me?.reason).toMatch(/key records you gave have none .* Also, the signature expired on 2023-10-24/)
+    const about = report.findings.filter((f) => f.signature === me?.index).map((f) => f.id)
+    expect(about).toEqual(expect.arrayContaining(['key-not-in-key-file', 'signature-expired']))
   })
 })
 

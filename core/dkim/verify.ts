@@ -314,7 +314,9 @@ export async function verifyMessage(
       checkSignature(state, state.parsed, lookup, fields, atSeconds, options.keys.description)
     if (state.parsed && state.bodyOk === false && state.bodyHash) {
       const explanation = explainBodyMismatch(state.parsed, bodyContext, state.canonicalTotal ?? 0)
-      state.reason = `The body hash does not match: the body changed after signing. ${explanation.cause}`
+      // A signature stopped earlier (no key) keeps its reason; the body is one more thing wrong.
+      if (state.result === 'fail')
+        state.reason = `The body hash does not match: the body changed after signing. ${explanation.cause}`
       state.findings.push(finding('body-hash-mismatch', explanation.cause, state.index))
     }
   }
@@ -345,8 +347,12 @@ export async function verifyMessage(
   // Alignment and the signature that counts for DMARC.
   const message = messageFindings(block, fields, split, repair.counts, signatureFields.length, states.length)
   const fromDomain = message.fromDomain
+  // An ambiguous author (two From fields, a first line some clients show as the sender) is aligned
+  // with nothing: which author the reader sees is not the verifier's to pick.
   const alignments = states.map((state) =>
-    alignmentOf(state.parsed?.domain ?? state.failure?.domain ?? '', fromDomain),
+    message.authorAmbiguous
+      ? 'none'
+      : alignmentOf(state.parsed?.domain ?? state.failure?.domain ?? '', fromDomain),
   )
   const passing = states.filter((s) => s.result === 'pass')
   const dmarc =
@@ -364,6 +370,7 @@ export async function verifyMessage(
       alignments,
       dmarc,
       fromDomain,
+      authorAmbiguous: message.authorAmbiguous,
       atSeconds,
       nowSeconds: options.at ? options.at.getTime() / 1000 : Date.now() / 1000,
       receivedAt,
@@ -415,9 +422,7 @@ export async function verifyMessage(
           .map(
             (r) =>
               `${r.server || 'The receiving server'} wrote dkim=${r.result} for ${r.domain ?? 'a signature'}; Mailwarden finds ${r.ours}${
-                r.signature !== null && states[r.signature]?.keyLookup?.kind === 'none'
-                  ? ' because the key is not published any more'
-                  : ''
+                r.signature === null ? '' : noKeyBecause(states[r.signature]?.keyLookup ?? null, options.keys)
               }.`,
           )
           .join(' '),
@@ -456,6 +461,14 @@ export async function verifyMessage(
   }
 }
 
+/** Why a signature had no key, named by the source that said so (a key file is not DNS). */
+function noKeyBecause(lookup: KeyLookup | null, keys: KeySource): string {
+  if (lookup?.kind !== 'none') return ''
+  return lookup.from === 'key-file'
+    ? ' because the key records you gave have no key for it'
+    : ` because ${keys.description} has no key for it now`
+}
+
 function step(state: SignatureState, name: DkimStep['name'], status: DkimStepStatus, sentence: string): void {
   state.steps[name] = { status, sentence }
 }
@@ -477,15 +490,52 @@ function checkSignature(
   const name = state.keyName ?? ''
   state.keyLookup = lookup
   // 1. Fetch the key.
+  // The body hash and the signature's dates do not need the key: whatever stops the check below,
+  // what else is wrong with the signature is said too.
+  checkBody(state, signature)
+  const late = lateness(signature, atSeconds)
+  const also = () => {
+    pushLateness(state, signature, atSeconds)
+    const more = [...late.map((l) => `the signature ${l}`)]
+    if (state.bodyOk === false) more.push('the body hash does not match (the body changed after signing)')
+    if (more.length > 0) state.reason = `${state.reason} Also, ${more.join('; and ')}.`
+  }
   if (lookup.kind === 'temperror') {
-    step(state, 'fetch-key', 'failed', `The key ${name} could not be fetched: ${lookup.reason}`)
-    fail(state, 'temperror', `The key could not be fetched (${lookup.reason}); try again later.`)
-    state.findings.push(finding('key-unavailable', lookup.reason, state.index))
+    if (lookup.dns === 'refused') {
+      step(state, 'fetch-key', 'failed', `The ${sourceDescription} refused to look up ${name}.`)
+      fail(
+        state,
+        'temperror',
+        `The key could not be fetched: the ${sourceDescription} refused to look it up. Check the DNS server setting.`,
+      )
+      state.findings.push(
+        finding('key-dns-refused', `The ${sourceDescription} refused to look up ${name}.`, state.index),
+      )
+    } else {
+      step(state, 'fetch-key', 'failed', `The key ${name} could not be fetched: ${lookup.reason}`)
+      // Only a timeout may pass by itself; a server that is not there or fails needs the setting checked.
+      const what = lookup.reason.replace(/\.$/, '')
+      fail(
+        state,
+        'temperror',
+        lookup.dns === undefined || lookup.dns === 'timeout'
+          ? `The key could not be fetched: ${what}. Trying again later may succeed; if not, check the DNS server setting.`
+          : `The key could not be fetched: ${what}. Check the DNS server setting.`,
+      )
+      state.findings.push(finding('key-unavailable', lookup.reason, state.index))
+    }
+    also()
     return
   }
   if (lookup.kind === 'none') {
-    step(state, 'fetch-key', 'failed', `There is no key record at ${name} (${sourceDescription}).`)
-    fail(state, 'permerror', `No key for signature: ${name} has no DKIM key record.`)
+    if (lookup.from === 'key-file') {
+      step(state, 'fetch-key', 'failed', `The key records you gave have none for ${name}; DNS was not asked.`)
+      fail(state, 'permerror', `No key for signature: the key records you gave have none for ${name}.`)
+    } else {
+      step(state, 'fetch-key', 'failed', `There is no key record at ${name} (${sourceDescription}).`)
+      fail(state, 'permerror', `No key for signature: ${name} has no DKIM key record.`)
+    }
+    also()
     return
   }
   state.keySource = lookup.via ?? sourceDescription
@@ -500,6 +550,7 @@ function checkSignature(
     state.findings.push(
       finding('key-invalid', `${name} publishes ${lookup.records.length} different records.`, state.index),
     )
+    also()
     return
   }
   const record = lookup.records[0] ?? ''
@@ -515,6 +566,7 @@ function checkSignature(
     state.findings.push(
       finding(parsedKey.revoked ? 'key-revoked' : 'key-invalid', parsedKey.reason, state.index),
     )
+    also()
     return
   }
   const key = parsedKey.key
@@ -524,6 +576,7 @@ function checkSignature(
     step(state, 'check-key', 'failed', mismatch)
     fail(state, 'permerror', mismatch)
     state.findings.push(finding('key-invalid', mismatch, state.index))
+    also()
     return
   }
   let policy: string | null = null
@@ -553,32 +606,7 @@ function checkSignature(
     )
   if (key.testing) state.findings.push(finding('key-testing', `${name} has t=y.`, state.index))
 
-  // 3. Hash the body.
-  const bodyHash = state.bodyHash
-  const computed = bodyHash?.digest ?? null
-  const bodyOk = computed?.equals(signature.bodyHash) === true
-  const tooShort = signature.bodyLength !== null && signature.bodyLength > (state.canonicalTotal ?? 0)
-  state.bodyOk = bodyOk && !tooShort
-  const coverage =
-    signature.bodyLength === null
-      ? `the whole body (${state.canonicalTotal} canonical bytes)`
-      : `the first ${Math.min(signature.bodyLength, state.canonicalTotal ?? 0)} of ${state.canonicalTotal} canonical bytes (l=)`
-  if (state.bodyOk)
-    step(state, 'hash-body', 'ok', `The ${signature.bodyCanon} body hash over ${coverage} matches bh=.`)
-  else if (tooShort)
-    step(
-      state,
-      'hash-body',
-      'failed',
-      `l=${signature.bodyLength} is longer than the body (${state.canonicalTotal} bytes).`,
-    )
-  else
-    step(
-      state,
-      'hash-body',
-      'failed',
-      `The ${signature.bodyCanon} body hash over ${coverage} differs from bh=.`,
-    )
+  // 3. The body was hashed above (checkBody).
 
   // 4. Hash the headers (always, so a failing body still shows whether the headers hold).
   const selected = selectHeaders(fields, signature.signedHeaders, state.field)
@@ -633,20 +661,8 @@ function checkSignature(
     policy ??= 'The signature verifies, but rsa-sha1 is not acceptable any more (RFC 8301 3.1).'
     state.findings.push(finding('sha1-not-accepted', `${signature.domain} signs with rsa-sha1.`, state.index))
   }
-  if (signature.expiresAt !== null && atSeconds > signature.expiresAt) {
-    policy ??= `The signature verifies, but it expired on ${iso(signature.expiresAt)} (x=), before ${new Date(atSeconds * 1000).toISOString()}.`
-    state.findings.push(
-      finding(
-        'signature-expired',
-        `Expired ${iso(signature.expiresAt)}; judged as of ${new Date(atSeconds * 1000).toISOString()}.`,
-        state.index,
-      ),
-    )
-  }
-  if (signature.signedAt !== null && signature.signedAt > atSeconds + CLOCK_SKEW_GRACE_SECONDS) {
-    policy ??= `The signature verifies, but it is dated ${iso(signature.signedAt)} (t=), after ${new Date(atSeconds * 1000).toISOString()}.`
-    state.findings.push(finding('signature-future', `Signed ${iso(signature.signedAt)}.`, state.index))
-  }
+  if (late[0]) policy ??= `The signature verifies, but it ${late[0]}.`
+  pushLateness(state, signature, atSeconds)
   if (policy) {
     step(state, 'verify', 'warning', `The cryptography verifies. ${policy}`)
     fail(state, 'policy', policy)
@@ -660,6 +676,60 @@ function checkSignature(
   )
   state.result = 'pass'
   state.reason = null
+}
+
+/** Step 3 of RFC 6376 6.1: the body hash against bh= (computed while the body streamed). */
+function checkBody(state: SignatureState, signature: ParsedSignature): void {
+  const bodyHash = state.bodyHash
+  const computed = bodyHash?.digest ?? null
+  const bodyOk = computed?.equals(signature.bodyHash) === true
+  const tooShort = signature.bodyLength !== null && signature.bodyLength > (state.canonicalTotal ?? 0)
+  state.bodyOk = bodyOk && !tooShort
+  const coverage =
+    signature.bodyLength === null
+      ? `the whole body (${state.canonicalTotal} canonical bytes)`
+      : `the first ${Math.min(signature.bodyLength, state.canonicalTotal ?? 0)} of ${state.canonicalTotal} canonical bytes (l=)`
+  if (state.bodyOk)
+    step(state, 'hash-body', 'ok', `The ${signature.bodyCanon} body hash over ${coverage} matches bh=.`)
+  else if (tooShort)
+    step(
+      state,
+      'hash-body',
+      'failed',
+      `l=${signature.bodyLength} is longer than the body (${state.canonicalTotal} bytes).`,
+    )
+  else
+    step(
+      state,
+      'hash-body',
+      'failed',
+      `The ${signature.bodyCanon} body hash over ${coverage} differs from bh=.`,
+    )
+}
+
+/** What is wrong with the signature's dates, as "expired on ..." phrases (none: in date). */
+function lateness(signature: ParsedSignature, atSeconds: number): string[] {
+  const at = new Date(atSeconds * 1000).toISOString()
+  const out: string[] = []
+  if (signature.expiresAt !== null && atSeconds > signature.expiresAt)
+    out.push(`expired on ${iso(signature.expiresAt)} (x=), before ${at}`)
+  if (signature.signedAt !== null && signature.signedAt > atSeconds + CLOCK_SKEW_GRACE_SECONDS)
+    out.push(`is dated ${iso(signature.signedAt)} (t=), after ${at}`)
+  return out
+}
+
+/** The findings for what lateness() says. */
+function pushLateness(state: SignatureState, signature: ParsedSignature, atSeconds: number): void {
+  if (signature.expiresAt !== null && atSeconds > signature.expiresAt)
+    state.findings.push(
+      finding(
+        'signature-expired',
+        `Expired ${iso(signature.expiresAt)}; judged as of ${new Date(atSeconds * 1000).toISOString()}.`,
+        state.index,
+      ),
+    )
+  if (signature.signedAt !== null && signature.signedAt > atSeconds + CLOCK_SKEW_GRACE_SECONDS)
+    state.findings.push(finding('signature-future', `Signed ${iso(signature.signedAt)}.`, state.index))
 }
 
 /** Tries the usual header changes: an extra instance added below a signed one. */

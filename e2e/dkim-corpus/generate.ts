@@ -214,7 +214,9 @@ function drafts(bases: Record<string, BaseMessage>): Draft[] {
     specs: [spec('mailauth', 'missing')],
     description: 'no key record published for the selector (RFC 6376 6.1.2: PERMFAIL no key)',
     results: ['permerror'],
-    findings: ['key-missing'],
+    // The corpus is verified with its key file: the finding names that source, not DNS (a key
+    // missing from DNS is key-missing; see docs/dkim.md).
+    findings: ['key-missing|key-not-in-key-file'],
   })
   add({
     name: 'key-revoked',
@@ -401,11 +403,10 @@ function drafts(bases: Record<string, BaseMessage>): Draft[] {
         description: `${canon}: ${description}`,
         results: [result],
         findings,
-        // Two From fields: no single author domain, so nothing is aligned (RFC 7489 6.6.1).
-        // (" From:" on the first line is no field at all, so the real From still counts.)
-        ...(name.startsWith('from-second') && name !== 'from-second-leading-space'
-          ? { verdictPass: false, aligned: [false] }
-          : {}),
+        // Two From fields: no single author domain, so nothing is aligned (RFC 7489 6.6.1). The same
+        // for " From:" on the first line: no field for a verifier, but a sender for some mail
+        // clients, so the author is ambiguous (first-line-not-header; see docs/dkim.md).
+        ...(name.startsWith('from-second') ? { verdictPass: false, aligned: [false] } : {}),
         after,
       })
     tampered(
@@ -507,7 +508,7 @@ function drafts(bases: Record<string, BaseMessage>): Draft[] {
       'a second From in disguise: " From:" on the first line (a continuation with nothing to continue)',
       'pass',
       (m) => ` From: CEO <ceo@attacker.example>\r\n${m}`,
-      ['from-disguised'],
+      ['from-disguised', 'first-line-not-header'],
     )
     tampered(
       'from-second-folded',

@@ -122,7 +122,7 @@ test('a pasted tampered message fails, and the failure is explained', async ({ p
   // An empty paste is refused in place, with a sentence.
   await dkim.paste.fill('')
   await dkim.verifyPasted.click()
-  await expect(page.getByText(/^Paste the whole message first/)).toBeVisible()
+  await expect(page.getByText(/^The paste box is empty: paste the whole message first/)).toBeVisible()
 })
 
 test('a folder is verified as one run and its table sorts by keyboard', async ({ page, webhost }) => {

@@ -289,6 +289,15 @@ describe('an mbox run', () => {
     expect(await isMbox(mboxFile())).toBe(true)
     expect(await isMbox(new File(['From: a@example.org\r\n\r\nhi'], 'a.eml'))).toBe(false)
     expect(await isMbox(new File(['Fro'], 'short'))).toBe(false)
+    // "From " is not enough: a forged first header line is a message the verifier must see whole.
+    expect(await isMbox(new File(['From : ceo@bank.example\nFrom: a@example.org\n\nhi'], 'forged'))).toBe(
+      false,
+    )
+    expect(await isMbox(new File(['From ceo@bank.example\nFrom: a@example.org\n\nhi'], 'forged.mbox'))).toBe(
+      false,
+    )
+    // A .eml is one message even after a real From_ line.
+    expect(await isMbox(mboxFile('saved.eml'))).toBe(false)
   })
 
   it('sends the file whole, passes the key records, and takes rows from progress (early ones too)', async () => {

@@ -15,9 +15,12 @@ import {
   type DkimReport,
   type DkimResult,
   type EventPayload,
+  isMessageFileName,
+  MBOX_HEAD_BYTES,
   MESSAGE_SOURCE_MAX_BYTES,
   type MessageSource,
   type RunId,
+  startsWithMboxFromLine,
   type Unsubscribe,
 } from '../../shared/contract/index.js'
 import { type ActionResult, api, errorMessage, failed, messageSender } from '../client.js'
@@ -37,12 +40,14 @@ type ArchiveOutcome = ArchiveFinishedEvent['outcome']
 /** Progress events of an mbox run whose id has not come back yet: kept, then applied (they carry rows). */
 const EARLY_PROGRESS_MAX = 64
 
-const MBOX_MAGIC = [0x46, 0x72, 0x6f, 0x6d, 0x20] // "From "
-
-/** True when the file starts with a "From " line: an mbox (RFC 4155), not a single message. */
-export async function isMbox(file: Blob): Promise<boolean> {
-  const head = new Uint8Array(await file.slice(0, MBOX_MAGIC.length).arrayBuffer())
-  return head.length === MBOX_MAGIC.length && MBOX_MAGIC.every((byte, i) => head[i] === byte)
+/**
+ * True when a file is an mbox (RFC 4155), not a single message: never a *.eml, else only when its
+ * first line is a real From_ line. "From : ceo@bank.example" is a message's (malformed) first
+ * header, which the verifier must see and report, not a separator to skip.
+ */
+export async function isMbox(file: Blob & { name?: string }): Promise<boolean> {
+  if (file.name !== undefined && isMessageFileName(file.name)) return false
+  return startsWithMboxFromLine(new Uint8Array(await file.slice(0, MBOX_HEAD_BYTES + 2).arrayBuffer()))
 }
 
 /** A file as the page has it: its name and size at once, its bytes when asked. */

@@ -194,7 +194,7 @@ export const DKIM_FINDINGS = {
     severity: 'critical',
     title: 'More than one From header',
     explain:
-      'A message must have exactly one From. With two, the signature may cover one while your mail program shows the other.',
+      'A message must have exactly one From. With two, the signature may cover one while your mail program shows the other, so Mailwarden counts no signature as aligned with From.',
     advice: 'Treat the sender as unknown; this is a classic spoofing trick.',
   },
   'from-disguised': {
@@ -315,6 +315,41 @@ export const DKIM_FINDINGS = {
     explain: 'The message has headers only (no blank line ends them), so its body is empty.',
     advice: 'If the file should have a body, it is truncated.',
   },
+  'key-dns-refused': {
+    severity: 'warning',
+    title: 'The DNS server refused to look up the key',
+    explain:
+      'The DNS server Mailwarden asked refused the question: it does not look up this name for Mailwarden (a local server without forwarding, or one that serves only some clients). Asking it again will get the same refusal.',
+    advice:
+      'Check the DNS server in Settings (or --dns): clear it to use the system’s resolver, or name one that looks up public names.',
+  },
+  'key-not-in-key-file': {
+    severity: 'warning',
+    title: 'The key file has no key for this signature',
+    explain:
+      'The key records you gave (instead of DNS) have none for this selector, so the signature cannot be checked. DNS was not asked, so this says nothing about what the domain publishes.',
+    advice:
+      'Add the selector’s record (NAME TXT-VALUE) to the key records, or verify without them to use DNS.',
+  },
+  'first-line-not-header': {
+    severity: 'critical',
+    title: 'The first line is not a valid header field',
+    explain:
+      'The message starts with a line such as "From : ceo@bank.example" or "From ceo@bank.example" that is not a proper header field. Some mail clients show it as the sender, while the signature vouches for the From header below it; Mailwarden therefore counts no signature as aligned with From.',
+    advice:
+      'Treat the sender as unknown; this is a spoofing trick. If the file is an mbox export, open it as an mbox: its first line must be "From ", a sender and a date.',
+  },
 } as const satisfies Record<string, DkimFindingInfo>
 
 export type DkimFindingId = keyof typeof DKIM_FINDINGS
+
+/**
+ * Findings that make the author ambiguous: with any of them the engine counts no signature as
+ * aligned with From, and the verdict says why (these ids decide it, not the sentences).
+ */
+export const AUTHOR_AMBIGUOUS_FINDINGS: readonly DkimFindingId[] = ['from-multiple', 'first-line-not-header']
+
+/** True when a report's findings make its author ambiguous (see AUTHOR_AMBIGUOUS_FINDINGS). */
+export function authorAmbiguous(findings: readonly { id: string }[]): boolean {
+  return findings.some((f) => (AUTHOR_AMBIGUOUS_FINDINGS as readonly string[]).includes(f.id))
+}

@@ -271,6 +271,15 @@ describe('mailwarden dkim verify (many messages)', () => {
     expect(out).toMatch(/5 messages: 3 pass \(aligned with From\), 1 do not, 1 unusable/)
   })
 
+  it('counts one message as "1 message"', async () => {
+    const one = path.join(dir, 'one')
+    await mkdir(one, { recursive: true })
+    await copyFile(path.join(real, 'rfc6376-a2.eml'), path.join(one, 'only.eml'))
+    const { code, out } = await cli(['dkim', 'verify', one, '--keys', keys, ...AT, '--workers', '0'])
+    expect(code).toBe(0)
+    expect(out).toMatch(/\n1 message: 1 pass \(aligned with From\)/)
+  })
+
   it('exits 2 when nothing at all could be read', async () => {
     const { code, err } = await cli([
       'dkim',
@@ -305,4 +314,66 @@ describe('terminal output', () => {
     late.clear()
     expect(written[1]).toBe('\r\u001b[K')
   })
+})
+
+describe('mailwarden dkim verify: a forged first line is one message, never an mbox (dist/cli.mjs)', () => {
+  const cliFile = path.join(root, 'dist', 'cli.mjs')
+  async function run(args: string[], stdin?: Buffer) {
+    const child = spawn(process.execPath, [cliFile, 'dkim', 'verify', ...args, '--keys', keys, ...AT], {
+      cwd: root,
+      env: { ...process.env, MAILWARDEN_CONFIG_DIR: path.join(dir, 'config-forged') },
+    })
+    let out = ''
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      out += d
+    })
+    child.stdin.end(stdin ?? Buffer.alloc(0))
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+    return { code, out }
+  }
+  let signed: Buffer
+  beforeAll(async () => {
+    signed = await readFile(path.join(real, 'rfc6376-a2.eml'))
+  })
+
+  for (const [label, first] of [
+    ['"From : x"', 'From : ceo@bank.example'],
+    ['"From x"', 'From ceo@bank.example'],
+  ] as const) {
+    it(`reads a file whose first line is ${label} as one message: critical finding, not aligned, exit 1`, async () => {
+      const file = path.join(dir, `forged-${label.length}`) // no .eml: the first line decides
+      await writeFile(file, Buffer.concat([Buffer.from(`${first}\r\n`), signed]))
+      const { code, out } = await run([file, '--json'])
+      expect(code).toBe(1)
+      const report = JSON.parse(out)
+      expect(report.messages).toBeUndefined()
+      expect(report.verdict).toBe('pass')
+      expect(report.alignedPass).toBe(false)
+      expect(report.findings).toContainEqual(
+        expect.objectContaining({ id: 'first-line-not-header', severity: 'critical' }),
+      )
+      const human = await run([file])
+      expect(human.out.split('\n')[0]).toMatch(/names its author more than once/)
+      expect(human.out).toMatch(/\[critical\] The first line is not a valid header field/)
+    }, 40_000)
+  }
+
+  it('reads standard input and any .eml as one message, even after a real From_ line', async () => {
+    const withSeparator = Buffer.concat([
+      Buffer.from('From jdoe@example.com Fri Jul 11 21:01:54 2003\n'),
+      signed,
+    ])
+    const stdin = await run(['-', '--json'], withSeparator)
+    expect(stdin.code).toBe(1)
+    expect(JSON.parse(stdin.out).findings.map((f: { id: string }) => f.id)).toContain('first-line-not-header')
+    const eml = path.join(dir, 'saved.eml')
+    await writeFile(eml, withSeparator)
+    expect(JSON.parse((await run([eml, '--json'])).out).alignedPass).toBe(false)
+    // The same bytes under another name are an mbox of one message, which passes.
+    const mbox = path.join(dir, 'saved-mbox')
+    await writeFile(mbox, withSeparator)
+    const asMbox = await run([mbox, '--json'])
+    expect(asMbox.code).toBe(0)
+    expect(JSON.parse(asMbox.out).messages).toHaveLength(1)
+  }, 60_000)
 })

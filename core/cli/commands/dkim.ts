@@ -5,6 +5,7 @@ import { readFile, stat } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import type { DkimReport, DkimSignatureReport } from '../../../shared/contract/dkim.js'
 import { dnsServerProblem } from '../../../shared/contract/dns-server.js'
+import { authorAmbiguous } from '../../../shared/knowledge/dkim-findings.js'
 import {
   type ArchiveReport,
   type ArchiveResult,
@@ -27,6 +28,9 @@ import { MAX_KEY_FILE_BYTES } from '../../dkim/limits.js'
 import type { Command, CommandContext } from '../command.js'
 import { EXIT, type ExitCode } from '../exit-codes.js'
 import { CliError, usageError } from '../output.js'
+
+/** "1 message", "2 messages". */
+const count = (n: number) => `${n} message${n === 1 ? '' : 's'}`
 
 /** The progress line appears only after this long (a quick run prints nothing extra). */
 export const PROGRESS_DELAY_MS = 1000
@@ -100,6 +104,8 @@ function verdictSentence(report: DkimReport): string {
   if (report.alignedPass && counting)
     return `pass: the signature of ${shown(counting.domain)} verifies and is aligned with From${report.fromDomain ? ` (${shown(report.fromDomain)})` : ''}.`
   const passing = report.signatures.filter((s) => s.result === 'pass')
+  if (passing.length > 0 && authorAmbiguous(report.findings))
+    return `${report.verdict}: ${passing.map((s) => shown(s.domain)).join(', ')} verifies, but the message names its author more than once (see the critical findings), so no signature is aligned with From.`
   if (passing.length > 0)
     return `${report.verdict}: ${passing.map((s) => shown(s.domain)).join(', ')} verifies, but no passing signature is aligned with From${report.fromDomain ? ` (${shown(report.fromDomain)})` : ''}.`
   return `${report.verdict}: no signature verifies.`
@@ -428,7 +434,7 @@ async function verifyMany(
   } catch (error) {
     if (controller.signal.aborted) {
       progress.clear()
-      context.io.err(`Stopped after ${tallies.length} messages.`)
+      context.io.err(`Stopped after ${count(tallies.length)}.`)
       return EXIT.findings
     }
     throw error
@@ -441,7 +447,7 @@ async function verifyMany(
   else if (context.json) context.io.out(JSON.stringify({ messages: all, summary }))
   else
     context.io.out(
-      `\n${summary.messages} messages: ${summary.alignedPass} pass (aligned with From), ${summary.notPassing} do not, ${summary.unusable} unusable (${(summary.elapsedMs / 1000).toFixed(1)} s).`,
+      `\n${count(summary.messages)}: ${summary.alignedPass} pass (aligned with From), ${summary.notPassing} do not, ${summary.unusable} unusable (${(summary.elapsedMs / 1000).toFixed(1)} s).`,
     )
   if (summary.unusable === summary.messages) {
     // Nothing could be read at all: the input is unusable, not the mail bad.

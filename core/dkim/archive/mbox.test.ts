@@ -2,8 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type MboxRange, scanMbox, unescapeMbox } from './mbox.js'
-import { expandPaths, readItem } from './sources.js'
+import { isMboxFromLine } from '../../../shared/contract/message-source.js'
+import { looksLikeMbox, type MboxRange, scanMbox, unescapeMbox } from './mbox.js'
+import { expandPaths, isMboxFile, readItem } from './sources.js'
 
 let dir: string
 beforeAll(async () => {
@@ -137,5 +138,59 @@ describe('archive inputs', () => {
     expect(await bytes(readItem(third))).toBe(
       'From: c@example.com\nSubject: three\n\n>From twice escaped (mboxrd)\n',
     )
+  })
+})
+
+describe('what is an mbox (a real From_ line), and what is one message', () => {
+  const separators = [
+    'From MAILER-DAEMON Fri Jul  8 12:08:34 2011',
+    'From alice@example.com Tue Dec  1 10:00:00 2026',
+    'From - Sat Jan 01 00:00:00 2000', // Thunderbird
+    'From alice@example.com Tue Dec 1 10:00 2026', // no seconds
+    'From alice@example.com Tue Dec  1 10:00:00 PST 2026', // a zone before the year
+    'From alice@example.com Tue Dec  1 10:00:00 +0100 2026',
+    'From alice@example.com Tue Dec  1 10:00:00 2026 +0000', // mboxcl: fields after the date
+    'From uucp!host!alice Tue Dec  1 10:00:00 2026 remote from host',
+  ]
+  const headers = [
+    'From : ceo@bank.example',
+    'From: ceo@bank.example',
+    'From ceo@bank.example',
+    'From ceo@bank.example Tue Dec 1',
+    'From :ceo@bank.example Fri Jul  8 12:08:34 2011',
+    'From  Fri Jul  8 12:08:34 2011',
+    'From alice@example.com Monday 10:00:00 2026',
+    'Received: from mx by mx; Fri Jul  8 12:08:34 2011',
+  ]
+  for (const line of separators)
+    it(`takes ${JSON.stringify(line)} for a separator`, () => {
+      expect(isMboxFromLine(line)).toBe(true)
+      expect(looksLikeMbox(Buffer.from(`${line}\r\nFrom: a@example.com\r\n`))).toBe(true)
+    })
+  for (const line of headers)
+    it(`takes ${JSON.stringify(line)} for a header line, not a separator`, () => {
+      expect(isMboxFromLine(line)).toBe(false)
+      expect(looksLikeMbox(Buffer.from(`${line}\nFrom: a@example.com\n`))).toBe(false)
+    })
+
+  it('needs the whole first line within the bound', () => {
+    expect(looksLikeMbox(Buffer.from('From MAILER-DAEMON Fri Jul  8 12:08:34 2011'))).toBe(false)
+    expect(looksLikeMbox(Buffer.from(`From a@b Fri Jul  8 12:08:34 2011 ${'x'.repeat(5000)}\n`))).toBe(false)
+  })
+
+  it('reads a forged "From :" file and any .eml as one message; a From_ file as an mbox', async () => {
+    const forged = path.join(dir, 'forged')
+    await writeFile(forged, 'From : ceo@bank.example\nFrom: joe@example.com\n\nbody\n')
+    const eml = path.join(dir, 'exported.EML')
+    await writeFile(eml, `From a@example.com Tue Dec  1 10:00:00 2026\n${messages[0]}`)
+    const real = path.join(dir, 'real-mbox')
+    await writeFile(real, mbox)
+    expect(await isMboxFile(forged)).toBe(false)
+    expect(await isMboxFile(eml)).toBe(false)
+    expect(await isMboxFile(real)).toBe(true)
+    const items = await collect(expandPaths([forged, eml, real]))
+    expect(items.map((i) => i.kind)).toEqual(['file', 'file', 'mbox', 'mbox', 'mbox'])
+    // The one message keeps its first line: nothing is skipped.
+    expect(await bytes(readItem(items[0] as (typeof items)[0]))).toMatch(/^From : ceo@bank\.example\n/)
   })
 })

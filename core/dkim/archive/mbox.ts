@@ -5,6 +5,7 @@
 // Escaping: mboxrd writes a body line /^>*From / with one more ">", mboxo only /^From / as
 // ">From ". Reading undoes that: mboxrd removes one ">" from /^>+From /, mboxo from /^>From /.
 import { open } from 'node:fs/promises'
+import { startsWithMboxFromLine } from '../../../shared/contract/message-source.js'
 import { MAX_ESCAPE_CARRY_BYTES, MAX_FROM_LINE_BYTES, READ_CHUNK_BYTES } from './limits.js'
 
 export type MboxFormat = 'mboxrd' | 'mboxo'
@@ -28,9 +29,12 @@ const SEPARATOR_SHAPE = /^From \S+\s+.*\b\d{1,2}:\d\d(?::\d\d)?\b/
 const LF = 0x0a
 const CR = 0x0d
 
-/** True when the file starts with "From " (what tells an mbox from a single message). */
+/**
+ * True when the file starts with a real From_ line ("From ", a sender, an asctime date): what
+ * tells an mbox from a single message. "From " alone is not enough ("From : x" is a header).
+ */
 export function looksLikeMbox(head: Uint8Array): boolean {
-  return head.length >= 5 && Buffer.from(head.buffer, head.byteOffset, 5).equals(FROM)
+  return startsWithMboxFromLine(head)
 }
 
 /**

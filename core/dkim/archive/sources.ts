@@ -4,6 +4,7 @@
 import { createReadStream } from 'node:fs'
 import { open, opendir, stat } from 'node:fs/promises'
 import path from 'node:path'
+import { isMessageFileName, MBOX_HEAD_BYTES } from '../../../shared/contract/message-source.js'
 import { DIRECTORY_BUFFER_ENTRIES, MAX_DIRECTORY_DEPTH, READ_CHUNK_BYTES } from './limits.js'
 import { looksLikeMbox, type MboxFormat, scanMbox, unescapeMbox } from './mbox.js'
 
@@ -25,6 +26,8 @@ export type ArchiveItem =
 export interface ExpandOptions {
   mboxFormat?: MboxFormat
   signal?: AbortSignal
+  /** The paths were handed over as mboxes (the page's "An mbox file"): their content decides, not their names. */
+  asMbox?: boolean
 }
 
 /** A name for the message in reports: the path, and for an mbox message its offset. */
@@ -43,9 +46,21 @@ async function firstBytes(file: string, count: number): Promise<Buffer> {
   }
 }
 
-/** True when the file starts with a "From " line (an mbox, not one message); throws when unreadable. */
+/**
+ * True when the file is an mbox, not one message: never for a *.eml name, else only when its first
+ * line is a real From_ line (see looksLikeMbox). Throws when unreadable.
+ */
 export async function isMboxFile(file: string): Promise<boolean> {
-  return looksLikeMbox(await firstBytes(file, 5))
+  if (isMessageFileName(file)) return false
+  return startsWithFromLine(file)
+}
+
+/**
+ * True when the file's first line is a real From_ line, whatever its name: for a file the user
+ * handed over as an mbox (the page's "An mbox file"), where the name does not decide. Throws when unreadable.
+ */
+export async function startsWithFromLine(file: string): Promise<boolean> {
+  return looksLikeMbox(await firstBytes(file, MBOX_HEAD_BYTES + 2))
 }
 
 async function isDirectory(p: string): Promise<boolean> {
@@ -127,7 +142,7 @@ async function* directoryItems(
 async function* fileItems(file: string, options: ExpandOptions): AsyncGenerator<ArchiveItem> {
   let mbox: boolean
   try {
-    mbox = await isMboxFile(file)
+    mbox = options.asMbox ? await startsWithFromLine(file) : await isMboxFile(file)
   } catch (error) {
     yield { kind: 'unreadable', path: file, reason: reasonOf(error) }
     return

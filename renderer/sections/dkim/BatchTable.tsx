@@ -1,4 +1,4 @@
-import { useMemo } from 'react'
+import { type ReactNode, useMemo } from 'react'
 import { type SortKey, sortRows, useDkimStore } from '../../stores/dkim.js'
 import { ResultBadge } from './ResultBadge.js'
 
@@ -15,6 +15,23 @@ const COLUMNS: { key: SortKey; label: string }[] = [
   { key: 'domain', label: 'Signing domain' },
 ]
 
+/**
+ * A path or FILE@OFFSET with a line-break opportunity after each separator, so a long one wraps at
+ * "/", "@", "." or "-" before it wraps inside a word (the text, and so its accessible name, is unchanged).
+ */
+function breakable(name: string): ReactNode[] {
+  const out: ReactNode[] = []
+  let from = 0
+  for (let i = 0; i < name.length; i++) {
+    if ('/@.-_'.includes(name[i] as string) && i + 1 < name.length) {
+      out.push(name.slice(from, i + 1), <wbr key={i} />)
+      from = i + 1
+    }
+  }
+  out.push(name.slice(from))
+  return out
+}
+
 /** The summary of a folder or an mbox: one row per message, sortable by a button in each column header. */
 export function BatchTable() {
   const rows = useDkimStore((s) => s.batch.rows)
@@ -29,8 +46,8 @@ export function BatchTable() {
     <div className="dkim-table-scroll">
       <table className="dkim-table dkim-batch-table">
         <caption>
-          {rows.length} messages, sorted by {sortedBy.toLowerCase()} ({direction})
-          {drawn.length < sorted.length ? `; the first ${drawn.length} are shown` : ''}
+          {rows.length} message{rows.length === 1 ? '' : 's'}, sorted by {sortedBy.toLowerCase()} ({direction}
+          ){drawn.length < sorted.length ? `; the first ${drawn.length} are shown` : ''}
         </caption>
         <thead>
           <tr>
@@ -53,15 +70,17 @@ export function BatchTable() {
             // biome-ignore lint/suspicious/noArrayIndexKey: two files may share a name; the order is stable per sort.
             <tr key={`${row.name}-${index}`}>
               <th scope="row" className="dkim-row-name">
-                {row.name}
+                {breakable(row.name)}
               </th>
-              <td>
+              <td className="dkim-short">
                 <ResultBadge result={row.verdict} />
               </td>
-              <td>{row.from ?? '—'}</td>
-              <td>{row.domains.join(', ') || '—'}</td>
-              <td>{row.alignedPass ? 'yes' : 'no'}</td>
-              <td>
+              <td className="dkim-long">{row.from ? breakable(row.from) : '—'}</td>
+              <td className="dkim-long">
+                {row.domains.length > 0 ? breakable(row.domains.join(', ')) : '—'}
+              </td>
+              <td className="dkim-short">{row.alignedPass ? 'yes' : 'no'}</td>
+              <td className="dkim-short">
                 {row.error ??
                   (row.findings.critical + row.findings.warning + row.findings.info === 0
                     ? 'none'

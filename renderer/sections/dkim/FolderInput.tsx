@@ -13,6 +13,9 @@ function mib(bytes: number): string {
   return `${(bytes / MIB).toFixed(bytes < 10 * MIB ? 1 : 0)} MiB`
 }
 
+/** "1 message", "2 messages". */
+const count = (n: number) => `${n} message${n === 1 ? '' : 's'}`
+
 /** The status line of the run, in words. */
 function statusText(batch: ReturnType<typeof useDkimStore.getState>['batch']): string {
   const mbox = batch.kind === 'mbox'
@@ -26,14 +29,14 @@ function statusText(batch: ReturnType<typeof useDkimStore.getState>['batch']): s
     case 'cancelling':
       return 'Cancelling…'
     case 'done': {
-      if (!mbox || !batch.summary) return `Done: ${batch.rows.length} messages verified.`
+      if (!mbox || !batch.summary) return `Done: ${count(batch.rows.length)} verified.`
       const { messages, alignedPass, notPassing, unusable } = batch.summary
-      return `Done: ${messages} messages verified: ${alignedPass} pass (aligned with From), ${notPassing} do not, ${unusable} could not be verified.`
+      return `Done: ${count(messages)} verified: ${alignedPass} pass (aligned with From), ${notPassing} do not, ${unusable} could not be verified.`
     }
     case 'cancelled':
       return mbox
-        ? `Cancelled after ${batch.done} messages.`
-        : `Cancelled after ${batch.rows.length} of ${batch.total} messages.`
+        ? `Cancelled after ${count(batch.done)}.`
+        : `Cancelled after ${batch.rows.length} of ${count(batch.total)}.`
     case 'failed':
       return 'Stopped by an error.'
   }
@@ -71,7 +74,7 @@ export function FolderInput() {
 
   const sending = mbox && batch.phase === 'sending' && running
   const progressLabel = mbox
-    ? `Verified ${batch.done} messages, ${mib(batch.bytesRead)} of ${mib(batch.totalBytes)}`
+    ? `Verified ${count(batch.done)}, ${mib(batch.bytesRead)} of ${mib(batch.totalBytes)}`
     : `Verified ${batch.done} of ${batch.total}`
 
   return (

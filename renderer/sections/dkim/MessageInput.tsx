@@ -1,4 +1,4 @@
-import { type DragEvent, type FormEvent, useState } from 'react'
+import { type DragEvent, type FormEvent, useRef, useState } from 'react'
 import { fromFile, useDkimStore } from '../../stores/dkim.js'
 
 /** Several files dropped at once are verified as a folder. */
@@ -9,7 +9,8 @@ function filesOf(event: DragEvent): File[] {
 /**
  * One message in: a drop zone with a file picker inside it (the keyboard's way to the same
  * thing), and a paste area. Dropping several files verifies them as a folder; a file that is an
- * mbox (it starts with a "From " line) is verified as one, message by message.
+ * mbox (not a .eml, and its first line is a real From_ line: "From ", a sender, a date) is verified
+ * as one, message by message. Anything else, and every paste, is one message.
  */
 export function MessageInput() {
   const openFile = useDkimStore((s) => s.openFile)
@@ -19,6 +20,7 @@ export function MessageInput() {
   const [text, setText] = useState('')
   const [pasteError, setPasteError] = useState<string | null>(null)
   const [over, setOver] = useState(false)
+  const pasteBox = useRef<HTMLTextAreaElement>(null)
 
   function drop(event: DragEvent<HTMLFieldSetElement>) {
     event.preventDefault()
@@ -32,7 +34,14 @@ export function MessageInput() {
   function submitPaste(event: FormEvent<HTMLFormElement>) {
     event.preventDefault()
     if (text.trim() === '') {
-      setPasteError('Paste the whole message first: its headers, an empty line, then its body.')
+      // Nothing is sent and the last result stays: say so, where the user is typing.
+      const { status: last, name } = useDkimStore.getState()
+      setPasteError(
+        `The paste box is empty: paste the whole message first (its headers, an empty line, then its body).${
+          last === 'done' ? ` The result below is still the one for ${name}.` : ''
+        }`,
+      )
+      pasteBox.current?.focus()
       return
     }
     setPasteError(null)
@@ -81,10 +90,14 @@ export function MessageInput() {
           value={text}
           aria-describedby={pasteError ? 'dkim-paste-hint dkim-paste-error' : 'dkim-paste-hint'}
           aria-invalid={pasteError ? true : undefined}
-          onChange={(event) => setText(event.target.value)}
+          ref={pasteBox}
+          onChange={(event) => {
+            setText(event.target.value)
+            setPasteError(null)
+          }}
         />
         {pasteError && (
-          <p className="field-error" id="dkim-paste-error">
+          <p className="field-error" id="dkim-paste-error" role="alert">
             {pasteError}
           </p>
         )}

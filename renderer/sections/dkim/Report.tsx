@@ -1,4 +1,5 @@
 import type { DkimReport } from '../../../shared/contract/index.js'
+import { authorAmbiguous } from '../../../shared/knowledge/dkim-findings.js'
 import { Findings } from './Findings.js'
 import { MessageHeaders } from './MessageHeaders.js'
 import { ReceivedResults } from './ReceivedResults.js'
@@ -14,6 +15,8 @@ const AS_OF_SOURCE: Record<DkimReport['verifiedAtSource'], string> = {
 
 function dmarcSentence(report: DkimReport): string {
   const domain = report.fromDomain ?? 'the From domain'
+  if (!report.alignedPass && authorAmbiguous(report.findings))
+    return 'The message names its author more than once (see the findings below): DKIM vouches for none of them, whatever your mail program shows as the sender.'
   return report.alignedPass
     ? `A signature of ${domain} (or its organisation) passes: the From address is vouched for, which is what DMARC needs.`
     : `No passing signature is aligned with ${domain}: DKIM does not vouch for the From address you see.`
@@ -78,6 +81,7 @@ export function Report({ report, name, uploaded }: { report: DkimReport; name: s
               signature={signature}
               total={report.signatures.length}
               findings={report.findings.filter((f) => f.signature === signature.index)}
+              ambiguous={authorAmbiguous(report.findings)}
             />
           ))
         )}

@@ -14,9 +14,10 @@ function Fact({ term, children }: { term: string; children: ReactNode }) {
   )
 }
 
-function alignmentWords(signature: DkimSignatureReport): string {
+function alignmentWords(signature: DkimSignatureReport, ambiguous: boolean): string {
   if (signature.alignment === 'strict') return 'yes, exactly the From domain (strict)'
   if (signature.alignment === 'relaxed') return 'yes, the same organisational domain as From (relaxed)'
+  if (ambiguous) return 'no: the message names its author more than once, so no signature is aligned'
   return 'no: the signing domain is not the From domain'
 }
 
@@ -29,10 +30,13 @@ export function SignatureCard({
   signature,
   total,
   findings,
+  ambiguous = false,
 }: {
   signature: DkimSignatureReport
   total: number
   findings: DkimFinding[]
+  /** The message names its author more than once (AUTHOR_AMBIGUOUS_FINDINGS): nothing is aligned. */
+  ambiguous?: boolean
 }) {
   const n = signature.index + 1
   const titleId = `dkim-signature-${signature.index}`
@@ -72,7 +76,7 @@ export function SignatureCard({
           {signature.keyBits ? `${signature.keyBits} bits` : 'not known'}
           {signature.testing ? ' (the domain is testing DKIM: t=y)' : ''}
         </Fact>
-        <Fact term="Aligned with From">{alignmentWords(signature)}</Fact>
+        <Fact term="Aligned with From">{alignmentWords(signature, ambiguous)}</Fact>
         <Fact term="Body signed">
           {signature.bodyLength === null
             ? 'all of it'

@@ -13,7 +13,8 @@ export const RESULT_SENTENCE: Record<DkimResult, string> = {
   neutral: 'The signature could not be judged either way.',
   policy:
     'The signature verifies, but it is not acceptable under local policy (for example rsa-sha1 or a weak key).',
-  temperror: 'A temporary error (such as a DNS timeout) stopped the check; trying again later may succeed.',
+  // Not "try again later": a DNS server that refuses will refuse again; each signature says why.
+  temperror: 'The key could not be fetched, so the check could not finish; each signature says why.',
   permerror: 'A permanent error (a malformed signature, or no usable key) stopped the check.',
   none: 'The message carries no DKIM signature.',
 }
