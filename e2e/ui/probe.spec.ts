@@ -304,6 +304,26 @@ freshTest(
   },
 )
 
+test('a host without SMTP is good, its closed standard ports shown as closed, not as good', async ({
+  page,
+  webhost,
+}) => {
+  const app = new ProbePage(page)
+  await app.open(webhost.url)
+  // The IMAP/POP3 server: its seven standard ports are tried, the three SMTP ones refuse.
+  await app.probe(IMAP)
+  await app.waitForFinish()
+  await expect(page.getByRole('heading', { name: `Results for ${IMAP}` })).toContainText('Good')
+  for (const port of [25, 465, 587]) {
+    const card = app.endpoint(`SMTP ${IMAP}:${port}`)
+    await expect(card.getByRole('heading', { level: 3 })).toHaveText(`Closed SMTP ${IMAP}:${port}`)
+    await expect(card).toContainText('Port closed')
+  }
+  await expect(app.endpoint(`IMAP ${IMAP}:993`).getByRole('heading', { level: 3 })).toHaveText(
+    `Good IMAP ${IMAP}:993`,
+  )
+})
+
 test('checks the settings a client shows, in that client’s words', async ({ page, webhost }) => {
   const app = new ProbePage(page)
   await app.open(webhost.url)

@@ -126,10 +126,8 @@ test('a probe of a self-signed server hands its key to the new tunnel, pinned on
   await probe.goTo('Probe')
   await probe.probe(`${lab.flawed.selfSigned.host}:993`)
   await probe.waitForFinish()
-  await probe
-    .endpoint(`IMAP ${lab.flawed.selfSigned.host}:993`)
-    .getByRole('button', { name: 'Create a tunnel for this server' })
-    .click()
+  const card = await probe.openDetails(`IMAP ${lab.flawed.selfSigned.host}:993`)
+  await card.getByRole('button', { name: 'Create a tunnel for this server' }).click()
   const tunnels = new TunnelsPage(page)
   const offer = tunnels.form.getByRole('status')
   await expect(offer).toContainText('The probe saw this certificate.')

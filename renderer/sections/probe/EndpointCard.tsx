@@ -11,7 +11,7 @@ import { CopySettings } from './CopySettings.js'
 import { Disclosure } from './Disclosure.js'
 import { FindingList } from './FindingList.js'
 import { TunnelFromProbe } from './TunnelFromProbe.js'
-import { Severity, Verdict } from './Verdict.js'
+import { EndpointVerdict, Severity } from './Verdict.js'
 import { advise, PROTOCOL_NAMES, plural, SECURITY_NAMES, verdictLine } from './words.js'
 
 const VERSION_NAMES: Record<string, string> = {
@@ -130,8 +130,8 @@ function detailsSummary(endpoint: EndpointReport): string {
 }
 
 /**
- * One endpoint, short: its verdict, the security in the client's words with the one line that
- * matters, the tunnel action; everything else (findings, advice and its copy button, TLS, the
+ * One endpoint, short: its verdict and the security in the client's words with the one line that
+ * matters; everything else (findings, advice and its copy button, the tunnel action, TLS, the
  * certificate) folded below.
  */
 export function EndpointCard({ endpoint, client }: Props) {
@@ -141,13 +141,12 @@ export function EndpointCard({ endpoint, client }: Props) {
   return (
     <article className={`endpoint-card endpoint-${endpoint.verdict}`} aria-labelledby={titleId}>
       <h3 id={titleId} className="endpoint-title">
-        <Verdict verdict={endpoint.verdict} />{' '}
+        <EndpointVerdict endpoint={endpoint} />{' '}
         <span className="endpoint-name">
           {PROTOCOL_NAMES[endpoint.protocol]} {endpoint.host}:{endpoint.port}
         </span>
       </h3>
       <SecurityLine endpoint={endpoint} advice={advice} />
-      <TunnelFromProbe endpoint={endpoint} />
       <Disclosure
         className="probe-details endpoint-details"
         summary={
@@ -177,6 +176,7 @@ export function EndpointCard({ endpoint, client }: Props) {
         <h4>What to set in {advice.clientName}</h4>
         <ClientAdviceView advice={advice} />
         <CopySettings endpoint={endpoint} advice={advice} />
+        <TunnelFromProbe endpoint={endpoint} />
         {tls && (
           <>
             <h4>TLS</h4>

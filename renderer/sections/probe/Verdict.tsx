@@ -1,4 +1,4 @@
-import type { FindingSeverity, ProbeVerdict } from '../../../shared/contract/index.js'
+import type { EndpointReport, FindingSeverity, ProbeVerdict } from '../../../shared/contract/index.js'
 
 const VERDICT_WORDS: Record<ProbeVerdict, string> = { good: 'Good', warn: 'Warning', bad: 'Bad' }
 const SEVERITY_WORDS: Record<FindingSeverity, string> = { bad: 'Bad', warn: 'Warning', info: 'Note' }
@@ -62,6 +62,18 @@ export function Severity({ severity }: { severity: FindingSeverity }) {
     <span className={`verdict verdict-${tone}`}>
       <Icon tone={tone} />
       {SEVERITY_WORDS[severity]}
+    </span>
+  )
+}
+
+/** An endpoint's badge: its verdict, or a neutral "Closed" for a standard port that nothing listens
+ * on in a sweep of a host (information, not a fault: a green "Good" would say it works). */
+export function EndpointVerdict({ endpoint }: { endpoint: EndpointReport }) {
+  if (!endpoint.findings.some((f) => f.id === 'port-closed')) return <Verdict verdict={endpoint.verdict} />
+  return (
+    <span className="verdict verdict-info">
+      <Icon tone="info" />
+      Closed
     </span>
   )
 }
