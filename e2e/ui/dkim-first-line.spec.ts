@@ -32,6 +32,9 @@ async function openDkimWithKeys(page: Page, url: string): Promise<DkimPage> {
 /** One message's report: the signature verifies, From is not vouched for, and the finding says why. */
 async function expectForgeryShown(page: Page, dkim: DkimPage, name: string, first: string): Promise<void> {
   await expect(dkim.verdictHeading).toContainText(`Verdict for ${name}`)
+  // The heading itself says it: no green pass on its own for a message with two authors.
+  await expect(dkim.verdictHeading).toContainText('sender ambiguous: treat as forged')
+  await expect(dkim.verdictHeading.locator('.dkim-tone-ok')).toHaveCount(0)
   await expect(dkim.signatureHeading(1)).toContainText('pass')
   await expect(page.getByText('From is not vouched for.')).toBeVisible()
   await expect(page.getByText(/names its author more than once/).first()).toBeVisible()

@@ -52,6 +52,7 @@ test('a dropped real message shows its verdict, each signature and its findings'
 
   await expect(dkim.verdictHeading).toContainText('Verdict for real-amazon.eml')
   await expect(dkim.verdictHeading).toContainText('pass')
+  await expect(dkim.verdictHeading).toContainText('From vouched for')
   await expect(page.getByText('From is vouched for.')).toBeVisible()
 
   // amazon.com verifies with the lab's copy of its (1024-bit) key; amazonses.com has none there.

@@ -3,7 +3,7 @@ import { authorAmbiguous } from '../../../shared/knowledge/dkim-findings.js'
 import { Findings } from './Findings.js'
 import { MessageHeaders } from './MessageHeaders.js'
 import { ReceivedResults } from './ReceivedResults.js'
-import { ResultBadge } from './ResultBadge.js'
+import { ResultBadge, SenderBadge } from './ResultBadge.js'
 import { SignatureCard } from './SignatureCard.js'
 import { RESULT_SENTENCE } from './words.js'
 
@@ -31,12 +31,15 @@ function sizeWords(bytes: number): string {
 /** The report on one message: the verdict, the receiving server's view, findings, signatures, headers. */
 export function Report({ report, name, uploaded }: { report: DkimReport; name: string; uploaded: boolean }) {
   const messageFindings = report.findings.filter((f) => f.signature === null)
+  const ambiguous = authorAmbiguous(report.findings)
   return (
     <div className="dkim-report-layout">
       <section className="dkim-report" aria-labelledby="dkim-report-title">
         <div className="card">
           <h2 id="dkim-report-title" className="dkim-verdict-title">
-            <span>Verdict for {name}:</span> <ResultBadge result={report.verdict} />
+            <span>Verdict for {name}:</span>{' '}
+            <ResultBadge result={report.verdict} muted={report.verdict === 'pass' && !report.alignedPass} />{' '}
+            <SenderBadge aligned={report.alignedPass} ambiguous={ambiguous} />
           </h2>
           <p>{RESULT_SENTENCE[report.verdict]}</p>
           <p className={report.alignedPass ? 'dkim-aligned-yes' : 'dkim-aligned-no'}>
@@ -81,7 +84,7 @@ export function Report({ report, name, uploaded }: { report: DkimReport; name: s
               signature={signature}
               total={report.signatures.length}
               findings={report.findings.filter((f) => f.signature === signature.index)}
-              ambiguous={authorAmbiguous(report.findings)}
+              ambiguous={ambiguous}
             />
           ))
         )}
