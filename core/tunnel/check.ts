@@ -60,7 +60,7 @@ export function certificateVerdict(
     return {
       certificate,
       reason: VERIFY_REASONS[code] ?? 'certificate-invalid',
-      detail: `${VERIFY_WORDS[code] ?? code} (trusted: ${trust.description}).`,
+      detail: `${VERIFY_WORDS[code] ?? code} (checked against ${trust.description}).`,
     }
   }
   const nameError = tls.checkServerIdentity(host, peer)

@@ -71,7 +71,7 @@ export async function inspectUpstream(
       certificate: summary,
       pin: summary.spkiSha256,
       verified: verifyError === null,
-      verifyError: verifyError && `${verifyError} (trusted: ${trust.description})`,
+      verifyError: verifyError && `${verifyError} (checked against ${trust.description})`,
       tlsVersion: socket.getProtocol() ?? 'unknown',
     }
   } finally {
