@@ -55,7 +55,7 @@ describe('mailwarden probe (lab)', () => {
     expect(byPort[995].tls.versionsAccepted).toEqual(['TLSv1.2', 'TLSv1.3'])
     expect(byPort[25].security).toBe('unreachable')
     expect(byPort[993].clients.thunderbird.choose).toBe('SSL/TLS')
-    expect(Object.keys(byPort[993]).slice(0, 11)).toEqual([
+    expect(Object.keys(byPort[993]).slice(0, 12)).toEqual([
       'host',
       'port',
       'protocol',
