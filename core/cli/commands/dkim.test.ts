@@ -58,7 +58,7 @@ describe('mailwarden dkim verify (one message)', () => {
     )
   })
 
-  it("prints the issue's JSON shape with --json", async () => {
+  it("prints the issue's JSON shape with --json, and everything the text says", async () => {
     const { code, out } = await cli([
       'dkim',
       'verify',
@@ -69,34 +69,62 @@ describe('mailwarden dkim verify (one message)', () => {
     ])
     expect(code).toBe(0)
     const report = JSON.parse(out)
-    expect(Object.keys(report).sort()).toEqual(['alignedPass', 'findings', 'from', 'signatures', 'verdict'])
+    // The first version's keys first, so scripts written against them keep working.
+    expect(Object.keys(report).slice(0, 5)).toEqual([
+      'signatures',
+      'findings',
+      'from',
+      'verdict',
+      'alignedPass',
+    ])
+    expect(report).toMatchObject({
+      fromDomain: 'amazon.com',
+      dmarcSignature: 0,
+      verifiedAtSource: 'received',
+    })
+    // What the receiving server said, and where Mailwarden differs (amazonses.com's key is not given).
+    expect(report.receivedResults).toEqual([
+      expect.objectContaining({ domain: 'amazon.com', result: 'pass', ours: 'pass', disagrees: false }),
+      expect.objectContaining({ domain: 'amazonses.com', result: 'pass', ours: 'permerror', disagrees: true }),
+    ])
     expect(report.verdict).toBe('pass')
     expect(report.signatures).toHaveLength(2)
-    expect(Object.keys(report.signatures[0]).sort()).toEqual(
-      [
-        'aligned',
-        'algorithm',
-        'bodyLength',
-        'canonicalization',
-        'domain',
-        'keyBits',
-        'reason',
-        'result',
-        'selector',
-        'signedHeaders',
-        'testing',
-      ].sort(),
-    )
+    expect(Object.keys(report.signatures[0]).slice(0, 11)).toEqual([
+      'domain',
+      'selector',
+      'algorithm',
+      'canonicalization',
+      'result',
+      'reason',
+      'keyBits',
+      'bodyLength',
+      'signedHeaders',
+      'aligned',
+      'testing',
+    ])
+    // What the text prints per signature: alignment, DMARC, times, body, key source, failed steps.
     expect(report.signatures[0]).toMatchObject({
       domain: 'amazon.com',
       result: 'pass',
       keyBits: 1024,
       aligned: true,
+      alignment: 'strict',
+      countsForDmarc: true,
+      keySource: 'key file',
+      body: { matches: true },
+      stepsNotOk: [expect.objectContaining({ name: 'check-key', status: 'warning' })],
     })
+    expect(report.signatures[0].signedAt).toMatch(/^\d{4}-\d\d-\d\dT/)
     expect(report.signatures[1]).toMatchObject({ domain: 'amazonses.com', result: 'permerror' })
+    expect(report.signatures[1].stepsNotOk.map((s: { name: string }) => s.name)).toContain('fetch-key')
     expect(report.findings.map((f: { id: string }) => f.id)).toContain('key-weak')
-    for (const f of report.findings)
-      expect(Object.keys(f).sort()).toEqual(['detail', 'id', 'severity', 'title'])
+    for (const f of report.findings) {
+      expect(Object.keys(f).slice(0, 4)).toEqual(['id', 'severity', 'title', 'detail'])
+      expect(f.advice, f.id).toEqual(expect.any(String))
+      expect(f.explain, f.id).toEqual(expect.any(String))
+    }
+    const text = await cli(['dkim', 'verify', path.join(real, 'real-amazon.eml'), '--keys', keys])
+    for (const f of report.findings) expect(text.out).toContain(`what to do: ${f.advice}`)
   })
 
   it('explains a tampered message and exits 1', async () => {

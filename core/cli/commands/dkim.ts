@@ -5,7 +5,7 @@ import { readFile, stat } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import type { DkimReport, DkimSignatureReport } from '../../../shared/contract/dkim.js'
 import { dnsServerProblem } from '../../../shared/contract/dns-server.js'
-import { authorAmbiguous } from '../../../shared/knowledge/dkim-findings.js'
+import { authorAmbiguous, DKIM_FINDINGS } from '../../../shared/knowledge/dkim-findings.js'
 import {
   type ArchiveReport,
   type ArchiveResult,
@@ -71,7 +71,19 @@ export function shown(text: string): string {
 }
 
 /** The issue's --json shape for one message; a whole report or an archive's lighter one both have what it takes. */
-export function jsonShape(report: ArchiveReport) {
+/** What the findings table says a finding means and what to do (the page shows both). */
+function findingAdvice(id: string): { explain: string; advice: string } | Record<string, never> {
+  if (!Object.hasOwn(DKIM_FINDINGS, id)) return {}
+  const { explain, advice } = DKIM_FINDINGS[id as keyof typeof DKIM_FINDINGS]
+  return { explain, advice }
+}
+
+/**
+ * The JSON of one message: what `formatReport` prints, as data (the fields of the first version
+ * first, so scripts written against them keep working). A one-message report also carries each
+ * signature's steps that did not pass; an archive's lighter report has none to carry.
+ */
+export function jsonShape(report: ArchiveReport | DkimReport) {
   return {
     signatures: report.signatures.map((s) => ({
       domain: s.domain,
@@ -85,16 +97,38 @@ export function jsonShape(report: ArchiveReport) {
       signedHeaders: s.signedHeaders,
       aligned: s.aligned,
       testing: s.testing,
+      alignment: s.alignment,
+      countsForDmarc: s.countsForDmarc,
+      identity: s.identity,
+      signedAt: s.signedAt,
+      expiresAt: s.expiresAt,
+      body: { signedBytes: s.body.signedBytes, totalBytes: s.body.totalBytes, matches: s.body.matches },
+      keySource: s.keySource,
+      ...('steps' in s
+        ? {
+            stepsNotOk: s.steps
+              .filter((step) => step.status !== 'ok')
+              .map(({ name, status, sentence }) => ({ name, status, sentence })),
+          }
+        : {}),
     })),
     findings: report.findings.map((f) => ({
       id: f.id,
       severity: f.severity,
       title: f.title,
       detail: f.detail,
+      signature: f.signature,
+      ...findingAdvice(f.id),
     })),
     from: report.from,
     verdict: report.verdict,
     alignedPass: report.alignedPass,
+    fromDomain: report.fromDomain,
+    dmarcSignature: report.dmarcSignature,
+    receivedResults: report.receivedResults,
+    verifiedAt: report.verifiedAt,
+    verifiedAtSource: report.verifiedAtSource,
+    lineEndings: report.lineEndings,
   }
 }
 
@@ -157,6 +191,8 @@ export function formatReport(report: DkimReport, label?: string): string {
     const order = { critical: 0, warning: 1, info: 2 } as const
     for (const f of [...report.findings].sort((a, b) => order[a.severity] - order[b.severity])) {
       lines.push(`  [${f.severity}] ${shown(f.title)}: ${shown(f.detail)}`)
+      const { advice } = findingAdvice(f.id)
+      if (advice) lines.push(`    what to do: ${advice}`)
     }
   }
   return lines.join('\n')
