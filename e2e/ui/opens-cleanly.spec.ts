@@ -37,6 +37,8 @@ test('a tab opened without its token says so and how to get a working address, i
   const alert = page.getByRole('alert').filter({ hasText: 'This address lacks its key' })
   await expect(alert).toBeVisible()
   await expect(alert).toContainText('ends in #token=… and this one does not')
+  // The title once, not again as the first words of the explanation.
+  expect((await alert.textContent())?.split('This address lacks its key').length).toBe(2)
   await expect(alert).toContainText('mailwarden ui')
   await expect(alert).toContainText('npm start')
   await expect(alert).toContainText('Mailwarden is running at http://127.0.0.1:…/#token=…')
@@ -46,4 +48,7 @@ test('a tab opened without its token says so and how to get a working address, i
   await app.goTo('Settings')
   await expect(page.getByText('Your settings cannot be read: this page is not connected')).toBeVisible()
   await expect(page.getByText(/^Reading |^Checking the keychain/)).toHaveCount(0)
+  await app.goTo('Tunnels')
+  await expect(page.getByText('The tunnels could not be read')).toBeVisible()
+  await expect(page.getByText(/^Reading /)).toHaveCount(0)
 })

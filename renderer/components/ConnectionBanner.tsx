@@ -18,20 +18,29 @@ function WorkingAddress() {
   )
 }
 
+/** Title and explanation per known problem: the transport's reason repeats its title, which the
+ * banner shows in bold already (the reason stands alone where a section quotes it). */
+const PROBLEM_WORDS = {
+  'no-token': {
+    title: 'This address lacks its key',
+    detail:
+      'The address that “mailwarden ui” (or “npm start”) printed ends in #token=… and this one does not, so Mailwarden cannot let this page in.',
+  },
+  refused: {
+    title: 'Mailwarden refused this page’s key',
+    detail: 'Most likely Mailwarden was restarted since this page was opened; each start makes a new key.',
+  },
+} as const
+
 /** Says when the engine cannot be reached, and what to do; silent while the link works. */
 export function ConnectionBanner() {
   const connection = useAppStore(selectConnection)
   if (connection.status === 'failed') {
-    const title =
-      connection.problem === 'no-token'
-        ? 'This address lacks its key'
-        : connection.problem === 'refused'
-          ? 'Mailwarden refused this page’s key'
-          : 'Mailwarden cannot connect to its engine'
+    const words = connection.problem ? PROBLEM_WORDS[connection.problem] : null
     return (
       <div className="banner banner-error" role="alert">
-        <p className="banner-title">{title}</p>
-        <p>{connection.reason}</p>
+        <p className="banner-title">{words?.title ?? 'Mailwarden cannot connect to its engine'}</p>
+        <p>{words?.detail ?? connection.reason}</p>
         {connection.problem && <WorkingAddress />}
       </div>
     )

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react'
+import { Loading } from '../components/ConnectionBanner.js'
 import { Section } from '../components/Section.js'
 import { selectTunnels, useTunnelsStore } from '../stores/tunnels.js'
 import { TunnelCard } from './tunnels/TunnelCard.js'
@@ -83,6 +84,7 @@ export function TunnelsSection() {
           <p>{loadError}</p>
         </div>
       )}
+      {!loaded && !loadError && <Loading what="the tunnels" />}
       {loaded && tunnels.length === 0 && !loadError && <p className="muted">No tunnel yet.</p>}
       {tunnels.length > 0 && (
         <ul className="tunnel-list" aria-label="Tunnels">

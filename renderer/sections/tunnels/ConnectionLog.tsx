@@ -1,4 +1,5 @@
-import { useEffect } from 'react'
+import { useEffect, useState } from 'react'
+import { Loading } from '../../components/ConnectionBanner.js'
 import { useTunnelsStore } from '../../stores/tunnels.js'
 import { bytes } from './words.js'
 
@@ -15,11 +16,17 @@ const OUTCOME_WORDS = {
 export function ConnectionLog({ id, name }: { id: string; name: string }) {
   const records = useTunnelsStore((s) => s.logs[id])
   const loadLog = useTunnelsStore((s) => s.loadLog)
+  const [error, setError] = useState<string | null>(null)
   useEffect(() => {
-    void loadLog(id)
+    void loadLog(id).then((result) => setError(result.ok ? null : result.message))
   }, [id, loadLog])
 
-  if (!records) return <p className="muted">Reading the connection log…</p>
+  if (!records)
+    return error ? (
+      <p className="status-error">The connection log could not be read: {error}</p>
+    ) : (
+      <Loading what="the connection log" />
+    )
   if (records.length === 0)
     return <p className="muted">No connection yet. Point your mail client at the local address above.</p>
   return (
