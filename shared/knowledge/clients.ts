@@ -371,9 +371,10 @@ export const CLIENT_IDS = Object.keys(CLIENTS) as MailClientId[]
 /** The one sentence on how far a client's labels can be trusted, said once per result. */
 export function wordingNote(id: MailClientId): string {
   const { name, wording } = CLIENTS[id]
-  if (wording.status === 'checked') return `${name}’s wording was checked: ${wording.source}`
+  // Each source is a sentence of its own (it starts "From the … dialog"), so it follows one.
+  if (wording.status === 'checked') return `${name}’s wording was checked. Source: ${wording.source}`
   if (id === 'generic') return wording.source
-  return `${name}’s wording is not verified against ${name} itself: ${wording.source}`
+  return `${name}’s wording is not verified against ${name} itself. Source: ${wording.source}`
 }
 
 /** Finds a client by id or by a name a user may type on the command line ("k9", "Outlook"). */
