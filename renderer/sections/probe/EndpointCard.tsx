@@ -11,7 +11,7 @@ import { CopySettings } from './CopySettings.js'
 import { Disclosure } from './Disclosure.js'
 import { FindingList } from './FindingList.js'
 import { TunnelFromProbe } from './TunnelFromProbe.js'
-import { EndpointVerdict, Severity } from './Verdict.js'
+import { EndpointVerdict, portClosed, Severity } from './Verdict.js'
 import { advise, PROTOCOL_NAMES, plural, SECURITY_NAMES, verdictLine } from './words.js'
 
 const VERSION_NAMES: Record<string, string> = {
@@ -139,7 +139,10 @@ export function EndpointCard({ endpoint, client }: Props) {
   const { tls } = endpoint
   const advice = advise(endpoint, client)
   return (
-    <article className={`endpoint-card endpoint-${endpoint.verdict}`} aria-labelledby={titleId}>
+    <article
+      className={`endpoint-card endpoint-${portClosed(endpoint) ? 'closed' : endpoint.verdict}`}
+      aria-labelledby={titleId}
+    >
       <h3 id={titleId} className="endpoint-title">
         <EndpointVerdict endpoint={endpoint} />{' '}
         <span className="endpoint-name">

@@ -66,10 +66,15 @@ export function Severity({ severity }: { severity: FindingSeverity }) {
   )
 }
 
+/** A standard port of a swept host that refused the connection (the engine's port-closed finding). */
+export function portClosed(endpoint: EndpointReport): boolean {
+  return endpoint.findings.some((f) => f.id === 'port-closed')
+}
+
 /** An endpoint's badge: its verdict, or a neutral "Closed" for a standard port that nothing listens
  * on in a sweep of a host (information, not a fault: a green "Good" would say it works). */
 export function EndpointVerdict({ endpoint }: { endpoint: EndpointReport }) {
-  if (!endpoint.findings.some((f) => f.id === 'port-closed')) return <Verdict verdict={endpoint.verdict} />
+  if (!portClosed(endpoint)) return <Verdict verdict={endpoint.verdict} />
   return (
     <span className="verdict verdict-info">
       <Icon tone="info" />
