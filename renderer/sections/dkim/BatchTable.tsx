@@ -1,5 +1,6 @@
-import { type ReactNode, useMemo } from 'react'
+import { useMemo } from 'react'
 import { type SortKey, sortRows, useDkimStore } from '../../stores/dkim.js'
+import { breakable } from './breakable.js'
 import { ResultBadge } from './ResultBadge.js'
 
 /**
@@ -14,23 +15,6 @@ const COLUMNS: { key: SortKey; label: string }[] = [
   { key: 'from', label: 'From' },
   { key: 'domain', label: 'Signing domain' },
 ]
-
-/**
- * A path or FILE@OFFSET with a line-break opportunity after each separator, so a long one wraps at
- * "/", "@", "." or "-" before it wraps inside a word (the text, and so its accessible name, is unchanged).
- */
-function breakable(name: string): ReactNode[] {
-  const out: ReactNode[] = []
-  let from = 0
-  for (let i = 0; i < name.length; i++) {
-    if ('/@.-_'.includes(name[i] as string) && i + 1 < name.length) {
-      out.push(name.slice(from, i + 1), <wbr key={i} />)
-      from = i + 1
-    }
-  }
-  out.push(name.slice(from))
-  return out
-}
 
 /** The summary of a folder or an mbox: one row per message, sortable by a button in each column header. */
 export function BatchTable() {

@@ -1,4 +1,5 @@
 import type { DkimReport } from '../../../shared/contract/index.js'
+import { breakable } from './breakable.js'
 import { ResultBadge } from './ResultBadge.js'
 
 /** The receiving server's Authentication-Results beside our verdict, and where they disagree. */
@@ -32,15 +33,16 @@ export function ReceivedResults({ report }: { report: DkimReport }) {
               {entries.map((entry, index) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: the entries have no identity of their own.
                 <tr key={index} className={entry.disagrees ? 'dkim-disagree' : undefined}>
-                  <td>{entry.server}</td>
+                  <td>{breakable(entry.server)}</td>
                   <td>
-                    {entry.domain ?? '?'}
-                    {entry.selector ? ` / ${entry.selector}` : ''}
+                    {breakable(`${entry.domain ?? '?'}${entry.selector ? ` / ${entry.selector}` : ''}`)}
                     {entry.signature !== null ? ` (signature ${entry.signature + 1})` : ''}
                   </td>
-                  <td>{entry.result}</td>
-                  <td>{entry.ours ? <ResultBadge result={entry.ours} /> : 'no matching signature'}</td>
-                  <td>{entry.disagrees ? 'No, they disagree' : 'Yes'}</td>
+                  <td className="dkim-short">{entry.result}</td>
+                  <td className="dkim-short">
+                    {entry.ours ? <ResultBadge result={entry.ours} /> : 'no matching signature'}
+                  </td>
+                  <td className="dkim-short">{entry.disagrees ? 'No' : 'Yes'}</td>
                 </tr>
               ))}
             </tbody>
