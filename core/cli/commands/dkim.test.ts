@@ -85,7 +85,12 @@ describe('mailwarden dkim verify (one message)', () => {
     // What the receiving server said, and where Mailwarden differs (amazonses.com's key is not given).
     expect(report.receivedResults).toEqual([
       expect.objectContaining({ domain: 'amazon.com', result: 'pass', ours: 'pass', disagrees: false }),
-      expect.objectContaining({ domain: 'amazonses.com', result: 'pass', ours: 'permerror', disagrees: true }),
+      expect.objectContaining({
+        domain: 'amazonses.com',
+        result: 'pass',
+        ours: 'permerror',
+        disagrees: true,
+      }),
     ])
     expect(report.verdict).toBe('pass')
     expect(report.signatures).toHaveLength(2)
