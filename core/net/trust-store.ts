@@ -98,30 +98,40 @@ const OS_NAMES: Partial<Record<NodeJS.Platform, string>> = {
   win32: 'the Windows certificate store',
 }
 
+/** The OS store as read from a bundle file. */
+function fromFile(file: string, blocks: string[]): SystemTrustStore {
+  const parsed = parse(blocks)
+  return {
+    kind: 'os-file',
+    location: file,
+    ...parsed,
+    description: `the system trust store (${file}, ${parsed.anchors.length} CAs)`,
+    note: null,
+  }
+}
+
+/** Node's bundled roots, with the sentence that says why the OS store was not used. */
+function nodeBundled(note: string): SystemTrustStore {
+  const parsed = parse(tls.rootCertificates)
+  return {
+    kind: 'node-bundled',
+    location: null,
+    ...parsed,
+    description: `the CAs bundled with Node (${parsed.anchors.length}), not the system trust store`,
+    note,
+  }
+}
+
 async function load(options: TrustStoreOptions): Promise<SystemTrustStore> {
   const platform = options.platform ?? process.platform
   const override = options.file ?? process.env[SYSTEM_CA_FILE_ENV] ?? null
-  const bundled = () => parse(tls.rootCertificates)
   if (override) {
     const blocks = await readBundle(override)
-    if (blocks) {
-      const parsed = parse(blocks)
-      return {
-        kind: 'os-file',
-        location: override,
-        ...parsed,
-        description: `the system trust store (${override}, ${parsed.anchors.length} CAs)`,
-        note: null,
-      }
-    }
-    const fallback = bundled()
-    return {
-      kind: 'node-bundled',
-      location: null,
-      ...fallback,
-      description: `the CAs bundled with Node (${fallback.anchors.length}), not the system trust store`,
-      note: `The trust store file ${override} (${SYSTEM_CA_FILE_ENV}) holds no readable certificate; the CAs bundled with Node were used instead.`,
-    }
+    return blocks
+      ? fromFile(override, blocks)
+      : nodeBundled(
+          `The trust store file ${override} (${SYSTEM_CA_FILE_ENV}) holds no readable certificate; the CAs bundled with Node were used instead.`,
+        )
   }
   const runtime = runtimeSystemCertificates()
   if (runtime) {
@@ -138,26 +148,13 @@ async function load(options: TrustStoreOptions): Promise<SystemTrustStore> {
   if (!os)
     for (const file of SYSTEM_CA_FILES) {
       const blocks = await readBundle(file)
-      if (!blocks) continue
-      const parsed = parse(blocks)
-      return {
-        kind: 'os-file',
-        location: file,
-        ...parsed,
-        description: `the system trust store (${file}, ${parsed.anchors.length} CAs)`,
-        note: null,
-      }
+      if (blocks) return fromFile(file, blocks)
     }
-  const fallback = bundled()
-  return {
-    kind: 'node-bundled',
-    location: null,
-    ...fallback,
-    description: `the CAs bundled with Node (${fallback.anchors.length}), not the system trust store`,
-    note: os
+  return nodeBundled(
+    os
       ? `This runtime cannot read ${os}, so the CAs bundled with Node were used: a CA installed only there (a company CA) is not trusted; add it as an extra CA file.`
       : `No system trust store was found (${SYSTEM_CA_FILES.join(', ')}), so the CAs bundled with Node were used.`,
-  }
+  )
 }
 
 const cache = new Map<string, { until: number; store: Promise<SystemTrustStore> }>()
