@@ -1,5 +1,6 @@
 // The receiving server's own verdict: dkim= entries of Authentication-Results (RFC 8601), and the
 // time the message arrived (the topmost Received field), used to judge expiry by default.
+import { MAX_SHOWN_NAME } from './limits.js'
 
 export interface ReceivedDkim {
   server: string
@@ -40,7 +41,7 @@ export function parseAuthenticationResults(value: string): ReceivedDkim[] {
     const prop = (name: keyof typeof PROPERTY) => PROPERTY[name].exec(part)?.[1] ?? null
     const identity = prop('i')
     out.push({
-      server: server.slice(0, 255),
+      server: server.slice(0, MAX_SHOWN_NAME),
       result: (method[1] ?? '').toLowerCase(),
       domain:
         (

@@ -21,7 +21,7 @@ import {
   type LineEndingCounts,
   type SplitMessage,
 } from './message.js'
-import type { SignatureState } from './verify.js'
+import type { SignatureState } from './signature-state.js'
 
 export type Finding = DkimFinding
 

@@ -1,6 +1,7 @@
 // DKIM key records (RFC 6376 3.6.1, RFC 8463 for ed25519): the v, k, p, h, s and t tags, each
 // checked, and the key turned into a node:crypto KeyObject.
 import { createPublicKey, type KeyObject } from 'node:crypto'
+import { MAX_CACHED_KEYS } from './limits.js'
 import type { KeyType, ParsedSignature } from './signature.js'
 import { decodeBase64Strict, parseTagList, stripFws } from './tag-list.js'
 
@@ -37,10 +38,9 @@ function rsaKey(der: Buffer): KeyObject | null {
   }
 }
 
-/** Parsed records by text: a batch meets the same few keys again and again, and parsing is costly. */
+/** Parsed records by text: a batch meets the same few keys again and again, and parsing is costly.
+ * At most MAX_CACHED_KEYS of them. */
 const parsedKeys = new Map<string, KeyRecordResult>()
-/** Bounds that cache: a hostile DNS could hand out a fresh record per message. */
-const MAX_CACHED_KEYS = 512
 
 export function parseKeyRecord(record: string): KeyRecordResult {
   const cached = parsedKeys.get(record)

@@ -21,6 +21,23 @@ export const MAX_SHOWN_CANONICAL_BYTES = 64 * 1024
 /** The message's own header fields shown in a report: at most this many, each value cut. */
 export const MAX_SHOWN_HEADERS = 200
 export const MAX_SHOWN_HEADER_VALUE = 4096
+/** Authentication-Results dkim= entries compared with ours; a header block full of them is not worth more. */
+export const MAX_RECEIVED_RESULTS = 50
+/** A finding's detail is cut here: it quotes the message, and a report must stay readable and small. */
+export const MAX_FINDING_DETAIL_CHARS = 4000
+/** A shown header field's name is cut here (a malformed line can be one long "name"). */
+export const MAX_SHOWN_HEADER_NAME = 200
+/** The key record shown in a report is cut here (real ones are under 1 KB; a TXT record can be 64 KB). */
+export const MAX_SHOWN_KEY_RECORD = 4096
+/** A domain, selector or server name shown from a malformed signature or Authentication-Results is cut
+ * at the longest a domain name can be. */
+export const MAX_SHOWN_NAME = 255
+/** a= of a malformed signature shown is cut here (real algorithm names are under 20 characters). */
+export const MAX_SHOWN_ALGORITHM = 40
+/** Header names of a malformed signature's h= shown: at most this many (a 64 KB field can list thousands). */
+export const MAX_SHOWN_SIGNED_HEADERS = 200
+/** Parsed key records cached by text: a hostile DNS could hand out a fresh record per message. */
+export const MAX_CACHED_KEYS = 512
 /** Key store entries kept (oldest dropped first): a key store is small by nature. */
 export const MAX_STORED_KEYS = 5000
 /** A key file larger than this is not a key file. */

@@ -80,6 +80,18 @@ describe('DKIM-Signature', () => {
     expect(idn.ok && idn.signature.domain).toBe('xn--bcher-kva.example')
   })
 
+  it('gives each malformation the id of its finding (ids decide, the reason only explains)', () => {
+    const id = (value: string) => {
+      const parsed = parseSignatureValue(value)
+      return parsed.ok ? null : parsed.failure.id
+    }
+    expect(id(good.replace('h=from:to', 'h=to:subject'))).toBe('from-not-signed')
+    expect(id(`${good}; i=user@evil.example`)).toBe('identity-invalid')
+    expect(id(`${good}; i=no-at-sign`)).toBe('signature-malformed')
+    expect(id(good.replace('v=1', 'v=2'))).toBe('signature-malformed')
+    expect(id('not a tag list')).toBe('signature-malformed')
+  })
+
   it('keeps what it could read of a malformed signature, for the report', () => {
     const parsed = parseSignatureValue(good.replace('a=rsa-sha256', 'a=foo'))
     expect(parsed.ok).toBe(false)

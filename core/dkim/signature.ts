@@ -2,6 +2,8 @@
 // usable signature or the reason it is a permerror. Header values are latin1 strings (one char
 // per byte of the message).
 import { domainToASCII } from 'node:url'
+import type { DkimFindingId } from '../../shared/knowledge/dkim-findings.js'
+import { MAX_SHOWN_ALGORITHM, MAX_SHOWN_NAME, MAX_SHOWN_SIGNED_HEADERS } from './limits.js'
 import { decodeBase64Strict, parseTagList, stripFws, type Tag } from './tag-list.js'
 
 export type KeyType = 'rsa' | 'ed25519'
@@ -31,8 +33,16 @@ export interface ParsedSignature {
   bTag: Tag
 }
 
+/** The finding a malformed signature raises: most are just malformed; two have findings of their own. */
+export type SignatureFailureId = Extract<
+  DkimFindingId,
+  'signature-malformed' | 'from-not-signed' | 'identity-invalid'
+>
+
 /** What a permerror signature still tells: whatever tags could be read. */
 export interface SignatureFailure {
+  /** Decides the finding; `reason` only explains it. */
+  id: SignatureFailureId
   reason: string
   domain: string
   selector: string
@@ -84,22 +94,27 @@ export function isSubdomainOf(child: string, parent: string): boolean {
 }
 
 export function parseSignatureValue(value: string): SignatureParse {
-  const failure = (reason: string, tags?: Map<string, Tag>): SignatureParse => {
+  const failure = (
+    reason: string,
+    tags?: Map<string, Tag>,
+    id: SignatureFailureId = 'signature-malformed',
+  ): SignatureParse => {
     const get = (name: string) => tags?.get(name)?.value ?? ''
     const c = get('c')
     return {
       ok: false,
       failure: {
+        id,
         reason,
-        domain: get('d').toLowerCase().slice(0, 255),
-        selector: get('s').toLowerCase().slice(0, 255),
-        algorithm: get('a').slice(0, 40),
+        domain: get('d').toLowerCase().slice(0, MAX_SHOWN_NAME),
+        selector: get('s').toLowerCase().slice(0, MAX_SHOWN_NAME),
+        algorithm: get('a').slice(0, MAX_SHOWN_ALGORITHM),
         canonicalization: c === '' ? (tags ? 'simple/simple' : '') : c.includes('/') ? c : `${c}/simple`,
         signedHeaders: get('h')
           ? stripFws(get('h'))
               .split(':')
               .map((h) => h.toLowerCase())
-              .slice(0, 200)
+              .slice(0, MAX_SHOWN_SIGNED_HEADERS)
           : [],
       },
     }
@@ -133,7 +148,11 @@ export function parseSignatureValue(value: string): SignatureParse {
   if (signedHeaders.some((h) => !/^[\x21-\x39\x3b-\x7e]+$/.test(h)))
     return failure('h= contains an empty or invalid header field name.', tags)
   if (!signedHeaders.includes('from'))
-    return failure('h= does not include From, which RFC 6376 5.4 requires to be signed.', tags)
+    return failure(
+      'h= does not include From, which RFC 6376 5.4 requires to be signed.',
+      tags,
+      'from-not-signed',
+    )
 
   let identity: string | null = null
   let identityDomain = domain.name
@@ -148,6 +167,7 @@ export function parseSignatureValue(value: string): SignatureParse {
       return failure(
         `The identity i=${identity.slice(0, 80)} is not in the signing domain ${domain.name} (RFC 6376 3.5).`,
         tags,
+        'identity-invalid',
       )
   }
 

@@ -14,6 +14,8 @@ export const DIRECTORY_BUFFER_ENTRIES = 256
 export const MAX_FROM_LINE_BYTES = 4096
 /** A partial line kept across chunks while unescaping ">From " is at most this long (longer cannot be a From line). */
 export const MAX_ESCAPE_CARRY_BYTES = 1024
+/** Progress events at most this often (plus one per DKIM_ARCHIVE_ROWS_PER_EVENT rows): a fast run must not flood the page. */
+export const ARCHIVE_PROGRESS_INTERVAL_MS = 100
 /** Workers never outnumber this, whatever the machine says (each holds a verifier and its buffers). */
 export const MAX_WORKERS = 32
 /** A worker that has not answered one message in this long is stuck; the message is reported as failed. */

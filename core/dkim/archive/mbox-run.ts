@@ -12,12 +12,10 @@ import {
   type DkimMboxFormat,
 } from '../../../shared/contract/dkim.js'
 import type { KeySource } from '../key-sources.js'
+import { ARCHIVE_PROGRESS_INTERVAL_MS } from './limits.js'
 import { type ArchiveOptions, verifyItems } from './pool.js'
 import { reportRow } from './rows.js'
 import { expandPaths } from './sources.js'
-
-/** Progress events at most this often (plus one per DKIM_ARCHIVE_ROWS_PER_EVENT rows): a fast run must not flood the page. */
-export const ARCHIVE_PROGRESS_INTERVAL_MS = 100
 
 export interface MboxRunOptions {
   /** The file to read (a temporary copy or the user's own), and the name to show for it. */
