@@ -12,7 +12,7 @@ import { NetError } from '../net/errors.js'
 import { ClientAllowList, isLoopbackHost } from './client-allow.js'
 import { createFilters } from './filters.js'
 import { oneLine, refusal } from './greeting.js'
-import { CLOSE_GRACE_MS, MAX_CONNECTIONS_PER_TUNNEL, STREAM_BUFFER_BYTES } from './limits.js'
+import { CLOSE_GRACE_MS, LISTEN_BACKLOG, MAX_CONNECTIONS_PER_TUNNEL, STREAM_BUFFER_BYTES } from './limits.js'
 import { localStartTls } from './local-starttls.js'
 import { acceptLocalTls, type LocalTlsRuntime } from './local-tls.js'
 import { pump } from './pump.js'
@@ -163,11 +163,14 @@ export class Tunnel {
           )
         else reject(new EngineError('unavailable', `Could not listen on ${where}: ${error.message}`))
       })
-      server.listen({ host: this.config.listenHost, port: this.config.listenPort, backlog: 1024 }, () => {
-        server.on('error', (error) => this.#runtime.warn(`Listener error: ${error.message}`))
-        const bound = server.address() as net.AddressInfo
-        resolve({ host: bound.address, port: bound.port })
-      })
+      server.listen(
+        { host: this.config.listenHost, port: this.config.listenPort, backlog: LISTEN_BACKLOG },
+        () => {
+          server.on('error', (error) => this.#runtime.warn(`Listener error: ${error.message}`))
+          const bound = server.address() as net.AddressInfo
+          resolve({ host: bound.address, port: bound.port })
+        },
+      )
     })
   }
 
