@@ -43,8 +43,9 @@ export const MAX_LOCAL_BEFORE_TLS_LINE_BYTES = 2048
 /** Unanswered pipelined POP3 commands the filter tracks: a client that never reads cannot grow it. */
 export const MAX_POP3_PENDING_COMMANDS = 1024
 
-/** Bytes of an IMAP line read to find its tag and command: a long line costs no more than a short one. */
-export const MAX_IMAP_COMMAND_HEAD_BYTES = 64
+/** Bytes at the start of a server's IMAP line searched for CAPABILITY: a long line (a FETCH
+ * response) costs no more to look at than a short one. */
+export const MAX_IMAP_RESPONSE_HEAD_BYTES = 64
 
 /** Longest client command kept in a connection's record (cut with "…"): a long line cannot bloat
  * the record or the log. */
