@@ -14,6 +14,7 @@ import { NetError } from '../net/errors.js'
 import { openSession } from '../net/session.js'
 import { connectStartTls } from '../net/starttls.js'
 import { oneLine } from './greeting.js'
+import { MAX_CHECK_REFUSAL_CHARS } from './limits.js'
 import type { TrustPolicy } from './upstream.js'
 
 /** OpenSSL's verification codes (socket.authorizationError) in words. */
@@ -160,7 +161,7 @@ export async function checkUpstream(config: TunnelConfig, options: CheckOptions)
           return done(
             'unreachable',
             'refused-session',
-            `${where} refused the session: ${greeting.lines.join(' ').slice(0, 200)}`,
+            `${where} refused the session: ${greeting.lines.join(' ').slice(0, MAX_CHECK_REFUSAL_CHARS)}`,
             verdict.certificate,
           )
       }

@@ -3,6 +3,7 @@
 // LOGINDISABLED and COMPRESS (compression would hide the stream from this filter), literals pass
 // untouched. Client → server: STARTTLS and COMPRESS get a local BAD, LOGIN and SASL are redacted
 // in the record, literals pass untouched.
+import { MAX_IMAP_RESPONSE_HEAD_BYTES } from './limits.js'
 import { EMPTY, LineStream, literalLength, text } from './line-stream.js'
 import { type CommandRecorder, REDACTED } from './recorder.js'
 
@@ -50,7 +51,7 @@ export class ImapFromServer extends LineStream {
       this.#dropGreeting = false
       return EMPTY
     }
-    const head = line.toString('latin1', 0, Math.min(line.length, 64)).toUpperCase()
+    const head = line.toString('latin1', 0, Math.min(line.length, MAX_IMAP_RESPONSE_HEAD_BYTES)).toUpperCase()
     let out: Buffer | null = null
     const value = text(line)
     if (this.saslTag && value.startsWith(`${this.saslTag} `)) this.saslTag = null

@@ -28,3 +28,40 @@ export const MAX_CLIENT_REASON_CHARS = 300
  * stop and start at every record (Node's default of 16 KiB is one record); with one read (at most
  * 64 KiB) past it, two directions stay under 256 KiB per connection. */
 export const STREAM_BUFFER_BYTES = 64 * 1024
+
+/** How long a client may take to send each line before STARTTLS on a local STARTTLS side: stops a
+ * device that connects and never upgrades (or drips one byte at a time). */
+export const LOCAL_BEFORE_TLS_LINE_MS = 30_000
+
+/** Commands answered before STARTTLS on a local STARTTLS side: a client that keeps talking in clear
+ * is cut off. */
+export const MAX_LOCAL_BEFORE_TLS_COMMANDS = 16
+
+/** Longest client line before TLS on a local STARTTLS side: commands allowed then are short. */
+export const MAX_LOCAL_BEFORE_TLS_LINE_BYTES = 2048
+
+/** Unanswered pipelined POP3 commands the filter tracks: a client that never reads cannot grow it. */
+export const MAX_POP3_PENDING_COMMANDS = 1024
+
+/** Bytes at the start of a server's IMAP line searched for CAPABILITY: a long line (a FETCH
+ * response) costs no more to look at than a short one. */
+export const MAX_IMAP_RESPONSE_HEAD_BYTES = 64
+
+/** Longest client command kept in a connection's record (cut with "…"): a long line cannot bloat
+ * the record or the log. */
+export const MAX_RECORDED_COMMAND_CHARS = 200
+
+/** Names in a generated local certificate's subjectAltName: a machine with many interfaces cannot
+ * grow the certificate without bound. */
+export const MAX_LOCAL_CERT_NAMES = 32
+
+/** Pending connections the OS queues for a listener before the tunnel accepts them: a burst of
+ * connects is queued, a flood beyond it is refused by the OS. */
+export const LISTEN_BACKLOG = 1024
+
+/** Characters of a tunnel's name kept in its id: ids stay short in settings, logs and the CLI. */
+export const MAX_TUNNEL_ID_SLUG_CHARS = 40
+
+/** Characters of a server's refusal quoted in a start check's detail: a long greeting cannot
+ * flood the UI or the log. */
+export const MAX_CHECK_REFUSAL_CHARS = 200

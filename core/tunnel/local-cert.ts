@@ -6,13 +6,12 @@ import { X509Certificate } from 'node:crypto'
 import os from 'node:os'
 import type { LocalCertificate } from '../../shared/contract/tunnel.js'
 import { fingerprintSha256, spkiSha256 } from '../net/certificate.js'
+import { MAX_LOCAL_CERT_NAMES } from './limits.js'
 
 /** Validity of a generated certificate: 825 days, the longest Apple's TLS clients accept. */
 export const LOCAL_CERT_DAYS = 825
 /** Regenerated this long before it expires, so a device never meets an expired one. */
 export const LOCAL_CERT_RENEW_DAYS = 30
-/** Names in the subjectAltName: a machine with many interfaces cannot grow the certificate without bound. */
-export const MAX_LOCAL_CERT_NAMES = 32
 
 export interface LocalTlsMaterial {
   certPem: string

@@ -11,21 +11,16 @@ import { MAX_PLAINTEXT_BYTES } from '../net/limits.js'
 import { LineReader } from '../net/line-reader.js'
 import { refusal, smtpDomain } from './greeting.js'
 import { type BeforeTlsAnswer, imapBeforeTls } from './imap-filter.js'
-import { CLOSE_GRACE_MS } from './limits.js'
+import {
+  CLOSE_GRACE_MS,
+  LOCAL_BEFORE_TLS_LINE_MS,
+  MAX_LOCAL_BEFORE_TLS_COMMANDS,
+  MAX_LOCAL_BEFORE_TLS_LINE_BYTES,
+} from './limits.js'
 import { acceptLocalTls, type LocalTlsRuntime } from './local-tls.js'
 import { pop3BeforeTls } from './pop3-filter.js'
 import type { CommandRecorder } from './recorder.js'
 import { smtpBeforeTls } from './smtp-filter.js'
-
-/** How long a client may take to send each line before STARTTLS: stops a device that connects
- * and never upgrades (or drips one byte at a time). */
-export const LOCAL_BEFORE_TLS_LINE_MS = 30_000
-
-/** Commands answered before STARTTLS: a client that keeps talking in clear is cut off. */
-export const MAX_LOCAL_BEFORE_TLS_COMMANDS = 16
-
-/** Longest client line before TLS: commands allowed then are short. */
-export const MAX_LOCAL_BEFORE_TLS_LINE_BYTES = 2048
 
 interface Dialogue {
   greeting: string

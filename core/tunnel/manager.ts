@@ -14,7 +14,7 @@ import { TunnelConfig, type TunnelDraft } from '../../shared/contract/tunnel-con
 import { EngineError } from '../api/errors.js'
 import type { EngineContext } from '../context.js'
 import { checkUpstream } from './check.js'
-import { STATS_INTERVAL_MS } from './limits.js'
+import { MAX_TUNNEL_ID_SLUG_CHARS, STATS_INTERVAL_MS } from './limits.js'
 import { localTlsSecretName, prepareLocalTls, storedLocalCertificate } from './local-tls.js'
 import { cachedResolve, trustPolicy } from './runtime.js'
 import { Tunnel } from './tunnel.js'
@@ -146,7 +146,7 @@ export class TunnelManager {
         .toLowerCase()
         .replace(/[^a-z0-9]+/g, '-')
         .replace(/^-|-$/g, '')
-        .slice(0, 40) || 'tunnel'
+        .slice(0, MAX_TUNNEL_ID_SLUG_CHARS) || 'tunnel'
     const config = TunnelConfig.parse({ ...draft, id: `${slug}-${randomBytes(3).toString('hex')}` })
     // A LAN listener without an allowlist is refused before it is saved.
     new Tunnel(config, this.#runtimeStub())

@@ -3,6 +3,7 @@
 // Client → server: STLS gets a local -ERR; PASS, APOP and AUTH (with its SASL lines) are redacted.
 
 import type { BeforeTlsAnswer } from './imap-filter.js'
+import { MAX_POP3_PENDING_COMMANDS } from './limits.js'
 import { EMPTY, LineStream, text } from './line-stream.js'
 import { type CommandRecorder, REDACTED } from './recorder.js'
 
@@ -34,9 +35,6 @@ function isLogin(pending: Pending): boolean {
     pending.verb === 'PASS' || pending.verb === 'APOP' || (pending.verb === 'AUTH' && pending.hasArgument)
   )
 }
-
-/** Bound on unanswered pipelined commands: a client that never reads cannot grow this. */
-const MAX_PENDING = 1024
 
 export class Pop3FromServer extends LineStream {
   readonly pending: Pending[] = []
@@ -111,7 +109,7 @@ export class Pop3FromClient extends LineStream {
       this.#server.inject('-ERR STLS is not available here: Mailwarden already encrypts this connection.\r\n')
       return EMPTY
     }
-    if (this.#server.pending.length >= MAX_PENDING)
+    if (this.#server.pending.length >= MAX_POP3_PENDING_COMMANDS)
       throw new Error('The client sent too many commands without reading the answers.')
     this.#server.pending.push({ verb, hasArgument: args.length > 0 })
     if (verb === 'PASS') this.#recorder.add(`PASS ${REDACTED}`)

@@ -3,8 +3,8 @@
 // SASL continuation lines are never kept, and core/log/redact.ts scrubs whatever shape is left.
 import { TUNNEL_RECORD_MAX_COMMANDS } from '../../shared/contract/tunnel.js'
 import { redact } from '../log/redact.js'
+import { MAX_RECORDED_COMMAND_CHARS } from './limits.js'
 
-const MAX_COMMAND_CHARS = 200
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\x00-\x1f\x7f]/g
 
@@ -25,7 +25,11 @@ export class CommandRecorder {
     if (this.commands.length >= TUNNEL_RECORD_MAX_COMMANDS) return
     // Control characters from a client would garble a log line: shown as "?".
     const clean = redact(command.replace(CONTROL, '?'))
-    this.commands.push(clean.length > MAX_COMMAND_CHARS ? `${clean.slice(0, MAX_COMMAND_CHARS - 1)}…` : clean)
+    this.commands.push(
+      clean.length > MAX_RECORDED_COMMAND_CHARS
+        ? `${clean.slice(0, MAX_RECORDED_COMMAND_CHARS - 1)}…`
+        : clean,
+    )
   }
 }
 

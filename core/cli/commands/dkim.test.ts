@@ -5,7 +5,8 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEngine } from '../../engine.js'
 import { runCli } from '../main.js'
-import { progressLine, shown } from './dkim.js'
+import { progressLine } from './dkim.js'
+import { shown } from './dkim-report.js'
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..')
 const real = path.join(root, 'e2e', 'corpus', 'dkim-real')

@@ -11,10 +11,12 @@ import type { ConnectionRecord, UpstreamCheck } from '../../../shared/contract/t
 import { LocalTls, SpkiPin, TunnelConfig } from '../../../shared/contract/tunnel-config.js'
 import { TUNNEL_FINDINGS } from '../../../shared/knowledge/tunnel-findings.js'
 import { EngineError } from '../../api/errors.js'
+import type { Keychain } from '../../keychain/keychain.js'
 import { checkUpstream } from '../../tunnel/check.js'
-import { prepareLocalTls } from '../../tunnel/local-tls.js'
+import { type LocalTlsRuntime, prepareLocalTls } from '../../tunnel/local-tls.js'
 import { cachedResolve, trustPolicy } from '../../tunnel/runtime.js'
 import { Tunnel } from '../../tunnel/tunnel.js'
+import type { TrustPolicy } from '../../tunnel/upstream.js'
 import type { Command } from '../command.js'
 import { EXIT } from '../exit-codes.js'
 import { CliError, usageError } from '../output.js'
@@ -135,6 +137,136 @@ function endpointText(host: string, port: number): string {
   return `${net.isIPv6(host) ? `[${host}]` : host}:${port}`
 }
 
+function parseFlags(args: string[]) {
+  return parseArgs({
+    args,
+    options: {
+      listen: { type: 'string' },
+      to: { type: 'string' },
+      tls: { type: 'string' },
+      protocol: { type: 'string' },
+      ca: { type: 'string' },
+      pin: { type: 'string' },
+      dns: { type: 'string' },
+      'json-log': { type: 'boolean' },
+      'local-tls': { type: 'string' },
+      'local-legacy-tls': { type: 'boolean' },
+      'start-unverified': { type: 'boolean' },
+      config: { type: 'string' },
+    },
+    strict: true,
+  }).values
+}
+
+/** The tunnels asked for: those of the --config file, or the one the flags describe. */
+function entriesFrom(values: ReturnType<typeof parseFlags>): FileEntry[] {
+  if (values.config) {
+    if (
+      values.listen ||
+      values.to ||
+      values.tls ||
+      values.protocol ||
+      values.ca ||
+      values.pin ||
+      values['local-tls'] ||
+      values['local-legacy-tls']
+    )
+      throw usageError(
+        '--config takes the tunnels from the file; do not combine it with --listen, --to, --tls, --protocol, --ca, --pin or --local-tls.',
+      )
+    return readConfigFile(values.config)
+  }
+  for (const flag of ['listen', 'to', 'tls', 'protocol'] as const)
+    if (!values[flag]) throw usageError(`--${flag} is required (or --config FILE).`)
+  const entry = FileEntry.safeParse({
+    listen: values.listen,
+    to: values.to,
+    tls: values.tls,
+    protocol: values.protocol,
+    ca: values.ca ?? null,
+    pin: values.pin ?? null,
+    localTls: values['local-tls'],
+    allowLegacyLocalTls: values['local-legacy-tls'],
+  })
+  if (values['local-legacy-tls'] && !values['local-tls'])
+    throw usageError('--local-legacy-tls needs --local-tls implicit|starttls.')
+  if (!entry.success)
+    throw usageError(entry.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '))
+  return [entry.data]
+}
+
+/** What every tunnel of one command shares. */
+interface Shared {
+  jsonLog: boolean
+  /** stderr: records, warnings, check findings. */
+  log(text: string): void
+  /** stdout: where each tunnel listens. */
+  out(text: string): void
+  resolve(host: string): Promise<string>
+  keychain: Keychain
+  extraCaFile: string | null
+  timeoutMs: number
+}
+
+interface Started {
+  tunnel: Tunnel
+  bound: { host: string; port: number }
+  trust: TrustPolicy
+  local: LocalTlsRuntime | null
+}
+
+/** One tunnel listening (its local certificate made or loaded first, when it has a TLS local side). */
+async function listen(config: TunnelConfig, shared: Shared): Promise<Started> {
+  const warn = (message: string) => {
+    if (!shared.jsonLog) shared.log(`${config.name}: ${message}`)
+  }
+  // CLI tunnels are named cli-1, cli-2...: the certificate of each is kept under that name.
+  const local = await prepareLocalTls(shared.keychain, config, warn)
+  const trust = await trustPolicy(config, shared.extraCaFile)
+  const tunnel = new Tunnel(config, {
+    local,
+    trust,
+    timeoutMs: shared.timeoutMs,
+    resolve: shared.resolve,
+    onRecord: (record) =>
+      shared.log(shared.jsonLog ? JSON.stringify(record) : humanRecord(config.name, record)),
+    warn,
+  })
+  const bound = await tunnel.start()
+  return { tunnel, bound, trust, local }
+}
+
+/** Like stunnel's "verifyChain": a server that cannot be verified is an error at start, not a
+ * listener that fails every connection later. Says what was found; true when verified. */
+async function checkAtStart(config: TunnelConfig, trust: TrustPolicy, shared: Shared): Promise<boolean> {
+  const to = endpointText(config.upstreamHost, config.upstreamPort)
+  const check = await checkUpstream(config, { trust, timeoutMs: shared.timeoutMs, resolve: shared.resolve })
+  if (check.state === 'verified') return true
+  // --json-log keeps stderr JSON lines: the finding as one object, its fix included.
+  if (shared.jsonLog)
+    shared.log(
+      JSON.stringify({
+        tunnel: config.name,
+        upstream: to,
+        check,
+        fix: check.reason ? TUNNEL_FINDINGS[check.reason].cliFix : null,
+      }),
+    )
+  else for (const line of checkText(config.name, to, check)) shared.log(line)
+  return false
+}
+
+function announce(config: TunnelConfig, started: Started, shared: Shared): void {
+  const { bound, local } = started
+  shared.out(
+    `listening on ${endpointText(bound.host, bound.port)} -> ${endpointText(config.upstreamHost, config.upstreamPort)} (${config.mode}, ${config.protocol})`,
+  )
+  if (local)
+    shared.out(
+      `local ${config.localTls} TLS${config.allowLegacyLocalTls ? ' (TLS 1.0/1.1 allowed)' : ''}, certificate for ${local.certificate.names.join(', ')}: pin ${local.certificate.pin} sha256 ${local.certificate.fingerprintSha256}`,
+    )
+}
+
 export const tunnelCommand: Command = {
   name: 'tunnel',
   summary: 'Run a local plaintext-to-TLS tunnel for a legacy mail client',
@@ -171,113 +303,29 @@ exits 1 without tunnelling, unless --start-unverified.
 Prints one line per tunnel when it listens: listening on HOST:PORT -> HOST:PORT (mode, protocol),
 and for a TLS local side a second one: local certificate pin sha256/... sha256 AB:CD:...`,
   async run(args, context) {
-    const { values } = parseArgs({
-      args,
-      options: {
-        listen: { type: 'string' },
-        to: { type: 'string' },
-        tls: { type: 'string' },
-        protocol: { type: 'string' },
-        ca: { type: 'string' },
-        pin: { type: 'string' },
-        dns: { type: 'string' },
-        'json-log': { type: 'boolean' },
-        'local-tls': { type: 'string' },
-        'local-legacy-tls': { type: 'boolean' },
-        'start-unverified': { type: 'boolean' },
-        config: { type: 'string' },
-      },
-      strict: true,
-    })
-    let entries: FileEntry[]
-    if (values.config) {
-      if (
-        values.listen ||
-        values.to ||
-        values.tls ||
-        values.protocol ||
-        values.ca ||
-        values.pin ||
-        values['local-tls'] ||
-        values['local-legacy-tls']
-      )
-        throw usageError(
-          '--config takes the tunnels from the file; do not combine it with --listen, --to, --tls, --protocol, --ca, --pin or --local-tls.',
-        )
-      entries = readConfigFile(values.config)
-    } else {
-      for (const flag of ['listen', 'to', 'tls', 'protocol'] as const)
-        if (!values[flag]) throw usageError(`--${flag} is required (or --config FILE).`)
-      const entry = FileEntry.safeParse({
-        listen: values.listen,
-        to: values.to,
-        tls: values.tls,
-        protocol: values.protocol,
-        ca: values.ca ?? null,
-        pin: values.pin ?? null,
-        localTls: values['local-tls'],
-        allowLegacyLocalTls: values['local-legacy-tls'],
-      })
-      if (values['local-legacy-tls'] && !values['local-tls'])
-        throw usageError('--local-legacy-tls needs --local-tls implicit|starttls.')
-      if (!entry.success)
-        throw usageError(entry.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '))
-      entries = [entry.data]
-    }
-    const configs = entries.map(toConfig)
-
+    const values = parseFlags(args)
+    const configs = entriesFrom(values).map(toConfig)
     const engine = await context.engine()
     const { settings } = await engine.settings.load()
-    const resolve = cachedResolve(() => engine.context.resolver(values.dns ?? null))
-    const log = (text: string) => context.io.err(text)
+    const shared: Shared = {
+      jsonLog: values['json-log'] === true,
+      log: (text) => context.io.err(text),
+      out: (text) => context.io.out(text),
+      resolve: cachedResolve(() => engine.context.resolver(values.dns ?? null)),
+      keychain: engine.context.keychain,
+      extraCaFile: settings.extraCaFile,
+      timeoutMs: settings.connectTimeoutSeconds * 1000,
+    }
     const running: Tunnel[] = []
     let unverified = 0
     try {
       for (const config of configs) {
-        const warn = (message: string) => {
-          if (!values['json-log']) log(`${config.name}: ${message}`)
-        }
-        // CLI tunnels are named cli-1, cli-2...: the certificate of each is kept under that name.
-        const local = await prepareLocalTls(engine.context.keychain, config, warn)
-        const trust = await trustPolicy(config, settings.extraCaFile)
-        const timeoutMs = settings.connectTimeoutSeconds * 1000
-        const tunnel = new Tunnel(config, {
-          local,
-          trust,
-          timeoutMs,
-          resolve,
-          onRecord: (record) =>
-            log(values['json-log'] ? JSON.stringify(record) : humanRecord(config.name, record)),
-          warn,
-        })
-        const bound = await tunnel.start()
-        running.push(tunnel)
-        // Like stunnel's "verifyChain": a server that cannot be verified is an error at start, not
-        // a listener that fails every connection later.
-        const to = endpointText(config.upstreamHost, config.upstreamPort)
-        const check = await checkUpstream(config, { trust, timeoutMs, resolve })
-        if (check.state !== 'verified') {
-          // --json-log keeps stderr JSON lines: the finding as one object, its fix included.
-          if (values['json-log'])
-            log(
-              JSON.stringify({
-                tunnel: config.name,
-                upstream: to,
-                check,
-                fix: check.reason ? TUNNEL_FINDINGS[check.reason].cliFix : null,
-              }),
-            )
-          else for (const line of checkText(config.name, to, check)) log(line)
-        }
-        if (check.state !== 'verified' && !values['start-unverified']) unverified++
+        const started = await listen(config, shared)
+        running.push(started.tunnel)
+        const verified = await checkAtStart(config, started.trust, shared)
+        if (!verified && !values['start-unverified']) unverified++
         if (unverified > 0) continue
-        context.io.out(
-          `listening on ${endpointText(bound.host, bound.port)} -> ${endpointText(config.upstreamHost, config.upstreamPort)} (${config.mode}, ${config.protocol})`,
-        )
-        if (local)
-          context.io.out(
-            `local ${config.localTls} TLS${config.allowLegacyLocalTls ? ' (TLS 1.0/1.1 allowed)' : ''}, certificate for ${local.certificate.names.join(', ')}: pin ${local.certificate.pin} sha256 ${local.certificate.fingerprintSha256}`,
-          )
+        announce(config, started, shared)
       }
     } catch (error) {
       await Promise.all(running.map((t) => t.stop()))
@@ -287,13 +335,13 @@ and for a TLS local side a second one: local certificate pin sha256/... sha256 A
     }
     if (unverified > 0) {
       await Promise.all(running.map((t) => t.stop()))
-      log(
+      shared.log(
         `Not started: ${unverified === 1 ? 'the server above' : `${unverified} servers above`} could not be verified. Fix it as said, or pass --start-unverified to listen anyway.`,
       )
       return EXIT.findings
     }
     const signal = await context.stopSignal
-    log(`${signal}: stopping ${running.length} tunnel${running.length === 1 ? '' : 's'}…`)
+    shared.log(`${signal}: stopping ${running.length} tunnel${running.length === 1 ? '' : 's'}…`)
     await Promise.all(running.map((t) => t.stop()))
     return EXIT.ok
   },
