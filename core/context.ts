@@ -1,7 +1,7 @@
 // What every job module of the engine is given: the shared services, never the front doors.
 
 import { createResolver, type Resolver } from './dns/resolver.js'
-import type { EngineOptions } from './engine.js'
+import type { EngineOptions } from './engine-options.js'
 import type { EventBus } from './events/bus.js'
 import type { Keychain } from './keychain/keychain.js'
 import type { Logger } from './log/logger.js'

@@ -1,15 +1,16 @@
 // The engine as one object: it composes each job module's handlers and owns the event stream.
 // Each front door (Electron IPC, the web host, the CLI) creates one and only talks to it through
 // call/on, tells it when a caller (window, tab) goes away, and disposes it on exit.
-import type { Envelope, EventName, EventPayload, LogLevel } from '../shared/contract/index.js'
+import type { Envelope, EventName, EventPayload } from '../shared/contract/index.js'
 import { type DispatchLogger, dispatch } from './api/dispatch.js'
 import { type Caller, type Handlers, type JobModule, LOCAL_CALLER } from './api/handlers.js'
 import { appModule } from './app/handlers.js'
 import { type EngineContext, resolverFactory } from './context.js'
 import { dkimModule } from './dkim/handlers.js'
+import type { EngineOptions } from './engine-options.js'
 import { EventBus } from './events/bus.js'
 import { secretsModule } from './keychain/handlers.js'
-import { type Keychain, openSystemKeychain } from './keychain/keychain.js'
+import { openSystemKeychain } from './keychain/keychain.js'
 import { createLogger, type Logger } from './log/logger.js'
 import { accountsModule } from './probe/accounts/handlers.js'
 import { probeModule } from './probe/handlers.js'
@@ -19,15 +20,7 @@ import { settingsModule } from './settings/handlers.js'
 import { SettingsStore } from './settings/store.js'
 import { tunnelModule } from './tunnel/handlers.js'
 
-export interface EngineOptions {
-  /** Where settings live: Electron's userData, or configDir() for the CLI and web host. */
-  configDir: string
-  shell: 'electron' | 'web' | 'cli'
-  /** Log lines at or above this level are echoed to stderr (the CLI and web host); null: none. */
-  logEcho?: LogLevel | null
-  /** Tests may pass another real keychain; production uses the OS keychain. */
-  keychain?: Keychain
-}
+export type { EngineOptions }
 
 export interface Engine {
   readonly handlers: Handlers

@@ -4,9 +4,7 @@
 import type { X509Certificate } from 'node:crypto'
 import { open } from 'node:fs/promises'
 import { parsePemBundle } from './certificate.js'
-
-/** A CA bundle is kilobytes (Mozilla's whole store is ~220 KB); a bigger file is not one. */
-export const MAX_CA_FILE_BYTES = 1024 * 1024
+import { MAX_CA_FILE_BYTES } from './limits.js'
 
 export class CaFileError extends Error {}
 

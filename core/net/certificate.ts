@@ -7,9 +7,7 @@ import { createHash, X509Certificate } from 'node:crypto'
 import net from 'node:net'
 import type tls from 'node:tls'
 import { domainToASCII } from 'node:url'
-
-/** A chain longer than this is not a real chain: stops a loop or a hostile pile of certificates. */
-export const MAX_CHAIN_LENGTH = 10
+import { MAX_CHAIN_LENGTH, MAX_NAMES_LISTED } from './limits.js'
 
 const DAY_MS = 86_400_000
 
@@ -313,7 +311,7 @@ export function checkHostname(host: string, cert: X509Certificate): HostnameChec
       matches: true,
       explanation: hasSans ? `DNS:${hit} names ${host}.` : `The subject CN ${hit} names ${host} (no SAN).`,
     }
-  const listed = candidates.length > 0 ? candidates.slice(0, 8).join(', ') : 'no names'
+  const listed = candidates.length > 0 ? candidates.slice(0, MAX_NAMES_LISTED).join(', ') : 'no names'
   return { matches: false, explanation: `The certificate is for ${listed}, not ${host}.` }
 }
 

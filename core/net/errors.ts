@@ -17,14 +17,24 @@ export type NetFailure =
   | 'cancelled'
   | 'dns'
 
+/** A finer id within a kind, where a caller must tell cases apart (never by the sentence):
+ * `session-refused` is a `protocol` failure where the server greeted with a refusal (SMTP 554, IMAP BYE). */
+export type NetFailureId = 'session-refused'
+
 export class NetError extends Error {
   readonly kind: NetFailure
+  readonly id?: NetFailureId
   /** For `injection`: the injected bytes (bounded), for the report. */
   readonly data?: Buffer
-  constructor(kind: NetFailure, message: string, options?: { cause?: unknown; data?: Buffer }) {
+  constructor(
+    kind: NetFailure,
+    message: string,
+    options?: { cause?: unknown; data?: Buffer; id?: NetFailureId },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'NetError'
     this.kind = kind
+    this.id = options?.id
     this.data = options?.data
   }
 }

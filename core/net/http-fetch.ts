@@ -8,16 +8,14 @@ import type { LookupFunction } from 'node:net'
 import { isIP } from 'node:net'
 import tls from 'node:tls'
 import type { Resolver } from '../dns/resolver.js'
+import {
+  HTTP_DEFAULT_TIMEOUT_MS,
+  HTTP_MAX_BODY_BYTES,
+  HTTP_MAX_CACHED_CONTEXTS,
+  HTTP_MAX_HEADER_BYTES,
+  HTTP_MAX_REDIRECTS,
+} from './limits.js'
 import { systemTrustStore } from './trust-store.js'
-
-/** A hostile or broken server sending an endless body must not fill memory (autoconfig files are ~2 KB). */
-export const HTTP_MAX_BODY_BYTES = 256 * 1024
-/** A server that drips one byte a second must not hold a probe: the whole fetch ends by then. */
-export const HTTP_DEFAULT_TIMEOUT_MS = 10_000
-/** Redirect loops or chains (Thunderbird follows a few); more than this is an error. */
-export const HTTP_MAX_REDIRECTS = 3
-/** Huge header blocks are refused by Node's parser beyond this (its default is 16 KB). */
-export const HTTP_MAX_HEADER_BYTES = 16 * 1024
 
 export type HttpFetchFailure =
   | 'invalid-url'
@@ -67,8 +65,6 @@ export interface HttpFetchResult {
 // CA text. The system's trust store (trust-store.ts), not Node's bundled roots, so a company CA
 // installed in the OS is trusted here as in the probe.
 const contexts = new Map<string, { pems: readonly string[]; context: tls.SecureContext }>()
-/** Distinct extra CAs kept parsed; a long-running engine sees one or two. */
-const MAX_CACHED_CONTEXTS = 8
 
 async function secureContextFor(extraCa: string | null): Promise<tls.SecureContext> {
   const store = await systemTrustStore()
@@ -77,7 +73,8 @@ async function secureContextFor(extraCa: string | null): Promise<tls.SecureConte
   // A re-read store is a new array: the context follows it.
   if (hit && hit.pems === store.pems) return hit.context
   const context = tls.createSecureContext({ ca: extraCa ? [...store.pems, extraCa] : store.pems })
-  if (!hit && contexts.size >= MAX_CACHED_CONTEXTS) contexts.delete(contexts.keys().next().value as string)
+  if (!hit && contexts.size >= HTTP_MAX_CACHED_CONTEXTS)
+    contexts.delete(contexts.keys().next().value as string)
   contexts.set(key, { pems: store.pems, context })
   return context
 }

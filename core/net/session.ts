@@ -1,11 +1,8 @@
 // A plaintext (or TLS) conversation with a mail server: the bounded reader, a writer that adds
 // CRLF, and a short transcript for reports. Each protocol's dialogue (dialogues/*.ts) drives one.
 import type { Duplex } from 'node:stream'
+import { MAX_TRANSCRIPT_LINE_CHARS, MAX_TRANSCRIPT_LINES } from './limits.js'
 import { type LineLimits, LineReader } from './line-reader.js'
-
-/** A report shows the dialogue; a hostile server must not make it big. */
-export const MAX_TRANSCRIPT_LINES = 60
-export const MAX_TRANSCRIPT_LINE_CHARS = 300
 
 export interface TranscriptLine {
   from: 'client' | 'server'

@@ -72,6 +72,14 @@ describe('connectStartTls', () => {
     expect(await kindOf(connectStartTls({ host: '127.0.0.1', port }, 'imap', opts))).toBe('preauth')
   })
 
+  it('marks a refused session by its id, not by its sentence (the tunnel check keys on it)', async () => {
+    const port = await lineServer('554 no mail service here\r\n', () => null)
+    const error = await connectStartTls({ host: '127.0.0.1', port }, 'smtp', opts).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(NetError)
+    expect((error as NetError).kind).toBe('protocol')
+    expect((error as NetError).id).toBe('session-refused')
+  })
+
   it('ends a stalled handshake within the timeout', async () => {
     const port = await lineServer('* OK ready\r\n', (line) => {
       const [tag, command] = line.split(' ')

@@ -14,11 +14,9 @@ import {
   type StartTlsReply,
 } from './dialogues/index.js'
 import { NetError } from './errors.js'
+import { MAX_INJECTED_BYTES_KEPT, MAX_QUOTED_REPLY_CHARS } from './limits.js'
 import type { LineLimits } from './line-reader.js'
 import { openSession, type Session, type TranscriptLine } from './session.js'
-
-/** Bytes of injected data kept for the report: enough to show what it was. */
-export const MAX_INJECTED_BYTES_KEPT = 512
 
 export interface StartTlsOptions extends Omit<TlsOptions, 'socket'> {
   /** The probe watches this long after the OK for injected bytes; the tunnel passes 0. */
@@ -58,7 +56,7 @@ export async function startTls(
     session.socket.destroy()
     throw new NetError(
       'starttls-refused',
-      `${where} refused ${dialogue.startTlsCommand}: ${reply.reply.slice(0, 200)}`,
+      `${where} refused ${dialogue.startTlsCommand}: ${reply.reply.slice(0, MAX_QUOTED_REPLY_CHARS)}`,
     )
   }
   if (options.injectionWatchMs) await pause(options.injectionWatchMs, options.signal)
@@ -107,7 +105,8 @@ export async function connectStartTls(
     if (greeting.status !== 'ok')
       throw new NetError(
         'protocol',
-        `${where} refused the session: ${greeting.lines.join(' ').slice(0, 200)}`,
+        `${where} refused the session: ${greeting.lines.join(' ').slice(0, MAX_QUOTED_REPLY_CHARS)}`,
+        { id: 'session-refused' },
       )
     const before = await dialogue.capabilities(session)
     if (before.known && !before.startTls)

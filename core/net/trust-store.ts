@@ -10,6 +10,7 @@
 import { X509Certificate } from 'node:crypto'
 import { open } from 'node:fs/promises'
 import tls from 'node:tls'
+import { MAX_SYSTEM_CA_BYTES, TRUST_STORE_CACHE_MS } from './limits.js'
 
 /** Where each distribution keeps the system bundle (Debian/Ubuntu/Alpine, Fedora/RHEL, openSUSE, BSD). */
 export const SYSTEM_CA_FILES = [
@@ -18,12 +19,6 @@ export const SYSTEM_CA_FILES = [
   '/etc/ssl/ca-bundle.pem',
   '/etc/ssl/cert.pem',
 ] as const
-
-/** The whole Mozilla store is ~220 KB; a system bundle with company CAs stays far below this. */
-export const MAX_SYSTEM_CA_BYTES = 4 * 1024 * 1024
-
-/** The OS store is read again after this long, so a CA installed meanwhile is seen. */
-const CACHE_MS = 5 * 60 * 1000
 
 export const SYSTEM_CA_FILE_ENV = 'MAILWARDEN_SYSTEM_CA_FILE'
 
@@ -166,6 +161,6 @@ export function systemTrustStore(options: TrustStoreOptions = {}): Promise<Syste
   const now = Date.now()
   if (hit && hit.until > now) return hit.store
   const store = load(options)
-  cache.set(key, { until: now + CACHE_MS, store })
+  cache.set(key, { until: now + TRUST_STORE_CACHE_MS, store })
   return store
 }

@@ -14,7 +14,8 @@ import {
 } from '../net/test-support/hostile-server.js'
 import { makeTlsMaterial, type TlsMaterial } from '../net/test-support/tls-material.js'
 import { HostLimiter } from './discovery/limits.js'
-import { ENDPOINT_DEADLINE_FACTOR, type ProbedEndpoint, probeEndpoint } from './endpoint/probe-endpoint.js'
+import { type ProbedEndpoint, probeEndpoint } from './endpoint/probe-endpoint.js'
+import { ENDPOINT_DEADLINE_FACTOR } from './limits.js'
 import { loadTrust } from './tls/trust.js'
 
 const TIMEOUT_MS = 400

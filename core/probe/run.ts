@@ -11,7 +11,7 @@ import type {
   ProbeReport,
   ProbeStartRequest,
 } from '../../shared/contract/probe.js'
-import type { DiscoveredEndpoint, DiscoveryNote, DiscoveryStep } from '../../shared/contract/probe-target.js'
+import type { DiscoveredEndpoint, DiscoveryStep } from '../../shared/contract/probe-target.js'
 import type { MailClientId } from '../../shared/contract/schemas.js'
 import { explainEndpoint } from '../../shared/knowledge/explain.js'
 import { EngineError } from '../api/errors.js'
@@ -20,11 +20,11 @@ import { NetError } from '../net/errors.js'
 import type { LineLimits } from '../net/line-reader.js'
 import { type DiscoveryResult, discover } from './discovery/discover.js'
 import { HostLimiter, type HostLimiterOptions, staggered } from './discovery/limits.js'
-import { parseTargets, TargetError } from './discovery/target.js'
+import { type ParsedTarget, parseTargets, TargetError } from './discovery/target.js'
 import { checkDomain } from './domain/index.js'
-import { type ProbedEndpoint, probeEndpoint } from './endpoint/probe-endpoint.js'
-import { MAX_ENDPOINTS_PER_RUN } from './limits.js'
-import { CaFileError, loadTrust } from './tls/trust.js'
+import { type ProbedEndpoint, type ProberOptions, probeEndpoint } from './endpoint/probe-endpoint.js'
+import { MAX_ENDPOINTS_PER_RUN, MAX_REASONS_QUOTED } from './limits.js'
+import { CaFileError, loadTrust, type TrustAnchors } from './tls/trust.js'
 import { worstVerdict } from './verdict.js'
 
 export interface ProbeOptions {
@@ -122,7 +122,9 @@ async function domainChecks(
   }
 }
 
-/** Probes every target; `onProgress` hears discovery steps and each endpoint as it goes. */
+/** Probes every target; `onProgress` hears discovery steps and each endpoint as it goes. The
+ * phases: parse the request, discover, plan the endpoints, domain checks alongside the endpoint
+ * probes (under the per-host limiter), then the report. */
 export async function probe(
   request: ProbeTargetInput,
   options: ProbeOptions,
@@ -130,8 +132,56 @@ export async function probe(
 ): Promise<ProbeReport> {
   const startedAt = new Date()
   const t0 = performance.now()
-  const { signal } = options
-  let targets: ReturnType<typeof parseTargets>
+  const targets = parseRequest(request)
+  const trust = await trustFor(options.caFile)
+  const discovery = await discoverAll(targets, options, trust, onProgress)
+  if (cancelled(options.signal)) throw new NetError('cancelled', 'Cancelled.')
+  const plan = planEndpoints(discovery.results, (request.ports ?? []).length > 0)
+  onProgress({ stage: 'discovered', endpoints: plan.endpoints.map((e) => ({ ...e, key: key(e) })) })
+
+  const domains = domainsToCheck(discovery.results)
+  const domainTask = checkDomains(domains, options, trust.extraPem, onProgress)
+  const probed = await probeEndpoints(plan, options, trust, onProgress)
+  const domainOutcomes = await domainTask
+  if (cancelled(options.signal)) throw new NetError('cancelled', 'Cancelled.')
+
+  const endpoints = fulfilled(probed)
+  const reports = endpoints.map((p) => p.report)
+  requireSomeName(reports, options.resolver)
+  const checks = domainReports(domainOutcomes, domains)
+  const swept = sweptHostsSilent(reports, plan.swept)
+  const notes = [
+    ...plan.notes,
+    ...checks.notes,
+    ...swept.notes,
+    ...(trust.store.note ? [trust.store.note] : []),
+    ...(endpoints.some((p) => !p.explained)
+      ? ['The client advice could not be computed for some endpoints; their "clients" is empty.']
+      : []),
+    ...runtimeNotes(reports),
+  ]
+  return {
+    target: targets.map((t) => t.input).join(', '),
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - t0),
+    resolver: options.resolver.description,
+    trustedAgainst: trust.description,
+    trustStore: trust.store,
+    client: options.client,
+    endpoints: reports,
+    discovery: { steps: discovery.steps, notes: discovery.results.flatMap((d) => d.notes) },
+    domains: checks.domains,
+    verdict: worstVerdict([
+      ...reports.map((r) => r.verdict),
+      ...(swept.nothingAnswered ? (['warn'] as const) : []),
+    ]),
+    notes,
+  }
+}
+
+/** The request's targets, parsed; a bad or empty list is an invalid request. */
+function parseRequest(request: ProbeTargetInput): ParsedTarget[] {
+  let targets: ParsedTarget[]
   try {
     targets = parseTargets({
       targets: request.targets,
@@ -147,35 +197,56 @@ export async function probe(
       'invalid-request',
       'Give at least one email address, domain, host or host:port to probe.',
     )
-  let trust: Awaited<ReturnType<typeof loadTrust>>
+  return targets
+}
+
+/** The trust anchors of the run; an unreadable CA file is an invalid request. */
+async function trustFor(caFile: string | null): Promise<TrustAnchors> {
   try {
-    trust = await loadTrust(options.caFile)
+    return await loadTrust(caFile)
   } catch (error) {
     if (error instanceof CaFileError) throw new EngineError('invalid-request', error.message)
     throw error
   }
+}
 
+/** Every target's discovery at once; each step is heard, and kept, in the order it happens. */
+async function discoverAll(
+  targets: readonly ParsedTarget[],
+  options: ProbeOptions,
+  trust: TrustAnchors,
+  onProgress: (progress: ProbeProgress) => void,
+): Promise<{ results: DiscoveryResult[]; steps: DiscoveryStep[] }> {
   const steps: DiscoveryStep[] = []
-  const onStep = (step: DiscoveryStep) => {
-    steps.push(step)
-    onProgress({ stage: 'discovery', step })
-  }
-  const discoveries: DiscoveryResult[] = await Promise.all(
+  const results = await Promise.all(
     targets.map((target) =>
       discover(target, {
         resolver: options.resolver,
-        signal,
+        signal: options.signal,
         ispdbUrl: options.ispdbUrl,
         extraCa: trust.extraPem,
         timeoutMs: options.timeoutMs,
-        onStep,
+        onStep: (step) => {
+          steps.push(step)
+          onProgress({ stage: 'discovery', step })
+        },
       }),
     ),
   )
-  if (cancelled(signal)) throw new NetError('cancelled', 'Cancelled.')
+  return { results, steps }
+}
 
+interface EndpointPlan {
+  /** What will be probed: each host:port once, at most MAX_ENDPOINTS_PER_RUN. */
+  endpoints: DiscoveredEndpoint[]
+  /** Keys of a bare host's standard ports that no target named and discovery did not find. */
+  swept: ReadonlySet<string>
+  notes: string[]
+}
+
+/** Each host:port once, capped; which of them are a sweep; nothing at all is unavailable. */
+function planEndpoints(discoveries: readonly DiscoveryResult[], portsGiven: boolean): EndpointPlan {
   const notes: string[] = []
-  const discoveryNotes: DiscoveryNote[] = discoveries.flatMap((d) => d.notes)
   const seen = new Map<string, DiscoveredEndpoint>()
   for (const d of discoveries) {
     if (d.failure) notes.push(d.failure)
@@ -194,116 +265,150 @@ export async function probe(
   const endpoints = all.slice(0, MAX_ENDPOINTS_PER_RUN)
   if (all.length > endpoints.length)
     notes.push(`${all.length} endpoints were found; the first ${MAX_ENDPOINTS_PER_RUN} were probed.`)
-  onProgress({ stage: 'discovered', endpoints: endpoints.map((e) => ({ ...e, key: key(e) })) })
-
   // A bare host without --port is a sweep of its seven standard ports: a port there that refuses
   // the connection is information. A port the user named, or that discovery found, is not.
   const sweepKeys = new Set<string>()
   const namedKeys = new Set<string>()
-  targets.forEach((target, index) => {
-    const sweep = target.kind === 'host' && (request.ports ?? []).length === 0
-    for (const e of discoveries[index]?.endpoints ?? []) (sweep ? sweepKeys : namedKeys).add(key(e))
-  })
-  const swept = (e: { host: string; port: number }) => sweepKeys.has(key(e)) && !namedKeys.has(key(e))
+  for (const d of discoveries) {
+    const sweep = d.target.kind === 'host' && !portsGiven
+    for (const e of d.endpoints) (sweep ? sweepKeys : namedKeys).add(key(e))
+  }
+  return { endpoints, swept: new Set([...sweepKeys].filter((k) => !namedKeys.has(k))), notes }
+}
 
-  const limiter = new HostLimiter(options.hostLimits)
-  const domainsToCheck = [
+type CheckedDomain = DiscoveryResult & { domain: string }
+
+/** Each mail domain whose discovery ran, once. */
+function domainsToCheck(discoveries: readonly DiscoveryResult[]): CheckedDomain[] {
+  return [
     ...new Map(
       discoveries
-        .filter((d): d is DiscoveryResult & { domain: string } => d.domain !== null && !d.failure)
+        .filter((d): d is CheckedDomain => d.domain !== null && !d.failure)
         .map((d) => [d.domain, d]),
     ).values(),
   ]
-  const domainTask = Promise.allSettled(
-    domainsToCheck.map(async (d) => {
-      const checks = await domainChecks(d.domain, d.mx, options, trust.extraPem)
-      if (!cancelled(signal)) onProgress({ stage: 'domain', checks })
+}
+
+function checkDomains(
+  domains: readonly CheckedDomain[],
+  options: ProbeOptions,
+  extraCa: string | null,
+  onProgress: (progress: ProbeProgress) => void,
+): Promise<PromiseSettledResult<DomainChecks>[]> {
+  return Promise.allSettled(
+    domains.map(async (d) => {
+      const checks = await domainChecks(d.domain, d.mx, options, extraCa)
+      if (!cancelled(options.signal)) onProgress({ stage: 'domain', checks })
       return checks
     }),
   )
+}
 
-  let explainerFailed = false
-  const probed = await staggered(
-    endpoints,
+interface ProbedReport {
+  report: EndpointReport
+  /** False when the client advice could not be computed (then `clients` is empty). */
+  explained: boolean
+}
+
+/** Every endpoint, staggered, each host's connections capped by one limiter for the run. */
+function probeEndpoints(
+  plan: EndpointPlan,
+  options: ProbeOptions,
+  trust: TrustAnchors,
+  onProgress: (progress: ProbeProgress) => void,
+): Promise<PromiseSettledResult<ProbedReport>[]> {
+  const limiter = new HostLimiter(options.hostLimits)
+  const prober: ProberOptions = {
+    resolver: options.resolver,
+    trust,
+    timeoutMs: options.timeoutMs,
+    limiter,
+    signal: options.signal,
+    limits: options.limits,
+    greetingSniffMs: options.greetingSniffMs,
+  }
+  return staggered(
+    plan.endpoints,
     limiter.staggerMs,
-    async (endpoint) => {
-      onProgress({ stage: 'connecting', key: key(endpoint) })
-      const result: ProbedEndpoint = await probeEndpoint(endpoint, {
-        resolver: options.resolver,
-        trust,
-        timeoutMs: options.timeoutMs,
-        limiter,
-        signal,
-        limits: options.limits,
-        greetingSniffMs: options.greetingSniffMs,
-        sweep: swept(endpoint),
-      })
-      let clients: EndpointReport['clients'] = {}
-      try {
-        clients = explainEndpoint(result)
-      } catch {
-        explainerFailed = true
-      }
-      const report: EndpointReport = { ...result, clients }
-      if (!cancelled(signal)) onProgress({ stage: 'done', key: report.key, endpoint: report })
-      return report
-    },
-    signal,
+    (endpoint) => probeOne(endpoint, { ...prober, sweep: plan.swept.has(key(endpoint)) }, onProgress),
+    options.signal,
   )
-  const domainResults = await domainTask
-  if (cancelled(signal)) throw new NetError('cancelled', 'Cancelled.')
+}
 
-  const reports: EndpointReport[] = []
+/** One endpoint, then the advice in each client's words. */
+async function probeOne(
+  endpoint: DiscoveredEndpoint,
+  prober: ProberOptions,
+  onProgress: (progress: ProbeProgress) => void,
+): Promise<ProbedReport> {
+  onProgress({ stage: 'connecting', key: key(endpoint) })
+  const result: ProbedEndpoint = await probeEndpoint(endpoint, prober)
+  let clients: EndpointReport['clients'] = {}
+  let explained = true
+  try {
+    clients = explainEndpoint(result)
+  } catch {
+    explained = false
+  }
+  const report: EndpointReport = { ...result, clients }
+  if (!cancelled(prober.signal)) onProgress({ stage: 'done', key: report.key, endpoint: report })
+  return { report, explained }
+}
+
+/** The probed endpoints in order; a rejected one (never a finding: a bug or a cancel) is thrown. */
+function fulfilled(probed: readonly PromiseSettledResult<ProbedReport>[]): ProbedReport[] {
+  const out: ProbedReport[] = []
   for (const outcome of probed) {
-    if (outcome.status === 'fulfilled') reports.push(outcome.value)
+    if (outcome.status === 'fulfilled') out.push(outcome.value)
     else throw outcome.reason
   }
-  // Not one name resolved: the probe could not run (the CLI exits 2), rather than "7 warnings".
+  return out
+}
+
+/** Not one name resolved: the probe could not run (the CLI exits 2), rather than "7 warnings". */
+function requireSomeName(reports: readonly EndpointReport[], resolver: Resolver): void {
   const dnsFailures = reports.map((r) => r.findings.find((f) => f.id === 'dns-failed'))
   if (reports.length > 0 && dnsFailures.every((f) => f !== undefined))
     throw new EngineError(
       'unavailable',
-      `No server name could be resolved (${[...new Set(reports.map((r) => r.reason))].slice(0, 3).join(' ')}); check the name and the DNS server (${options.resolver.description}).`,
+      `No server name could be resolved (${[...new Set(reports.map((r) => r.reason))].slice(0, MAX_REASONS_QUOTED).join(' ')}); check the name and the DNS server (${resolver.description}).`,
     )
-  const domains: DomainChecks[] = []
-  for (const [index, outcome] of domainResults.entries()) {
-    if (outcome.status === 'fulfilled') domains.push(outcome.value)
+}
+
+/** The domain checks that finished; a note for each that failed. */
+function domainReports(
+  outcomes: readonly PromiseSettledResult<DomainChecks>[],
+  domains: readonly CheckedDomain[],
+): { domains: DomainChecks[]; notes: string[] } {
+  const out: DomainChecks[] = []
+  const notes: string[] = []
+  for (const [index, outcome] of outcomes.entries()) {
+    if (outcome.status === 'fulfilled') out.push(outcome.value)
     else
       notes.push(
-        `The MTA-STS / TLS-RPT check of ${domainsToCheck[index]?.domain ?? 'the domain'} failed: ${outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)}`,
+        `The MTA-STS / TLS-RPT check of ${domains[index]?.domain ?? 'the domain'} failed: ${outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)}`,
       )
   }
-  // A swept host where no standard port answers at all is not "good": say so.
-  const sweptHosts = new Map<string, EndpointReport[]>()
-  for (const r of reports)
-    if (swept(r)) sweptHosts.set(r.host.toLowerCase(), [...(sweptHosts.get(r.host.toLowerCase()) ?? []), r])
-  let nothingAnswered = false
-  for (const [host, list] of sweptHosts)
-    if (list.every((r) => r.findings.some((f) => f.id === 'port-closed'))) {
-      nothingAnswered = true
-      notes.push(`No standard mail port of ${host} accepted a connection: it offers no mail service here.`)
-    }
-  if (trust.store.note) notes.push(trust.store.note)
-  if (explainerFailed)
-    notes.push('The client advice could not be computed for some endpoints; their "clients" is empty.')
-  const untested = new Set(reports.flatMap((r) => r.tls?.versionsUntested.map((u) => u.reason) ?? []))
-  for (const reason of untested) if (reason.startsWith("This runtime's OpenSSL")) notes.push(reason)
+  return { domains: out, notes }
+}
 
-  return {
-    target: targets.map((t) => t.input).join(', '),
-    startedAt: startedAt.toISOString(),
-    durationMs: Math.round(performance.now() - t0),
-    resolver: options.resolver.description,
-    trustedAgainst: trust.description,
-    trustStore: trust.store,
-    client: options.client,
-    endpoints: reports,
-    discovery: { steps, notes: discoveryNotes },
-    domains,
-    verdict: worstVerdict([
-      ...reports.map((r) => r.verdict),
-      ...(nothingAnswered ? (['warn'] as const) : []),
-    ]),
-    notes,
-  }
+/** A swept host where no standard port answers at all is not "good": say so. */
+function sweptHostsSilent(
+  reports: readonly EndpointReport[],
+  swept: ReadonlySet<string>,
+): { notes: string[]; nothingAnswered: boolean } {
+  const hosts = new Map<string, EndpointReport[]>()
+  for (const r of reports)
+    if (swept.has(key(r))) hosts.set(r.host.toLowerCase(), [...(hosts.get(r.host.toLowerCase()) ?? []), r])
+  const notes: string[] = []
+  for (const [host, list] of hosts)
+    if (list.every((r) => r.findings.some((f) => f.id === 'port-closed')))
+      notes.push(`No standard mail port of ${host} accepted a connection: it offers no mail service here.`)
+  return { notes, nothingAnswered: notes.length > 0 }
+}
+
+/** What this runtime could not try (its OpenSSL lacks a version) is a fact of the run, said once. */
+function runtimeNotes(reports: readonly EndpointReport[]): string[] {
+  const untested = reports.flatMap((r) => r.tls?.versionsUntested ?? [])
+  return [...new Set(untested.filter((u) => u.id === 'runtime-cannot-offer').map((u) => u.reason))]
 }

@@ -11,7 +11,13 @@ import type { ProbeFinding, ProbeVerdict, TlsVersion } from '../../shared/contra
 import { type ProbeFindingId, probeFinding } from '../../shared/knowledge/probe-findings.js'
 import type { Capabilities } from '../net/dialogues/index.js'
 import type { FailureKind, Observation } from './endpoint/observation.js'
-import { EXPIRY_WARNING_DAYS, MIN_EC_BITS, MIN_RSA_BITS } from './limits.js'
+import {
+  EXPIRY_WARNING_DAYS,
+  MAX_CERT_NAMES_CHARS,
+  MAX_LOST_CAPABILITIES_LISTED,
+  MIN_EC_BITS,
+  MIN_RSA_BITS,
+} from './limits.js'
 
 /** Mechanisms that carry the password (or a bearer token) itself: as bad as LOGIN in the clear. */
 const CLEARTEXT_MECHANISMS = new Set(['PLAIN', 'LOGIN', 'XOAUTH2', 'OAUTHBEARER', 'XOAUTH'])
@@ -102,7 +108,12 @@ function certificateFindings(observation: Observation): ProbeFinding[] {
     found.push(probeFinding('cert-untrusted', cert.trustProblem ?? undefined))
   if (!cert.hostnameMatch) {
     const names = cert.subjectAltNames.length > 0 ? cert.subjectAltNames.join(', ') : cert.subject
-    found.push(probeFinding('cert-wrong-host', `It names ${names.slice(0, 500)}, not ${observation.host}.`))
+    found.push(
+      probeFinding(
+        'cert-wrong-host',
+        `It names ${names.slice(0, MAX_CERT_NAMES_CHARS)}, not ${observation.host}.`,
+      ),
+    )
   }
   if (!cert.expired && cert.daysLeft <= EXPIRY_WARNING_DAYS)
     found.push(
@@ -218,7 +229,12 @@ function tlsCapabilityFindings(observation: Observation): ProbeFinding[] {
     ),
   ]
   if (lost.length > 0)
-    found.push(probeFinding('capabilities-lost-after-tls', `Gone over TLS: ${lost.slice(0, 20).join(', ')}.`))
+    found.push(
+      probeFinding(
+        'capabilities-lost-after-tls',
+        `Gone over TLS: ${lost.slice(0, MAX_LOST_CAPABILITIES_LISTED).join(', ')}.`,
+      ),
+    )
   return found
 }
 

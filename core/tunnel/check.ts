@@ -92,7 +92,7 @@ function unreachableReason(error: unknown): UpstreamCheckReason {
     case 'line-too-long':
     case 'too-much-data':
     case 'injection':
-      return error.message.includes('refused the session') ? 'refused-session' : 'protocol'
+      return error.id === 'session-refused' ? 'refused-session' : 'protocol'
     default:
       return 'connect'
   }

@@ -110,8 +110,17 @@ export const CertificateFacts = CertificateSummary.extend({
 }).strict()
 export type CertificateFacts = z.infer<typeof CertificateFacts>
 
-/** A TLS version that could not be tried here, and why ("this runtime's OpenSSL ..."). */
-export const UntestedVersion = z.object({ version: TlsVersion, reason: z.string() }).strict()
+/**
+ * Why a version could not be tried: this runtime's OpenSSL cannot offer it (a fact about this
+ * machine, so also a note of the run), no answer in time, or the dialogue before TLS failed.
+ */
+export const UntestedVersionId = z.enum(['runtime-cannot-offer', 'no-answer', 'dialogue-failed'])
+export type UntestedVersionId = z.infer<typeof UntestedVersionId>
+
+/** A TLS version that could not be tried here: `id` decides, `reason` explains ("this runtime's OpenSSL ..."). */
+export const UntestedVersion = z
+  .object({ version: TlsVersion, id: UntestedVersionId.optional(), reason: z.string() })
+  .strict()
 export type UntestedVersion = z.infer<typeof UntestedVersion>
 
 export const TlsFacts = z

@@ -1,6 +1,6 @@
 // IMAP (RFC 9051 / 3501): greeting (OK, PREAUTH, BYE), CAPABILITY, STARTTLS.
 import { NetError } from '../errors.js'
-import { MAX_RESPONSE_LINES } from '../limits.js'
+import { MAX_QUOTED_LINE_CHARS, MAX_RESPONSE_LINES } from '../limits.js'
 import type { Session } from '../session.js'
 import type { Capabilities, Dialogue, Greeting, StartTlsReply } from './types.js'
 
@@ -36,7 +36,7 @@ async function untilTagged(session: Session, tag: string): Promise<[string[], st
     else
       throw new NetError(
         'protocol',
-        `${session.where} answered with a line that is not IMAP: ${JSON.stringify(line.slice(0, 80))}.`,
+        `${session.where} answered with a line that is not IMAP: ${JSON.stringify(line.slice(0, MAX_QUOTED_LINE_CHARS))}.`,
       )
   }
   throw new NetError(
@@ -63,7 +63,7 @@ export const imapDialogue: Dialogue = {
     if (!match)
       throw new NetError(
         'protocol',
-        `${session.where} did not greet like an IMAP server: ${JSON.stringify(line.slice(0, 80))}.`,
+        `${session.where} did not greet like an IMAP server: ${JSON.stringify(line.slice(0, MAX_QUOTED_LINE_CHARS))}.`,
       )
     const status = match[1]?.toUpperCase()
     const code = CAPABILITY_CODE.exec(match[2] ?? '')

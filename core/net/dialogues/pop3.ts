@@ -1,6 +1,6 @@
 // POP3 (RFC 1939, CAPA of RFC 2449, STLS of RFC 2595).
 import { NetError } from '../errors.js'
-import { MAX_RESPONSE_LINES } from '../limits.js'
+import { MAX_QUOTED_LINE_CHARS, MAX_RESPONSE_LINES } from '../limits.js'
 import { type Capabilities, type Dialogue, noCapabilities } from './types.js'
 
 /** Parses CAPA lines exactly: "STLS", "USER", "SASL PLAIN LOGIN". */
@@ -31,7 +31,7 @@ export const pop3Dialogue: Dialogue = {
     if (/^-ERR\b/i.test(line)) return { status: 'refused', lines: [line], capabilities: null }
     throw new NetError(
       'protocol',
-      `${session.where} did not greet like a POP3 server: ${JSON.stringify(line.slice(0, 80))}.`,
+      `${session.where} did not greet like a POP3 server: ${JSON.stringify(line.slice(0, MAX_QUOTED_LINE_CHARS))}.`,
     )
   },
   async capabilities(session) {

@@ -1,7 +1,7 @@
 // SMTP / submission (RFC 5321, STARTTLS of RFC 3207): greeting, EHLO, STARTTLS.
 import net from 'node:net'
 import { NetError } from '../errors.js'
-import { MAX_RESPONSE_LINES } from '../limits.js'
+import { MAX_QUOTED_LINE_CHARS, MAX_RESPONSE_LINES } from '../limits.js'
 import type { Session } from '../session.js'
 import { type Capabilities, type Dialogue, noCapabilities } from './types.js'
 
@@ -19,7 +19,7 @@ export async function readReply(session: Session): Promise<SmtpReply> {
     if (!match)
       throw new NetError(
         'protocol',
-        `${session.where} answered with a line that is not SMTP: ${JSON.stringify(line.slice(0, 80))}.`,
+        `${session.where} answered with a line that is not SMTP: ${JSON.stringify(line.slice(0, MAX_QUOTED_LINE_CHARS))}.`,
       )
     const code = Number(match[1])
     if (lines.length > 0 && Number(lines[0]?.slice(0, 3)) !== code)

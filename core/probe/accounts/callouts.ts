@@ -3,6 +3,7 @@
 import type { SavedServer } from '../../../shared/contract/accounts.js'
 import type { EndpointReport } from '../../../shared/contract/probe.js'
 import type { Callout, RecheckServer } from '../../../shared/contract/probe-accounts.js'
+import { MAX_PROBLEM_IDS_SAVED } from '../limits.js'
 
 /** Days before expiry at which a saved account's certificate is called out (issue 6). */
 export const EXPIRY_CALLOUT_DAYS = 21
@@ -72,6 +73,6 @@ export function rememberCheck(saved: SavedServer, endpoint: EndpointReport): Sav
     lastFingerprintSha256:
       endpoint.tls?.certificate?.fingerprintSha256 ?? saved.lastFingerprintSha256 ?? null,
     lastVerdict: endpoint.verdict,
-    lastProblemIds: problemIds(endpoint).slice(0, 64),
+    lastProblemIds: problemIds(endpoint).slice(0, MAX_PROBLEM_IDS_SAVED),
   }
 }

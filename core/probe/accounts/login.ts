@@ -10,6 +10,7 @@ import { type Capabilities, dialogues } from '../../net/dialogues/index.js'
 import { NetError } from '../../net/errors.js'
 import { openSession, type Session } from '../../net/session.js'
 import { connectStartTls } from '../../net/starttls.js'
+import { MAX_QUOTED_CHARS, MAX_REPLY_KEPT_CHARS } from '../limits.js'
 import { type Credentials, mechanismsFor, offeredAfterTls } from './mechanisms.js'
 
 export interface LoginOptions {
@@ -65,7 +66,7 @@ async function openTlsSession(server: SavedServer, options: LoginOptions): Promi
       if (greeting.status !== 'ok')
         throw new NetError(
           'protocol',
-          `${where} did not accept the session: ${greeting.lines.join(' ').slice(0, 200)}`,
+          `${where} did not accept the session: ${greeting.lines.join(' ').slice(0, MAX_QUOTED_CHARS)}`,
         )
     }
     // After STARTTLS every protocol starts over: capabilities must be read again (RFC 3207, 2595, 9051).
@@ -163,7 +164,7 @@ export async function testLogin(
       results.push({
         mechanism: mechanism.name,
         outcome: 'error',
-        reply: error instanceof Error ? error.message.slice(0, 300) : String(error),
+        reply: error instanceof Error ? error.message.slice(0, MAX_REPLY_KEPT_CHARS) : String(error),
       })
     } finally {
       current?.socket.destroy()

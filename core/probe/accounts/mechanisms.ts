@@ -8,6 +8,7 @@ import { readReply } from '../../net/dialogues/smtp.js'
 import { NetError } from '../../net/errors.js'
 import { MAX_RESPONSE_LINES } from '../../net/limits.js'
 import type { Session } from '../../net/session.js'
+import { MAX_REPLY_KEPT_CHARS } from '../limits.js'
 
 export interface Credentials {
   username: string
@@ -36,7 +37,7 @@ export function scrub(reply: string, c: Credentials): string {
   let out = reply
   for (const secret of [c.password, b64(c.password), plainResponse(c)])
     if (secret.length >= 3) out = out.split(secret).join(HIDDEN)
-  return out.slice(0, 300)
+  return out.slice(0, MAX_REPLY_KEPT_CHARS)
 }
 
 async function imapTagged(session: Session, tag: string): Promise<string> {

@@ -7,9 +7,7 @@ import { EngineError } from '../../api/errors.js'
 import type { OpParsedRequest } from '../../api/handlers.js'
 import type { Keychain } from '../../keychain/keychain.js'
 import type { SettingsStore } from '../../settings/store.js'
-
-/** Saved accounts at most (the settings schema's bound). */
-export const MAX_ACCOUNTS = 200
+import { MAX_ACCOUNT_SLUG_CHARS, MAX_ACCOUNTS } from '../limits.js'
 
 export function secretName(id: string): string {
   return `account:${id}`
@@ -22,7 +20,7 @@ export function newAccountId(label: string): string {
     .normalize('NFKD')
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
-    .slice(0, 40)
+    .slice(0, MAX_ACCOUNT_SLUG_CHARS)
   return `${slug || 'account'}-${randomBytes(3).toString('hex')}`
 }
 

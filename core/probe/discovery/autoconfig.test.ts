@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { AutoconfigError, fillPlaceholders, parseAutoconfig } from './autoconfig.js'
-import { parseXml, XML_MAX_BYTES, XML_MAX_DEPTH, XML_MAX_ELEMENTS, XmlError } from './xml.js'
+import { XML_MAX_BYTES, XML_MAX_DEPTH, XML_MAX_ELEMENTS } from './limits.js'
+import { parseXml, XmlError } from './xml.js'
 
 const alice = { address: 'alice@example.org', localPart: 'alice', domain: 'example.org' }
 const domainOnly = { address: null, localPart: null, domain: 'example.org' }

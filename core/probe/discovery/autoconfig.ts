@@ -3,11 +3,9 @@
 // lists, with the %EMAILADDRESS% family of placeholders filled in where the address is known.
 import type { MailProtocol } from '../../../shared/contract/accounts.js'
 import type { ExpectedSecurity } from '../../../shared/contract/probe-target.js'
+import { AUTOCONFIG_MAX_SERVERS } from './limits.js'
 import { normalizeHostName } from './target.js'
 import { childrenNamed, childText, parseXml, XmlError } from './xml.js'
-
-/** An ISP's file lists a few servers per protocol; a file with hundreds is hostile. */
-export const AUTOCONFIG_MAX_SERVERS = 32
 
 export interface AutoconfigServer {
   protocol: MailProtocol

@@ -15,18 +15,18 @@ import type {
 import { DnsError, type MxRecord, type Resolver } from '../../dns/resolver.js'
 import { HttpFetchError, httpFetch } from '../../net/http-fetch.js'
 import { AutoconfigError, type Identity, parseAutoconfig } from './autoconfig.js'
-import { abortable, abortError, DISCOVERY_CONCURRENCY, pool } from './limits.js'
+import {
+  AUTOCONFIG_MAX_BYTES,
+  abortable,
+  abortError,
+  DISCOVERY_CONCURRENCY,
+  DISCOVERY_STEP_TIMEOUT_MS,
+  MAX_MX_HOSTS,
+  MAX_SRV_TARGETS,
+  pool,
+} from './limits.js'
 import { type HttpsAttempt, sourceFindings } from './source-findings.js'
 import { normalizeHostName, type ParsedTarget, PORT_ROLES } from './target.js'
-
-/** Each DNS query and each file fetch of discovery gives up after this, unless told otherwise. */
-export const DISCOVERY_STEP_TIMEOUT_MS = 5_000
-/** A domain with dozens of MX hosts gets its first few probed; relays beyond are redundant. */
-export const MAX_MX_HOSTS = 5
-/** SRV answers beyond this per service are ignored (RFC 6186 expects one or two). */
-export const MAX_SRV_TARGETS = 4
-/** Autoconfig files are small; a bigger answer is not one (the fetch also caps at its own limit). */
-export const AUTOCONFIG_MAX_BYTES = 128 * 1024
 
 export interface DiscoverOptions {
   resolver: Resolver

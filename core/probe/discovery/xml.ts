@@ -1,15 +1,7 @@
 // A small XML reader for autoconfig files (clientConfig 1.1), written for hostile input: no DTD
 // (so no entity expansion, "billion laughs", or external entities), only the five predefined
 // entities and character references, and every dimension bounded. It builds a plain element tree.
-
-/** Autoconfig files are a few KB; the ISP database's biggest entries are ~20 KB. */
-export const XML_MAX_BYTES = 256 * 1024
-/** clientConfig nests four levels deep; a deeper document is not one, and deep recursion is a DoS. */
-export const XML_MAX_DEPTH = 32
-/** A file of a million empty elements must not become a million objects. */
-export const XML_MAX_ELEMENTS = 5_000
-/** Attributes per element (type, version...); thousands of them is an attack on the parser. */
-export const XML_MAX_ATTRIBUTES = 32
+import { XML_MAX_ATTRIBUTES, XML_MAX_BYTES, XML_MAX_DEPTH, XML_MAX_ELEMENTS } from './limits.js'
 
 export interface XmlElement {
   name: string

@@ -1,13 +1,10 @@
 // The pure parts of MTA-STS (RFC 8461): the _mta-sts TXT record, the policy file, and whether an
 // MX host matches a policy's mx pattern.
 import type { MtaStsPolicy } from '../../../shared/contract/domain-checks.js'
+import { MTA_STS_MAX_MX_PATTERNS, MTA_STS_POLICY_MAX_BYTES } from '../limits.js'
 
-/** RFC 8461 3.3 lets senders cap the policy at 64 KB; a bigger file is refused unread. */
-export const MTA_STS_POLICY_MAX_BYTES = 64 * 1024
 /** RFC 8461 3.2: max_age is at most 31557600 seconds (about one year). */
 export const MTA_STS_MAX_AGE_MAX = 31_557_600
-/** A policy lists a few MX patterns; thousands would make the match check quadratic work. */
-export const MTA_STS_MAX_MX_PATTERNS = 100
 /** Below a week, a blocked policy fetch soon disables the protection (RFC 8461 10.3 suggests weeks). */
 export const MTA_STS_SHORT_MAX_AGE = 604_800
 

@@ -5,16 +5,13 @@ import type { MtaStsFacts } from '../../../shared/contract/domain-checks.js'
 import { type DomainFinding, domainFinding } from '../../../shared/knowledge/domain-findings.js'
 import { DnsError, type Resolver } from '../../dns/resolver.js'
 import { HttpFetchError, httpFetch } from '../../net/http-fetch.js'
+import { DOMAIN_CHECK_TIMEOUT_MS, MTA_STS_POLICY_MAX_BYTES } from '../limits.js'
 import {
-  MTA_STS_POLICY_MAX_BYTES,
   MTA_STS_SHORT_MAX_AGE,
   matchingPattern,
   parseMtaStsPolicy,
   parseMtaStsRecord,
 } from './mta-sts-policy.js'
-
-/** The policy fetch and each DNS query give up after this, unless told otherwise. */
-export const DOMAIN_CHECK_TIMEOUT_MS = 5_000
 
 export interface DomainCheckOptions {
   resolver: Resolver

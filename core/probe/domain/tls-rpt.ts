@@ -3,9 +3,7 @@
 import type { TlsRptFacts } from '../../../shared/contract/domain-checks.js'
 import { type DomainFinding, domainFinding } from '../../../shared/knowledge/domain-findings.js'
 import { DnsError, type Resolver } from '../../dns/resolver.js'
-
-/** A record names a few report addresses; more are ignored, not listed. */
-export const TLSRPT_MAX_RUA = 10
+import { TLSRPT_MAX_RUA } from '../limits.js'
 
 export interface TlsRptCheck {
   facts: TlsRptFacts

@@ -5,7 +5,8 @@ import type { X509Certificate } from 'node:crypto'
 import { readCaFile } from '../../net/ca-file.js'
 import { type SystemTrustStore, systemTrustStore, type TrustStoreOptions } from '../../net/trust-store.js'
 
-export { CaFileError, MAX_CA_FILE_BYTES, readCaFile } from '../../net/ca-file.js'
+export { CaFileError, readCaFile } from '../../net/ca-file.js'
+export { MAX_CA_FILE_BYTES } from '../../net/limits.js'
 
 export interface TrustAnchors {
   anchors: X509Certificate[]

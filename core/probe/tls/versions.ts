@@ -3,11 +3,17 @@
 // SHA-1 handshake signatures otherwise), enabled for that attempt only, never for the main one.
 import type tls from 'node:tls'
 import type { MailProtocol } from '../../../shared/contract/accounts.js'
-import { TLS_VERSIONS, type TlsVersion, type UntestedVersion } from '../../../shared/contract/probe.js'
+import {
+  TLS_VERSIONS,
+  type TlsVersion,
+  type UntestedVersion,
+  type UntestedVersionId,
+} from '../../../shared/contract/probe.js'
 import { type Endpoint, handshakeTls } from '../../net/connect.js'
 import { NetError } from '../../net/errors.js'
 import type { LineLimits } from '../../net/line-reader.js'
 import { connectStartTls } from '../../net/starttls.js'
+import { MAX_REPLY_KEPT_CHARS } from '../limits.js'
 
 /** What OpenSSL needs to offer TLS 1.0/1.1 at all (OpenSSL 3 defaults to security level 1+). */
 export const LEGACY_CIPHERS = 'DEFAULT:@SECLEVEL=0'
@@ -34,7 +40,7 @@ const CANNOT_OFFER =
 export type VersionOutcome =
   | { version: TlsVersion; status: 'accepted'; socket: tls.TLSSocket }
   | { version: TlsVersion; status: 'refused'; reason: string }
-  | { version: TlsVersion; status: 'untested'; reason: string }
+  | { version: TlsVersion; status: 'untested'; id: UntestedVersionId; reason: string }
 
 export interface VersionProbeOptions {
   endpoint: Endpoint
@@ -84,18 +90,24 @@ export async function tryVersion(version: TlsVersion, options: VersionProbeOptio
       return {
         version,
         status: 'untested',
+        id: 'runtime-cannot-offer',
         reason: `This runtime's OpenSSL (${process.versions.openssl}) cannot offer ${version}.`,
       }
     if (error instanceof NetError && (error.kind === 'timeout' || error.kind === 'connect-timeout'))
-      return { version, status: 'untested', reason: `No answer within ${options.timeoutMs} ms.` }
+      return {
+        version,
+        status: 'untested',
+        id: 'no-answer',
+        reason: `No answer within ${options.timeoutMs} ms.`,
+      }
     if (
       error instanceof NetError &&
       error.kind !== 'tls' &&
       error.kind !== 'reset' &&
       error.kind !== 'closed'
     )
-      return { version, status: 'untested', reason: error.message }
-    return { version, status: 'refused', reason: text.trim().slice(0, 300) }
+      return { version, status: 'untested', id: 'dialogue-failed', reason: error.message }
+    return { version, status: 'refused', reason: text.trim().slice(0, MAX_REPLY_KEPT_CHARS) }
   }
 }
 
@@ -134,7 +146,7 @@ export async function probeVersions(
       result.accepted.push(outcome.version)
       result.sockets.set(outcome.version, outcome.socket)
     } else if (outcome.status === 'refused') result.refused.push(outcome.version)
-    else result.untested.push({ version: outcome.version, reason: outcome.reason })
+    else result.untested.push({ version: outcome.version, id: outcome.id, reason: outcome.reason })
   }
   return result
 }
