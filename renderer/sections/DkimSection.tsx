@@ -1,6 +1,6 @@
 import '../styles/dkim.css'
 import { Section } from '../components/Section.js'
-import { useDkimStore } from '../stores/dkim.js'
+import { useDkimStore } from '../stores/dkim/index.js'
 import { FolderInput } from './dkim/FolderInput.js'
 import { MessageInput } from './dkim/MessageInput.js'
 import { Report } from './dkim/Report.js'

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { receiveOpenedMessage } from './desktop.js'
-import { useDkimStore } from './dkim.js'
+import { useDkimStore } from './dkim/index.js'
 import { useNavigationStore } from './navigation.js'
 
 afterEach(() => {

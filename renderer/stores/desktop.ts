@@ -3,7 +3,7 @@
 // in the DKIM section and is verified there.
 import type { Client, DesktopCommand, OpenedMessage, Unsubscribe } from '../../shared/contract/index.js'
 import type { SectionId } from '../sections/registry.js'
-import { useDkimStore } from './dkim.js'
+import { useDkimStore } from './dkim/index.js'
 import { useNavigationStore } from './navigation.js'
 
 const COMMAND_SECTIONS: Record<DesktopCommand, SectionId> = {

@@ -19,7 +19,7 @@ import {
   planSlices,
   sortRows,
   useDkimStore,
-} from './dkim.js'
+} from './dkim/index.js'
 
 const web = { inlineMaxBytes: INLINE_MESSAGE_MAX_BYTES, uploads: true }
 

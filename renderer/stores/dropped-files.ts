@@ -1,6 +1,6 @@
 // A message dropped anywhere on the window (not only on the DKIM drop zone, which handles its own
 // drops) lands in the DKIM section and is verified: one file as a message, several as a folder.
-import { fromFile, useDkimStore } from './dkim.js'
+import { fromFile, useDkimStore } from './dkim/index.js'
 import { useNavigationStore } from './navigation.js'
 
 /** True when a drag carries files: only then does the window accept the drop. */

@@ -1,6 +1,7 @@
 // The probe run this window started: its progress per endpoint as the engine reports it, then the
-// report. Events arrive through connect.ts and are matched to our run by id; events of other
-// windows' runs, or of a run we already left, are ignored.
+// report. Events arrive through connect.ts; the run tracker (run-tracker.ts) matches them to our
+// run by id, holds those that arrive before probe.start answers, and ends the run with a sentence
+// when the link drops. Events of other windows' runs, or of a run we already left, are ignored.
 import { create } from 'zustand'
 import type {
   DomainChecks,
@@ -13,7 +14,7 @@ import type {
 } from '../../shared/contract/index.js'
 import type { DiscoveryStep, EndpointSource } from '../../shared/contract/probe-target.js'
 import { type ActionResult, api, errorMessage, failed } from '../client.js'
-import { useAppStore } from './app.js'
+import { type HeldEvent, type RunHandlers, type RunOutcome, RunTracker } from './run-tracker.js'
 
 /** Discovery steps kept for display: a domain has a few dozen; more would only bury the results. */
 export const STEPS_SHOWN_MAX = 200
@@ -41,7 +42,7 @@ export interface EndpointProgress {
 
 type ProgressEvent = EventPayload<'probe.progress'>
 type FinishedEvent = EventPayload<'probe.finished'>
-type Early = { kind: 'progress'; event: ProgressEvent } | { kind: 'finished'; event: FinishedEvent }
+type Outcome = RunOutcome<ProbeReport>
 
 interface ProbeStore {
   status: RunStatus
@@ -53,7 +54,8 @@ interface ProbeStore {
   domains: DomainChecks[]
   report: ProbeReport | null
   error: string | null
-  early: Early[]
+  /** The tracker's events held until probe.start names the run (mirrored for a test or a debugger). */
+  early: readonly HeldEvent<ProgressEvent['progress'], ProbeReport>[]
   start(request: ProbeStartRequestInput, asked: string): Promise<ActionResult>
   cancel(): Promise<ActionResult>
   receiveProgress(event: ProgressEvent): void
@@ -73,7 +75,7 @@ const initial = {
   early: [],
 }
 
-const fresh = { steps: [], endpoints: [], domains: [], report: null, error: null, early: [] }
+const fresh = { steps: [], endpoints: [], domains: [], report: null, error: null }
 
 function fromResult(endpoint: EndpointReport): EndpointProgress {
   return {
@@ -133,7 +135,7 @@ function applyProgress(state: ProbeStore, progress: ProgressEvent['progress']): 
   }
 }
 
-function applyFinished(outcome: FinishedEvent['outcome']): Partial<ProbeStore> {
+function applyFinished(outcome: Outcome): Partial<ProbeStore> {
   switch (outcome.status) {
     case 'done':
       // The report is the truth: every endpoint in it, in its order.
@@ -150,73 +152,73 @@ function applyFinished(outcome: FinishedEvent['outcome']): Partial<ProbeStore> {
   }
 }
 
-export const useProbeStore = create<ProbeStore>()((set, get) => ({
-  ...initial,
-  async start(request, asked) {
-    const { status } = get()
-    if (status === 'starting' || status === 'running') {
-      return { ok: false, message: 'A probe is already running: cancel it or wait for it to finish.' }
-    }
-    set({ ...fresh, status: 'starting', runId: null, asked })
-    try {
-      const { runId } = await api().probe.start(request)
-      const early = get().early.filter((e) => e.event.runId === runId)
-      set({ runId, status: 'running', early: [] })
-      for (const held of early) {
-        if (held.kind === 'progress') get().receiveProgress(held.event)
-        else get().receiveFinished(held.event)
-      }
-      return { ok: true }
-    } catch (error) {
-      set({ status: 'failed', error: errorMessage(error), early: [] })
-      return failed(error)
-    }
-  },
-  async cancel() {
-    const { runId, status } = get()
-    if (!runId || status !== 'running') return { ok: true }
-    try {
-      await api().runs.cancel({ runId })
-      // The finished event (status cancelled) follows; say so at once in case it is late.
-      if (get().runId === runId && get().status === 'running') set({ status: 'cancelled' })
-      return { ok: true }
-    } catch (error) {
-      return failed(error)
-    }
-  },
-  receiveProgress(event) {
-    const state = get()
-    if (state.status === 'starting' && state.runId === null) {
-      if (state.early.length < EARLY_EVENTS_MAX) set({ early: [...state.early, { kind: 'progress', event }] })
-      return
-    }
-    if (event.runId !== state.runId || state.status !== 'running') return
-    set(applyProgress(state, event.progress))
-  },
-  receiveFinished(event) {
-    const state = get()
-    if (state.status === 'starting' && state.runId === null) {
-      if (state.early.length < EARLY_EVENTS_MAX) set({ early: [...state.early, { kind: 'finished', event }] })
-      return
-    }
-    if (event.runId !== state.runId) return
-    // A cancel already shown stays cancelled; a result that raced it is still worth showing.
-    if (state.status !== 'running' && !(state.status === 'cancelled' && event.outcome.status === 'done'))
-      return
-    set(applyFinished(event.outcome))
-  },
-  reset: () => set(initial),
-}))
-
 /** Shown when the link drops mid-run: the engine cancels a closed tab's runs, so no result will come. */
 export const LINK_LOST =
   'The connection to Mailwarden was lost, so the probe stopped. Start it again once the connection is back.'
 
-// A run cannot outlive the link that started it: say so at once rather than wait forever.
-useAppStore.subscribe((state, previous) => {
-  if (previous.connection.status !== 'connected' || state.connection.status === 'connected') return
-  const probe = useProbeStore.getState()
-  if (isRunning(probe.status)) useProbeStore.setState({ status: 'failed', error: LINK_LOST, early: [] })
+const probeRuns = new RunTracker<ProgressEvent['progress'], ProbeReport>({
+  heldMax: EARLY_EVENTS_MAX,
+  linkLost: LINK_LOST,
+})
+
+export const useProbeStore = create<ProbeStore>()((set, get) => {
+  const showHeld = () => {
+    if (get().early !== probeRuns.held) set({ early: probeRuns.held })
+  }
+  const handlers: RunHandlers<ProgressEvent['progress'], ProbeReport> = {
+    started: (runId) => set({ runId, status: 'running' }),
+    progress(progress) {
+      // A cancel already shown stops the progress too.
+      if (get().status === 'running') set(applyProgress(get(), progress))
+    },
+    finished(outcome) {
+      const { status } = get()
+      // A cancel already shown stays cancelled; a result that raced it is still worth showing.
+      if (status !== 'running' && !(status === 'cancelled' && outcome.status === 'done')) return
+      set({ ...applyFinished(outcome), early: probeRuns.held })
+    },
+  }
+  return {
+    ...initial,
+    async start(request, asked) {
+      if (isRunning(get().status)) {
+        return { ok: false, message: 'A probe is already running: cancel it or wait for it to finish.' }
+      }
+      set({ ...fresh, status: 'starting', runId: null, asked })
+      try {
+        await probeRuns.start(() => api().probe.start(request), handlers)
+        showHeld()
+        return { ok: true }
+      } catch (error) {
+        set({ status: 'failed', error: errorMessage(error), early: probeRuns.held })
+        return failed(error)
+      }
+    },
+    async cancel() {
+      const { runId, status } = get()
+      if (!runId || status !== 'running') return { ok: true }
+      try {
+        await probeRuns.cancel()
+        // The finished event (status cancelled) follows; say so at once in case it is late.
+        if (get().runId === runId && get().status === 'running') set({ status: 'cancelled' })
+        return { ok: true }
+      } catch (error) {
+        return failed(error)
+      }
+    },
+    receiveProgress(event) {
+      probeRuns.receiveProgress(event)
+      showHeld()
+    },
+    receiveFinished(event) {
+      probeRuns.receiveFinished(event)
+      showHeld()
+    },
+    reset() {
+      probeRuns.reset()
+      set(initial)
+    },
+  }
 })
 
 export const selectProbeStatus = (s: ProbeStore) => s.status

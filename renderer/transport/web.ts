@@ -64,67 +64,169 @@ function closeError(code: number): ApiErrorBody {
   }
 }
 
-export function createWebTransport(): PickedTransport {
-  let token = takeToken()
-  const connection = createConnectionSource(
-    token ? { status: 'connecting' } : { status: 'failed', reason: NO_TOKEN_REASON, problem: 'no-token' },
-  )
-  const pending = new Map<number, Settle>()
-  const waiting = new Set<Waiting>()
-  const listeners = new Map<EventName, Set<(payload: unknown) => void>>()
-  let socket: WebSocket | null = null
-  let nextId = 1
-  let attempt = 0
-  let retryTimer: ReturnType<typeof setTimeout> | undefined
+/** A call that waited its bounded time for a link that stayed down. */
+const NOT_REACHABLE: ApiErrorBody = {
+  code: 'internal',
+  message: 'Mailwarden is not reachable right now, so nothing was done. Check that it is still running.',
+}
 
-  const setState = (state: ConnectionState) => connection.set(state)
+/** The one WebSocket of this page: opening it, its answers and events, its loss and recovery. */
+class WebLink {
+  readonly connection: ReturnType<typeof createConnectionSource>
+  readonly #pending = new Map<number, Settle>()
+  readonly #waiting = new Set<Waiting>()
+  readonly #listeners = new Map<EventName, Set<(payload: unknown) => void>>()
+  #token: string | null
+  #socket: WebSocket | null = null
+  /** Whether the current socket ever opened: a refusal before it opens looks like a host that is down. */
+  #opened = false
+  #nextId = 1
+  #attempt = 0
+  #retryTimer: ReturnType<typeof setTimeout> | undefined
 
-  function connect(): void {
-    if (!token) return
+  constructor() {
+    this.#token = takeToken()
+    this.connection = createConnectionSource(
+      this.#token
+        ? { status: 'connecting' }
+        : { status: 'failed', reason: NO_TOKEN_REASON, problem: 'no-token' },
+    )
+  }
+
+  get token(): string | null {
+    return this.#token
+  }
+
+  connect(): void {
+    if (!this.#token) return
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:'
-    const ws = new WebSocket(`${scheme}//${location.host}${WS_PATH}?token=${encodeURIComponent(token)}`)
-    socket = ws
-    let opened = false
-    ws.onopen = () => {
-      opened = true
-      attempt = 0
-      setState({ status: 'connected' })
-      for (const call of [...waiting]) call.send()
+    const ws = new WebSocket(`${scheme}//${location.host}${WS_PATH}?token=${encodeURIComponent(this.#token)}`)
+    this.#socket = ws
+    this.#opened = false
+    ws.onopen = () => this.#onOpen()
+    ws.onmessage = (event) => this.#receive(event.data)
+    ws.onclose = (event) => this.#onClose(ws, event.code)
+  }
+
+  /** A new address with a new token (the host was restarted) takes effect without a reload. */
+  useNewToken(): void {
+    const fresh = takeToken()
+    if (!fresh || fresh === this.#token) return
+    this.#token = fresh
+    clearTimeout(this.#retryTimer)
+    const old = this.#socket
+    this.#socket = null
+    old?.close(1000, 'new token')
+    this.#failPending(closeError(1000))
+    this.#attempt = 0
+    this.#setState({ status: 'connecting' })
+    this.connect()
+  }
+
+  call(op: OpName, payload: unknown): Promise<Envelope<unknown>> {
+    const id = this.#nextId++
+    const text = JSON.stringify({ type: 'call', id, op, payload })
+    if (new TextEncoder().encode(text).byteLength > WS_MAX_MESSAGE_BYTES) {
+      // Sending it would only make the host close the connection on every other call too.
+      return Promise.resolve(
+        failure({ code: 'too-large', message: 'This request is larger than Mailwarden accepts (1 MiB).' }),
+      )
     }
-    ws.onmessage = (event) => receive(event.data)
-    ws.onclose = (event) => {
-      // A socket replaced on purpose (new token) must not touch the state of its successor.
-      if (socket !== ws) return
-      socket = null
-      const error = closeError(event.code)
-      for (const settle of pending.values()) settle(failure(error))
-      pending.clear()
-      if (event.code === CLOSE_REFUSED) return refused()
-      if (opened) return scheduleReconnect()
-      // The host refuses a bad token before the WebSocket opens, and the browser reports that
-      // like a host that is down. Tell them apart by asking for the page itself.
-      void hostAnswers().then((up) => {
-        if (socket !== null || connection.current().status === 'failed') return
-        if (up) refused()
-        else scheduleReconnect()
-      })
+    const state = this.connection.current()
+    if (state.status === 'failed')
+      return Promise.resolve(failure({ code: 'forbidden', message: state.reason }))
+    return new Promise((resolve) => {
+      const sendNow = () => {
+        this.#pending.set(id, resolve)
+        this.#socket?.send(text)
+      }
+      if (this.#socket?.readyState === WebSocket.OPEN) sendNow()
+      else this.#wait(sendNow, resolve)
+    })
+  }
+
+  subscribe<K extends EventName>(event: K, listener: Listener<K>): () => void {
+    const set = this.#listeners.get(event) ?? new Set()
+    this.#listeners.set(event, set)
+    // The payload was checked against this event's schema in #receive().
+    const loose = listener as (payload: unknown) => void
+    set.add(loose)
+    return () => {
+      set.delete(loose)
     }
   }
 
-  function refused(): void {
-    setState({ status: 'failed', reason: REFUSED_REASON, problem: 'refused' })
-    for (const call of [...waiting]) call.fail({ code: 'forbidden', message: REFUSED_REASON })
+  #setState(state: ConnectionState): void {
+    this.connection.set(state)
   }
 
-  function scheduleReconnect(): void {
-    attempt += 1
-    setState({ status: 'reconnecting', attempt })
-    const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** (attempt - 1))
+  /** A call made while the link is down waits for it, a bounded time. */
+  #wait(sendNow: () => void, resolve: Settle): void {
+    const entry: Waiting = {
+      send: () => {
+        clearTimeout(timer)
+        this.#waiting.delete(entry)
+        sendNow()
+      },
+      fail: (error) => {
+        clearTimeout(timer)
+        this.#waiting.delete(entry)
+        resolve(failure(error))
+      },
+    }
+    const timer = setTimeout(() => entry.fail(NOT_REACHABLE), CALL_WAIT_MS)
+    this.#waiting.add(entry)
+  }
+
+  #onOpen(): void {
+    this.#opened = true
+    this.#attempt = 0
+    this.#setState({ status: 'connected' })
+    for (const call of [...this.#waiting]) call.send()
+  }
+
+  #onClose(ws: WebSocket, code: number): void {
+    // A socket replaced on purpose (new token) must not touch the state of its successor.
+    if (this.#socket !== ws) return
+    this.#socket = null
+    this.#failPending(closeError(code))
+    if (code === CLOSE_REFUSED) {
+      this.#refused()
+      return
+    }
+    if (this.#opened) {
+      this.#scheduleReconnect()
+      return
+    }
+    // The host refuses a bad token before the WebSocket opens, and the browser reports that
+    // like a host that is down. Tell them apart by asking for the page itself.
+    void hostAnswers().then((up) => {
+      if (this.#socket !== null || this.connection.current().status === 'failed') return
+      if (up) this.#refused()
+      else this.#scheduleReconnect()
+    })
+  }
+
+  /** Calls in flight get no answer now: they fail with what happened to the link. */
+  #failPending(error: ApiErrorBody): void {
+    for (const settle of this.#pending.values()) settle(failure(error))
+    this.#pending.clear()
+  }
+
+  #refused(): void {
+    this.#setState({ status: 'failed', reason: REFUSED_REASON, problem: 'refused' })
+    for (const call of [...this.#waiting]) call.fail({ code: 'forbidden', message: REFUSED_REASON })
+  }
+
+  #scheduleReconnect(): void {
+    this.#attempt += 1
+    this.#setState({ status: 'reconnecting', attempt: this.#attempt })
+    const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** (this.#attempt - 1))
     // Jitter so that several tabs do not knock on the host in step.
-    retryTimer = setTimeout(connect, delay * (0.8 + Math.random() * 0.4))
+    this.#retryTimer = setTimeout(() => this.connect(), delay * (0.8 + Math.random() * 0.4))
   }
 
-  function receive(data: unknown): void {
+  #receive(data: unknown): void {
     if (typeof data !== 'string') return
     let json: unknown
     try {
@@ -136,91 +238,28 @@ export function createWebTransport(): PickedTransport {
     if (!parsed.success) return
     const message = parsed.data
     if (message.type === 'result') {
-      const settle = pending.get(message.id)
-      pending.delete(message.id)
+      const settle = this.#pending.get(message.id)
+      this.#pending.delete(message.id)
       settle?.(message.result as Envelope<unknown>)
     } else if (message.type === 'event') {
       if (!isEventName(message.event)) return
       const payload = events[message.event].safeParse(message.payload)
       if (!payload.success) return
-      for (const listener of listeners.get(message.event) ?? []) listener(payload.data)
+      for (const listener of this.#listeners.get(message.event) ?? []) listener(payload.data)
     } else {
       // Not tied to any call: the host could not read something we sent.
       console.warn(`Mailwarden host: ${message.error.message}`)
     }
   }
+}
 
-  function call(op: OpName, payload: unknown): Promise<Envelope<unknown>> {
-    const id = nextId++
-    const text = JSON.stringify({ type: 'call', id, op, payload })
-    if (new TextEncoder().encode(text).byteLength > WS_MAX_MESSAGE_BYTES) {
-      // Sending it would only make the host close the connection on every other call too.
-      return Promise.resolve(
-        failure({ code: 'too-large', message: 'This request is larger than Mailwarden accepts (1 MiB).' }),
-      )
-    }
-    const state = connection.current()
-    if (state.status === 'failed')
-      return Promise.resolve(failure({ code: 'forbidden', message: state.reason }))
-    return new Promise((resolve) => {
-      const sendNow = () => {
-        pending.set(id, resolve)
-        socket?.send(text)
-      }
-      if (socket?.readyState === WebSocket.OPEN) return sendNow()
-      const entry: Waiting = {
-        send: () => {
-          clearTimeout(timer)
-          waiting.delete(entry)
-          sendNow()
-        },
-        fail: (error) => {
-          clearTimeout(timer)
-          waiting.delete(entry)
-          resolve(failure(error))
-        },
-      }
-      const timer = setTimeout(
-        () =>
-          entry.fail({
-            code: 'internal',
-            message:
-              'Mailwarden is not reachable right now, so nothing was done. Check that it is still running.',
-          }),
-        CALL_WAIT_MS,
-      )
-      waiting.add(entry)
-    })
+export function createWebTransport(): PickedTransport {
+  const link = new WebLink()
+  window.addEventListener('hashchange', () => link.useNewToken())
+  link.connect()
+  const transport: Transport = {
+    call: (op, payload) => link.call(op, payload),
+    subscribe: (event, listener) => link.subscribe(event, listener),
   }
-
-  function subscribe<K extends EventName>(event: K, listener: Listener<K>) {
-    const set = listeners.get(event) ?? new Set()
-    listeners.set(event, set)
-    // The payload was checked against this event's schema in receive().
-    const loose = listener as (payload: unknown) => void
-    set.add(loose)
-    return () => {
-      set.delete(loose)
-    }
-  }
-
-  // A new address with a new token (the host was restarted) takes effect without a reload.
-  window.addEventListener('hashchange', () => {
-    const fresh = takeToken()
-    if (!fresh || fresh === token) return
-    token = fresh
-    clearTimeout(retryTimer)
-    const old = socket
-    socket = null
-    old?.close(1000, 'new token')
-    for (const settle of pending.values()) settle(failure(closeError(1000)))
-    pending.clear()
-    attempt = 0
-    setState({ status: 'connecting' })
-    connect()
-  })
-
-  connect()
-  const transport: Transport = { call, subscribe }
-  return { transport, connection, messageSender: createUploadSender(() => token) }
+  return { transport, connection: link.connection, messageSender: createUploadSender(() => link.token) }
 }

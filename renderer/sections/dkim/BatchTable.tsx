@@ -1,5 +1,5 @@
 import { useMemo } from 'react'
-import { type SortKey, sortRows, useDkimStore } from '../../stores/dkim.js'
+import { type SortKey, sortRows, useDkimStore } from '../../stores/dkim/index.js'
 import { breakable } from './breakable.js'
 import { ResultBadge } from './ResultBadge.js'
 

@@ -1,5 +1,5 @@
 import { type ChangeEvent, useCallback } from 'react'
-import { fromFile, useDkimStore } from '../../stores/dkim.js'
+import { fromFile, useDkimStore } from '../../stores/dkim/index.js'
 import { BatchTable } from './BatchTable.js'
 
 /** Browsers pick folders only through this non-standard attribute, which React does not type. */

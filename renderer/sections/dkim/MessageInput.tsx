@@ -1,5 +1,5 @@
 import { type DragEvent, type FormEvent, useRef, useState } from 'react'
-import { fromFile, useDkimStore } from '../../stores/dkim.js'
+import { fromFile, useDkimStore } from '../../stores/dkim/index.js'
 
 /** Several files dropped at once are verified as a folder. */
 function filesOf(event: DragEvent): File[] {

@@ -1,4 +1,4 @@
-import { useDkimStore } from '../../stores/dkim.js'
+import { useDkimStore } from '../../stores/dkim/index.js'
 
 /** What every verification here takes: a date to judge expiry against, and keys instead of DNS. */
 export function VerifyOptions() {

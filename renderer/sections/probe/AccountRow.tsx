@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useRef, useState } from 'react'
+import { type FormEvent, type RefObject, useEffect, useRef, useState } from 'react'
 import type { SavedAccount } from '../../../shared/contract/index.js'
 import { SECRET_VALUE_MAX } from '../../../shared/contract/index.js'
 import type { LoginResult, RecheckAccount } from '../../../shared/contract/probe-accounts.js'
@@ -52,6 +52,54 @@ function RecheckResults({ recheck }: { recheck: RecheckAccount }) {
         </li>
       ))}
     </ul>
+  )
+}
+
+/** The account's name, and its target, servers, password and last check on one line. */
+function AccountSummary({ account }: { account: SavedAccount }) {
+  return (
+    <div>
+      <p className="account-name">{account.label}</p>
+      <p className="muted small">
+        {account.target} ·{' '}
+        {account.servers.map((s) => `${PROTOCOL_NAMES[s.protocol]} ${s.host}:${s.port}`).join(', ')}
+        {account.secretAccount !== null ? ' · password in the keychain' : ''}
+        {account.lastCheckedAt ? ` · last checked ${formatDate(account.lastCheckedAt)}` : ''}
+      </p>
+    </div>
+  )
+}
+
+interface PasswordFormProps {
+  account: SavedAccount
+  inputRef: RefObject<HTMLInputElement | null>
+  password: string
+  onChange(password: string): void
+  onSubmit(event: FormEvent<HTMLFormElement>): void
+}
+
+/** A password typed for one test login, when the keychain has none for the account. */
+function PasswordForm({ account, inputRef, password, onChange, onSubmit }: PasswordFormProps) {
+  return (
+    <form className="account-password" noValidate onSubmit={onSubmit}>
+      <label className="field-label" htmlFor={`${account.id}-password`}>
+        Password for {account.label} (used once, not stored)
+      </label>
+      <span className="account-actions">
+        <input
+          id={`${account.id}-password`}
+          ref={inputRef}
+          type="password"
+          autoComplete="current-password"
+          maxLength={SECRET_VALUE_MAX}
+          value={password}
+          onChange={(event) => onChange(event.target.value)}
+        />
+        <button type="submit" className="button button-primary">
+          Log in over TLS
+        </button>
+      </span>
+    </form>
   )
 }
 
@@ -114,15 +162,7 @@ export function AccountRow({ account, onDeleted }: Props) {
   return (
     <li className="account-row">
       <div className="account-main">
-        <div>
-          <p className="account-name">{name}</p>
-          <p className="muted small">
-            {account.target} ·{' '}
-            {account.servers.map((s) => `${PROTOCOL_NAMES[s.protocol]} ${s.host}:${s.port}`).join(', ')}
-            {hasPassword ? ' · password in the keychain' : ''}
-            {account.lastCheckedAt ? ` · last checked ${formatDate(account.lastCheckedAt)}` : ''}
-          </p>
-        </div>
+        <AccountSummary account={account} />
         {confirming ? (
           <span className="account-actions">
             <span className="confirm-text">Delete this account{hasPassword ? ' and its password' : ''}?</span>
@@ -161,25 +201,13 @@ export function AccountRow({ account, onDeleted }: Props) {
         )}
       </div>
       {askPassword && (
-        <form className="account-password" noValidate onSubmit={(event) => void submitPassword(event)}>
-          <label className="field-label" htmlFor={`${account.id}-password`}>
-            Password for {name} (used once, not stored)
-          </label>
-          <span className="account-actions">
-            <input
-              id={`${account.id}-password`}
-              ref={passwordInput}
-              type="password"
-              autoComplete="current-password"
-              maxLength={SECRET_VALUE_MAX}
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-            />
-            <button type="submit" className="button button-primary">
-              Log in over TLS
-            </button>
-          </span>
-        </form>
+        <PasswordForm
+          account={account}
+          inputRef={passwordInput}
+          password={password}
+          onChange={setPassword}
+          onSubmit={(event) => void submitPassword(event)}
+        />
       )}
       <p role="status" className="muted small account-busy">
         {busy === 'login' && 'Logging in over TLS…'}

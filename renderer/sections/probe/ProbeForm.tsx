@@ -125,100 +125,13 @@ export function ProbeForm() {
       >
         Advanced: the settings your mail client shows
       </button>
-      <fieldset id={advancedId} className="probe-advanced" hidden={!showAdvanced}>
-        <legend className="visually-hidden">The settings your mail client shows</legend>
-        <p className="field-hint">
-          To check what your client is set to, copy its server settings here. Leave them empty to let
-          Mailwarden find the servers.
-        </p>
-        <div className="probe-advanced-grid">
-          <Field label="Protocol">
-            {({ id }) => (
-              <select
-                id={id}
-                value={shown.protocol}
-                onChange={(event) => {
-                  const protocol = event.target.value as MailProtocol
-                  edit({ protocol, port: String(STANDARD_PORTS[protocol]) })
-                }}
-              >
-                {(Object.keys(PROTOCOL_NAMES) as MailProtocol[]).map((p) => (
-                  <option key={p} value={p}>
-                    {PROTOCOL_NAMES[p]}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label="Server">
-            {({ id }) => (
-              <input
-                id={id}
-                type="text"
-                autoComplete="off"
-                spellCheck={false}
-                maxLength={253}
-                value={shown.host}
-                onChange={(event) => edit({ host: event.target.value })}
-              />
-            )}
-          </Field>
-          <Field label="Port">
-            {({ id }) => (
-              <input
-                id={id}
-                className="input-short"
-                type="number"
-                min={1}
-                max={65535}
-                value={shown.port}
-                onChange={(event) => edit({ port: event.target.value })}
-              />
-            )}
-          </Field>
-          <Field label="Your mail client">
-            {({ id }) => (
-              <select
-                id={id}
-                value={shown.client}
-                onChange={(event) => edit({ client: MailClientIds.parse(event.target.value) })}
-              >
-                {MAIL_CLIENT_MENU.map(({ id: client, name }) => (
-                  <option key={client} value={client}>
-                    {name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-        </div>
-        <Field
-          label="Connection security"
-          hint={`As ${MAIL_CLIENTS[shown.client].name} names it, e.g. “${MAIL_CLIENTS[shown.client].implicitTls}”, “${MAIL_CLIENTS[shown.client].startTls}” or “${MAIL_CLIENTS[shown.client].none}”.`}
-          error={advancedError}
-        >
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              type="text"
-              autoComplete="off"
-              maxLength={80}
-              list={`${advancedId}-labels`}
-              aria-describedby={describedBy}
-              aria-invalid={invalid || undefined}
-              value={shown.security}
-              onChange={(event) => edit({ security: event.target.value })}
-            />
-          )}
-        </Field>
-        <datalist id={`${advancedId}-labels`}>
-          {[...new Set(Object.values(MAIL_CLIENTS).flatMap((w) => [w.implicitTls, w.startTls, w.none]))].map(
-            (label) => (
-              <option key={label} value={label} />
-            ),
-          )}
-        </datalist>
-      </fieldset>
+      <AdvancedFields
+        groupId={advancedId}
+        hidden={!showAdvanced}
+        shown={shown}
+        edit={edit}
+        error={advancedError}
+      />
       <div className="form-actions">
         <button type="submit" className="button button-primary" aria-disabled={running || undefined}>
           Start probe
@@ -230,5 +143,113 @@ export function ProbeForm() {
         )}
       </div>
     </form>
+  )
+}
+
+interface AdvancedProps {
+  groupId: string
+  hidden: boolean
+  shown: Advanced
+  edit(patch: Partial<Advanced>): void
+  error: string | null
+}
+
+/** Behind Advanced: the server settings a mail client shows, copied to be checked as they are. */
+function AdvancedFields({ groupId, hidden, shown, edit, error }: AdvancedProps) {
+  return (
+    <fieldset id={groupId} className="probe-advanced" hidden={hidden}>
+      <legend className="visually-hidden">The settings your mail client shows</legend>
+      <p className="field-hint">
+        To check what your client is set to, copy its server settings here. Leave them empty to let Mailwarden
+        find the servers.
+      </p>
+      <div className="probe-advanced-grid">
+        <Field label="Protocol">
+          {({ id }) => (
+            <select
+              id={id}
+              value={shown.protocol}
+              onChange={(event) => {
+                const protocol = event.target.value as MailProtocol
+                edit({ protocol, port: String(STANDARD_PORTS[protocol]) })
+              }}
+            >
+              {(Object.keys(PROTOCOL_NAMES) as MailProtocol[]).map((p) => (
+                <option key={p} value={p}>
+                  {PROTOCOL_NAMES[p]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Server">
+          {({ id }) => (
+            <input
+              id={id}
+              type="text"
+              autoComplete="off"
+              spellCheck={false}
+              maxLength={253}
+              value={shown.host}
+              onChange={(event) => edit({ host: event.target.value })}
+            />
+          )}
+        </Field>
+        <Field label="Port">
+          {({ id }) => (
+            <input
+              id={id}
+              className="input-short"
+              type="number"
+              min={1}
+              max={65535}
+              value={shown.port}
+              onChange={(event) => edit({ port: event.target.value })}
+            />
+          )}
+        </Field>
+        <Field label="Your mail client">
+          {({ id }) => (
+            <select
+              id={id}
+              value={shown.client}
+              onChange={(event) => edit({ client: MailClientIds.parse(event.target.value) })}
+            >
+              {MAIL_CLIENT_MENU.map(({ id: client, name }) => (
+                <option key={client} value={client}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+      <Field
+        label="Connection security"
+        hint={`As ${MAIL_CLIENTS[shown.client].name} names it, e.g. “${MAIL_CLIENTS[shown.client].implicitTls}”, “${MAIL_CLIENTS[shown.client].startTls}” or “${MAIL_CLIENTS[shown.client].none}”.`}
+        error={error}
+      >
+        {({ id, describedBy, invalid }) => (
+          <input
+            id={id}
+            type="text"
+            autoComplete="off"
+            maxLength={80}
+            list={`${groupId}-labels`}
+            aria-describedby={describedBy}
+            aria-invalid={invalid || undefined}
+            value={shown.security}
+            onChange={(event) => edit({ security: event.target.value })}
+          />
+        )}
+      </Field>
+      <datalist id={`${groupId}-labels`}>
+        {[...new Set(Object.values(MAIL_CLIENTS).flatMap((w) => [w.implicitTls, w.startTls, w.none]))].map(
+          (label) => (
+            <option key={label} value={label} />
+          ),
+        )}
+      </datalist>
+    </fieldset>
   )
 }

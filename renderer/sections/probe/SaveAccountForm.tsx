@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react'
-import type { MailClientId, ProbeReport } from '../../../shared/contract/index.js'
+import type { EndpointReport, MailClientId, ProbeReport } from '../../../shared/contract/index.js'
 import { SECRET_VALUE_MAX } from '../../../shared/contract/index.js'
 import { Field } from '../../components/Field.js'
 import { IDLE, type SaveState, SaveStatus } from '../../components/SaveStatus.js'
@@ -9,6 +9,71 @@ import { selectKeychain, useAppStore } from '../../stores/app.js'
 interface Props {
   report: ProbeReport
   client: MailClientId
+}
+
+interface PasswordFieldProps {
+  keychainMissing: boolean
+  password: string
+  onChange(password: string): void
+}
+
+/** The optional password, for “Test login” only; without a keychain it cannot be kept at all. */
+function PasswordField({ keychainMissing, password, onChange }: PasswordFieldProps) {
+  return (
+    <Field
+      label="Password (optional)"
+      hint={
+        keychainMissing
+          ? 'The keychain is not available, so no password can be kept; the account is saved without one.'
+          : 'Only for “Test login”. It is kept in your system’s keychain, never in a file, and sent only over TLS.'
+      }
+    >
+      {({ id, describedBy }) => (
+        <input
+          id={id}
+          type="password"
+          autoComplete="new-password"
+          maxLength={SECRET_VALUE_MAX}
+          disabled={keychainMissing}
+          aria-describedby={describedBy}
+          value={password}
+          onChange={(event) => onChange(event.target.value)}
+        />
+      )}
+    </Field>
+  )
+}
+
+interface PinChoicesProps {
+  endpoints: EndpointReport[]
+  pinned: ReadonlySet<string>
+  onToggle(key: string, on: boolean): void
+}
+
+/** One checkbox per self-signed certificate, to trust exactly that one after comparing it. */
+function PinChoices({ endpoints, pinned, onToggle }: PinChoicesProps) {
+  return (
+    <fieldset className="field">
+      <legend className="field-label">Self-signed certificates</legend>
+      <p className="field-hint">
+        No authority vouches for these. Trust one only after comparing its fingerprint with the one your
+        provider gives you; “Test login” then accepts exactly that certificate and no other.
+      </p>
+      {endpoints.map((e) => (
+        <label key={e.key} className="choice pin-choice">
+          <input
+            type="checkbox"
+            checked={pinned.has(e.key)}
+            onChange={(event) => onToggle(e.key, event.target.checked)}
+          />
+          <span>
+            Trust the certificate of {e.host}:{e.port}, SHA-256{' '}
+            <code>{e.tls?.certificate?.fingerprintSha256}</code>
+          </span>
+        </label>
+      ))}
+    </fieldset>
+  )
 }
 
 /**
@@ -107,49 +172,12 @@ export function SaveAccountForm({ report, client }: Props) {
           />
         )}
       </Field>
-      <Field
-        label="Password (optional)"
-        hint={
-          keychain?.available === false
-            ? 'The keychain is not available, so no password can be kept; the account is saved without one.'
-            : 'Only for “Test login”. It is kept in your system’s keychain, never in a file, and sent only over TLS.'
-        }
-      >
-        {({ id, describedBy }) => (
-          <input
-            id={id}
-            type="password"
-            autoComplete="new-password"
-            maxLength={SECRET_VALUE_MAX}
-            disabled={keychain?.available === false}
-            aria-describedby={describedBy}
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-        )}
-      </Field>
-      {pinnable.length > 0 && (
-        <fieldset className="field">
-          <legend className="field-label">Self-signed certificates</legend>
-          <p className="field-hint">
-            No authority vouches for these. Trust one only after comparing its fingerprint with the one your
-            provider gives you; “Test login” then accepts exactly that certificate and no other.
-          </p>
-          {pinnable.map((e) => (
-            <label key={e.key} className="choice pin-choice">
-              <input
-                type="checkbox"
-                checked={pinned.has(e.key)}
-                onChange={(event) => togglePin(e.key, event.target.checked)}
-              />
-              <span>
-                Trust the certificate of {e.host}:{e.port}, SHA-256{' '}
-                <code>{e.tls?.certificate?.fingerprintSha256}</code>
-              </span>
-            </label>
-          ))}
-        </fieldset>
-      )}
+      <PasswordField
+        keychainMissing={keychain?.available === false}
+        password={password}
+        onChange={setPassword}
+      />
+      {pinnable.length > 0 && <PinChoices endpoints={pinnable} pinned={pinned} onToggle={togglePin} />}
       <div className="form-actions">
         <button type="submit" className="button button-primary">
           Save account

@@ -33,6 +33,65 @@ const CA_FILE_MAX = 4096
 
 type NetworkField = 'dns' | 'timeout' | 'caFile' | 'ispdb'
 
+interface FieldsProps {
+  values: Record<NetworkField, string>
+  errors: Record<NetworkField, string | null>
+  onChange(field: NetworkField, value: string): void
+  onLeave(field: NetworkField): void
+}
+
+/** The four values, each with its hint and, once left, its error. */
+function NetworkFields({ values, errors, onChange, onLeave }: FieldsProps) {
+  return (
+    <>
+      <TextField
+        label="DNS server"
+        hint="Leave empty to use your system’s resolver. Otherwise an IP address with an optional port, such as 9.9.9.9 or [::1]:53."
+        error={errors.dns}
+        inputMode="url"
+        verbatim
+        value={values.dns}
+        onChange={(value) => onChange('dns', value)}
+        onBlur={() => onLeave('dns')}
+      />
+      <TextField
+        label="Connect timeout (seconds)"
+        hint="How long a probe or tunnel waits for a server before it gives up."
+        error={errors.timeout}
+        short
+        type="number"
+        min={TIMEOUT_MIN}
+        max={TIMEOUT_MAX}
+        step={1}
+        value={values.timeout}
+        onChange={(value) => onChange('timeout', value)}
+        onBlur={() => onLeave('timeout')}
+      />
+      <TextField
+        label="Extra trusted CA file"
+        hint="Optional. The full path of a PEM file with your company’s or lab’s certificate authority, trusted in addition to the system’s (the command line’s --ca)."
+        error={errors.caFile}
+        verbatim
+        maxLength={CA_FILE_MAX}
+        placeholder="/etc/ssl/company-ca.pem"
+        value={values.caFile}
+        onChange={(value) => onChange('caFile', value)}
+        onBlur={() => onLeave('caFile')}
+      />
+      <TextField
+        label="ISP database URL"
+        hint="Where the probe looks up a provider’s settings when its domain publishes none, as Thunderbird does."
+        error={errors.ispdb}
+        inputMode="url"
+        verbatim
+        value={values.ispdb}
+        onChange={(value) => onChange('ispdb', value)}
+        onBlur={() => onLeave('ispdb')}
+      />
+    </>
+  )
+}
+
 /**
  * How the probe reaches servers, the same values the CLI takes as flags (--dns, --timeout, --ca)
  * so both probe alike: typed values, checked as you go and saved together.
@@ -74,6 +133,13 @@ export function NetworkSettings({ settings }: Props) {
     ? (checkCaFile(caFile) ?? (caFileCheck?.path === caFile.trim() ? caFileCheck.problem : null))
     : null
   const ispdbError = touched.ispdb ? checkIspdbUrl(ispdb) : null
+
+  const setters: Record<NetworkField, (value: string) => void> = {
+    dns: setDns,
+    timeout: setTimeoutText,
+    caFile: setCaFile,
+    ispdb: setIspdb,
+  }
 
   function edit(apply: () => void) {
     apply()
@@ -120,49 +186,11 @@ export function NetworkSettings({ settings }: Props) {
             event.target instanceof Element && event.target.closest('[type=submit]') !== null
         }}
       >
-        <TextField
-          label="DNS server"
-          hint="Leave empty to use your system’s resolver. Otherwise an IP address with an optional port, such as 9.9.9.9 or [::1]:53."
-          error={dnsError}
-          inputMode="url"
-          verbatim
-          value={dns}
-          onChange={(value) => edit(() => setDns(value))}
-          onBlur={() => leave('dns')}
-        />
-        <TextField
-          label="Connect timeout (seconds)"
-          hint="How long a probe or tunnel waits for a server before it gives up."
-          error={timeoutError}
-          short
-          type="number"
-          min={TIMEOUT_MIN}
-          max={TIMEOUT_MAX}
-          step={1}
-          value={timeout}
-          onChange={(value) => edit(() => setTimeoutText(value))}
-          onBlur={() => leave('timeout')}
-        />
-        <TextField
-          label="Extra trusted CA file"
-          hint="Optional. The full path of a PEM file with your company’s or lab’s certificate authority, trusted in addition to the system’s (the command line’s --ca)."
-          error={caFileError}
-          verbatim
-          maxLength={CA_FILE_MAX}
-          placeholder="/etc/ssl/company-ca.pem"
-          value={caFile}
-          onChange={(value) => edit(() => setCaFile(value))}
-          onBlur={() => leave('caFile')}
-        />
-        <TextField
-          label="ISP database URL"
-          hint="Where the probe looks up a provider’s settings when its domain publishes none, as Thunderbird does."
-          error={ispdbError}
-          inputMode="url"
-          verbatim
-          value={ispdb}
-          onChange={(value) => edit(() => setIspdb(value))}
-          onBlur={() => leave('ispdb')}
+        <NetworkFields
+          values={{ dns, timeout, caFile, ispdb }}
+          errors={{ dns: dnsError, timeout: timeoutError, caFile: caFileError, ispdb: ispdbError }}
+          onChange={(field, value) => edit(() => setters[field](value))}
+          onLeave={leave}
         />
         <div className="form-actions">
           <button type="submit" className="button button-primary">

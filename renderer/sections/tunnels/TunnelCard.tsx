@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
-import type { TunnelState } from '../../../shared/contract/index.js'
+import type { TunnelState, TunnelStats } from '../../../shared/contract/index.js'
 import { MAIL_CLIENTS } from '../../../shared/knowledge/mail-clients.js'
 import { selectMailClient, useSettingsStore } from '../../stores/settings.js'
 import { useTunnelsStore } from '../../stores/tunnels.js'
@@ -66,58 +66,8 @@ export function TunnelCard({ state, onEdit }: Props) {
           ”: the unencrypted part stays on this computer.
         </p>
       )}
-      {config.localTls !== 'plain' && (
-        <div className="tunnel-local-cert">
-          <p className="small">
-            Towards the device: {config.localTls === 'implicit' ? 'TLS from the first byte' : 'STARTTLS'}
-            {config.allowLegacyLocalTls ? ', old TLS 1.0/1.1 allowed' : ', TLS 1.2 or newer'}.
-          </p>
-          {state.localCertificate ? (
-            <dl className="small" aria-label={`Local certificate of ${config.name}`}>
-              <dt>Pin (SPKI SHA-256)</dt>
-              <dd>
-                <code className="path">{state.localCertificate.pin}</code>
-              </dd>
-              <dt>SHA-256 fingerprint</dt>
-              <dd>
-                <code className="path">{state.localCertificate.fingerprintSha256}</code>
-              </dd>
-              <dt>Valid for</dt>
-              <dd>
-                {state.localCertificate.names.join(', ')} until {state.localCertificate.notAfter.slice(0, 10)}
-              </dd>
-            </dl>
-          ) : (
-            <p className="muted small">Its certificate is made when the tunnel first starts.</p>
-          )}
-        </div>
-      )}
-      <dl className="tunnel-stats" aria-label={`Counters of ${config.name}`}>
-        <div>
-          <dt>Open now</dt>
-          <dd>{stats.active}</dd>
-        </div>
-        <div>
-          <dt>Connections</dt>
-          <dd>{stats.total}</dd>
-        </div>
-        <div>
-          <dt>Failed</dt>
-          <dd>{stats.failed}</dd>
-        </div>
-        <div>
-          <dt>Failed logins</dt>
-          <dd>{stats.loginsFailed}</dd>
-        </div>
-        <div>
-          <dt>To server</dt>
-          <dd>{bytes(stats.bytesToUpstream)}</dd>
-        </div>
-        <div>
-          <dt>To clients</dt>
-          <dd>{bytes(stats.bytesToClients)}</dd>
-        </div>
-      </dl>
+      {config.localTls !== 'plain' && <LocalTls state={state} />}
+      <TunnelCounters name={config.name} stats={stats} />
       {lastError && (
         <p className="tunnel-error">
           <strong>Last error:</strong> {lastError}
@@ -169,5 +119,67 @@ export function TunnelCard({ state, onEdit }: Props) {
       </p>
       {showLog && <ConnectionLog id={config.id} name={config.name} />}
     </li>
+  )
+}
+
+/** How the device talks to the tunnel over TLS, and the tunnel's own certificate to pin there. */
+function LocalTls({ state }: { state: TunnelState }) {
+  return (
+    <div className="tunnel-local-cert">
+      <p className="small">
+        Towards the device: {state.config.localTls === 'implicit' ? 'TLS from the first byte' : 'STARTTLS'}
+        {state.config.allowLegacyLocalTls ? ', old TLS 1.0/1.1 allowed' : ', TLS 1.2 or newer'}.
+      </p>
+      {state.localCertificate ? (
+        <dl className="small" aria-label={`Local certificate of ${state.config.name}`}>
+          <dt>Pin (SPKI SHA-256)</dt>
+          <dd>
+            <code className="path">{state.localCertificate.pin}</code>
+          </dd>
+          <dt>SHA-256 fingerprint</dt>
+          <dd>
+            <code className="path">{state.localCertificate.fingerprintSha256}</code>
+          </dd>
+          <dt>Valid for</dt>
+          <dd>
+            {state.localCertificate.names.join(', ')} until {state.localCertificate.notAfter.slice(0, 10)}
+          </dd>
+        </dl>
+      ) : (
+        <p className="muted small">Its certificate is made when the tunnel first starts.</p>
+      )}
+    </div>
+  )
+}
+
+/** Live counters of one tunnel. */
+function TunnelCounters({ name, stats }: { name: string; stats: TunnelStats }) {
+  return (
+    <dl className="tunnel-stats" aria-label={`Counters of ${name}`}>
+      <div>
+        <dt>Open now</dt>
+        <dd>{stats.active}</dd>
+      </div>
+      <div>
+        <dt>Connections</dt>
+        <dd>{stats.total}</dd>
+      </div>
+      <div>
+        <dt>Failed</dt>
+        <dd>{stats.failed}</dd>
+      </div>
+      <div>
+        <dt>Failed logins</dt>
+        <dd>{stats.loginsFailed}</dd>
+      </div>
+      <div>
+        <dt>To server</dt>
+        <dd>{bytes(stats.bytesToUpstream)}</dd>
+      </div>
+      <div>
+        <dt>To clients</dt>
+        <dd>{bytes(stats.bytesToClients)}</dd>
+      </div>
+    </dl>
   )
 }

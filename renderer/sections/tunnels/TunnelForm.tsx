@@ -136,7 +136,6 @@ export function TunnelForm({
   observedBy,
   applyPin,
 }: Props) {
-  const words = MAIL_CLIENTS[useSettingsStore(selectMailClient)]
   const [values, setValues] = useState<FormValues>(() => valuesFrom(initial))
   const [errors, setErrors] = useState<Errors>({})
   const [failure, setFailure] = useState<string | null>(null)
@@ -178,52 +177,7 @@ export function TunnelForm({
     >
       <h2 id="tunnel-form-title">{title}</h2>
       <TextField label="Name" error={errors.name} value={values.name} onChange={(v) => set({ name: v })} />
-      <ChoiceField
-        legend="Protocol"
-        name="tunnel-protocol"
-        options={(['imap', 'pop3', 'smtp'] as const).map((p) => ({ value: p, label: PROTOCOL_NAMES[p] }))}
-        value={values.protocol}
-        onChange={(p) => choose(p, values.mode)}
-      />
-      <TextField
-        label="Mail server"
-        hint="The real server, as your provider names it."
-        error={errors.upstreamHost}
-        value={values.upstreamHost}
-        onChange={(v) => set({ upstreamHost: v })}
-        verbatim
-      />
-      <ChoiceField
-        legend="Encryption towards the server"
-        name="tunnel-mode"
-        options={(['implicit', 'starttls'] as const).map((m) => ({ value: m, label: modeWords(m, words) }))}
-        value={values.mode}
-        onChange={(m) => choose(values.protocol, m)}
-      />
-      <TextField
-        label="Server port"
-        error={errors.upstreamPort}
-        value={values.upstreamPort}
-        onChange={(v) => set({ upstreamPort: v })}
-        short
-        inputMode="numeric"
-      />
-      <TextField
-        label="Local port"
-        hint="The port your old client connects to on this computer; 0 picks a free one."
-        error={errors.listenPort}
-        value={values.listenPort}
-        onChange={(v) => set({ listenPort: v })}
-        short
-        inputMode="numeric"
-      />
-      <TextField
-        label="CA file (optional)"
-        hint="A PEM file of the authority that signed the server’s certificate, if it is not a public one."
-        value={values.caFile}
-        onChange={(v) => set({ caFile: v })}
-        verbatim
-      />
+      <ServerFields values={values} errors={errors} set={set} onChoose={choose} />
       <PinOffer
         server={{
           host: values.upstreamHost.trim(),
@@ -275,68 +229,7 @@ export function TunnelForm({
         />
         Let other devices on my network use it (a printer or scanner)
       </label>
-      {values.allowLan && (
-        <div className="banner banner-warning">
-          <p className="banner-title">
-            {values.localTls === 'plain'
-              ? 'Other devices will reach this tunnel without encryption'
-              : 'Other devices will reach this tunnel'}
-          </p>
-          <p>
-            {values.localTls === 'plain'
-              ? 'Between them and this computer, mail and passwords travel in the clear. '
-              : ''}
-            Only the addresses below are accepted; use this for a device on a network you trust.
-          </p>
-          <TextField
-            label="Listen on address"
-            hint="This computer’s address on the local network, such as 192.168.1.20."
-            value={values.listenHost}
-            onChange={(v) => set({ listenHost: v })}
-          />
-          <TextField
-            label="Allowed devices"
-            hint="IP addresses or ranges, separated by commas (192.168.1.50, 10.0.0.0/24)."
-            error={errors.allowedClients}
-            value={values.allowedClients}
-            onChange={(v) => set({ allowedClients: v })}
-          />
-          <ChoiceField
-            legend="Encryption towards the device"
-            name="tunnel-local-tls"
-            options={(['plain', 'implicit', 'starttls'] as const).map((m) => ({
-              value: m,
-              label: LOCAL_TLS_WORDS[m],
-            }))}
-            value={values.localTls}
-            onChange={(m) => set({ localTls: m })}
-          >
-            {values.localTls !== 'plain' && (
-              <p className="field-hint">
-                Mailwarden makes a certificate for this tunnel when it first starts (its key stays in the
-                keychain); trust it on the device by the fingerprint shown on the tunnel.
-              </p>
-            )}
-          </ChoiceField>
-          {values.localTls !== 'plain' && (
-            <label className="choice">
-              <input
-                type="checkbox"
-                checked={values.allowLegacyLocalTls}
-                onChange={(e) => set({ allowLegacyLocalTls: e.target.checked })}
-              />
-              Also accept old TLS 1.0 and 1.1 from the device
-            </label>
-          )}
-          {values.localTls !== 'plain' && values.allowLegacyLocalTls && (
-            <p className="field-hint" role="note">
-              <strong>Warning:</strong> TLS 1.0 and 1.1 are broken protocols: someone on your network may be
-              able to read or change what the device sends. Use them only for a device that cannot do TLS 1.2.
-              The connection to the mail server stays TLS 1.2 or newer.
-            </p>
-          )}
-        </div>
-      )}
+      {values.allowLan && <LanAccess values={values} errors={errors} set={set} />}
       <div className="form-actions">
         <button type="submit" className="button button-primary">
           {busy ? 'Saving…' : submitLabel}
@@ -349,5 +242,137 @@ export function TunnelForm({
         {failure}
       </p>
     </form>
+  )
+}
+
+interface PartProps {
+  values: FormValues
+  errors: Errors
+  set(patch: Partial<FormValues>): void
+}
+
+/** Where the real server is and how to reach it, and the local port the old client uses. */
+function ServerFields({
+  values,
+  errors,
+  set,
+  onChoose,
+}: PartProps & { onChoose(protocol: Protocol, mode: Mode): void }) {
+  const words = MAIL_CLIENTS[useSettingsStore(selectMailClient)]
+  return (
+    <>
+      <ChoiceField
+        legend="Protocol"
+        name="tunnel-protocol"
+        options={(['imap', 'pop3', 'smtp'] as const).map((p) => ({ value: p, label: PROTOCOL_NAMES[p] }))}
+        value={values.protocol}
+        onChange={(p) => onChoose(p, values.mode)}
+      />
+      <TextField
+        label="Mail server"
+        hint="The real server, as your provider names it."
+        error={errors.upstreamHost}
+        value={values.upstreamHost}
+        onChange={(v) => set({ upstreamHost: v })}
+        verbatim
+      />
+      <ChoiceField
+        legend="Encryption towards the server"
+        name="tunnel-mode"
+        options={(['implicit', 'starttls'] as const).map((m) => ({ value: m, label: modeWords(m, words) }))}
+        value={values.mode}
+        onChange={(m) => onChoose(values.protocol, m)}
+      />
+      <TextField
+        label="Server port"
+        error={errors.upstreamPort}
+        value={values.upstreamPort}
+        onChange={(v) => set({ upstreamPort: v })}
+        short
+        inputMode="numeric"
+      />
+      <TextField
+        label="Local port"
+        hint="The port your old client connects to on this computer; 0 picks a free one."
+        error={errors.listenPort}
+        value={values.listenPort}
+        onChange={(v) => set({ listenPort: v })}
+        short
+        inputMode="numeric"
+      />
+      <TextField
+        label="CA file (optional)"
+        hint="A PEM file of the authority that signed the server’s certificate, if it is not a public one."
+        value={values.caFile}
+        onChange={(v) => set({ caFile: v })}
+        verbatim
+      />
+    </>
+  )
+}
+
+/** Other devices on the network: which may connect, on which address, and TLS towards them. */
+function LanAccess({ values, errors, set }: PartProps) {
+  return (
+    <div className="banner banner-warning">
+      <p className="banner-title">
+        {values.localTls === 'plain'
+          ? 'Other devices will reach this tunnel without encryption'
+          : 'Other devices will reach this tunnel'}
+      </p>
+      <p>
+        {values.localTls === 'plain'
+          ? 'Between them and this computer, mail and passwords travel in the clear. '
+          : ''}
+        Only the addresses below are accepted; use this for a device on a network you trust.
+      </p>
+      <TextField
+        label="Listen on address"
+        hint="This computer’s address on the local network, such as 192.168.1.20."
+        value={values.listenHost}
+        onChange={(v) => set({ listenHost: v })}
+      />
+      <TextField
+        label="Allowed devices"
+        hint="IP addresses or ranges, separated by commas (192.168.1.50, 10.0.0.0/24)."
+        error={errors.allowedClients}
+        value={values.allowedClients}
+        onChange={(v) => set({ allowedClients: v })}
+      />
+      <ChoiceField
+        legend="Encryption towards the device"
+        name="tunnel-local-tls"
+        options={(['plain', 'implicit', 'starttls'] as const).map((m) => ({
+          value: m,
+          label: LOCAL_TLS_WORDS[m],
+        }))}
+        value={values.localTls}
+        onChange={(m) => set({ localTls: m })}
+      >
+        {values.localTls !== 'plain' && (
+          <p className="field-hint">
+            Mailwarden makes a certificate for this tunnel when it first starts (its key stays in the
+            keychain); trust it on the device by the fingerprint shown on the tunnel.
+          </p>
+        )}
+      </ChoiceField>
+      {values.localTls !== 'plain' && (
+        <label className="choice">
+          <input
+            type="checkbox"
+            checked={values.allowLegacyLocalTls}
+            onChange={(e) => set({ allowLegacyLocalTls: e.target.checked })}
+          />
+          Also accept old TLS 1.0 and 1.1 from the device
+        </label>
+      )}
+      {values.localTls !== 'plain' && values.allowLegacyLocalTls && (
+        <p className="field-hint" role="note">
+          <strong>Warning:</strong> TLS 1.0 and 1.1 are broken protocols: someone on your network may be able
+          to read or change what the device sends. Use them only for a device that cannot do TLS 1.2. The
+          connection to the mail server stays TLS 1.2 or newer.
+        </p>
+      )}
+    </div>
   )
 }
