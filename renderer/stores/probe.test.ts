@@ -101,6 +101,19 @@ describe('the probe store', () => {
     expect(useProbeStore.getState().status).toBe('cancelled')
   })
 
+  it('cancels a probe still starting: shown at once, and the run is stopped when its id arrives', async () => {
+    const engine = fakeClient()
+    const started = useProbeStore.getState().start({ targets: ['x'] }, 'x')
+    expect(useProbeStore.getState().status).toBe('starting')
+    await useProbeStore.getState().cancel()
+    expect(useProbeStore.getState().status).toBe('cancelled')
+    engine.answer('run-3')
+    await started
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(engine.cancelled).toEqual(['run-3'])
+    expect(useProbeStore.getState().status).toBe('cancelled')
+  })
+
   it('refuses a second start while one runs', async () => {
     fakeClient()
     void useProbeStore.getState().start({ targets: ['x'] }, 'x')

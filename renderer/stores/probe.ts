@@ -166,7 +166,8 @@ export const useProbeStore = create<ProbeStore>()((set, get) => {
     if (get().early !== probeRuns.held) set({ early: probeRuns.held })
   }
   const handlers: RunHandlers<ProgressEvent['progress'], ProbeReport> = {
-    started: (runId) => set({ runId, status: 'running' }),
+    // A Cancel pressed while the probe was starting stays: the tracker stops the run once its id is known.
+    started: (runId) => set({ runId, status: get().status === 'cancelled' ? 'cancelled' : 'running' }),
     progress(progress) {
       // A cancel already shown stops the progress too.
       if (get().status === 'running') set(applyProgress(get(), progress))
@@ -196,6 +197,16 @@ export const useProbeStore = create<ProbeStore>()((set, get) => {
     },
     async cancel() {
       const { runId, status } = get()
+      if (status === 'starting') {
+        // The engine has not named the run yet: the tracker cancels it as soon as it does.
+        set({ status: 'cancelled' })
+        try {
+          await probeRuns.cancel()
+          return { ok: true }
+        } catch (error) {
+          return failed(error)
+        }
+      }
       if (!runId || status !== 'running') return { ok: true }
       try {
         await probeRuns.cancel()
