@@ -89,7 +89,7 @@ async function startMailwarden(upstreamPort: number, upstreamHost: string, addre
     listenPort: 0,
     upstreamHost,
     upstreamPort,
-    mode: 'implicit',
+    mode: 'implicit-tls',
     protocol: 'imap',
     caFile: lab.caPath,
   }

@@ -63,7 +63,7 @@ describe('trayModel', () => {
         listenPort: 1143,
         upstreamHost: 'selfsigned.lab.test',
         upstreamPort: 993,
-        mode: 'implicit',
+        mode: 'implicit-tls',
         protocol: 'imap',
       }),
       status: 'listening',

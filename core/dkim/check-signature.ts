@@ -183,7 +183,7 @@ function checkKey(
     step(
       state,
       'check-key',
-      'warning',
+      'warn',
       `A ${key.bits}-bit RSA key: allowed, but weak (2048 or more is advised).`,
     )
     state.findings.push(finding('key-weak', `${name}: ${key.bits}-bit RSA key.`, state.index))
@@ -191,7 +191,7 @@ function checkKey(
     step(
       state,
       'check-key',
-      key.testing ? 'warning' : 'ok',
+      key.testing ? 'warn' : 'ok',
       `${key.keyType === 'rsa' ? `A ${key.bits}-bit RSA key` : 'An ed25519 key'}${key.testing ? ', in testing mode (t=y)' : ''}.`,
     )
   if (key.testing) state.findings.push(finding('key-testing', `${name} has t=y.`, state.index))
@@ -307,7 +307,7 @@ function judgePolicy(
   if (late[0]) policy ??= `The signature verifies, but it ${late[0]}.`
   pushLateness(state, signature, atSeconds)
   if (policy) {
-    step(state, 'verify', 'warning', `The cryptography verifies. ${policy}`)
+    step(state, 'verify', 'warn', `The cryptography verifies. ${policy}`)
     fail(state, 'policy', policy)
     return
   }

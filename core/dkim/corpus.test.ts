@@ -98,7 +98,7 @@ describe('the real DKIM corpus', () => {
     expect(fastmail?.result).toBe('policy')
     expect(fastmail?.reason).toMatch(/verifies, but it expired on 2023-10-24/)
     expect(fastmail?.expiresAt).toBe(new Date(1698181527 * 1000).toISOString())
-    expect(fastmail?.steps.find((s) => s.name === 'verify')).toMatchObject({ status: 'warning' })
+    expect(fastmail?.steps.find((s) => s.name === 'verify')).toMatchObject({ status: 'warn' })
     expect(report.findings.map((f) => f.id)).toContain('signature-expired')
     expect(report.alignedPass).toBe(false)
   })

@@ -3,6 +3,7 @@
 // this message is written.
 import { domainToASCII } from 'node:url'
 import type { DkimFinding } from '../../shared/contract/dkim.js'
+import { SEVERITY_RANK } from '../../shared/contract/mail.js'
 import { DKIM_FINDINGS, type DkimFindingId } from '../../shared/knowledge/dkim-findings.js'
 import {
   type Alignment,
@@ -57,8 +58,6 @@ const IMPORTANT_FIELDS = [
 ]
 /** What should be oversigned, so no copy can be added on top. */
 const OVERSIGN_FIELDS = ['from', 'subject', 'date', 'to', 'cc', 'reply-to', 'content-type', 'mime-version']
-
-const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const
 
 function quote(text: string, max = 120): string {
   const clean = text.replace(/\s+/g, ' ').trim()
@@ -264,7 +263,7 @@ export function signatureFindings(facts: SignatureFacts): Finding[] {
       ),
     )
   const passing = states.filter((s) => s.result === 'pass')
-  // With an ambiguous author the critical findings about From say why nothing is aligned; "signed
+  // With an ambiguous author the bad findings about From say why nothing is aligned; "signed
   // by another domain" would be wrong when the signer is the (real) From domain.
   if (passing.length > 0 && !dmarc && !facts.authorAmbiguous)
     out.push(
@@ -397,6 +396,6 @@ export function signatureFindings(facts: SignatureFacts): Finding[] {
 export function sortFindings(findings: readonly Finding[]): Finding[] {
   return findings
     .map((f, order) => ({ f, order }))
-    .sort((a, b) => SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] || a.order - b.order)
+    .sort((a, b) => SEVERITY_RANK[a.f.severity] - SEVERITY_RANK[b.f.severity] || a.order - b.order)
     .map(({ f }) => f)
 }

@@ -119,7 +119,7 @@ describe('dkim.archive', () => {
     expect(gmail).toMatchObject({ verdict: 'pass', alignedPass: false, domains: ['gmail.com'] })
     const amazon = rows[names.indexOf('real-amazon.eml')]
     expect(amazon).toMatchObject({ alignedPass: true, domains: ['amazon.com', 'amazonses.com'] })
-    expect(amazon?.findings.warning).toBeGreaterThan(0)
+    expect(amazon?.findings.warn).toBeGreaterThan(0)
     // The events count up to the whole file; `first` tells where each batch of rows goes.
     const last = progress.at(-1)?.progress
     expect(last).toMatchObject({ done: names.length, bytesRead: bytes.length, totalBytes: bytes.length })

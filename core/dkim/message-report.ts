@@ -1,7 +1,7 @@
 // The last phase of verifyMessage: from what the header block, the body and the checked
 // signatures showed, the DkimReport — alignment and the signature that counts for DMARC, the
 // verdict, the findings, what the receiving server said, and each signature's report.
-import type { DkimReport, DkimResult, DkimStep } from '../../shared/contract/dkim.js'
+import { DKIM_RESULT_ORDER, type DkimReport, type DkimStep } from '../../shared/contract/dkim.js'
 import { type Alignment, alignmentOf } from './addresses.js'
 import { parseAuthenticationResults } from './auth-results.js'
 import { iso } from './check-signature.js'
@@ -60,8 +60,6 @@ export interface MessageBody {
   context: BodyContext
 }
 
-const RANK: DkimResult[] = ['pass', 'policy', 'fail', 'temperror', 'permerror', 'neutral', 'none']
-
 function bounded(text: string, max: number): { text: string; truncated: boolean } {
   return text.length > max ? { text: text.slice(0, max), truncated: true } : { text, truncated: false }
 }
@@ -103,7 +101,10 @@ export function messageReport(
     })),
     from: message.fromAddress,
     fromDomain: message.fromDomain,
-    verdict: states.length === 0 ? 'none' : (RANK.find((r) => states.some((s) => s.result === r)) ?? 'none'),
+    verdict:
+      states.length === 0
+        ? 'none'
+        : (DKIM_RESULT_ORDER.find((r) => states.some((s) => s.result === r)) ?? 'none'),
     alignedPass: dmarc !== null,
     dmarcSignature: dmarc?.index ?? null,
     receivedResults,

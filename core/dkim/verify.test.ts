@@ -225,11 +225,11 @@ describe('tampered copies', () => {
     expect(only(relaxed).result).toBe('pass')
   })
 
-  it('passes, and raises a critical finding, when a second From is added on top of an unoversigned one', async () => {
+  it('passes, and raises a bad finding, when a second From is added on top of an unoversigned one', async () => {
     const report = await verify(`From: CEO <ceo@example.org>\r\n${text('plainHeaders')}`)
     expect(only(report).result).toBe('pass')
     expect(ids(report)).toEqual(expect.arrayContaining(['from-multiple', 'unsigned-instance-above']))
-    expect(report.findings[0]?.severity).toBe('critical')
+    expect(report.findings[0]?.severity).toBe('bad')
   })
 
   it('fails when a Subject is added below the signed one, and names the added header', async () => {
@@ -261,13 +261,13 @@ describe('tampered copies', () => {
     ['"From x" (no header field at all)', 'From ceo@bank.example', []],
     ['a real From_ line in a single message', 'From MAILER-DAEMON Fri Jul  8 12:08:34 2011', []],
   ] as const)
-    it(`reports a first line ${label} as critical and counts no signature as aligned`, async () => {
+    it(`reports a first line ${label} as bad and counts no signature as aligned`, async () => {
       const report = await verify(`${first}\r\n${text('plainHeaders')}`)
       expect(only(report).result).toBe('pass')
       expect(report.alignedPass).toBe(false)
       expect(report.dmarcSignature).toBeNull()
       const found = report.findings.find((f) => f.id === 'first-line-not-header')
-      expect(found?.severity).toBe('critical')
+      expect(found?.severity).toBe('bad')
       expect(found?.detail).toContain(first.replace(/\s+/g, ' '))
       expect(ids(report)).toEqual(expect.arrayContaining([...more]))
       expect(ids(report)).not.toContain('not-aligned')
@@ -285,7 +285,7 @@ describe('tampered copies', () => {
       const cut = t.indexOf('\r\n', t.indexOf('To:')) + 2
       const report = await verify(`${t.slice(0, cut)}${form}\r\n${t.slice(cut)}`)
       expect(ids(report)).toContain('from-disguised')
-      expect(report.findings.find((f) => f.id === 'from-disguised')?.severity).toBe('critical')
+      expect(report.findings.find((f) => f.id === 'from-disguised')?.severity).toBe('bad')
     })
 
   it('flags content after l=, and a Content-Type that l= leaves unsigned', async () => {

@@ -7,6 +7,7 @@
 //   checkSignatures  each signature step by step (check-signature.ts), keys remembered;
 //   messageReport    findings, alignment, verdict and the report (message-report.ts).
 import type { DkimReport } from '../../shared/contract/dkim.js'
+import { untilAborted } from '../runs/abortable.js'
 import { receivedTime } from './auth-results.js'
 import { type BodyCanonicalizer, bodyCanonicalizer } from './canon-body.js'
 import { checkSignature, explainBodyChange } from './check-signature.js'
@@ -75,26 +76,6 @@ function toIterator(input: Uint8Array | AsyncIterable<Uint8Array>): AsyncIterato
     }
   }
   return input[Symbol.asyncIterator]()
-}
-
-/** `work`, or the signal's reason as soon as it aborts. */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work
-  signal.throwIfAborted()
-  return new Promise<T>((resolve, reject) => {
-    const abort = () => reject(signal.reason)
-    signal.addEventListener('abort', abort, { once: true })
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', abort)
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', abort)
-        reject(error)
-      },
-    )
-  })
 }
 
 function tooLarge(maxBytes: number): DkimInputError {

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { getLab } from '../../e2e/lab/lab.js'
-import type { MailProtocol } from '../../shared/contract/accounts.js'
+import type { MailProtocol } from '../../shared/contract/mail.js'
 import { connectStartTls } from './starttls.js'
 
 const lab = getLab()

@@ -4,7 +4,7 @@
 // It never falls back to plaintext: every failure is a NetError.
 import type net from 'node:net'
 import type tls from 'node:tls'
-import type { MailProtocol } from '../../shared/contract/accounts.js'
+import type { MailProtocol } from '../../shared/contract/mail.js'
 import { connectTcp, describeEndpoint, type Endpoint, handshakeTls, type TlsOptions } from './connect.js'
 import {
   type Capabilities,

@@ -2,7 +2,7 @@
 // finding within the small timeout passed, never a hang, a crash or a plaintext "success".
 import type net from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { MailProtocol } from '../../shared/contract/accounts.js'
+import type { MailProtocol } from '../../shared/contract/mail.js'
 import type { DiscoveredEndpoint, ExpectedSecurity } from '../../shared/contract/probe-target.js'
 import { createResolver } from '../dns/resolver.js'
 import {
@@ -13,9 +13,9 @@ import {
   startTlsLines,
 } from '../net/test-support/hostile-server.js'
 import { makeTlsMaterial, type TlsMaterial } from '../net/test-support/tls-material.js'
-import { HostLimiter } from './discovery/limits.js'
 import { type ProbedEndpoint, probeEndpoint } from './endpoint/probe-endpoint.js'
 import { ENDPOINT_DEADLINE_FACTOR } from './limits.js'
+import { HostLimiter } from './schedule.js'
 import { loadTrust } from './tls/trust.js'
 
 const TIMEOUT_MS = 400

@@ -2,6 +2,8 @@
 // connection cap and staggered starts), check each mail domain's MTA-STS and TLS-RPT, explain
 // every endpoint in each client's words, and assemble the report. `probe()` is the plain function
 // the CLI and the bench call; handlers.ts runs it as the `probe.start` long run.
+
+import type { Severity } from '../../shared/contract/mail.js'
 import type {
   DomainCheckStatus,
   DomainChecks,
@@ -19,11 +21,11 @@ import type { MxRecord, Resolver } from '../dns/resolver.js'
 import { NetError } from '../net/errors.js'
 import type { LineLimits } from '../net/line-reader.js'
 import { type DiscoveryResult, discover } from './discovery/discover.js'
-import { HostLimiter, type HostLimiterOptions, staggered } from './discovery/limits.js'
 import { type ParsedTarget, parseTargets, TargetError } from './discovery/target.js'
 import { checkDomain } from './domain/index.js'
 import { type ProbedEndpoint, type ProberOptions, probeEndpoint } from './endpoint/probe-endpoint.js'
 import { MAX_ENDPOINTS_PER_RUN, MAX_REASONS_QUOTED } from './limits.js'
+import { HostLimiter, type HostLimiterOptions, staggered } from './schedule.js'
 import { CaFileError, loadTrust, type TrustAnchors } from './tls/trust.js'
 import { worstVerdict } from './verdict.js'
 
@@ -61,13 +63,7 @@ function statusOf(findings: readonly { severity: string }[], present: boolean): 
   return 'good'
 }
 
-function toFinding(f: {
-  id: string
-  severity: 'bad' | 'warn' | 'info'
-  title: string
-  detail: string
-  fix: string
-}) {
+function toFinding(f: { id: string; severity: Severity; title: string; detail: string; fix: string }) {
   return {
     id: f.id,
     severity: f.severity,

@@ -6,8 +6,9 @@
 //   bad:  a password accepted before TLS, plaintext only, an untrusted, expired or wrong-host
 //         certificate, PREAUTH, injection, a broken dialogue;
 //   warn: TLS 1.0/1.1 (only or also), self-signed (pinnable), a downgradable client setting.
-import type { MailProtocol } from '../../shared/contract/accounts.js'
-import type { ProbeFinding, ProbeVerdict, TlsVersion } from '../../shared/contract/probe.js'
+import type { MailProtocol } from '../../shared/contract/mail.js'
+import { IMPLICIT_TLS_PORTS, type Verdict } from '../../shared/contract/mail.js'
+import type { ProbeFinding, TlsVersion } from '../../shared/contract/probe.js'
 import { type ProbeFindingId, probeFinding } from '../../shared/knowledge/probe-findings.js'
 import type { Capabilities } from '../net/dialogues/index.js'
 import type { FailureKind, Observation } from './endpoint/observation.js'
@@ -238,8 +239,6 @@ function tlsCapabilityFindings(observation: Observation): ProbeFinding[] {
   return found
 }
 
-const IMPLICIT_PORTS = new Set([993, 995, 465])
-
 function clientFindings(observation: Observation): ProbeFinding[] {
   const setting = observation.clientSetting
   if (!setting) return []
@@ -250,7 +249,7 @@ function clientFindings(observation: Observation): ProbeFinding[] {
   const serverTls = observation.security === 'implicit-tls' || observation.security === 'starttls'
   const mode =
     setting.mode === 'by-port'
-      ? IMPLICIT_PORTS.has(observation.port)
+      ? IMPLICIT_TLS_PORTS.has(observation.port)
         ? 'implicit-tls'
         : 'starttls'
       : setting.mode
@@ -311,10 +310,7 @@ export function findingsFor(
 
 /** The worst finding decides; an endpoint that could not be checked is at least `warn`, unless it
  * is a closed port of a host sweep (checked: nothing is offered there). */
-export function verdictOf(
-  findings: readonly ProbeFinding[],
-  security: Observation['security'],
-): ProbeVerdict {
+export function verdictOf(findings: readonly ProbeFinding[], security: Observation['security']): Verdict {
   if (findings.some((f) => f.severity === 'bad') || security === 'plaintext') return 'bad'
   const closed = findings.some((f) => f.id === 'port-closed')
   if (findings.some((f) => f.severity === 'warn') || (security === 'unreachable' && !closed)) return 'warn'
@@ -322,7 +318,7 @@ export function verdictOf(
 }
 
 /** The worst of several verdicts (good for none). */
-export function worstVerdict(verdicts: readonly ProbeVerdict[]): ProbeVerdict {
+export function worstVerdict(verdicts: readonly Verdict[]): Verdict {
   if (verdicts.includes('bad')) return 'bad'
   if (verdicts.includes('warn')) return 'warn'
   return 'good'

@@ -85,6 +85,59 @@ describe('settings', () => {
     expect(state.settings).toMatchObject({ ...old, accounts: [], tunnels: [], extraCaFile: null })
   })
 
+  it('reads tunnels saved with the old security words (implicit, plain) in the one spelling', async () => {
+    const tunnel = (id: string, mode: string, localTls: string) => ({
+      id,
+      name: id,
+      listenPort: 0,
+      upstreamHost: 'imap.lab.test',
+      upstreamPort: mode === 'starttls' ? 143 : 993,
+      mode,
+      protocol: 'imap',
+      localTls,
+    })
+    const old = {
+      version: 1,
+      theme: 'light',
+      mailClient: 'outlook',
+      dnsServer: null,
+      connectTimeoutSeconds: 20,
+      tunnels: [tunnel('old', 'implicit', 'plain'), tunnel('lan', 'starttls', 'implicit')],
+    }
+    await writeFile(path.join(dir, 'settings.json'), JSON.stringify(old))
+    const state = await store().load()
+    expect(state.recovered).toBeNull()
+    expect(state.settings.tunnels.map((t) => [t.id, t.mode, t.localTls])).toEqual([
+      ['old', 'implicit-tls', 'plaintext'],
+      ['lan', 'starttls', 'implicit-tls'],
+    ])
+  })
+
+  it('still sets aside a tunnel whose security is no word at all', async () => {
+    const bad = {
+      version: 1,
+      theme: 'light',
+      mailClient: 'outlook',
+      dnsServer: null,
+      connectTimeoutSeconds: 20,
+      tunnels: [
+        {
+          id: 'x',
+          name: 'x',
+          listenPort: 0,
+          upstreamHost: 'h',
+          upstreamPort: 993,
+          mode: 'ssl',
+          protocol: 'imap',
+        },
+      ],
+    }
+    await writeFile(path.join(dir, 'settings.json'), JSON.stringify(bad))
+    const state = await store().load()
+    expect(state.recovered).not.toBeNull()
+    expect(state.settings.tunnels).toEqual([])
+  })
+
   it('writes changes that a new store (a restart) reads back', async () => {
     await store().update({ theme: 'dark', dnsServer: '127.0.0.53:53' })
     const again = await store().load()

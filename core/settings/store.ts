@@ -14,6 +14,7 @@ import { EngineError } from '../api/errors.js'
 import type { Logger } from '../log/logger.js'
 import { CaFileError, readCaFile } from '../net/ca-file.js'
 import { writeFileAtomic } from './atomic-write.js'
+import { upgradeOldSpellings } from './old-spellings.js'
 import { SETTINGS_FILE } from './paths.js'
 
 /** A settings file is a few hundred bytes; anything far larger is not ours. */
@@ -93,7 +94,7 @@ export class SettingsStore {
     } catch (error) {
       return this.#setAside(`it is not valid JSON (${(error as Error).message})`)
     }
-    const parsed = Settings.safeParse(json)
+    const parsed = Settings.safeParse(upgradeOldSpellings(json))
     if (!parsed.success)
       return this.#setAside(`it does not match the settings format (${describeIssues(parsed.error)})`)
     return { settings: parsed.data, path: this.file, recovered: null }

@@ -133,7 +133,7 @@ export async function checkUpstream(config: TunnelConfig, options: CheckOptions)
       checkServerIdentity: () => undefined,
     }
     socket =
-      config.mode === 'implicit'
+      config.mode === 'implicit-tls'
         ? await handshakeTls({ ...endpoint, address }, settings)
         : (
             await connectStartTls({ ...endpoint, address }, config.protocol, {
@@ -155,7 +155,7 @@ export async function checkUpstream(config: TunnelConfig, options: CheckOptions)
     })
     const dialogue = dialogues[config.protocol]
     try {
-      if (config.mode === 'implicit') {
+      if (config.mode === 'implicit-tls') {
         const greeting = await dialogue.greeting(session)
         if (greeting.status === 'refused' || greeting.status === 'busy')
           return done(

@@ -69,7 +69,8 @@ export class Connection {
   /** Runs the connection to its end; every failure is recorded, none is thrown. */
   async run(): Promise<void> {
     const local = this.#context.runtime.local
-    if (local && this.#context.config.localTls !== 'plain' && !(await this.#secureLocalSide(local))) return
+    if (local && this.#context.config.localTls !== 'plaintext' && !(await this.#secureLocalSide(local)))
+      return
     const upstream = await this.#openUpstream()
     if (upstream) this.#pipe(upstream)
   }
@@ -106,7 +107,7 @@ export class Connection {
     let secured: net.Socket | null
     try {
       secured =
-        config.localTls === 'implicit'
+        config.localTls === 'implicit-tls'
           ? await acceptLocalTls(this.#raw, local)
           : await localStartTls(this.#raw, {
               protocol: config.protocol,

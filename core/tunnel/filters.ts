@@ -1,5 +1,5 @@
 // What every protocol filter pair shares: the two directions of one connection and their state.
-import type { MailProtocol } from '../../shared/contract/accounts.js'
+import type { MailProtocol } from '../../shared/contract/mail.js'
 import { ImapFromClient, ImapFromServer } from './imap-filter.js'
 import type { LineStream } from './line-stream.js'
 import { Pop3FromClient, Pop3FromServer } from './pop3-filter.js'

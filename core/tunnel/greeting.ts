@@ -1,6 +1,6 @@
 // Words the tunnel says to a client in its own protocol: the refusal that ends a connection
 // (IMAP "* BYE", POP3 "-ERR", SMTP "421"), always one clean line with the reason.
-import type { MailProtocol } from '../../shared/contract/accounts.js'
+import type { MailProtocol } from '../../shared/contract/mail.js'
 import { MAX_CLIENT_REASON_CHARS } from './limits.js'
 
 /** One line, printable ASCII only: a server's words quoted in a reason must not break the protocol. */

@@ -45,7 +45,7 @@ export async function inspectUpstream(
       minVersion: 'TLSv1.2',
     }
     socket =
-      request.mode === 'implicit'
+      request.mode === 'implicit-tls'
         ? await handshakeTls({ ...endpoint, address }, tlsOptions)
         : (
             await connectStartTls({ ...endpoint, address }, request.protocol, {

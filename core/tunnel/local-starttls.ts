@@ -6,7 +6,7 @@
 // local mirror of CVE-2011-0411): they would otherwise be read as if they came over TLS.
 import type net from 'node:net'
 import type tls from 'node:tls'
-import type { MailProtocol } from '../../shared/contract/accounts.js'
+import type { MailProtocol } from '../../shared/contract/mail.js'
 import { MAX_PLAINTEXT_BYTES } from '../net/limits.js'
 import { LineReader } from '../net/line-reader.js'
 import { refusal, smtpDomain } from './greeting.js'

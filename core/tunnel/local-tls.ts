@@ -104,7 +104,7 @@ export async function prepareLocalTls(
   config: TunnelConfig,
   warn: (message: string) => void,
 ): Promise<LocalTlsRuntime | null> {
-  if (config.localTls === 'plain') return null
+  if (config.localTls === 'plaintext') return null
   const { material, created } = await loadLocalTls(keychain, config)
   const runtime = localTlsRuntime(material, config)
   if (created)

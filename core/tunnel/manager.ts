@@ -107,7 +107,7 @@ export class TunnelManager {
       lastError: entry.lastError,
       startedAt: entry.startedAt,
       stats: entry.tunnel ? entry.tunnel.stats() : entry.stats,
-      localCertificate: config.localTls === 'plain' ? null : (entry.localCertificate ?? null),
+      localCertificate: config.localTls === 'plaintext' ? null : (entry.localCertificate ?? null),
       check: entry.tunnel ? entry.check : null,
     }
   }
@@ -116,7 +116,7 @@ export class TunnelManager {
   async #lookUpCertificates(configs: TunnelConfig[]): Promise<void> {
     for (const config of configs) {
       const entry = this.#entry(config.id)
-      if (config.localTls === 'plain' || entry.localCertificate !== undefined) continue
+      if (config.localTls === 'plaintext' || entry.localCertificate !== undefined) continue
       entry.localCertificate = await storedLocalCertificate(this.#context.keychain, config.id)
     }
   }

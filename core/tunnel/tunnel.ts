@@ -26,7 +26,7 @@ export interface TunnelRuntime {
   idleTimeoutMs?: number
   onRecord(record: ConnectionRecord): void
   warn(message: string): void
-  /** The generated certificate and TLS context of a TLS local side (localTls implicit|starttls). */
+  /** The generated certificate and TLS context of a TLS local side (localTls implicit-tls|starttls). */
   local?: LocalTlsRuntime | null
   /** Overrides the per-line deadline of a local STARTTLS dialogue (tests). */
   localLineTimeoutMs?: number
@@ -73,7 +73,7 @@ export class Tunnel {
         'invalid-request',
         'A tunnel open to the LAN needs an allowlist: name the client addresses (or ranges) that may use it.',
       )
-    if (config.allowLegacyLocalTls && config.localTls === 'plain')
+    if (config.allowLegacyLocalTls && config.localTls === 'plaintext')
       throw new EngineError(
         'invalid-request',
         'TLS 1.0/1.1 toward the client needs a TLS local side: choose implicit TLS or STARTTLS for it.',
@@ -120,7 +120,7 @@ export class Tunnel {
 
   /** Starts listening; EngineError conflict when the port is taken. Resolves with the bound address. */
   start(): Promise<{ host: string; port: number }> {
-    if (this.config.localTls !== 'plain' && !this.#runtime.local)
+    if (this.config.localTls !== 'plaintext' && !this.#runtime.local)
       return Promise.reject(
         new EngineError('internal', 'A TLS local side was asked for without its certificate.'),
       )
@@ -237,7 +237,7 @@ export class Tunnel {
   /** A client not on the allowlist: told in its protocol (in clear, so a stranger is offered no
    * TLS handshake; on an implicit TLS listener it is only closed), then closed. */
   #refuse(raw: net.Socket): void {
-    if (this.config.localTls === 'implicit') {
+    if (this.config.localTls === 'implicit-tls') {
       raw.destroy()
       return
     }

@@ -3,7 +3,7 @@
 // with the certificate policy of the tunnel and TLS session resumption. Never plaintext.
 import { X509Certificate } from 'node:crypto'
 import tls from 'node:tls'
-import type { MailProtocol } from '../../shared/contract/accounts.js'
+import type { MailProtocol, TlsSecurity } from '../../shared/contract/mail.js'
 import { spkiSha256 } from '../net/certificate.js'
 import { describeEndpoint, type Endpoint, handshakeTls, type TlsOptions } from '../net/connect.js'
 import { dialogues } from '../net/dialogues/index.js'
@@ -25,7 +25,7 @@ export interface TrustPolicy {
 }
 
 export interface UpstreamOptions {
-  mode: 'implicit' | 'starttls'
+  mode: TlsSecurity
   protocol: MailProtocol
   trust: TrustPolicy
   timeoutMs: number
@@ -94,7 +94,7 @@ function greetingText(endpoint: Endpoint, trust: TrustPolicy): string {
 export async function openUpstream(endpoint: Endpoint, options: UpstreamOptions): Promise<Upstream> {
   const settings = tlsOptions(endpoint, options)
   const pin = options.trust.pin
-  if (options.mode === 'implicit') {
+  if (options.mode === 'implicit-tls') {
     const socket = await handshakeTls(endpoint, settings)
     try {
       if (pin) checkPin(socket, endpoint, pin)

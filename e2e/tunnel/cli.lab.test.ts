@@ -49,7 +49,7 @@ describe('mailwarden tunnel', () => {
       '--to',
       `${lab.good.dovecot.host}:993`,
       '--tls',
-      'implicit',
+      'implicit-tls',
       '--protocol',
       'imap',
       '--ca',
@@ -62,7 +62,7 @@ describe('mailwarden tunnel', () => {
       run1.firstLine,
       run1.exit.then((code) => `exited ${code}: ${run1.err.join(' ')}`),
     ])
-    expect(line).toMatch(/^listening on 127\.0\.0\.1:\d+ -> imap\.lab\.test:993 \(implicit, imap\)$/)
+    expect(line).toMatch(/^listening on 127\.0\.0\.1:\d+ -> imap\.lab\.test:993 \(implicit-tls, imap\)$/)
     const port = Number(/:(\d+) ->/.exec(line)?.[1])
     const curl = await run('curl', [
       '-sS',
@@ -89,7 +89,7 @@ describe('mailwarden tunnel', () => {
   })
 
   it('usage errors exit 2; a port in use exits 3 with a sentence', async () => {
-    const bad = cli(['--listen', '1143', '--to', 'nohost', '--tls', 'implicit', '--protocol', 'imap'])
+    const bad = cli(['--listen', '1143', '--to', 'nohost', '--tls', 'implicit-tls', '--protocol', 'imap'])
     expect(await bad.exit).toBe(2)
     expect(bad.err.join()).toMatch(/--to must be HOST:PORT/)
     const missing = cli(['--listen', '1143'])
@@ -103,7 +103,7 @@ describe('mailwarden tunnel', () => {
       '--to',
       'imap.lab.test:993',
       '--tls',
-      'implicit',
+      'implicit-tls',
       '--protocol',
       'imap',
     ])
@@ -112,7 +112,7 @@ describe('mailwarden tunnel', () => {
     server.close()
   })
 
-  it('--config starts several tunnels, one line each', async () => {
+  it('--config starts several tunnels, one line each (a file with the old spelling "implicit" still reads)', async () => {
     const file = path.join(dir, 'tunnels.json')
     fs.writeFileSync(
       file,
@@ -132,6 +132,7 @@ describe('mailwarden tunnel', () => {
     const several = cli(['--config', file, '--dns', lab.dns.server])
     for (let i = 0; i < 100 && several.out.length < 2; i++) await new Promise((r) => setTimeout(r, 50))
     expect(several.out).toHaveLength(2)
+    expect(several.out[0]).toMatch(/-> imap\.lab\.test:993 \(implicit-tls, imap\)$/)
     expect(several.out[1]).toMatch(/-> smtp\.lab\.test:587 \(starttls, smtp\)$/)
     several.stop('SIGINT')
     expect(await several.exit).toBe(0)
@@ -144,7 +145,7 @@ describe('mailwarden tunnel', () => {
       '--to',
       `${lab.flawed.selfSigned.host}:993`,
       '--tls',
-      'implicit',
+      'implicit-tls',
       '--protocol',
       'imap',
       '--dns',
@@ -175,7 +176,7 @@ describe('mailwarden tunnel', () => {
       '--to',
       `${lab.flawed.expired.host}:995`,
       '--tls',
-      'implicit',
+      'implicit-tls',
       '--protocol',
       'pop3',
       '--ca',
@@ -198,7 +199,7 @@ describe('mailwarden tunnel', () => {
       '--to',
       `${lab.good.dovecot.host}:9`,
       '--tls',
-      'implicit',
+      'implicit-tls',
       '--protocol',
       'imap',
       '--dns',

@@ -88,7 +88,7 @@ describe('tunnel operations', () => {
       listenPort: port,
       upstreamHost: lab.good.dovecot.host,
       upstreamPort: 993,
-      mode: 'implicit',
+      mode: 'implicit-tls',
       protocol: 'imap',
     }
     await expect(call('tunnel.create', clash)).rejects.toMatchObject({
@@ -140,7 +140,7 @@ describe('tunnel operations', () => {
     const inspected = await call<TunnelInspectResult>('tunnel.inspect', {
       host: lab.flawed.selfSigned.host,
       port: 993,
-      mode: 'implicit',
+      mode: 'implicit-tls',
       protocol: 'imap',
     })
     expect(inspected).toMatchObject({ verified: false, verifyError: expect.stringMatching(/self-signed/) })
@@ -150,7 +150,7 @@ describe('tunnel operations', () => {
       listenPort: 0,
       upstreamHost: lab.flawed.selfSigned.host,
       upstreamPort: 993,
-      mode: 'implicit',
+      mode: 'implicit-tls',
       protocol: 'imap',
       pin: inspected.pin,
       autoStart: true,
@@ -182,12 +182,12 @@ describe('tunnel operations', () => {
     const base = { listenPort: 0, protocol: 'imap', autoStart: true } as const
     const cases = [
       [
-        { upstreamHost: lab.good.dovecot.host, upstreamPort: 993, mode: 'implicit', caFile: lab.caPath },
+        { upstreamHost: lab.good.dovecot.host, upstreamPort: 993, mode: 'implicit-tls', caFile: lab.caPath },
         'verified',
         null,
       ],
       [
-        { upstreamHost: lab.flawed.selfSigned.host, upstreamPort: 993, mode: 'implicit' },
+        { upstreamHost: lab.flawed.selfSigned.host, upstreamPort: 993, mode: 'implicit-tls' },
         'cannot-verify',
         'self-signed',
       ],
@@ -200,7 +200,7 @@ describe('tunnel operations', () => {
         {
           upstreamHost: lab.flawed.expired.host,
           upstreamPort: 995,
-          mode: 'implicit',
+          mode: 'implicit-tls',
           protocol: 'pop3',
           caFile: lab.caPath,
         },
@@ -208,12 +208,17 @@ describe('tunnel operations', () => {
         'expired',
       ],
       [
-        { upstreamHost: lab.flawed.wrongHost.host, upstreamPort: 993, mode: 'implicit', caFile: lab.caPath },
+        {
+          upstreamHost: lab.flawed.wrongHost.host,
+          upstreamPort: 993,
+          mode: 'implicit-tls',
+          caFile: lab.caPath,
+        },
         'cannot-verify',
         'wrong-host',
       ],
       [
-        { upstreamHost: lab.good.dovecot.host, upstreamPort: 993, mode: 'implicit' },
+        { upstreamHost: lab.good.dovecot.host, upstreamPort: 993, mode: 'implicit-tls' },
         'cannot-verify',
         'untrusted-issuer',
       ],
@@ -222,8 +227,12 @@ describe('tunnel operations', () => {
         'unreachable',
         'starttls-refused',
       ],
-      [{ upstreamHost: lab.good.dovecot.host, upstreamPort: 9, mode: 'implicit' }, 'unreachable', 'connect'],
-      [{ upstreamHost: 'nowhere.lab.test', upstreamPort: 993, mode: 'implicit' }, 'unreachable', 'dns'],
+      [
+        { upstreamHost: lab.good.dovecot.host, upstreamPort: 9, mode: 'implicit-tls' },
+        'unreachable',
+        'connect',
+      ],
+      [{ upstreamHost: 'nowhere.lab.test', upstreamPort: 993, mode: 'implicit-tls' }, 'unreachable', 'dns'],
     ] as const
     for (const [config, state, reason] of cases) {
       const created = await call<TunnelState>('tunnel.create', {
@@ -248,7 +257,7 @@ describe('tunnel operations', () => {
       listenPort: 0,
       upstreamHost: lab.flawed.selfSigned.host,
       upstreamPort: 995,
-      mode: 'implicit',
+      mode: 'implicit-tls',
       protocol: 'pop3',
       autoStart: true,
     })
@@ -281,7 +290,7 @@ describe('tunnel operations', () => {
         listenPort: 0,
         upstreamHost: '127.0.0.1',
         upstreamPort: (server.address() as net.AddressInfo).port,
-        mode: 'implicit',
+        mode: 'implicit-tls',
         protocol: 'imap',
         pin,
         autoStart: true,

@@ -129,9 +129,9 @@ describe('implicit TLS toward the client', () => {
     const t = await open({
       upstreamHost: lab.good.dovecot.host,
       upstreamPort: 993,
-      mode: 'implicit',
+      mode: 'implicit-tls',
       protocol: 'imap',
-      localTls: 'implicit',
+      localTls: 'implicit-tls',
     })
     expect(t.warnings.join('\n')).toContain(`pin ${t.pin}`)
     const cert = new X509Certificate(readFileSync(t.caFile))
@@ -186,16 +186,16 @@ describe('implicit TLS toward the client', () => {
     const modern = await open({
       upstreamHost: lab.good.dovecot.host,
       upstreamPort: 993,
-      mode: 'implicit',
+      mode: 'implicit-tls',
       protocol: 'imap',
-      localTls: 'implicit',
+      localTls: 'implicit-tls',
     })
     const legacy = await open({
       upstreamHost: lab.good.dovecot.host,
       upstreamPort: 993,
-      mode: 'implicit',
+      mode: 'implicit-tls',
       protocol: 'imap',
-      localTls: 'implicit',
+      localTls: 'implicit-tls',
       allowLegacyLocalTls: true,
     })
     for (const version of ['-tls1', '-tls1_1']) {
@@ -292,14 +292,14 @@ describe('STARTTLS toward the client', () => {
     const imap = await open({
       upstreamHost: lab.good.dovecot.host,
       upstreamPort: 993,
-      mode: 'implicit',
+      mode: 'implicit-tls',
       protocol: 'imap',
       localTls: 'starttls',
     })
     const pop = await open({
       upstreamHost: lab.good.dovecot.host,
       upstreamPort: 995,
-      mode: 'implicit',
+      mode: 'implicit-tls',
       protocol: 'pop3',
       localTls: 'starttls',
     })
@@ -405,10 +405,10 @@ describe('the key lives in the keychain', () => {
       listenPort: 0,
       upstreamHost: lab.good.dovecot.host,
       upstreamPort: 993,
-      mode: 'implicit',
+      mode: 'implicit-tls',
       protocol: 'imap',
       caFile: lab.caPath,
-      localTls: 'implicit',
+      localTls: 'implicit-tls',
     })
     if (!create.ok) throw new Error(create.error.message)
     const id = (create.value as TunnelState).config.id
@@ -455,7 +455,7 @@ describe('LAN allowlist with real source addresses', () => {
     const t = await open({
       upstreamHost: lab.good.dovecot.host,
       upstreamPort: 993,
-      mode: 'implicit',
+      mode: 'implicit-tls',
       protocol: 'imap',
       listenHost: '0.0.0.0',
       allowLan: true,

@@ -22,7 +22,7 @@ const config = TunnelConfig.parse({
   listenPort: 0,
   upstreamHost: lab.good.dovecot.host,
   upstreamPort: lab.ports.imaps,
-  mode: 'implicit',
+  mode: 'implicit-tls',
   protocol: 'imap',
 })
 

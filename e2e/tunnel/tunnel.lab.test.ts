@@ -8,7 +8,7 @@ import net from 'node:net'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { spkiSha256 } from '../../core/net/certificate.js'
-import type { MailProtocol } from '../../shared/contract/accounts.js'
+import type { MailProtocol } from '../../shared/contract/mail.js'
 import { getLab } from '../lab/lab.js'
 import {
   openFds,
@@ -34,13 +34,13 @@ async function open(...args: Parameters<typeof startTunnel>): Promise<TestTunnel
   return t
 }
 
-type Mode = 'implicit' | 'starttls'
+type Mode = 'implicit-tls' | 'starttls'
 const fetchCases: [string, string, number, Mode, MailProtocol][] = [
-  ['Dovecot IMAP 993', lab.good.dovecot.host, 993, 'implicit', 'imap'],
+  ['Dovecot IMAP 993', lab.good.dovecot.host, 993, 'implicit-tls', 'imap'],
   ['Dovecot IMAP 143 STARTTLS', lab.good.dovecot.host, 143, 'starttls', 'imap'],
-  ['Dovecot POP3 995', lab.good.dovecot.host, 995, 'implicit', 'pop3'],
+  ['Dovecot POP3 995', lab.good.dovecot.host, 995, 'implicit-tls', 'pop3'],
   ['Dovecot POP3 110 STLS', lab.good.dovecot.host, 110, 'starttls', 'pop3'],
-  ['Perdition IMAP 993', lab.good.perdition.host, 993, 'implicit', 'imap'],
+  ['Perdition IMAP 993', lab.good.perdition.host, 993, 'implicit-tls', 'imap'],
   ['Perdition IMAP 143 STARTTLS', lab.good.perdition.host, 143, 'starttls', 'imap'],
   ['Perdition POP3 110 STLS', lab.good.perdition.host, 110, 'starttls', 'pop3'],
 ]
@@ -78,7 +78,7 @@ describe('real clients read alice’s mail through the tunnel', () => {
 
 describe('real clients send a message that arrives', () => {
   it.each([
-    ['Exim 465', 465, 'implicit'],
+    ['Exim 465', 465, 'implicit-tls'],
     ['Exim 587 STARTTLS', 587, 'starttls'],
   ] as const)('%s: curl and Python with AUTH', async (name, port, mode) => {
     const t = await open({ upstreamHost: lab.good.exim.host, upstreamPort: port, mode, protocol: 'smtp' })
@@ -124,9 +124,9 @@ describe('real clients send a message that arrives', () => {
 
 describe('a wrong password is recorded as a refused login, not as ok', () => {
   it.each([
-    ['Dovecot IMAP 993', lab.good.dovecot.host, 993, 'implicit', 'imap', 'imap://127.0.0.1:PORT/'],
-    ['Dovecot POP3 995', lab.good.dovecot.host, 995, 'implicit', 'pop3', 'pop3://127.0.0.1:PORT/'],
-    ['Exim SMTP 465', lab.good.exim.host, 465, 'implicit', 'smtp', 'smtp://127.0.0.1:PORT'],
+    ['Dovecot IMAP 993', lab.good.dovecot.host, 993, 'implicit-tls', 'imap', 'imap://127.0.0.1:PORT/'],
+    ['Dovecot POP3 995', lab.good.dovecot.host, 995, 'implicit-tls', 'pop3', 'pop3://127.0.0.1:PORT/'],
+    ['Exim SMTP 465', lab.good.exim.host, 465, 'implicit-tls', 'smtp', 'smtp://127.0.0.1:PORT'],
     ['Exim SMTP 587 STARTTLS', lab.good.exim.host, 587, 'starttls', 'smtp', 'smtp://127.0.0.1:PORT'],
   ] as const)('%s', async (_name, host, port, mode, protocol, url) => {
     const t = await open({ upstreamHost: host, upstreamPort: port, mode, protocol })
@@ -151,7 +151,7 @@ describe('a wrong password is recorded as a refused login, not as ok', () => {
     const t = await open({
       upstreamHost: lab.good.dovecot.host,
       upstreamPort: 993,
-      mode: 'implicit',
+      mode: 'implicit-tls',
       protocol: 'imap',
     })
     const py = await run('python3', [PYTHON_CLIENTS, 'imap', String(t.port), login, password])
@@ -220,12 +220,19 @@ describe('what the legacy client sees', () => {
 
 describe('refusals reach the client in its protocol, with the reason', () => {
   it.each([
-    ['wrong host', lab.flawed.wrongHost.host, 993, 'implicit', 'imap', /^\* BYE \[UNAVAILABLE\] .*altnames/],
+    [
+      'wrong host',
+      lab.flawed.wrongHost.host,
+      993,
+      'implicit-tls',
+      'imap',
+      /^\* BYE \[UNAVAILABLE\] .*altnames/,
+    ],
     [
       'expired',
       lab.flawed.expired.host,
       993,
-      'implicit',
+      'implicit-tls',
       'imap',
       /^\* BYE \[UNAVAILABLE\] .*certificate has expired/,
     ],
@@ -241,7 +248,7 @@ describe('refusals reach the client in its protocol, with the reason', () => {
       'self-signed, unpinned',
       lab.flawed.selfSigned.host,
       993,
-      'implicit',
+      'implicit-tls',
       'imap',
       /^\* BYE .*self-signed certificate/,
     ],
@@ -255,7 +262,7 @@ describe('refusals reach the client in its protocol, with the reason', () => {
     ],
     ['no STLS at all', lab.flawed.plaintext.host, 110, 'starttls', 'pop3', /^-ERR .*does not offer STLS/],
     ['PREAUTH', lab.flawed.preauth.host, 143, 'starttls', 'imap', /^\* BYE .*PREAUTH/],
-    ['nothing listens', '127.0.0.1', 1, 'implicit', 'smtp', /^421 4\.7\.0 .*refused the connection/],
+    ['nothing listens', '127.0.0.1', 1, 'implicit-tls', 'smtp', /^421 4\.7\.0 .*refused the connection/],
   ] as const)('%s', async (_name, host, port, mode, protocol, expected) => {
     const t = await open({ upstreamHost: host, upstreamPort: port, mode, protocol })
     const said = await talk(t.port, [])
@@ -271,7 +278,7 @@ describe('refusals reach the client in its protocol, with the reason', () => {
     const t = await open({
       upstreamHost: 'nowhere.invalid',
       upstreamPort: 993,
-      mode: 'implicit',
+      mode: 'implicit-tls',
       protocol: 'imap',
     })
     expect(await talk(t.port, [])).toMatch(/^\* BYE .*Cannot resolve nowhere\.invalid/)
@@ -284,7 +291,7 @@ describe('a pinned self-signed server', () => {
   )
   it('works with its key pinned, over implicit TLS and STARTTLS', async () => {
     for (const [port, mode] of [
-      [993, 'implicit'],
+      [993, 'implicit-tls'],
       [143, 'starttls'],
     ] as const) {
       const t = await open({
@@ -310,7 +317,7 @@ describe('a pinned self-signed server', () => {
     const t = await open({
       upstreamHost: lab.good.dovecot.host,
       upstreamPort: 993,
-      mode: 'implicit',
+      mode: 'implicit-tls',
       protocol: 'imap',
       pin,
     })
@@ -377,7 +384,7 @@ describe('load', () => {
       {
         upstreamHost: lab.good.dovecot.host,
         upstreamPort: upstream.port,
-        mode: 'implicit',
+        mode: 'implicit-tls',
         protocol: 'imap',
       },
       { resolve: async () => '127.0.0.1' },
@@ -421,7 +428,7 @@ describe('load', () => {
 describe('connection lifetime', () => {
   it('an idle connection is closed after the idle timeout and recorded so', async () => {
     const t = await open(
-      { upstreamHost: lab.good.dovecot.host, upstreamPort: 993, mode: 'implicit', protocol: 'imap' },
+      { upstreamHost: lab.good.dovecot.host, upstreamPort: 993, mode: 'implicit-tls', protocol: 'imap' },
       { idleTimeoutMs: 400 },
     )
     const socket = net.connect({ host: '127.0.0.1', port: t.port })
@@ -443,7 +450,7 @@ describe('connection lifetime', () => {
     const t = await open({
       upstreamHost: lab.good.dovecot.host,
       upstreamPort: 993,
-      mode: 'implicit',
+      mode: 'implicit-tls',
       protocol: 'imap',
     })
     const said = await new Promise<string>((resolve) => {
@@ -466,14 +473,14 @@ describe('listener problems', () => {
     const t = await open({
       upstreamHost: lab.good.dovecot.host,
       upstreamPort: 993,
-      mode: 'implicit',
+      mode: 'implicit-tls',
       protocol: 'imap',
     })
     await expect(
       startTunnel({
         upstreamHost: lab.good.dovecot.host,
         upstreamPort: 993,
-        mode: 'implicit',
+        mode: 'implicit-tls',
         protocol: 'imap',
         listenPort: t.port,
       }),
@@ -483,7 +490,7 @@ describe('listener problems', () => {
     const base = {
       upstreamHost: 'x',
       upstreamPort: 993,
-      mode: 'implicit',
+      mode: 'implicit-tls',
       protocol: 'imap',
       listenHost: '0.0.0.0',
     } as const

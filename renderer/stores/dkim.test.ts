@@ -40,7 +40,7 @@ function row(
     from,
     domains: domain ? [domain] : [],
     signatures: domain ? 1 : 0,
-    findings: { critical: 0, warning: 0, info: 0 },
+    findings: { bad: 0, warn: 0, info: 0 },
     error: null,
   }
 }

@@ -5,6 +5,7 @@ import { create } from 'zustand'
 import type {
   CertificateSummary,
   ConnectionRecord,
+  TlsSecurity,
   TunnelDraft,
   TunnelInspectResult,
   TunnelState,
@@ -48,7 +49,7 @@ interface TunnelsStore {
   inspect(request: {
     host: string
     port: number
-    mode: 'implicit' | 'starttls'
+    mode: TlsSecurity
     protocol: 'imap' | 'pop3' | 'smtp'
     caFile: string | null
   }): Promise<{ ok: true; result: TunnelInspectResult } | { ok: false; message: string }>

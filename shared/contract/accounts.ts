@@ -3,9 +3,7 @@
 // `secretAccount`. Owned by the probe job; its operations are in probe-accounts.ts. Fields added
 // after the first version are optional (absent in older files, and absent stays absent).
 import { z } from 'zod'
-
-export const MailProtocol = z.enum(['imap', 'pop3', 'smtp'])
-export type MailProtocol = z.infer<typeof MailProtocol>
+import { MailProtocol, Port, TransportSecurity, Verdict } from './mail.js'
 
 /** Upper-case hex pairs with colons, as `openssl x509 -fingerprint -sha256` prints them. */
 export const Sha256Fingerprint = z
@@ -16,14 +14,14 @@ export const SavedServer = z
   .object({
     protocol: MailProtocol,
     host: z.string().min(1).max(253),
-    port: z.number().int().min(1).max(65535),
-    security: z.enum(['implicit-tls', 'starttls', 'plaintext']),
+    port: Port,
+    security: TransportSecurity,
     /** SHA-256 of the certificate last seen, to call out a change on re-check. */
     lastFingerprintSha256: z.string().max(200).nullable().default(null),
     /** A certificate the user chose to trust although no CA vouches for it (self-signed): its SHA-256. */
     pinnedFingerprintSha256: Sha256Fingerprint.nullable().optional(),
     /** The verdict and the warn/bad finding ids of the last check, to call out a newly failing one. */
-    lastVerdict: z.enum(['good', 'warn', 'bad']).nullable().optional(),
+    lastVerdict: Verdict.nullable().optional(),
     lastProblemIds: z.array(z.string().max(80)).max(64).optional(),
   })
   .strict()

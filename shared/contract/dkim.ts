@@ -2,6 +2,7 @@
 // (`dkim.batch`, a long run) and an mbox (`dkim.archive`, a long run whose rows arrive with its
 // progress). Every string that came from the message is data to show as text, never markup.
 import { z } from 'zod'
+import { Severity } from './mail.js'
 import { ArchiveSource, MessageSource } from './message-source.js'
 import { longRun } from './runs.js'
 
@@ -12,14 +13,25 @@ export const DKIM_BATCH_MAX_MESSAGES = 500
 export const DkimResult = z.enum(['pass', 'fail', 'neutral', 'policy', 'temperror', 'permerror', 'none'])
 export type DkimResult = z.infer<typeof DkimResult>
 
-export const DkimSeverity = z.enum(['info', 'warning', 'critical'])
-export type DkimSeverity = z.infer<typeof DkimSeverity>
+/**
+ * Best first: a message's verdict is the best result among its signatures, and the batch table
+ * sorts by it (a policy result verified but was refused by the verifier's policy).
+ */
+export const DKIM_RESULT_ORDER: readonly DkimResult[] = [
+  'pass',
+  'policy',
+  'fail',
+  'temperror',
+  'permerror',
+  'neutral',
+  'none',
+]
 
 export const DkimFinding = z
   .object({
     /** Stable id: a key of shared/knowledge/dkim-findings.ts (the table has the advice). */
     id: z.string().max(80),
-    severity: DkimSeverity,
+    severity: Severity,
     title: z.string().max(300),
     /** What this message shows, in a sentence or two (may quote message values: show as text). */
     detail: z.string().max(4000),
@@ -32,8 +44,8 @@ export type DkimFinding = z.infer<typeof DkimFinding>
 export const DkimStepName = z.enum(['fetch-key', 'check-key', 'hash-body', 'hash-headers', 'verify'])
 export type DkimStepName = z.infer<typeof DkimStepName>
 
-/** ok: done and good; warning: done with a reservation; failed: this step decided the result; skipped: not reached. */
-export const DkimStepStatus = z.enum(['ok', 'warning', 'failed', 'skipped'])
+/** ok: done and good; warn: done with a reservation; failed: this step decided the result; skipped: not reached. */
+export const DkimStepStatus = z.enum(['ok', 'warn', 'failed', 'skipped'])
 export type DkimStepStatus = z.infer<typeof DkimStepStatus>
 
 export const DkimStep = z
@@ -193,10 +205,11 @@ export const DkimBatchProgress = z
   .strict()
 export type DkimBatchProgress = z.infer<typeof DkimBatchProgress>
 
+/** How many findings of each severity. */
 export const DkimFindingCounts = z
   .object({
-    critical: z.number().int().nonnegative(),
-    warning: z.number().int().nonnegative(),
+    bad: z.number().int().nonnegative(),
+    warn: z.number().int().nonnegative(),
     info: z.number().int().nonnegative(),
   })
   .strict()
@@ -229,7 +242,7 @@ export function batchErrorRow(name: string, error: string): DkimBatchRow {
     from: null,
     domains: [],
     signatures: 0,
-    findings: { critical: 0, warning: 0, info: 0 },
+    findings: { bad: 0, warn: 0, info: 0 },
     error: error.slice(0, ROW_ERROR_MAX_CHARS),
   }
 }

@@ -2,11 +2,12 @@
 // MTA-STS (RFC 8461) and TLS-RPT (RFC 8460). Facts as found, then findings from
 // shared/knowledge/domain-findings.ts. Computed by core/probe/domain/.
 import { z } from 'zod'
+import { Severity } from './mail.js'
 
 export const DomainFindingRecord = z
   .object({
     id: z.string(),
-    severity: z.enum(['bad', 'warn', 'info']),
+    severity: Severity,
     title: z.string(),
     detail: z.string(),
     fix: z.string(),

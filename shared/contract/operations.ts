@@ -5,36 +5,36 @@ import { z } from 'zod'
 import { dkimOperations } from './dkim.js'
 import { probeOperations } from './probe.js'
 import { accountOperations } from './probe-accounts.js'
-import { runOperations } from './runs.js'
+import { operation, runOperations } from './runs.js'
 import { AppInfo, SecretAccount, SecretValue, SettingsPatch, SettingsState } from './schemas.js'
 import { tunnelOperations } from './tunnel.js'
 
 const Empty = z.object({}).strict()
 
-function op<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res, summary: string) {
-  return { request, response, summary }
-}
-
 export const operations = {
-  'app.info': op(Empty, AppInfo, 'What this build is and where it keeps its data.'),
-  'settings.get': op(Empty, SettingsState, 'Read the settings (and whether a corrupt file was set aside).'),
-  'settings.update': op(SettingsPatch, SettingsState, 'Change some settings; written atomically.'),
-  'secrets.set': op(
+  'app.info': operation(Empty, AppInfo, 'What this build is and where it keeps its data.'),
+  'settings.get': operation(
+    Empty,
+    SettingsState,
+    'Read the settings (and whether a corrupt file was set aside).',
+  ),
+  'settings.update': operation(SettingsPatch, SettingsState, 'Change some settings; written atomically.'),
+  'secrets.set': operation(
     z.object({ account: SecretAccount, secret: SecretValue }).strict(),
     z.object({ account: SecretAccount }).strict(),
     'Store a secret in the OS keychain.',
   ),
-  'secrets.get': op(
+  'secrets.get': operation(
     z.object({ account: SecretAccount }).strict(),
     z.object({ account: SecretAccount, secret: z.string().nullable() }).strict(),
     'Read a secret back from the OS keychain (null when there is none).',
   ),
-  'secrets.delete': op(
+  'secrets.delete': operation(
     z.object({ account: SecretAccount }).strict(),
     z.object({ account: SecretAccount, deleted: z.boolean() }).strict(),
     'Remove a secret from the OS keychain.',
   ),
-  'secrets.list': op(
+  'secrets.list': operation(
     Empty,
     z.object({ accounts: z.array(SecretAccount) }).strict(),
     'The names of the stored secrets, never their values.',

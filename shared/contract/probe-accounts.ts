@@ -3,8 +3,9 @@
 // audit against a probe. Passwords travel in a request only to be put in the OS keychain (or used
 // once for a test login); no response ever carries one.
 import { z } from 'zod'
-import { AccountId, MailProtocol, SavedAccount, Sha256Fingerprint } from './accounts.js'
-import { ProbeFinding, ProbeSecurity, ProbeVerdict } from './probe.js'
+import { AccountId, SavedAccount, Sha256Fingerprint } from './accounts.js'
+import { MailProtocol, Port, TransportSecurity, Verdict } from './mail.js'
+import { ProbeFinding, ProbeSecurity } from './probe.js'
 import { MailClientId, SecretValue } from './schemas.js'
 
 /** Shortest and longest per-step timeout for a login or re-check (tests pass small ones). */
@@ -18,8 +19,8 @@ export const SaveServerInput = z
   .object({
     protocol: MailProtocol,
     host: z.string().trim().min(1).max(253),
-    port: z.number().int().min(1).max(65535),
-    security: z.enum(['implicit-tls', 'starttls', 'plaintext']),
+    port: Port,
+    security: TransportSecurity,
     /** The certificate seen by the probe, remembered to call out a change later. */
     fingerprintSha256: z.string().max(200).nullable().default(null),
     /** Trust this certificate although no CA vouches for it (the user compared it). */
@@ -58,8 +59,8 @@ export const LoginResult = z
   .object({
     protocol: MailProtocol,
     host: z.string(),
-    port: z.number().int(),
-    security: z.enum(['implicit-tls', 'starttls', 'plaintext']),
+    port: Port,
+    security: TransportSecurity,
     /** ok: at least one mechanism logged in; failed: all were rejected; refused: not tried (why in message). */
     status: z.enum(['ok', 'failed', 'refused', 'error']),
     /** How the certificate was trusted: a CA, or the user's pin. */
@@ -92,9 +93,9 @@ export const RecheckServer = z
   .object({
     protocol: MailProtocol,
     host: z.string(),
-    port: z.number().int(),
+    port: Port,
     security: ProbeSecurity,
-    verdict: ProbeVerdict,
+    verdict: Verdict,
     fingerprintSha256: z.string().nullable(),
     previousFingerprintSha256: z.string().nullable(),
     daysLeft: z.number().int().nullable(),
@@ -114,7 +115,7 @@ export const ImportedServer = z
     key: z.string(),
     protocol: MailProtocol,
     host: z.string(),
-    port: z.number().int(),
+    port: Port,
     /** Thunderbird's label for its setting ("SSL/TLS", "STARTTLS, if available"...). */
     label: z.string(),
     username: z.string().nullable(),
@@ -127,13 +128,13 @@ export const AuditEntry = z
     key: z.string(),
     protocol: MailProtocol,
     host: z.string(),
-    port: z.number().int(),
+    port: Port,
     label: z.string(),
-    /** ok: the setting matches a good endpoint; unchecked: it could not be probed or understood. */
-    status: z.enum(['ok', 'warn', 'bad', 'unchecked']),
+    /** How the setting fares (good: it matches a good endpoint); unchecked: it could not be probed or understood. */
+    status: z.enum([...Verdict.options, 'unchecked']),
     /** What the probe found there (null when not probed). */
     found: ProbeSecurity.nullable(),
-    verdict: ProbeVerdict.nullable(),
+    verdict: Verdict.nullable(),
     problems: z.array(ProbeFinding),
     /** What to set instead, in the client's words; null when nothing needs changing. */
     advice: z.string().nullable(),
@@ -195,7 +196,7 @@ export const accountEvents = {
     .object({
       id: AccountId,
       label: z.string(),
-      callouts: z.array(Callout.extend({ host: z.string(), port: z.number().int() }).strict()),
+      callouts: z.array(Callout.extend({ host: z.string(), port: Port }).strict()),
     })
     .strict(),
 } as const

@@ -4,7 +4,7 @@
 // label in that client's own words). The engine parses the text (core/probe/discovery/target.ts);
 // this schema only bounds the input so a hostile caller cannot make the engine work for nothing.
 import { z } from 'zod'
-import { MailProtocol } from './accounts.js'
+import { MailProtocol, Port, Severity, TlsSecurity, TransportSecurity } from './mail.js'
 import { MailClientId } from './schemas.js'
 
 /** One probe at a time looks at a handful of accounts; more is a mistake or an attack. */
@@ -13,12 +13,6 @@ export const PROBE_TARGETS_MAX = 16
 export const PROBE_TARGET_TEXT_MAX = 320
 /** `--port N` repeated; seven standard ports plus a few custom ones. */
 export const PROBE_PORTS_MAX = 16
-
-const Port = z
-  .number()
-  .int()
-  .min(1, 'a port is a number from 1 to 65535')
-  .max(65535, 'a port is a number from 1 to 65535')
 
 export const ProbeTargetText = z
   .string()
@@ -81,14 +75,14 @@ export const EndpointSource = z.enum([
 ])
 export type EndpointSource = z.infer<typeof EndpointSource>
 
-export const ExpectedSecurity = z.enum(['implicit-tls', 'starttls', 'unknown'])
+export const ExpectedSecurity = z.enum([...TlsSecurity.options, 'unknown'])
 export type ExpectedSecurity = z.infer<typeof ExpectedSecurity>
 
 /** What the user's client setting means, once its label is understood. */
 export const ClientSecurityMeaning = z
   .object({
     /** `by-port`: the client picks implicit TLS or STARTTLS from the port (Apple's "Use TLS/SSL"). */
-    mode: z.enum(['implicit-tls', 'starttls', 'plaintext', 'auto', 'by-port']),
+    mode: z.enum([...TransportSecurity.options, 'auto', 'by-port']),
     /** "if available", "Auto": a network attacker can strip the STARTTLS offer and get plaintext. */
     downgradable: z.boolean(),
     /** "(Accept all certificates)": any certificate, so any interceptor, is accepted. */
@@ -107,7 +101,7 @@ export type ClientSecurityMeaning = z.infer<typeof ClientSecurityMeaning>
 export const SourceFinding = z
   .object({
     id: z.string().max(80),
-    severity: z.enum(['bad', 'warn', 'info']),
+    severity: Severity,
     title: z.string().max(300),
     detail: z.string().max(4000),
     fix: z.string().max(2000),

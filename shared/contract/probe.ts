@@ -5,7 +5,7 @@
 // (capabilities before and after TLS, the chain, the transcript, timings, runtime notes).
 // Every string that came from a server is data to show as text, never markup.
 import { z } from 'zod'
-import { MailProtocol } from './accounts.js'
+import { MailProtocol, Port, Severity, TransportSecurity, Verdict } from './mail.js'
 import {
   ClientSecurityMeaning,
   DiscoveredEndpoint,
@@ -37,14 +37,9 @@ export const ProbeStartRequest = ProbeTargetFields.extend({
 export type ProbeStartRequest = z.infer<typeof ProbeStartRequest>
 export type ProbeStartRequestInput = z.input<typeof ProbeStartRequest>
 
-export const ProbeSecurity = z.enum(['implicit-tls', 'starttls', 'plaintext', 'unreachable'])
+/** How the endpoint turned out to be secured, or that it did not answer. */
+export const ProbeSecurity = z.enum([...TransportSecurity.options, 'unreachable'])
 export type ProbeSecurity = z.infer<typeof ProbeSecurity>
-
-export const FindingSeverity = z.enum(['bad', 'warn', 'info'])
-export type FindingSeverity = z.infer<typeof FindingSeverity>
-
-export const ProbeVerdict = z.enum(['good', 'warn', 'bad'])
-export type ProbeVerdict = z.infer<typeof ProbeVerdict>
 
 /** Node's names for the versions (tls.TLSSocket.getProtocol()). */
 export const TlsVersion = z.enum(['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'])
@@ -55,7 +50,7 @@ export const ProbeFinding = z
   .object({
     /** Stable id: a key of shared/knowledge/probe-findings.ts. */
     id: z.string().max(80),
-    severity: FindingSeverity,
+    severity: Severity,
     title: z.string().max(300),
     /** What it means for this endpoint (may quote server text: show as text). */
     detail: z.string().max(4000),
@@ -196,7 +191,7 @@ export const ClientAdvice = z
     /** The label to pick in that client ("SSL/TLS"), or null when the endpoint should not be used. */
     choose: z.string().nullable(),
     where: z.string(),
-    port: z.number().int(),
+    port: Port,
     /** Sentences: the mismatch to avoid, "accept all certificates" dangers... */
     notes: z.array(z.string()),
     /** Where the wording was checked (a URL or "not checked"). */
@@ -210,7 +205,7 @@ export const EndpointReport = z
     /** Stable within a run: "imap.lab.test:993" (progress events refer to it). */
     key: z.string(),
     host: z.string(),
-    port: z.number().int(),
+    port: Port,
     /** The IP connected to (null when the name did not resolve). */
     address: z.string().nullable(),
     /** As identified from the greeting (may differ from what discovery expected). */
@@ -234,7 +229,7 @@ export const EndpointReport = z
     injection: InjectionFacts.nullable(),
     capabilities: CapabilityDiff,
     findings: z.array(ProbeFinding),
-    verdict: ProbeVerdict,
+    verdict: Verdict,
     /** Keyed by MailClientId; {} when no explainer is available. */
     clients: z.record(z.string(), ClientAdvice),
     transcript: z.array(TranscriptLine),
@@ -249,7 +244,7 @@ export type EndpointReport = z.infer<typeof EndpointReport>
  * MTA-STS (RFC 8461) and TLS-RPT (RFC 8460) of a mail domain, as the report shows them; built by
  * core/probe/run.ts from core/probe/domain/'s facts (shared/contract/domain-checks.ts).
  */
-export const DomainCheckStatus = z.enum(['good', 'warn', 'bad', 'absent', 'error'])
+export const DomainCheckStatus = z.enum([...Verdict.options, 'absent', 'error'])
 export type DomainCheckStatus = z.infer<typeof DomainCheckStatus>
 
 export const DomainChecks = z
@@ -316,7 +311,7 @@ export const ProbeReport = z
     domains: z.array(DomainChecks),
     /** The worst endpoint verdict (good when there is none); at least warn when a host sweep found
      * no standard port open. A closed port of a sweep is `good` with an info finding. */
-    verdict: ProbeVerdict,
+    verdict: Verdict,
     /** Run-wide notes: "TLS 1.0 could not be tried on this runtime", "no explainer available". */
     notes: z.array(z.string()),
   })

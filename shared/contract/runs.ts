@@ -26,6 +26,15 @@ export function runOutcome<R extends z.ZodType>(result: R) {
  * `operation` goes into the operation map as `<job>.start`; `progressEvent` and `finishedEvent`
  * into the event map as `<job>.progress` and `<job>.finished`.
  */
+/** One operation of the contract: what it takes, what it answers, and a line that says what it does. */
+export function operation<Req extends z.ZodType, Res extends z.ZodType>(
+  request: Req,
+  response: Res,
+  summary: string,
+) {
+  return { request, response, summary }
+}
+
 export function longRun<Req extends z.ZodType, P extends z.ZodType, R extends z.ZodType>(spec: {
   request: Req
   progress: P

@@ -1,7 +1,7 @@
 // A tunnel as the user configured it (persisted in settings). Owned by the tunnel job.
 // Fields added after the first version carry defaults, so older settings files still read.
 import { z } from 'zod'
-import { MailProtocol } from './accounts.js'
+import { ListenPort, MailProtocol, Port, TlsSecurity, TransportSecurity } from './mail.js'
 
 /** The form of an SPKI pin: SHA-256 of the SubjectPublicKeyInfo, base64 (ghostunnel, HPKP). */
 export const SpkiPin = z.string().regex(/^sha256\/[A-Za-z0-9+/]{43}=$/, 'a pin looks like sha256/BASE64=')
@@ -19,8 +19,7 @@ export const ClientAllowEntry = z
  * implicit TLS from the first byte, or STARTTLS/STLS offered in the tunnel's own greeting (a login
  * before it is refused). A TLS local side shows a certificate Mailwarden generates per tunnel.
  */
-export const LocalTls = z.enum(['plain', 'implicit', 'starttls'])
-export type LocalTls = z.infer<typeof LocalTls>
+export const LocalSecurity = TransportSecurity
 
 /** Idle timeout bounds: IMAP IDLE re-issues within 29 minutes (RFC 2177), so 30 is the default. */
 export const TUNNEL_IDLE_MINUTES = { min: 1, max: 24 * 60, default: 30 } as const
@@ -31,10 +30,11 @@ export const TunnelConfig = z
     name: z.string().min(1).max(100),
     listenHost: z.string().min(1).max(64).default('127.0.0.1'),
     /** 0: any free port (the one chosen is reported in the tunnel's state). */
-    listenPort: z.number().int().min(0).max(65535),
+    listenPort: ListenPort,
     upstreamHost: z.string().min(1).max(253),
-    upstreamPort: z.number().int().min(1).max(65535),
-    mode: z.enum(['implicit', 'starttls']),
+    upstreamPort: Port,
+    /** How the tunnel reaches the real server: implicit TLS or STARTTLS, never plaintext. */
+    mode: TlsSecurity,
     protocol: MailProtocol,
     /** sha256/BASE64 of the upstream's public key, set only with the user's consent. */
     pin: SpkiPin.nullable().default(null),
@@ -45,7 +45,7 @@ export const TunnelConfig = z
     allowLan: z.boolean().default(false),
     /** With allowLan: the client addresses (or CIDR ranges) accepted; loopback is always accepted. */
     allowedClients: z.array(ClientAllowEntry).max(64).default([]),
-    localTls: LocalTls.default('plain'),
+    localTls: LocalSecurity.default('plaintext'),
     /** With a TLS local side: also accept TLS 1.0 and 1.1 from the client (old devices; explicit
      * opt-in). The upstream side is TLS 1.2 or newer whatever this says. */
     allowLegacyLocalTls: z.boolean().default(false),

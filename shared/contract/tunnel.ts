@@ -2,8 +2,9 @@
 // live state, counters and connection records. Every string that came from a server (errors
 // quoting a greeting) is data to show as text, never markup.
 import { z } from 'zod'
-import { MailProtocol } from './accounts.js'
+import { MailProtocol, Port, TlsSecurity } from './mail.js'
 import { CertificateSummary } from './probe.js'
+import { operation } from './runs.js'
 import { SpkiPin, TunnelConfig, TunnelDraft } from './tunnel-config.js'
 
 /** Connection records kept per tunnel (a ring: the oldest is dropped first). */
@@ -103,7 +104,7 @@ export const TunnelState = z
     config: TunnelConfig,
     status: TunnelStatus,
     /** The address actually bound (listenPort 0 gives a free port); null unless listening. */
-    listening: z.object({ host: z.string(), port: z.number().int() }).strict().nullable(),
+    listening: z.object({ host: z.string(), port: Port }).strict().nullable(),
     /** The last failure of the tunnel or of one of its connections, as a sentence. */
     lastError: z.string().max(2000).nullable(),
     /** ISO 8601; null when not listening. */
@@ -170,8 +171,8 @@ export const TunnelUpdate = z.object({ id: TunnelId, patch: TunnelDraft.partial(
 export const TunnelInspectRequest = z
   .object({
     host: z.string().min(1).max(253),
-    port: z.number().int().min(1).max(65535),
-    mode: z.enum(['implicit', 'starttls']),
+    port: Port,
+    mode: TlsSecurity,
     protocol: MailProtocol,
     caFile: z.string().max(4096).nullable().default(null),
   })
@@ -193,33 +194,37 @@ export const TunnelInspectResult = z
   .strict()
 export type TunnelInspectResult = z.infer<typeof TunnelInspectResult>
 
-function op<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res, summary: string) {
-  return { request, response, summary }
-}
-
 export const tunnelOperations = {
-  'tunnel.list': op(
+  'tunnel.list': operation(
     z.object({}).strict(),
     z.object({ tunnels: z.array(TunnelState) }).strict(),
     'Every configured tunnel with its status and counters.',
   ),
-  'tunnel.create': op(TunnelDraft, TunnelState, 'Add a tunnel (saved in settings; started when autoStart).'),
-  'tunnel.update': op(TunnelUpdate, TunnelState, 'Change a tunnel; a running one restarts with the change.'),
-  'tunnel.delete': op(
+  'tunnel.create': operation(
+    TunnelDraft,
+    TunnelState,
+    'Add a tunnel (saved in settings; started when autoStart).',
+  ),
+  'tunnel.update': operation(
+    TunnelUpdate,
+    TunnelState,
+    'Change a tunnel; a running one restarts with the change.',
+  ),
+  'tunnel.delete': operation(
     ById,
     z.object({ id: TunnelId, deleted: z.boolean() }).strict(),
     'Stop and remove a tunnel.',
   ),
-  'tunnel.start': op(ById, TunnelState, 'Start listening (conflict when the port is in use).'),
-  'tunnel.stop': op(ById, TunnelState, 'Stop listening and close its connections.'),
-  'tunnel.log': op(
+  'tunnel.start': operation(ById, TunnelState, 'Start listening (conflict when the port is in use).'),
+  'tunnel.stop': operation(ById, TunnelState, 'Stop listening and close its connections.'),
+  'tunnel.log': operation(
     z
       .object({ id: TunnelId, limit: z.number().int().min(1).max(TUNNEL_LOG_MAX_RECORDS).default(100) })
       .strict(),
     z.object({ records: z.array(ConnectionRecord) }).strict(),
     'The most recent connection records of a tunnel, newest first.',
   ),
-  'tunnel.inspect': op(
+  'tunnel.inspect': operation(
     TunnelInspectRequest,
     TunnelInspectResult,
     "Connect once to a server and return its certificate and SPKI pin (to offer pinning with the user's consent).",

@@ -43,7 +43,7 @@ describe('audit of imported Thunderbird settings', () => {
       ),
       [endpoint(993, 'implicit-tls')],
     )
-    expect(ok).toMatchObject({ status: 'ok', found: 'implicit-tls', problems: [], advice: null })
+    expect(ok).toMatchObject({ status: 'good', found: 'implicit-tls', problems: [], advice: null })
     expect(wrong).toMatchObject({ status: 'bad' })
     expect(wrong?.problems.map((p) => p.id)).toEqual(['setting.starttls-on-implicit-port'])
     expect(wrong?.advice).toMatch(/"Connection security" to "SSL\/TLS"/)

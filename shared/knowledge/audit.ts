@@ -2,7 +2,7 @@
 // against what the probe found on those endpoints: a setting that cannot work (STARTTLS on 993), a
 // setting that works but can be downgraded ("STARTTLS, if available"), and the server's own
 // problems the user is exposed to through it. Pure.
-import type { MailProtocol } from '../contract/accounts.js'
+import { type MailProtocol, verdictOf } from '../contract/mail.js'
 import type { EndpointReport, ProbeFinding } from '../contract/probe.js'
 import type { AuditEntry } from '../contract/probe-accounts.js'
 import type { MailClientId } from '../contract/schemas.js'
@@ -53,8 +53,6 @@ export function endpointFor(
   return endpoints.find((e) => sameEndpoint(setting, e)) ?? null
 }
 
-const RANK = { info: 0, warn: 1, bad: 2 } as const
-
 /** One setting against its endpoint (null: not probed). */
 export function auditSetting(
   setting: ClientSetting,
@@ -86,11 +84,10 @@ export function auditSetting(
   // The server's own problems reach the user through this setting too (an expired certificate...).
   const serverProblems = endpoint.findings.filter((f) => f.severity !== 'info')
   const problems = [...mismatches, ...serverProblems]
-  const worst = problems.reduce((max, p) => Math.max(max, RANK[p.severity]), 0)
   const advice = adviceFor(client, endpoint)
   return {
     ...base,
-    status: worst === 2 ? 'bad' : worst === 1 ? 'warn' : 'ok',
+    status: verdictOf(problems.map((p) => p.severity)),
     found: endpoint.security,
     verdict: endpoint.verdict,
     problems,

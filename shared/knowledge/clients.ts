@@ -2,7 +2,7 @@
 // which of its choices are traps, kept as data (as Thunderbird keeps its labels in locale files) so
 // the CLI, the UI and the reports say the same thing. Each client names where its wording was
 // checked; where it was not, it says so: a wrong label shown with confidence is worse than none.
-import type { MailProtocol } from '../contract/accounts.js'
+import type { MailProtocol } from '../contract/mail.js'
 import type { MailClientId } from '../contract/schemas.js'
 
 /** How sure we are of a client's labels, and on what that rests. */

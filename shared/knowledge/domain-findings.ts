@@ -1,11 +1,10 @@
 // Findings of the domain-level checks (MTA-STS, RFC 8461; TLS-RPT, RFC 8460), as data: a stable id,
 // a severity, a title, one sentence of what it means and one of what to do. `{name}` marks are
 // filled from the facts of one check (which MX host, which mode). The UI and the CLI render these.
-
-export type FindingSeverity = 'bad' | 'warn' | 'info'
+import type { Severity } from '../contract/mail.js'
 
 export interface DomainFindingText {
-  severity: FindingSeverity
+  severity: Severity
   title: string
   detail: string
   fix: string

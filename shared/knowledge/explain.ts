@@ -1,12 +1,13 @@
 // The explainer: for one probed endpoint, what to choose in each client (exact label, where it
 // lives, what to avoid), and for a setting the user already has, what is wrong with it and why.
 // Pure: it reads facts the probe found and the client table in clients.ts, nothing else.
-import type { MailProtocol } from '../contract/accounts.js'
-import type { ClientAdvice as ReportClientAdvice } from '../contract/probe.js'
+import { type MailProtocol, type Severity, securityOfPort, type TlsSecurity } from '../contract/mail.js'
+import type { ProbeSecurity, ClientAdvice as ReportClientAdvice } from '../contract/probe.js'
+import type { ClientSecurityMeaning } from '../contract/probe-target.js'
 import type { MailClientId } from '../contract/schemas.js'
 import { CLIENT_IDS, CLIENTS, type ClientProfile, type WordingCheck } from './clients.js'
 
-export type EndpointSecurity = 'implicit-tls' | 'starttls' | 'plaintext' | 'unreachable'
+export type EndpointSecurity = ProbeSecurity
 
 /** The facts of one endpoint the explainer needs (a subset of the probe report's endpoint). */
 export interface EndpointFacts {
@@ -78,7 +79,7 @@ function certificateAdvice(profile: ClientProfile, endpoint: EndpointFacts): str
   return `${profile.name} will not trust this certificate (it does not chain to a trusted authority). ${profile.untrustedCertificate} Expected SHA-256 fingerprint: ${cert.fingerprintSha256}.`
 }
 
-function label(profile: ClientProfile, security: 'implicit-tls' | 'starttls'): string | null {
+function label(profile: ClientProfile, security: TlsSecurity): string | null {
   return security === 'implicit-tls' ? profile.implicitTls : profile.startTls
 }
 
@@ -178,7 +179,7 @@ export function explainEndpoint(endpoint: EndpointFacts): Record<MailClientId, R
 
 /** A client setting as understood (the shape of the contract's ClientSecurityMeaning). */
 export interface SettingMeaning {
-  mode: 'implicit-tls' | 'starttls' | 'plaintext' | 'auto' | 'by-port'
+  mode: ClientSecurityMeaning['mode']
   downgradable: boolean
   acceptsAnyCertificate: boolean
   label: string
@@ -186,7 +187,7 @@ export interface SettingMeaning {
 
 export interface Mismatch {
   id: MismatchId
-  severity: 'bad' | 'warn' | 'info'
+  severity: Severity
   title: string
   detail: string
   fix: string
@@ -202,15 +203,8 @@ export type MismatchId =
   | 'setting.server-offers-no-tls'
   | 'setting.unreachable'
 
-const IMPLICIT_PORTS = new Set([993, 995, 465])
-const STARTTLS_PORTS = new Set([143, 110, 587, 25])
-
 /** What Apple's port-deciding switch does on this port; null when the port is not a standard one. */
-function byPortMode(port: number): 'implicit-tls' | 'starttls' | null {
-  if (IMPLICIT_PORTS.has(port)) return 'implicit-tls'
-  if (STARTTLS_PORTS.has(port)) return 'starttls'
-  return null
-}
+const byPortMode = securityOfPort
 
 function right(profile: ClientProfile, endpoint: EndpointFacts): string {
   const advice = adviceFor(profile.id, endpoint)

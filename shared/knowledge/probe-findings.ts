@@ -2,10 +2,11 @@
 // warnings): a stable id, a severity, a title, one sentence of what it means and one of what to
 // do. RFC 8314 is the yardstick: implicit TLS preferred, STARTTLS acceptable when it cannot be
 // skipped, no password before encryption. The engine adds what it saw on the endpoint to `detail`.
-import type { FindingSeverity, ProbeFinding } from '../contract/probe.js'
+import type { Severity } from '../contract/mail.js'
+import type { ProbeFinding } from '../contract/probe.js'
 
 export interface FindingText {
-  severity: FindingSeverity
+  severity: Severity
   title: string
   /** What it means, in one sentence. */
   detail: string

@@ -2,13 +2,14 @@
 // outgoing submission server a person should type into their client. Pure, so the UI's summary
 // and any report pick the same. Port 25 carries mail between servers and is not offered as the
 // outgoing server; a server that cannot be used (no encryption, not reachable) is never picked.
-import type { MailProtocol } from '../contract/accounts.js'
+import { type MailProtocol, VERDICT_RANK, type Verdict } from '../contract/mail.js'
+import type { ProbeSecurity } from '../contract/probe.js'
 
 export interface RankedEndpoint {
   protocol: MailProtocol
   port: number
-  security: 'implicit-tls' | 'starttls' | 'plaintext' | 'unreachable'
-  verdict: 'good' | 'warn' | 'bad'
+  security: ProbeSecurity
+  verdict: Verdict
   sourceTrusted: boolean
 }
 
@@ -17,7 +18,6 @@ export interface Recommended<E extends RankedEndpoint> {
   outgoing: E | null
 }
 
-const VERDICT_RANK = { good: 0, warn: 1, bad: 2 } as const
 const SECURITY_RANK = { 'implicit-tls': 0, starttls: 1, plaintext: 2, unreachable: 2 } as const
 const PROTOCOL_RANK: Record<MailProtocol, number> = { imap: 0, pop3: 1, smtp: 0 }
 

@@ -1,5 +1,6 @@
 // The few phrases every report format shares: an endpoint's security in the client's words, its
 // certificate and TLS versions in one line each. Pure; the formats only lay them out.
+import { SEVERITY_RANK } from '../contract/mail.js'
 import type { CertificateFacts, EndpointReport, ProbeFinding, TlsFacts } from '../contract/probe.js'
 import type { MailClientId } from '../contract/schemas.js'
 import { CLIENTS } from '../knowledge/clients.js'
@@ -51,13 +52,9 @@ export function versionsLine(tls: TlsFacts | null | undefined): string {
   return untested.length > 0 ? `${accepted} (untested: ${untested.join(', ')})` : accepted
 }
 
-const SEVERITY_ORDER = { bad: 0, warn: 1, info: 2 } as const
-
 /** Worst first, then by id, so a report reads the same every time. */
 export function sortedFindings(findings: readonly ProbeFinding[]): ProbeFinding[] {
   return [...findings].sort(
-    (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.id.localeCompare(b.id),
+    (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.id.localeCompare(b.id),
   )
 }
-
-export const VERDICT_WORDS = { good: 'good', warn: 'needs attention', bad: 'bad' } as const

@@ -1,6 +1,7 @@
 // The report as one self-contained HTML file: inline styles, no script, no external resource, and
 // a Content-Security-Policy that forbids both, so opening an exported report runs nothing. Every
 // string is escaped: server text (greetings, certificate names) is shown, never interpreted.
+import { SEVERITY_WORDS } from '../contract/mail.js'
 import type { ProbeReport } from '../contract/probe.js'
 import { buildDocument, type Fact, type FindingBlock, type RenderOptions } from './sections.js'
 
@@ -36,13 +37,11 @@ function dl(facts: Fact[]): string {
   return `<dl>${rows.join('')}</dl>`
 }
 
-const MARK = { bad: 'Bad', warn: 'Warning', info: 'Note' } as const
-
 function findings(list: FindingBlock[]): string {
   if (list.length === 0) return ''
   const items = list.map(
     (f) =>
-      `<li><strong class="${f.severity}">${MARK[f.severity]}:</strong> ${escapeHtml(f.title)} <code>${escapeHtml(f.id)}</code><br>${escapeHtml(f.detail)}<br><em>What to do:</em> ${escapeHtml(f.fix)}</li>`,
+      `<li><strong class="${f.severity}">${SEVERITY_WORDS[f.severity]}:</strong> ${escapeHtml(f.title)} <code>${escapeHtml(f.id)}</code><br>${escapeHtml(f.detail)}<br><em>What to do:</em> ${escapeHtml(f.fix)}</li>`,
   )
   return `<h3>Findings</h3><ul>${items.join('')}</ul>`
 }

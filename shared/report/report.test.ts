@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import { VERDICT_WORDS } from '../contract/mail.js'
 import { type EndpointReport, ProbeReport } from '../contract/probe.js'
 import { explainEndpoint } from '../knowledge/explain.js'
-import {
-  certificateLine,
-  hostPort,
-  protocolName,
-  securityInClientWords,
-  VERDICT_WORDS,
-  versionsLine,
-} from './facts.js'
+import { certificateLine, hostPort, protocolName, securityInClientWords, versionsLine } from './facts.js'
 import {
   buildDocument,
   REPORT_FILE_TYPES,
@@ -323,13 +317,13 @@ describe('text', () => {
     const lines = text.split('\n')
     expect(lines[2]).toMatch(/^Endpoint +Protocol +Security +Certificate +TLS versions +Verdict$/)
     expect(lines[3]).toMatch(
-      /^imap\.example\.org:993 +IMAP +SSL\/TLS \(implicit TLS\) +trusted, name matches, 31 days left +TLSv1\.2, TLSv1\.3 +needs attention$/,
+      /^imap\.example\.org:993 +IMAP +SSL\/TLS \(implicit TLS\) +trusted, name matches, 31 days left +TLSv1\.2, TLSv1\.3 +Warning$/,
     )
-    expect(lines[4]).toMatch(/^imap\.example\.org:143 +IMAP +None \(plaintext\) +none +– +bad$/)
+    expect(lines[4]).toMatch(/^imap\.example\.org:143 +IMAP +None \(plaintext\) +none +– +Bad$/)
     expect(text).toContain('  BAD  Password before TLS [auth.plaintext]')
     expect(text).toContain('       Fix: f')
     expect(text).not.toContain('\u001b')
-    expect(text).toMatch(/Verdict: bad\. 2 endpoint\(s\) in 812 ms\.$/)
+    expect(text).toMatch(/Verdict: Bad\. 2 endpoint\(s\) in 812 ms\.$/)
   })
 
   it('names a file type for each export', () => {

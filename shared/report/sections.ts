@@ -1,5 +1,6 @@
 // The report as a list of neutral blocks (headings, key-value facts, findings, advice), built once
 // and laid out by each format: Markdown, HTML and plain text say the same things in the same order.
+import { type Severity, VERDICT_WORDS } from '../contract/mail.js'
 import type { DomainChecks, EndpointReport, ProbeReport } from '../contract/probe.js'
 import type { MailClientId } from '../contract/schemas.js'
 import { CLIENTS } from '../knowledge/clients.js'
@@ -10,7 +11,6 @@ import {
   protocolName,
   securityInClientWords,
   sortedFindings,
-  VERDICT_WORDS,
   versionsLine,
 } from './facts.js'
 
@@ -22,7 +22,7 @@ export interface Fact {
 }
 
 export interface FindingBlock {
-  severity: 'bad' | 'warn' | 'info'
+  severity: Severity
   id: string
   title: string
   detail: string

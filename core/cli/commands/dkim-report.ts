@@ -2,6 +2,7 @@
 // JSON of one (`jsonShape`, also each row of many), and every value from a message made safe for
 // a terminal (`shown`).
 import type { DkimReport, DkimSignatureReport } from '../../../shared/contract/dkim.js'
+import { SEVERITY_RANK } from '../../../shared/contract/mail.js'
 import { authorAmbiguous, DKIM_FINDINGS } from '../../../shared/knowledge/dkim-findings.js'
 import type { ArchiveReport } from '../../dkim/archive/index.js'
 
@@ -82,7 +83,7 @@ function verdictSentence(report: DkimReport): string {
     return `pass: the signature of ${shown(counting.domain)} verifies and is aligned with From${report.fromDomain ? ` (${shown(report.fromDomain)})` : ''}.`
   const passing = report.signatures.filter((s) => s.result === 'pass')
   if (passing.length > 0 && authorAmbiguous(report.findings))
-    return `${report.verdict}: ${passing.map((s) => shown(s.domain)).join(', ')} verifies, but the message names its author more than once (see the critical findings), so no signature is aligned with From.`
+    return `${report.verdict}: ${passing.map((s) => shown(s.domain)).join(', ')} verifies, but the message names its author more than once (see the findings marked bad), so no signature is aligned with From.`
   if (passing.length > 0)
     return `${report.verdict}: ${passing.map((s) => shown(s.domain)).join(', ')} verifies, but no passing signature is aligned with From${report.fromDomain ? ` (${shown(report.fromDomain)})` : ''}.`
   return `${report.verdict}: no signature verifies.`
@@ -131,8 +132,9 @@ export function formatReport(report: DkimReport, label?: string): string {
   if (report.findings.length > 0) {
     lines.push('')
     lines.push('Findings:')
-    const order = { critical: 0, warning: 1, info: 2 } as const
-    for (const f of [...report.findings].sort((a, b) => order[a.severity] - order[b.severity])) {
+    for (const f of [...report.findings].sort(
+      (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity],
+    )) {
       lines.push(`  [${f.severity}] ${shown(f.title)}: ${shown(f.detail)}`)
       const { advice } = findingAdvice(f.id)
       if (advice) lines.push(`    what to do: ${advice}`)

@@ -118,7 +118,7 @@ describe('mailwarden dkim verify (one message)', () => {
       countsForDmarc: true,
       keySource: 'key file',
       body: { matches: true },
-      stepsNotOk: [expect.objectContaining({ name: 'check-key', status: 'warning' })],
+      stepsNotOk: [expect.objectContaining({ name: 'check-key', status: 'warn' })],
     })
     expect(report.signatures[0].signedAt).toMatch(/^\d{4}-\d\d-\d\dT/)
     expect(report.signatures[1]).toMatchObject({ domain: 'amazonses.com', result: 'permerror' })
@@ -140,7 +140,7 @@ describe('mailwarden dkim verify (one message)', () => {
     const { code, out } = await cli(['dkim', 'verify', file, '--keys', keys, ...AT])
     expect(code).toBe(1)
     expect(out.split('\n')[0]).toMatch(/^DKIM verdict: fail: no signature verifies\./)
-    expect(out).toMatch(/Findings:\n(.|\n)*\[critical\]/)
+    expect(out).toMatch(/Findings:\n(.|\n)*\[bad\]/)
     expect(out).toMatch(/hash does NOT match|body hash/i)
   })
 
@@ -374,7 +374,7 @@ describe('mailwarden dkim verify: a forged first line is one message, never an m
     ['"From : x"', 'From : ceo@bank.example'],
     ['"From x"', 'From ceo@bank.example'],
   ] as const) {
-    it(`reads a file whose first line is ${label} as one message: critical finding, not aligned, exit 1`, async () => {
+    it(`reads a file whose first line is ${label} as one message: bad finding, not aligned, exit 1`, async () => {
       const file = path.join(dir, `forged-${label.length}`) // no .eml: the first line decides
       await writeFile(file, Buffer.concat([Buffer.from(`${first}\r\n`), signed]))
       const { code, out } = await run([file, '--json'])
@@ -384,11 +384,11 @@ describe('mailwarden dkim verify: a forged first line is one message, never an m
       expect(report.verdict).toBe('pass')
       expect(report.alignedPass).toBe(false)
       expect(report.findings).toContainEqual(
-        expect.objectContaining({ id: 'first-line-not-header', severity: 'critical' }),
+        expect.objectContaining({ id: 'first-line-not-header', severity: 'bad' }),
       )
       const human = await run([file])
       expect(human.out.split('\n')[0]).toMatch(/names its author more than once/)
-      expect(human.out).toMatch(/\[critical\] The first line is not a valid header field/)
+      expect(human.out).toMatch(/\[bad\] The first line is not a valid header field/)
     }, 40_000)
   }
 

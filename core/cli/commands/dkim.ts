@@ -286,10 +286,10 @@ function rowOf(result: ArchiveResult) {
 function humanRow(result: ArchiveResult): string {
   if (!result.report) return `error     ${shown(result.label)}: ${shown(result.error ?? 'unusable')}`
   const r = result.report
-  const critical = r.findings.filter((f) => f.severity === 'critical').length
+  const bad = r.findings.filter((f) => f.severity === 'bad').length
   const domains = r.signatures.map((s) => `${shown(s.domain)}=${s.result}`).join(' ')
   const mark = r.alignedPass ? 'pass' : r.verdict
-  return `${mark.padEnd(9)} ${shown(result.label)}  ${domains || '(unsigned)'}${critical ? `  ${critical} critical` : ''}`
+  return `${mark.padEnd(9)} ${shown(result.label)}  ${domains || '(unsigned)'}${bad ? `  ${bad} bad` : ''}`
 }
 
 async function verifyMany(

@@ -6,12 +6,13 @@ import fs from 'node:fs'
 import net from 'node:net'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
-import { MailProtocol } from '../../../shared/contract/accounts.js'
+import { MailProtocol, TlsSecurity, TransportSecurity } from '../../../shared/contract/mail.js'
 import type { ConnectionRecord, UpstreamCheck } from '../../../shared/contract/tunnel.js'
-import { LocalTls, SpkiPin, TunnelConfig } from '../../../shared/contract/tunnel-config.js'
+import { SpkiPin, TunnelConfig } from '../../../shared/contract/tunnel-config.js'
 import { TUNNEL_FINDINGS } from '../../../shared/knowledge/tunnel-findings.js'
 import { EngineError } from '../../api/errors.js'
 import type { Keychain } from '../../keychain/keychain.js'
+import { upgradeTunnelEntry } from '../../settings/old-spellings.js'
 import { checkUpstream } from '../../tunnel/check.js'
 import { type LocalTlsRuntime, prepareLocalTls } from '../../tunnel/local-tls.js'
 import { cachedResolve, trustPolicy } from '../../tunnel/runtime.js'
@@ -29,18 +30,29 @@ const FileEntry = z
     name: z.string().min(1).max(100).optional(),
     listen: z.string().min(1).max(300),
     to: z.string().min(1).max(300),
-    tls: z.enum(['implicit', 'starttls']),
+    tls: TlsSecurity,
     protocol: MailProtocol,
     ca: z.string().max(4096).nullable().optional(),
     pin: SpkiPin.nullable().optional(),
     allowLan: z.boolean().optional(),
     allowedClients: z.array(z.string()).max(64).optional(),
-    localTls: LocalTls.optional(),
+    localTls: TransportSecurity.optional(),
     allowLegacyLocalTls: z.boolean().optional(),
   })
   .strict()
 const ConfigFile = z.object({ tunnels: z.array(FileEntry).min(1).max(100) }).strict()
 type FileEntry = z.infer<typeof FileEntry>
+
+/** Scripts written before issue 14 say `implicit` and `plain`: they still work. */
+function upgradeFileEntry(entry: unknown): unknown {
+  return upgradeTunnelEntry(entry, ['tls', 'localTls'])
+}
+
+function upgradeConfigFile(json: unknown): unknown {
+  if (typeof json !== 'object' || json === null || !('tunnels' in json) || !Array.isArray(json.tunnels))
+    return json
+  return { ...json, tunnels: json.tunnels.map(upgradeFileEntry) }
+}
 
 /** "PORT", "HOST:PORT" or "[IPv6]:PORT". */
 export function parseHostPort(
@@ -76,7 +88,7 @@ function toConfig(entry: FileEntry, index: number): TunnelConfig {
     pin: entry.pin ?? null,
     allowLan: entry.allowLan ?? false,
     allowedClients: entry.allowedClients ?? [],
-    localTls: entry.localTls ?? 'plain',
+    localTls: entry.localTls ?? 'plaintext',
     allowLegacyLocalTls: entry.allowLegacyLocalTls ?? false,
   })
   if (!parsed.success)
@@ -102,7 +114,7 @@ function readConfigFile(file: string): FileEntry[] {
   } catch (error) {
     throw usageError(`${file} is not JSON: ${(error as Error).message}`)
   }
-  const parsed = ConfigFile.safeParse(json)
+  const parsed = ConfigFile.safeParse(upgradeConfigFile(json))
   if (!parsed.success)
     throw usageError(
       `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
@@ -178,18 +190,20 @@ function entriesFrom(values: ReturnType<typeof parseFlags>): FileEntry[] {
   }
   for (const flag of ['listen', 'to', 'tls', 'protocol'] as const)
     if (!values[flag]) throw usageError(`--${flag} is required (or --config FILE).`)
-  const entry = FileEntry.safeParse({
-    listen: values.listen,
-    to: values.to,
-    tls: values.tls,
-    protocol: values.protocol,
-    ca: values.ca ?? null,
-    pin: values.pin ?? null,
-    localTls: values['local-tls'],
-    allowLegacyLocalTls: values['local-legacy-tls'],
-  })
+  const entry = FileEntry.safeParse(
+    upgradeFileEntry({
+      listen: values.listen,
+      to: values.to,
+      tls: values.tls,
+      protocol: values.protocol,
+      ca: values.ca ?? null,
+      pin: values.pin ?? null,
+      localTls: values['local-tls'],
+      allowLegacyLocalTls: values['local-legacy-tls'],
+    }),
+  )
   if (values['local-legacy-tls'] && !values['local-tls'])
-    throw usageError('--local-legacy-tls needs --local-tls implicit|starttls.')
+    throw usageError('--local-legacy-tls needs --local-tls implicit-tls|starttls.')
   if (!entry.success)
     throw usageError(entry.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '))
   return [entry.data]
@@ -270,9 +284,9 @@ function announce(config: TunnelConfig, started: Started, shared: Shared): void 
 export const tunnelCommand: Command = {
   name: 'tunnel',
   summary: 'Run a local plaintext-to-TLS tunnel for a legacy mail client',
-  usage: `mailwarden tunnel --listen [HOST:]PORT --to HOST:PORT --tls implicit|starttls --protocol imap|pop3|smtp
+  usage: `mailwarden tunnel --listen [HOST:]PORT --to HOST:PORT --tls implicit-tls|starttls --protocol imap|pop3|smtp
                    [--ca FILE] [--pin sha256/BASE64] [--dns HOST[:PORT]] [--json-log]
-                   [--local-tls implicit|starttls [--local-legacy-tls]] [--start-unverified]
+                   [--local-tls implicit-tls|starttls [--local-legacy-tls]] [--start-unverified]
 mailwarden tunnel --config FILE [--dns HOST[:PORT]] [--json-log] [--start-unverified]
 
 A legacy client talks plaintext to the local listener (127.0.0.1 unless HOST says otherwise);
@@ -280,13 +294,13 @@ Mailwarden talks verified TLS (1.2 or newer) to the server, never plaintext. Run
 
   --listen [HOST:]PORT  where the client connects (PORT 0: any free port)
   --to HOST:PORT        the real server
-  --tls MODE            implicit (993, 995, 465) or starttls (143, 110, 587, 25)
+  --tls MODE            implicit-tls (993, 995, 465) or starttls (143, 110, 587, 25)
   --protocol P          imap, pop3 or smtp
   --ca FILE             trust these CAs (PEM) instead of the system's
   --pin sha256/BASE64   trust exactly this public key (a self-signed server); see the app's inspect
   --dns HOST[:PORT]     resolve the server with this DNS server
   --json-log            connection records as JSON lines on stderr
-  --local-tls MODE      TLS toward the client too (a LAN device): implicit, or starttls offered in
+  --local-tls MODE      TLS toward the client too (a LAN device): implicit-tls, or starttls offered in
                         the greeting (a login before it is refused); the certificate is generated
                         once per tunnel, its key kept in the OS keychain; its pin is printed
   --local-legacy-tls    also accept TLS 1.0/1.1 from the client (old devices; never upstream)

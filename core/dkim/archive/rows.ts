@@ -1,11 +1,11 @@
 // One summary row per message, for the UI's table (DkimBatchRow), from a report; the folder batch
 // and the mbox run share it. A message that could not be verified is shared/contract's batchErrorRow.
 import type { DkimBatchRow, DkimReport } from '../../../shared/contract/dkim.js'
+import type { Severity } from '../../../shared/contract/mail.js'
 import type { ArchiveReport } from './report.js'
 
 export function reportRow(name: string, report: DkimReport | ArchiveReport): DkimBatchRow {
-  const count = (severity: 'critical' | 'warning' | 'info') =>
-    report.findings.filter((f) => f.severity === severity).length
+  const count = (severity: Severity) => report.findings.filter((f) => f.severity === severity).length
   return {
     name,
     verdict: report.verdict,
@@ -13,7 +13,7 @@ export function reportRow(name: string, report: DkimReport | ArchiveReport): Dki
     from: report.from,
     domains: report.signatures.map((s) => s.domain),
     signatures: report.signatures.length,
-    findings: { critical: count('critical'), warning: count('warning'), info: count('info') },
+    findings: { bad: count('bad'), warn: count('warn'), info: count('info') },
     error: null,
   }
 }

@@ -1,4 +1,4 @@
-import type { MailProtocol } from '../../../shared/contract/accounts.js'
+import type { MailProtocol } from '../../../shared/contract/mail.js'
 import { imapDialogue } from './imap.js'
 import { pop3Dialogue } from './pop3.js'
 import { smtpDialogue } from './smtp.js'

@@ -1,7 +1,7 @@
 // What every protocol dialogue offers: read the greeting, list capabilities, ask for STARTTLS.
 // Capabilities are parsed exactly (tokens), never by substring: a greeting that merely contains
 // the word "STARTTLS" is not an offer.
-import type { MailProtocol } from '../../../shared/contract/accounts.js'
+import type { MailProtocol } from '../../../shared/contract/mail.js'
 import type { Session } from '../session.js'
 
 export interface Greeting {

@@ -305,7 +305,7 @@ describe('Thunderbird import', () => {
     expect(byKey.server1).toMatchObject({ status: 'bad', found: 'implicit-tls' })
     expect(byKey.server1?.problems.map((p) => p.id)).toContain('setting.starttls-on-implicit-port')
     expect(byKey.server1?.advice).toMatch(/"Connection security" to "SSL\/TLS"/)
-    expect(byKey.server2).toMatchObject({ status: 'ok', problems: [], advice: null })
+    expect(byKey.server2).toMatchObject({ status: 'good', problems: [], advice: null })
     expect(byKey.smtp1).toMatchObject({ status: 'warn', found: 'starttls' })
     expect(byKey.smtp1?.problems.map((p) => p.id)).toContain('setting.downgradable')
   })

@@ -1,7 +1,7 @@
 // The login exchanges "test login" tries, one per mechanism, each on its own TLS session (a session
 // that logged in cannot try another way). Credentials are sent only on a session this module is
 // handed, which login.ts opens over verified (or pinned) TLS; the transcript shows "****" for them.
-import type { MailProtocol } from '../../../shared/contract/accounts.js'
+import type { MailProtocol } from '../../../shared/contract/mail.js'
 import type { MechanismResult } from '../../../shared/contract/probe-accounts.js'
 import type { Capabilities } from '../../net/dialogues/index.js'
 import { readReply } from '../../net/dialogues/smtp.js'

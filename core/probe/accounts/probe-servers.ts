@@ -1,7 +1,7 @@
 // Probes a list of known servers (a saved account's, or those read from a Thunderbird profile)
 // with the one probe (run.ts), as explicit settings so each is probed as the protocol it is, and
 // hands back each server's endpoint report. Batches stay within the probe's target cap.
-import type { MailProtocol } from '../../../shared/contract/accounts.js'
+import type { MailProtocol, TransportSecurity } from '../../../shared/contract/mail.js'
 import type { EndpointReport } from '../../../shared/contract/probe.js'
 import { PROBE_TARGETS_MAX } from '../../../shared/contract/probe-target.js'
 import type { MailClientId } from '../../../shared/contract/schemas.js'
@@ -14,7 +14,7 @@ export interface KnownServer {
   port: number
   /** The client's label for its setting; absent: the saved security in Thunderbird's words. */
   label?: string
-  security?: 'implicit-tls' | 'starttls' | 'plaintext'
+  security?: TransportSecurity
 }
 
 const LABELS = { 'implicit-tls': 'SSL/TLS', starttls: 'STARTTLS', plaintext: 'None' } as const

@@ -1,7 +1,7 @@
 // Thunderbird's autoconfig format (clientConfig 1.1, as served at autoconfig.<domain>, at
 // <domain>/.well-known/autoconfig/ and by the ISP database): the IMAP, POP3 and SMTP servers it
 // lists, with the %EMAILADDRESS% family of placeholders filled in where the address is known.
-import type { MailProtocol } from '../../../shared/contract/accounts.js'
+import type { MailProtocol } from '../../../shared/contract/mail.js'
 import type { ExpectedSecurity } from '../../../shared/contract/probe-target.js'
 import { AUTOCONFIG_MAX_SERVERS } from './limits.js'
 import { normalizeHostName } from './target.js'

@@ -4,7 +4,7 @@
 // each protocol that no SRV record or file described, the host names Thunderbird guesses (only
 // names that resolve, marked untrusted). Each endpoint keeps its source and whether that source
 // deserves trust.
-import type { MailProtocol } from '../../../shared/contract/accounts.js'
+import type { MailProtocol } from '../../../shared/contract/mail.js'
 import type {
   DiscoveredEndpoint,
   DiscoveryNote,
@@ -14,16 +14,15 @@ import type {
 } from '../../../shared/contract/probe-target.js'
 import { DnsError, type MxRecord, type Resolver } from '../../dns/resolver.js'
 import { HttpFetchError, httpFetch } from '../../net/http-fetch.js'
+import { abortError, untilAborted } from '../../runs/abortable.js'
+import { pool } from '../schedule.js'
 import { AutoconfigError, type Identity, parseAutoconfig } from './autoconfig.js'
 import {
   AUTOCONFIG_MAX_BYTES,
-  abortable,
-  abortError,
   DISCOVERY_CONCURRENCY,
   DISCOVERY_STEP_TIMEOUT_MS,
   MAX_MX_HOSTS,
   MAX_SRV_TARGETS,
-  pool,
 } from './limits.js'
 import { type HttpsAttempt, sourceFindings } from './source-findings.js'
 import { normalizeHostName, type ParsedTarget, PORT_ROLES } from './target.js'
@@ -243,7 +242,7 @@ export async function discover(target: ParsedTarget, options: DiscoverOptions): 
   let mx: MxRecord[] = []
 
   // Resolver calls carry no signal; a cancelled run stops waiting for them here.
-  const bounded = <T>(work: Promise<T>): Promise<T> => abortable(work, signal)
+  const bounded = <T>(work: Promise<T>): Promise<T> => untilAborted(work, signal)
 
   const dnsFailed = (kind: DiscoveryStep['kind'], subject: string, error: unknown) => {
     if (kind === 'mx' && error instanceof DnsError && error.kind === 'not-found') domainMissing = true

@@ -6,7 +6,7 @@
 import type net from 'node:net'
 import { performance } from 'node:perf_hooks'
 import type tls from 'node:tls'
-import type { MailProtocol } from '../../../shared/contract/accounts.js'
+import type { MailProtocol } from '../../../shared/contract/mail.js'
 import type { InjectionFacts, ProbeSecurity } from '../../../shared/contract/probe.js'
 import { connectTcp, describeEndpoint, type Endpoint, handshakeTls } from '../../net/connect.js'
 import { type Capabilities, type Dialogue, dialogues, type Greeting } from '../../net/dialogues/index.js'

@@ -1,6 +1,6 @@
 // What the first line a server sends says about it: which mail protocol greets, or that it is
 // TLS or garbage. Exact prefixes, as each RFC defines its greeting.
-import type { MailProtocol } from '../../../shared/contract/accounts.js'
+import type { MailProtocol } from '../../../shared/contract/mail.js'
 
 export type FirstLine = { kind: 'protocol'; protocol: MailProtocol } | { kind: 'tls' } | { kind: 'garbage' }
 

@@ -1,6 +1,6 @@
 // What the prober saw on one endpoint, before any judgement: verdict.ts turns it into findings
 // and a verdict, so the rules are pure and unit-tested apart from the sockets.
-import type { MailProtocol } from '../../../shared/contract/accounts.js'
+import type { MailProtocol } from '../../../shared/contract/mail.js'
 import type { InjectionFacts, ProbeSecurity, TlsFacts } from '../../../shared/contract/probe.js'
 import type { ClientSecurityMeaning } from '../../../shared/contract/probe-target.js'
 import type { Capabilities } from '../../net/dialogues/index.js'

@@ -14,8 +14,9 @@ import { describeEndpoint, type Endpoint } from '../../net/connect.js'
 import { NetError } from '../../net/errors.js'
 import type { LineLimits } from '../../net/line-reader.js'
 import type { TranscriptLine as NetTranscriptLine } from '../../net/session.js'
-import type { HostLimiter } from '../discovery/limits.js'
+import { untilAborted } from '../../runs/abortable.js'
 import { ENDPOINT_DEADLINE_FACTOR, MAX_GREETING_LINE_CHARS, MAX_GREETING_LINES } from '../limits.js'
+import type { HostLimiter } from '../schedule.js'
 import { handshakeFacts } from '../tls/facts.js'
 import type { TrustAnchors } from '../tls/trust.js'
 import { probeVersions, type VersionsResult } from '../tls/versions.js'
@@ -52,16 +53,7 @@ interface Phase {
   signal: AbortSignal
 }
 
-/** The resolver takes no signal: a cancelled run stops waiting for it here. */
-function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return work
-  if (signal.aborted) return Promise.reject(new NetError('cancelled', 'Cancelled.'))
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new NetError('cancelled', 'Cancelled.'))
-    signal.addEventListener('abort', onAbort, { once: true })
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
-}
+const cancelled = () => new NetError('cancelled', 'Cancelled.')
 
 /** Probes one endpoint; only a cancelled run throws. */
 export function probeEndpoint(
@@ -143,7 +135,11 @@ class EndpointProbe implements Recorder {
   private async resolve(): Promise<string | null> {
     const { host } = this.discovered
     try {
-      const addresses = await untilAborted(this.options.resolver.addresses(host), this.options.signal)
+      const addresses = await untilAborted(
+        this.options.resolver.addresses(host),
+        this.options.signal,
+        cancelled,
+      )
       this.address = addresses.find((a) => !a.includes(':')) ?? addresses[0] ?? null
       if (!this.address) throw new DnsError('no-data', host, `${host} has no address.`)
     } catch (error) {

@@ -2,7 +2,7 @@
 // to exactly that version. TLS 1.0/1.1 need OpenSSL's security level 0 (OpenSSL 3 refuses their
 // SHA-1 handshake signatures otherwise), enabled for that attempt only, never for the main one.
 import type tls from 'node:tls'
-import type { MailProtocol } from '../../../shared/contract/accounts.js'
+import type { MailProtocol } from '../../../shared/contract/mail.js'
 import {
   TLS_VERSIONS,
   type TlsVersion,

@@ -8,7 +8,7 @@ export interface NewTunnel {
   protocol?: 'IMAP' | 'POP3' | 'SMTP'
   server: string
   port?: number
-  mode?: 'implicit' | 'starttls'
+  mode?: 'implicit-tls' | 'starttls'
   caFile?: string
 }
 

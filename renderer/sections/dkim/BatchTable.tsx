@@ -66,9 +66,9 @@ export function BatchTable() {
               <td className="dkim-short">{row.alignedPass ? 'yes' : 'no'}</td>
               <td className="dkim-short">
                 {row.error ??
-                  (row.findings.critical + row.findings.warning + row.findings.info === 0
+                  (row.findings.bad + row.findings.warn + row.findings.info === 0
                     ? 'none'
-                    : `${row.findings.critical} critical, ${row.findings.warning} warnings, ${row.findings.info} notes`)}
+                    : `${row.findings.bad} bad, ${row.findings.warn} warnings, ${row.findings.info} notes`)}
               </td>
             </tr>
           ))}

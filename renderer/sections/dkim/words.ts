@@ -1,11 +1,6 @@
 // The words the DKIM section shows for the engine's results: RFC 8601 result words always in
 // text (a colour or a symbol only repeats them), with a sentence each.
-import type {
-  DkimResult,
-  DkimSeverity,
-  DkimStepName,
-  DkimStepStatus,
-} from '../../../shared/contract/index.js'
+import type { DkimResult, DkimStepName, DkimStepStatus } from '../../../shared/contract/index.js'
 
 export const RESULT_SENTENCE: Record<DkimResult, string> = {
   pass: 'The signature verifies: the signing domain vouches for this message as it is.',
@@ -48,22 +43,14 @@ export const STEP_LABEL: Record<DkimStepName, string> = {
 
 export const STEP_STATUS_WORD: Record<DkimStepStatus, string> = {
   ok: 'done',
-  warning: 'done, with a warning',
+  warn: 'done, with a warning',
   failed: 'failed',
   skipped: 'not reached',
 }
 
 export const STEP_STATUS_SYMBOL: Record<DkimStepStatus, string> = {
   ok: '✓',
-  warning: '!',
+  warn: '!',
   failed: '✗',
   skipped: '·',
 }
-
-export const SEVERITY_WORD: Record<DkimSeverity, string> = {
-  critical: 'Critical',
-  warning: 'Warning',
-  info: 'Note',
-}
-
-export const SEVERITY_ORDER: Record<DkimSeverity, number> = { critical: 0, warning: 1, info: 2 }

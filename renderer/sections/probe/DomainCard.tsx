@@ -1,11 +1,12 @@
-import type { DomainCheckStatus, DomainChecks } from '../../../shared/contract/index.js'
+import type {
+  DomainCheckStatus,
+  DomainChecks,
+  Verdict as VerdictWord,
+} from '../../../shared/contract/index.js'
 import { FindingList } from './FindingList.js'
 import { Verdict } from './Verdict.js'
 
-const STATUS_WORDS: Record<DomainCheckStatus, string> = {
-  good: 'Good',
-  warn: 'Warning',
-  bad: 'Bad',
+const STATUS_WORDS: Record<Exclude<DomainCheckStatus, VerdictWord>, string> = {
   absent: 'Not published',
   error: 'Could not be checked',
 }

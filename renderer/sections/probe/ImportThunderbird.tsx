@@ -4,8 +4,6 @@ import { type ImportResult, useAccountsStore } from '../../stores/accounts.js'
 import { Severity, Verdict } from './Verdict.js'
 import { PROTOCOL_NAMES, plural, SECURITY_NAMES } from './words.js'
 
-const STATUS_VERDICT = { ok: 'good', warn: 'warn', bad: 'bad' } as const
-
 function AuditRow({ entry }: { entry: AuditEntry }) {
   return (
     <li className="finding">
@@ -13,7 +11,7 @@ function AuditRow({ entry }: { entry: AuditEntry }) {
         {entry.status === 'unchecked' ? (
           <span className="verdict verdict-none">Not checked</span>
         ) : (
-          <Verdict verdict={STATUS_VERDICT[entry.status]} />
+          <Verdict verdict={entry.status} />
         )}{' '}
         {PROTOCOL_NAMES[entry.protocol]} {entry.host}:{entry.port}, set to “{entry.label}”
         {entry.found && <> — the server offers {SECURITY_NAMES[entry.found]}</>}

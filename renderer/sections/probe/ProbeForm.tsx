@@ -1,5 +1,9 @@
 import { type FormEvent, useId, useState } from 'react'
-import { MailClientId as MailClientIds, type MailProtocol } from '../../../shared/contract/index.js'
+import {
+  MailClientId as MailClientIds,
+  type MailProtocol,
+  STANDARD_PORTS,
+} from '../../../shared/contract/index.js'
 import {
   type ClientServerSetting,
   PROBE_TARGET_TEXT_MAX,
@@ -11,8 +15,6 @@ import { isRunning, selectProbeStatus, useProbeStore } from '../../stores/probe.
 import { type AdvancedSettings, useProbeFormStore } from '../../stores/probe-form.js'
 import { selectMailClient, useSettingsStore } from '../../stores/settings.js'
 import { PROTOCOL_NAMES } from './words.js'
-
-const STANDARD_PORTS: Record<MailProtocol, number> = { imap: 993, pop3: 995, smtp: 465 }
 
 type Advanced = AdvancedSettings
 
@@ -67,7 +69,7 @@ export function ProbeForm() {
   const shown: Advanced = advanced ?? {
     protocol: 'imap',
     host: '',
-    port: String(STANDARD_PORTS.imap),
+    port: String(STANDARD_PORTS.imap['implicit-tls']),
     security: '',
     client: settingsClient,
   }
@@ -171,7 +173,7 @@ function AdvancedFields({ groupId, hidden, shown, edit, error }: AdvancedProps) 
               value={shown.protocol}
               onChange={(event) => {
                 const protocol = event.target.value as MailProtocol
-                edit({ protocol, port: String(STANDARD_PORTS[protocol]) })
+                edit({ protocol, port: String(STANDARD_PORTS[protocol]['implicit-tls']) })
               }}
             >
               {(Object.keys(PROTOCOL_NAMES) as MailProtocol[]).map((p) => (

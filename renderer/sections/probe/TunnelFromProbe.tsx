@@ -32,7 +32,7 @@ export function TunnelFromProbe({ endpoint }: { endpoint: EndpointReport }) {
               protocol: endpoint.protocol,
               upstreamHost: endpoint.host,
               upstreamPort: endpoint.port,
-              mode: endpoint.security === 'implicit-tls' ? 'implicit' : 'starttls',
+              mode: endpoint.security === 'implicit-tls' ? 'implicit-tls' : 'starttls',
             },
             cert && problem
               ? {

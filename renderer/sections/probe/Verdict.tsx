@@ -1,9 +1,12 @@
-import type { EndpointReport, FindingSeverity, ProbeVerdict } from '../../../shared/contract/index.js'
+import {
+  type EndpointReport,
+  SEVERITY_WORDS,
+  type Severity as SeverityWord,
+  VERDICT_WORDS,
+  type Verdict as VerdictWord,
+} from '../../../shared/contract/index.js'
 
-const VERDICT_WORDS: Record<ProbeVerdict, string> = { good: 'Good', warn: 'Warning', bad: 'Bad' }
-const SEVERITY_WORDS: Record<FindingSeverity, string> = { bad: 'Bad', warn: 'Warning', info: 'Note' }
-
-type Tone = ProbeVerdict | 'info'
+type Tone = VerdictWord | 'info'
 
 /** A shape per tone, so the meaning never rests on colour alone (the word is there too). */
 function Icon({ tone }: { tone: Tone }) {
@@ -46,7 +49,7 @@ function Icon({ tone }: { tone: Tone }) {
 }
 
 /** An endpoint's or a report's verdict: icon and word, e.g. "✓ Good". */
-export function Verdict({ verdict }: { verdict: ProbeVerdict }) {
+export function Verdict({ verdict }: { verdict: VerdictWord }) {
   return (
     <span className={`verdict verdict-${verdict}`}>
       <Icon tone={verdict} />
@@ -56,7 +59,7 @@ export function Verdict({ verdict }: { verdict: ProbeVerdict }) {
 }
 
 /** A finding's severity, in the same shapes as the verdicts. */
-export function Severity({ severity }: { severity: FindingSeverity }) {
+export function Severity({ severity }: { severity: SeverityWord }) {
   const tone: Tone = severity === 'info' ? 'info' : severity
   return (
     <span className={`verdict verdict-${tone}`}>

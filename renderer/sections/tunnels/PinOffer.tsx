@@ -1,12 +1,12 @@
 import { useState } from 'react'
-import type { TunnelInspectResult } from '../../../shared/contract/index.js'
+import type { TlsSecurity, TunnelInspectResult } from '../../../shared/contract/index.js'
 import { type SeenCertificate, useTunnelsStore } from '../../stores/tunnels.js'
 
 interface Props {
   server: {
     host: string
     port: number
-    mode: 'implicit' | 'starttls'
+    mode: TlsSecurity
     protocol: 'imap' | 'pop3' | 'smtp'
     caFile: string | null
   }

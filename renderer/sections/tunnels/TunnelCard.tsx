@@ -59,14 +59,14 @@ export function TunnelCard({ state, onEdit }: Props) {
       {status === 'listening' && check && check.state !== 'verified' && check.state !== 'checking' && (
         <ServerCheck state={{ ...state, check }} onEdit={onEdit} />
       )}
-      {working && state.listening && config.localTls === 'plain' && (
+      {working && state.listening && config.localTls === 'plaintext' && (
         <p className="muted small">
           In {words.name}, set the server to {state.listening.host}, port {state.listening.port}, security “
           {words.none}
           ”: the unencrypted part stays on this computer.
         </p>
       )}
-      {config.localTls !== 'plain' && <LocalTls state={state} />}
+      {config.localTls !== 'plaintext' && <LocalTls state={state} />}
       <TunnelCounters name={config.name} stats={stats} />
       {lastError && (
         <p className="tunnel-error">
@@ -127,7 +127,8 @@ function LocalTls({ state }: { state: TunnelState }) {
   return (
     <div className="tunnel-local-cert">
       <p className="small">
-        Towards the device: {state.config.localTls === 'implicit' ? 'TLS from the first byte' : 'STARTTLS'}
+        Towards the device:{' '}
+        {state.config.localTls === 'implicit-tls' ? 'TLS from the first byte' : 'STARTTLS'}
         {state.config.allowLegacyLocalTls ? ', old TLS 1.0/1.1 allowed' : ', TLS 1.2 or newer'}.
       </p>
       {state.localCertificate ? (

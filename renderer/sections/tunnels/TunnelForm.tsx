@@ -1,5 +1,12 @@
 import { type FormEvent, useState } from 'react'
-import { TUNNEL_IDLE_MINUTES, type TunnelConfig, type TunnelDraft } from '../../../shared/contract/index.js'
+import {
+  STANDARD_PORTS,
+  TlsSecurity,
+  type TransportSecurity,
+  TUNNEL_IDLE_MINUTES,
+  type TunnelConfig,
+  type TunnelDraft,
+} from '../../../shared/contract/index.js'
 import { MAIL_CLIENTS } from '../../../shared/knowledge/mail-clients.js'
 import type { ActionResult } from '../../client.js'
 import { ChoiceField } from '../../components/ChoiceField.js'
@@ -7,7 +14,7 @@ import { TextField } from '../../components/TextField.js'
 import { selectMailClient, useSettingsStore } from '../../stores/settings.js'
 import type { SeenCertificate } from '../../stores/tunnels.js'
 import { PinOffer } from './PinOffer.js'
-import { modeWords, PROTOCOL_NAMES, STANDARD_PORTS } from './words.js'
+import { modeWords, PROTOCOL_NAMES } from './words.js'
 
 type Protocol = TunnelConfig['protocol']
 type Mode = TunnelConfig['mode']
@@ -30,17 +37,17 @@ export interface FormValues {
   idleTimeoutMinutes: string
 }
 
-type LocalTlsChoice = 'plain' | 'implicit' | 'starttls'
+type LocalTlsChoice = TransportSecurity
 
 const LOCAL_TLS_WORDS: Record<LocalTlsChoice, string> = {
-  plain: 'None (the device cannot do TLS)',
-  implicit: 'TLS from the first byte (“SSL/TLS” on the device)',
+  plaintext: 'None (the device cannot do TLS)',
+  'implicit-tls': 'TLS from the first byte (“SSL/TLS” on the device)',
   starttls: 'STARTTLS (the device upgrades; a login before it is refused)',
 }
 
 export function valuesFrom(config: Partial<TunnelDraft> | null): FormValues {
   const protocol = config?.protocol ?? 'imap'
-  const mode = config?.mode ?? 'implicit'
+  const mode = config?.mode ?? 'implicit-tls'
   return {
     name: config?.name ?? '',
     protocol,
@@ -54,7 +61,7 @@ export function valuesFrom(config: Partial<TunnelDraft> | null): FormValues {
     allowLan: config?.allowLan ?? false,
     listenHost: config?.listenHost ?? '127.0.0.1',
     allowedClients: (config?.allowedClients ?? []).join(', '),
-    localTls: config?.localTls ?? 'plain',
+    localTls: config?.localTls ?? 'plaintext',
     allowLegacyLocalTls: config?.allowLegacyLocalTls ?? false,
     idleTimeoutMinutes: String(config?.idleTimeoutMinutes ?? TUNNEL_IDLE_MINUTES.default),
   }
@@ -105,8 +112,8 @@ export function draftFrom(values: FormValues): { draft: TunnelDraft } | { errors
       autoStart: values.autoStart,
       allowLan: values.allowLan,
       allowedClients,
-      localTls: values.allowLan ? values.localTls : 'plain',
-      allowLegacyLocalTls: values.allowLan && values.localTls !== 'plain' && values.allowLegacyLocalTls,
+      localTls: values.allowLan ? values.localTls : 'plaintext',
+      allowLegacyLocalTls: values.allowLan && values.localTls !== 'plaintext' && values.allowLegacyLocalTls,
       idleTimeoutMinutes: idle,
     },
   }
@@ -146,7 +153,7 @@ export function TunnelForm({
 
   // Changing protocol or mode moves a standard port along with it; a custom port stays.
   function choose(protocol: Protocol, mode: Mode) {
-    const standard = Object.values(STANDARD_PORTS).flatMap((p) => [p.implicit, p.starttls]) as number[]
+    const standard = Object.values(STANDARD_PORTS).flatMap((p) => [p['implicit-tls'], p.starttls])
     const keep = !standard.includes(Number(values.upstreamPort))
     set({ protocol, mode, upstreamPort: keep ? values.upstreamPort : String(STANDARD_PORTS[protocol][mode]) })
   }
@@ -279,7 +286,10 @@ function ServerFields({
       <ChoiceField
         legend="Encryption towards the server"
         name="tunnel-mode"
-        options={(['implicit', 'starttls'] as const).map((m) => ({ value: m, label: modeWords(m, words) }))}
+        options={TlsSecurity.options.map((m) => ({
+          value: m,
+          label: modeWords(m, words),
+        }))}
         value={values.mode}
         onChange={(m) => onChoose(values.protocol, m)}
       />
@@ -316,12 +326,12 @@ function LanAccess({ values, errors, set }: PartProps) {
   return (
     <div className="banner banner-warning">
       <p className="banner-title">
-        {values.localTls === 'plain'
+        {values.localTls === 'plaintext'
           ? 'Other devices will reach this tunnel without encryption'
           : 'Other devices will reach this tunnel'}
       </p>
       <p>
-        {values.localTls === 'plain'
+        {values.localTls === 'plaintext'
           ? 'Between them and this computer, mail and passwords travel in the clear. '
           : ''}
         Only the addresses below are accepted; use this for a device on a network you trust.
@@ -342,21 +352,21 @@ function LanAccess({ values, errors, set }: PartProps) {
       <ChoiceField
         legend="Encryption towards the device"
         name="tunnel-local-tls"
-        options={(['plain', 'implicit', 'starttls'] as const).map((m) => ({
+        options={(['plaintext', 'implicit-tls', 'starttls'] as const).map((m) => ({
           value: m,
           label: LOCAL_TLS_WORDS[m],
         }))}
         value={values.localTls}
         onChange={(m) => set({ localTls: m })}
       >
-        {values.localTls !== 'plain' && (
+        {values.localTls !== 'plaintext' && (
           <p className="field-hint">
             Mailwarden makes a certificate for this tunnel when it first starts (its key stays in the
             keychain); trust it on the device by the fingerprint shown on the tunnel.
           </p>
         )}
       </ChoiceField>
-      {values.localTls !== 'plain' && (
+      {values.localTls !== 'plaintext' && (
         <label className="choice">
           <input
             type="checkbox"
@@ -366,7 +376,7 @@ function LanAccess({ values, errors, set }: PartProps) {
           Also accept old TLS 1.0 and 1.1 from the device
         </label>
       )}
-      {values.localTls !== 'plain' && values.allowLegacyLocalTls && (
+      {values.localTls !== 'plaintext' && values.allowLegacyLocalTls && (
         <p className="field-hint" role="note">
           <strong>Warning:</strong> TLS 1.0 and 1.1 are broken protocols: someone on your network may be able
           to read or change what the device sends. Use them only for a device that cannot do TLS 1.2. The

@@ -5,15 +5,8 @@ import type { MailClientWords } from '../../../shared/knowledge/mail-clients.js'
 
 export const PROTOCOL_NAMES = { imap: 'IMAP', pop3: 'POP3', smtp: 'SMTP' } as const
 
-/** The usual port of each protocol and mode (RFC 8314 for implicit TLS). */
-export const STANDARD_PORTS = {
-  imap: { implicit: 993, starttls: 143 },
-  pop3: { implicit: 995, starttls: 110 },
-  smtp: { implicit: 465, starttls: 587 },
-} as const
-
 export function modeWords(mode: TunnelConfig['mode'], words: MailClientWords): string {
-  return mode === 'implicit'
+  return mode === 'implicit-tls'
     ? `implicit TLS (“${words.implicitTls}” in ${words.name})`
     : `STARTTLS (“${words.startTls}” in ${words.name})`
 }
@@ -42,7 +35,7 @@ export interface StatusWords {
   label: string
   mark: string
   /** The badge's colour class: ok (green) only for a listening tunnel whose server was verified. */
-  tone: 'listening' | 'stopped' | 'failed' | 'warning'
+  tone: 'listening' | 'stopped' | 'failed' | 'warn'
 }
 
 /** The card's status: listening is "working" only once the start-time check verified the server. */
@@ -53,9 +46,9 @@ export function statusWords(state: TunnelState): StatusWords {
     case 'verified':
       return { label: 'Listening', mark: '●', tone: 'listening' }
     case 'cannot-verify':
-      return { label: 'Listening, server not verified', mark: '⚠', tone: 'warning' }
+      return { label: 'Listening, server not verified', mark: '⚠', tone: 'warn' }
     case 'unreachable':
-      return { label: 'Listening, server unreachable', mark: '⚠', tone: 'warning' }
+      return { label: 'Listening, server unreachable', mark: '⚠', tone: 'warn' }
     default:
       return { label: 'Listening, checking the server…', mark: '◌', tone: 'stopped' }
   }

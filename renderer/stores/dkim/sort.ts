@@ -1,17 +1,8 @@
 // The batch table's order: by verdict (best first), From, domain or name; ties keep the name order.
-import type { DkimBatchRow, DkimResult } from '../../../shared/contract/index.js'
+import { DKIM_RESULT_ORDER, type DkimBatchRow, type DkimResult } from '../../../shared/contract/index.js'
 import type { Sort, SortKey } from './state.js'
 
-/** RFC 8601 words, best first, the order the contract's verdict uses. */
-const VERDICT_RANK: Record<DkimResult, number> = {
-  pass: 0,
-  policy: 1,
-  fail: 2,
-  temperror: 3,
-  permerror: 4,
-  neutral: 5,
-  none: 6,
-}
+const rank = (result: DkimResult) => DKIM_RESULT_ORDER.indexOf(result)
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true })
 
@@ -27,7 +18,7 @@ export function sortRows(rows: DkimBatchRow[], sort: Sort): DkimBatchRow[] {
   return [...rows].sort((a, b) => {
     const primary =
       sort.key === 'verdict'
-        ? VERDICT_RANK[a.verdict] - VERDICT_RANK[b.verdict]
+        ? rank(a.verdict) - rank(b.verdict)
         : collator.compare(sortValue(a, sort.key), sortValue(b, sort.key))
     return primary !== 0 ? sign * primary : collator.compare(a.name, b.name)
   })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { HostLimiter, pool, staggered } from './limits.js'
+import { HostLimiter, pool, staggered } from './schedule.js'
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
