@@ -88,10 +88,32 @@ export function messageFindings(
   signatureCount: number,
   checkedCount: number,
 ): MessageFacts {
-  const out: Finding[] = []
   const froms = fields.filter((f) => f.key === 'from')
-  const lookalikeFroms = block.lookalikes.filter((l) => l.key === 'from')
+  const author = authorFindings(froms[0])
+  const structure = structureFindings(fields, split, bodyEndings)
+  const out: Finding[] = [
+    ...fromFieldFindings(block, fields, froms),
+    ...author.findings,
+    ...otherFieldFindings(fields, author.fromDomain),
+    ...structure.findings,
+    ...signatureCountFindings(signatureCount, checkedCount),
+  ]
+  return {
+    findings: out,
+    fromAddress: author.fromAddress,
+    fromDomain: author.fromDomain,
+    authorAmbiguous: froms.length > 1 || structure.firstLineBad,
+  }
+}
 
+/** How many From fields there are, and those written so that a reader may take them for another. */
+function fromFieldFindings(
+  block: HeaderBlock,
+  fields: readonly HeaderField[],
+  froms: readonly HeaderField[],
+): Finding[] {
+  const out: Finding[] = []
+  const lookalikeFroms = block.lookalikes.filter((l) => l.key === 'from')
   if (froms.length === 0) out.push(finding('from-missing', 'The message has no From header field.'))
   if (froms.length > 1)
     out.push(
@@ -118,10 +140,20 @@ export function messageFindings(
       ),
     )
   }
+  return out
+}
 
+interface Author {
+  findings: Finding[]
+  fromAddress: string | null
+  fromDomain: string | null
+}
+
+/** The author's address in the (first) From field, and what in that field hides or disguises it. */
+function authorFindings(from: HeaderField | undefined): Author {
+  const out: Finding[] = []
   let fromAddress: string | null = null
   let fromDomain: string | null = null
-  const from = froms[0]
   if (from) {
     const value = displayValue(from)
     const mailboxes = parseMailboxes(value)
@@ -164,7 +196,12 @@ export function messageFindings(
         )
     }
   }
+  return { findings: out, fromAddress, fromDomain }
+}
 
+/** Sender, Resent-From, and fields that must appear once but appear more often. */
+function otherFieldFindings(fields: readonly HeaderField[], fromDomain: string | null): Finding[] {
+  const out: Finding[] = []
   const sender = fields.find((f) => f.key === 'sender')
   if (sender && fromDomain) {
     const senderDomain = parseMailboxes(displayValue(sender))[0]?.domain
@@ -186,7 +223,16 @@ export function messageFindings(
         ),
       )
   }
+  return out
+}
 
+/** The shape of the file: the first line, lines that are no field, the blank line, line endings. */
+function structureFindings(
+  fields: readonly HeaderField[],
+  split: SplitMessage,
+  bodyEndings: LineEndingCounts,
+): { findings: Finding[]; firstLineBad: boolean } {
+  const out: Finding[] = []
   // The first line decides what a reader (and an mbox reader) takes the message to be: one that is
   // no header field ("From x", "From : x") must be reported, never skipped as an mbox separator.
   const first = fields[0]
@@ -215,6 +261,11 @@ export function messageFindings(
         `${bareLf} line${bareLf === 1 ? '' : 's'} end${bareLf === 1 ? 's' : ''} in a bare LF${split.headerEndings.crlf + bodyEndings.crlf > 0 ? ', others in CRLF (mixed)' : ''}.`,
       ),
     )
+  return { findings: out, firstLineBad }
+}
+
+function signatureCountFindings(signatureCount: number, checkedCount: number): Finding[] {
+  const out: Finding[] = []
   if (signatureCount === 0) out.push(finding('no-signature', 'The message has no DKIM-Signature field.'))
   if (signatureCount > checkedCount)
     out.push(
@@ -223,7 +274,7 @@ export function messageFindings(
         `${signatureCount} signatures; the first ${checkedCount} were checked, ${signatureCount - checkedCount} were not.`,
       ),
     )
-  return { findings: out, fromAddress, fromDomain, authorAmbiguous: froms.length > 1 || firstLineBad }
+  return out
 }
 
 export interface SignatureFacts {
@@ -248,9 +299,22 @@ function label(state: SignatureState): string {
 }
 
 export function signatureFindings(facts: SignatureFacts): Finding[] {
-  const { states, fields, alignments, dmarc, fromDomain, nowSeconds } = facts
-  const out: Finding[] = states.flatMap((s) => s.findings)
+  const { states, dmarc } = facts
+  const passing = states.filter((s) => s.result === 'pass')
+  // Header coverage, judged on the signature that matters most.
+  const reference = dmarc ?? passing[0] ?? states.find((s) => s.parsed && s.result !== 'permerror') ?? null
+  return [
+    ...states.flatMap((s) => s.findings),
+    ...alignmentFindings(facts, passing),
+    ...(reference ? coverageFindings(reference, facts.fields) : []),
+    ...states.flatMap((state) => lengthKeyAndAgeFindings(state, facts)),
+  ]
+}
 
+/** How many signatures, and which of them (if any) is aligned with From and counts for DMARC. */
+function alignmentFindings(facts: SignatureFacts, passing: readonly SignatureState[]): Finding[] {
+  const { states, alignments, dmarc, fromDomain } = facts
+  const out: Finding[] = []
   if (states.length > 1)
     out.push(
       finding(
@@ -262,7 +326,6 @@ export function signatureFindings(facts: SignatureFacts): Finding[] {
         }`,
       ),
     )
-  const passing = states.filter((s) => s.result === 'pass')
   // With an ambiguous author the bad findings about From say why nothing is aligned; "signed
   // by another domain" would be wrong when the signer is the (real) From domain.
   if (passing.length > 0 && !dmarc && !facts.authorAmbiguous)
@@ -276,11 +339,14 @@ export function signatureFindings(facts: SignatureFacts): Finding[] {
     out.push(
       finding('aligned-relaxed', `Signed by ${dmarc.parsed?.domain}; From is in ${fromDomain}.`, dmarc.index),
     )
+  return out
+}
 
-  // Header coverage, judged on the signature that matters most.
-  const reference = dmarc ?? passing[0] ?? states.find((s) => s.parsed && s.result !== 'permerror') ?? null
-  const parsed = reference?.parsed
-  if (reference && parsed) {
+/** Which important fields the reference signature leaves unsigned, not oversigned, or let be added. */
+function coverageFindings(reference: SignatureState, fields: readonly HeaderField[]): Finding[] {
+  const out: Finding[] = []
+  const parsed = reference.parsed
+  if (parsed) {
     const signed = parsed.signedHeaders
     const counts = new Map<string, number>()
     for (const f of fields) if (f.key) counts.set(f.key, (counts.get(f.key) ?? 0) + 1)
@@ -324,70 +390,70 @@ export function signatureFindings(facts: SignatureFacts): Finding[] {
       }
     }
   }
+  return out
+}
 
-  for (const state of states) {
-    const p = state.parsed
-    if (!p) continue
-    if (p.bodyLength !== null) {
-      const total = state.canonicalTotal ?? 0
+/** Per signature: a body length (l=) that leaves room for content, a missing key, an old signature. */
+function lengthKeyAndAgeFindings(state: SignatureState, facts: SignatureFacts): Finding[] {
+  const { nowSeconds } = facts
+  const out: Finding[] = []
+  const p = state.parsed
+  if (!p) return out
+  if (p.bodyLength !== null) {
+    const total = state.canonicalTotal ?? 0
+    out.push(
+      finding(
+        'body-length-partial',
+        `${label(state)} signs ${Math.min(p.bodyLength, total)} of ${total} canonical body bytes (l=${p.bodyLength}).`,
+        state.index,
+      ),
+    )
+    if (total > p.bodyLength)
       out.push(
         finding(
-          'body-length-partial',
-          `${label(state)} signs ${Math.min(p.bodyLength, total)} of ${total} canonical body bytes (l=${p.bodyLength}).`,
+          'body-length-content-after',
+          `${total - p.bodyLength} bytes follow the signed part of the body.`,
           state.index,
         ),
       )
-      if (total > p.bodyLength)
-        out.push(
-          finding(
-            'body-length-content-after',
-            `${total - p.bodyLength} bytes follow the signed part of the body.`,
-            state.index,
-          ),
-        )
-      if (!p.signedHeaders.includes('content-type'))
-        out.push(
-          finding(
-            'body-length-content-type-unsigned',
-            `${label(state)} has l= and does not sign Content-Type.`,
-            state.index,
-          ),
-        )
-    }
-    const lookup = state.keyLookup
-    if (lookup?.kind === 'none' && lookup.from === 'key-file')
-      // Only the key records the user gave were asked: nothing is known about DNS or rotation.
+    if (!p.signedHeaders.includes('content-type'))
       out.push(
         finding(
-          'key-not-in-key-file',
-          `The key records you gave have none for ${state.keyName}.`,
+          'body-length-content-type-unsigned',
+          `${label(state)} has l= and does not sign Content-Type.`,
           state.index,
         ),
       )
-    else if (lookup?.kind === 'none') {
-      const sent = p.signedAt ?? (facts.receivedAt ? facts.receivedAt.getTime() / 1000 : null)
-      const old = sent !== null && nowSeconds - sent > OLD_SIGNATURE_SECONDS
-      out.push(
-        old
-          ? finding(
-              'key-missing-old-mail',
-              `${state.keyName} has no key now; the message is from ${new Date((sent as number) * 1000).toISOString().slice(0, 10)}.`,
-              state.index,
-            )
-          : finding('key-missing', `${state.keyName} has no key record.`, state.index),
-      )
-    }
-    if ((state.result === 'pass' || state.result === 'policy') && p.expiresAt === null) {
-      const sent = p.signedAt ?? (facts.receivedAt ? facts.receivedAt.getTime() / 1000 : null)
-      if (sent !== null && nowSeconds - sent > OLD_SIGNATURE_SECONDS)
-        out.push(
-          finding(
-            'signature-old-no-expiry',
-            `${label(state)} was made on ${new Date(sent * 1000).toISOString().slice(0, 10)} and has no x=.`,
+  }
+  const lookup = state.keyLookup
+  if (lookup?.kind === 'none' && lookup.from === 'key-file')
+    // Only the key records the user gave were asked: nothing is known about DNS or rotation.
+    out.push(
+      finding('key-not-in-key-file', `The key records you gave have none for ${state.keyName}.`, state.index),
+    )
+  else if (lookup?.kind === 'none') {
+    const sent = p.signedAt ?? (facts.receivedAt ? facts.receivedAt.getTime() / 1000 : null)
+    const old = sent !== null && nowSeconds - sent > OLD_SIGNATURE_SECONDS
+    out.push(
+      old
+        ? finding(
+            'key-missing-old-mail',
+            `${state.keyName} has no key now; the message is from ${new Date((sent as number) * 1000).toISOString().slice(0, 10)}.`,
             state.index,
-          ),
-        )
-    }
+          )
+        : finding('key-missing', `${state.keyName} has no key record.`, state.index),
+    )
+  }
+  if ((state.result === 'pass' || state.result === 'policy') && p.expiresAt === null) {
+    const sent = p.signedAt ?? (facts.receivedAt ? facts.receivedAt.getTime() / 1000 : null)
+    if (sent !== null && nowSeconds - sent > OLD_SIGNATURE_SECONDS)
+      out.push(
+        finding(
+          'signature-old-no-expiry',
+          `${label(state)} was made on ${new Date(sent * 1000).toISOString().slice(0, 10)} and has no x=.`,
+          state.index,
+        ),
+      )
   }
   return out
 }

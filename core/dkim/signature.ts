@@ -93,32 +93,77 @@ export function isSubdomainOf(child: string, parent: string): boolean {
   return child === parent || child.endsWith(`.${parent}`)
 }
 
-export function parseSignatureValue(value: string): SignatureParse {
-  const failure = (
-    reason: string,
-    tags?: Map<string, Tag>,
-    id: SignatureFailureId = 'signature-malformed',
-  ): SignatureParse => {
-    const get = (name: string) => tags?.get(name)?.value ?? ''
-    const c = get('c')
-    return {
-      ok: false,
-      failure: {
-        id,
-        reason,
-        domain: get('d').toLowerCase().slice(0, MAX_SHOWN_NAME),
-        selector: get('s').toLowerCase().slice(0, MAX_SHOWN_NAME),
-        algorithm: get('a').slice(0, MAX_SHOWN_ALGORITHM),
-        canonicalization: c === '' ? (tags ? 'simple/simple' : '') : c.includes('/') ? c : `${c}/simple`,
-        signedHeaders: get('h')
-          ? stripFws(get('h'))
-              .split(':')
-              .map((h) => h.toLowerCase())
-              .slice(0, MAX_SHOWN_SIGNED_HEADERS)
-          : [],
-      },
-    }
+type Failed = Extract<SignatureParse, { ok: false }>
+
+/** A signature that cannot be checked: why, and what of its tags can be shown (bounded). */
+function failure(
+  reason: string,
+  tags?: Map<string, Tag>,
+  id: SignatureFailureId = 'signature-malformed',
+): Failed {
+  const get = (name: string) => tags?.get(name)?.value ?? ''
+  const c = get('c')
+  return {
+    ok: false,
+    failure: {
+      id,
+      reason,
+      domain: get('d').toLowerCase().slice(0, MAX_SHOWN_NAME),
+      selector: get('s').toLowerCase().slice(0, MAX_SHOWN_NAME),
+      algorithm: get('a').slice(0, MAX_SHOWN_ALGORITHM),
+      canonicalization: c === '' ? (tags ? 'simple/simple' : '') : c.includes('/') ? c : `${c}/simple`,
+      signedHeaders: get('h')
+        ? stripFws(get('h'))
+            .split(':')
+            .map((h) => h.toLowerCase())
+            .slice(0, MAX_SHOWN_SIGNED_HEADERS)
+        : [],
+    },
   }
+}
+
+interface OptionalTags {
+  ok: true
+  bodyLength: number | null
+  signedAt: number | null
+  expiresAt: number | null
+}
+
+/** l=, q=, t= and x=: each may be absent, and each present one must be valid. */
+function optionalTags(tags: Map<string, Tag>): OptionalTags | Failed {
+  const get = (name: string) => tags.get(name)?.value ?? ''
+  let bodyLength: number | null = null
+  if (tags.has('l')) {
+    if (!/^[0-9]{1,76}$/.test(get('l'))) return failure(`l=${get('l').slice(0, 20)} is not a number.`, tags)
+    bodyLength = Number(get('l'))
+    if (!Number.isSafeInteger(bodyLength)) return failure('l= is larger than any message.', tags)
+  }
+
+  if (tags.has('q')) {
+    const methods = stripFws(get('q')).toLowerCase().split(':')
+    if (!methods.some((m) => m === 'dns/txt' || m === 'dns'))
+      return failure(
+        `q=${get('q').slice(0, 40)} names no query method this verifier supports (dns/txt).`,
+        tags,
+      )
+  }
+
+  const time = (name: 't' | 'x'): number | null | 'bad' => {
+    if (!tags.has(name)) return null
+    const text = get(name)
+    if (!/^[0-9]{1,12}$/.test(text)) return 'bad'
+    return Number(text)
+  }
+  const signedAt = time('t')
+  if (signedAt === 'bad') return failure(`t=${get('t').slice(0, 20)} is not a timestamp.`, tags)
+  const expiresAt = time('x')
+  if (expiresAt === 'bad') return failure(`x=${get('x').slice(0, 20)} is not a timestamp.`, tags)
+  if (signedAt !== null && expiresAt !== null && expiresAt < signedAt)
+    return failure('x= (expiry) is earlier than t= (signing time) (RFC 6376 3.5).', tags)
+  return { ok: true, bodyLength, signedAt, expiresAt }
+}
+
+export function parseSignatureValue(value: string): SignatureParse {
   const parsed = parseTagList(value)
   if (!parsed.ok) return failure(`Malformed tag list: ${parsed.reason}.`)
   const tags = parsed.tags
@@ -171,34 +216,9 @@ export function parseSignatureValue(value: string): SignatureParse {
       )
   }
 
-  let bodyLength: number | null = null
-  if (tags.has('l')) {
-    if (!/^[0-9]{1,76}$/.test(get('l'))) return failure(`l=${get('l').slice(0, 20)} is not a number.`, tags)
-    bodyLength = Number(get('l'))
-    if (!Number.isSafeInteger(bodyLength)) return failure('l= is larger than any message.', tags)
-  }
-
-  if (tags.has('q')) {
-    const methods = stripFws(get('q')).toLowerCase().split(':')
-    if (!methods.some((m) => m === 'dns/txt' || m === 'dns'))
-      return failure(
-        `q=${get('q').slice(0, 40)} names no query method this verifier supports (dns/txt).`,
-        tags,
-      )
-  }
-
-  const time = (name: 't' | 'x'): number | null | 'bad' => {
-    if (!tags.has(name)) return null
-    const text = get(name)
-    if (!/^[0-9]{1,12}$/.test(text)) return 'bad'
-    return Number(text)
-  }
-  const signedAt = time('t')
-  if (signedAt === 'bad') return failure(`t=${get('t').slice(0, 20)} is not a timestamp.`, tags)
-  const expiresAt = time('x')
-  if (expiresAt === 'bad') return failure(`x=${get('x').slice(0, 20)} is not a timestamp.`, tags)
-  if (signedAt !== null && expiresAt !== null && expiresAt < signedAt)
-    return failure('x= (expiry) is earlier than t= (signing time) (RFC 6376 3.5).', tags)
+  const optional = optionalTags(tags)
+  if (!optional.ok) return optional
+  const { bodyLength, signedAt, expiresAt } = optional
 
   const bodyHash = decodeBase64Strict(get('bh'))
   if (!bodyHash || bodyHash.length === 0) return failure('bh= (the body hash) is not valid base64.', tags)

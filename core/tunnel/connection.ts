@@ -15,7 +15,7 @@ import { localStartTls } from './local-starttls.js'
 import { acceptLocalTls, type LocalTlsRuntime } from './local-tls.js'
 import { type Pump, pump } from './pump.js'
 import { CommandRecorder } from './recorder.js'
-import type { TunnelRuntime } from './tunnel.js'
+import type { TunnelRuntime } from './runtime.js'
 import { openUpstream, type Upstream } from './upstream.js'
 
 /** What a connection gets from its tunnel. */

@@ -1,7 +1,8 @@
 // What a running tunnel needs from outside: the trust policy (CA file or the OS trust store, or a pin)
-// and the upstream's address from the one DNS resolver, cached briefly.
+// and the upstream's address from the one DNS resolver, cached briefly (TunnelRuntime names them all).
 import net from 'node:net'
 import tls from 'node:tls'
+import type { ConnectionRecord } from '../../shared/contract/tunnel.js'
 import type { TunnelConfig } from '../../shared/contract/tunnel-config.js'
 import { EngineError } from '../api/errors.js'
 import type { Resolver } from '../dns/resolver.js'
@@ -9,7 +10,25 @@ import { CaFileError, readCaFile } from '../net/ca-file.js'
 import { NetError } from '../net/errors.js'
 import { systemTrustStore } from '../net/trust-store.js'
 import { DNS_CACHE_MS } from './limits.js'
+import type { LocalTlsRuntime } from './local-tls.js'
 import type { TrustPolicy } from './upstream.js'
+
+/** What one running tunnel (tunnel.ts) and each of its connections (connection.ts) are given. */
+export interface TunnelRuntime {
+  trust: TrustPolicy
+  /** Connect and handshake deadline toward the upstream. */
+  timeoutMs: number
+  /** The upstream host's address (the one DNS resolver, cached); throws a sentence. */
+  resolve(host: string): Promise<string>
+  /** Overrides the config's idle timeout (tests use milliseconds, the config has minutes). */
+  idleTimeoutMs?: number
+  onRecord(record: ConnectionRecord): void
+  warn(message: string): void
+  /** The generated certificate and TLS context of a TLS local side (localTls implicit-tls|starttls). */
+  local?: LocalTlsRuntime | null
+  /** Overrides the per-line deadline of a local STARTTLS dialogue (tests). */
+  localLineTimeoutMs?: number
+}
 
 /** One CA file, read and checked as everywhere else (core/net/ca-file.ts); its sentence as an EngineError. */
 async function caFilePem(file: string): Promise<string> {

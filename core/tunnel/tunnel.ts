@@ -12,25 +12,8 @@ import { ClientAllowList, isLoopbackHost } from './client-allow.js'
 import { Connection, type ConnectionContext } from './connection.js'
 import { refusal } from './greeting.js'
 import { CLOSE_GRACE_MS, LISTEN_BACKLOG, MAX_CONNECTIONS_PER_TUNNEL, STREAM_BUFFER_BYTES } from './limits.js'
-import type { LocalTlsRuntime } from './local-tls.js'
 import { CommandRecorder } from './recorder.js'
-import type { TrustPolicy } from './upstream.js'
-
-export interface TunnelRuntime {
-  trust: TrustPolicy
-  /** Connect and handshake deadline toward the upstream. */
-  timeoutMs: number
-  /** The upstream host's address (the one DNS resolver, cached); throws a sentence. */
-  resolve(host: string): Promise<string>
-  /** Overrides the config's idle timeout (tests use milliseconds, the config has minutes). */
-  idleTimeoutMs?: number
-  onRecord(record: ConnectionRecord): void
-  warn(message: string): void
-  /** The generated certificate and TLS context of a TLS local side (localTls implicit-tls|starttls). */
-  local?: LocalTlsRuntime | null
-  /** Overrides the per-line deadline of a local STARTTLS dialogue (tests). */
-  localLineTimeoutMs?: number
-}
+import type { TunnelRuntime } from './runtime.js'
 
 const NOT_ALLOWED = "This client address is not on the tunnel's allowlist."
 

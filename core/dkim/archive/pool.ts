@@ -147,42 +147,59 @@ async function settle(
   }
 }
 
-async function* runPool(
-  head: ArchiveItem[],
-  rest: AsyncIterator<ArchiveItem>,
-  options: ArchiveOptions,
-  keys: KeySource,
-  entry: WorkerEntry,
-  count: number,
-): AsyncGenerator<ArchiveResult> {
-  const timeoutMs = options.messageTimeoutMs ?? WORKER_MESSAGE_TIMEOUT_MS
-  const done = new Map<number, ArchiveResult>()
-  const itemsById = new Map<number, ArchiveItem>()
-  let wake: (() => void) | null = null
-  const notify = () => {
-    const w = wake
-    wake = null
-    w?.()
-  }
-  const finish = (result: ArchiveResult) => {
-    itemsById.delete(result.index)
-    done.set(result.index, result)
-    notify()
+/** The worker threads of one run: the messages in flight on each, and the results not yet yielded. */
+class WorkerPool {
+  /** Results by input index, until the generator yields them in order. */
+  readonly done = new Map<number, ArchiveResult>()
+  /** Messages taken from a replaced (stuck) thread, to be sent again. */
+  readonly dispatchLater: Array<[number, ArchiveItem]> = []
+  readonly #itemsById = new Map<number, ArchiveItem>()
+  readonly #slots: Slot[] = []
+  readonly #options: ArchiveOptions
+  readonly #keys: KeySource
+  readonly #entry: WorkerEntry
+  readonly #timeoutMs: number
+  #wake: (() => void) | null = null
+  #stopped = false
+
+  constructor(options: ArchiveOptions, keys: KeySource, entry: WorkerEntry) {
+    this.#options = options
+    this.#keys = keys
+    this.#entry = entry
+    this.#timeoutMs = options.messageTimeoutMs ?? WORKER_MESSAGE_TIMEOUT_MS
   }
 
-  const slots: Slot[] = []
-  const startSlot = (): Slot => {
+  /** Wakes the generator if it waits for a result (or an abort). */
+  notify(): void {
+    const w = this.#wake
+    this.#wake = null
+    w?.()
+  }
+
+  /** Resolves at the next notify(). */
+  wait(): Promise<void> {
+    return new Promise<void>((resolve) => (this.#wake = resolve))
+  }
+
+  #finish(result: ArchiveResult): void {
+    this.#itemsById.delete(result.index)
+    this.done.set(result.index, result)
+    this.notify()
+  }
+
+  /** Starts one thread, with its own port to the key source. */
+  start(): Slot {
     const channel = new MessageChannel()
-    serveKeys(channel.port1, keys)
+    serveKeys(channel.port1, this.#keys)
     const init: WorkerInit = {
       keyPort: channel.port2,
-      keyDescription: keys.description,
-      learning: isLearning(keys),
-      at: options.at ? options.at.toISOString() : null,
+      keyDescription: this.#keys.description,
+      learning: isLearning(this.#keys),
+      at: this.#options.at ? this.#options.at.toISOString() : null,
     }
     // execArgv [] so that a parent's `--import tsx` is not inherited (the thread registers its own).
-    const worker = new Worker(entry.script, {
-      eval: entry.eval,
+    const worker = new Worker(this.#entry.script, {
+      eval: this.#entry.eval,
       execArgv: [],
       workerData: init,
       transferList: [channel.port2],
@@ -192,80 +209,104 @@ async function* runPool(
       },
     })
     const slot: Slot = { worker, pending: new Map() }
-    const failAll = (reason: string) => {
-      for (const [id, { timer }] of slot.pending) {
-        clearTimeout(timer)
-        const item = itemsById.get(id)
-        if (item) finish({ index: id, item, label: itemLabel(item), report: null, error: reason })
-      }
-      slot.pending.clear()
-    }
-    worker.on('message', (message: FromWorker) => {
-      const pending = slot.pending.get(message.id)
-      if (!pending) return
-      clearTimeout(pending.timer)
-      slot.pending.delete(message.id)
-      const item = itemsById.get(message.id)
-      if (!item) return
-      const label = itemLabel(item)
-      if (message.type === 'result')
-        finish({ index: message.id, item, label, report: message.report, error: null })
-      else finish({ index: message.id, item, label, report: null, error: message.error })
-    })
+    worker.on('message', (message: FromWorker) => this.#answered(slot, message))
     worker.on('error', (error) => {
-      failAll(`The verifier thread failed: ${errorText(error)}`)
-      replace(slot)
+      this.#failAll(slot, `The verifier thread failed: ${errorText(error)}`)
+      this.#replace(slot)
     })
     worker.on('exit', () => {
       channel.port1.close()
     })
-    slots.push(slot)
+    this.#slots.push(slot)
     return slot
   }
-  const replace = (slot: Slot) => {
-    const at = slots.indexOf(slot)
-    if (at >= 0) slots.splice(at, 1)
-    void slot.worker.terminate()
-    if (!stopped) startSlot()
-  }
-  let stopped = false
 
-  const dispatch = (index: number, item: ArchiveItem) => {
+  #answered(slot: Slot, message: FromWorker): void {
+    const pending = slot.pending.get(message.id)
+    if (!pending) return
+    clearTimeout(pending.timer)
+    slot.pending.delete(message.id)
+    const item = this.#itemsById.get(message.id)
+    if (!item) return
+    const label = itemLabel(item)
+    if (message.type === 'result')
+      this.#finish({ index: message.id, item, label, report: message.report, error: null })
+    else this.#finish({ index: message.id, item, label, report: null, error: message.error })
+  }
+
+  #failAll(slot: Slot, reason: string): void {
+    for (const [id, { timer }] of slot.pending) {
+      clearTimeout(timer)
+      const item = this.#itemsById.get(id)
+      if (item) this.#finish({ index: id, item, label: itemLabel(item), report: null, error: reason })
+    }
+    slot.pending.clear()
+  }
+
+  #replace(slot: Slot): void {
+    const at = this.#slots.indexOf(slot)
+    if (at >= 0) this.#slots.splice(at, 1)
+    void slot.worker.terminate()
+    if (!this.#stopped) this.start()
+  }
+
+  /** Sends one message to the least busy thread, with its deadline. */
+  dispatch(index: number, item: ArchiveItem): void {
     if (item.kind === 'unreadable') {
-      finish({ index, item, label: itemLabel(item), report: null, error: item.reason })
+      this.#finish({ index, item, label: itemLabel(item), report: null, error: item.reason })
       return
     }
-    itemsById.set(index, item)
+    this.#itemsById.set(index, item)
+    const slots = this.#slots
     const slot = slots.reduce((best, s) => (s.pending.size < best.pending.size ? s : best), slots[0] as Slot)
-    const timer = setTimeout(() => {
-      slot.pending.delete(index)
-      finish({
-        index,
-        item,
-        label: itemLabel(item),
-        report: null,
-        error: `The verification did not finish within ${Math.round(timeoutMs / 1000)} s; the message was skipped.`,
-      })
-      // The thread is stuck on it: replace it; its other messages are reported, not lost silently.
-      const others = [...slot.pending.keys()]
-      for (const id of others) {
-        const other = itemsById.get(id)
-        if (other) {
-          clearTimeout(slot.pending.get(id)?.timer)
-          slot.pending.delete(id)
-          dispatchLater.push([id, other])
-        }
-      }
-      replace(slot)
-      notify()
-    }, timeoutMs)
+    const timer = setTimeout(() => this.#timedOut(slot, index, item), this.#timeoutMs)
     slot.pending.set(index, { timer })
     slot.worker.postMessage({ type: 'verify', id: index, item } satisfies ToWorker)
   }
-  const dispatchLater: Array<[number, ArchiveItem]> = []
 
-  for (let i = 0; i < count; i++) startSlot()
-  const onAbort = () => notify()
+  #timedOut(slot: Slot, index: number, item: ArchiveItem): void {
+    slot.pending.delete(index)
+    this.#finish({
+      index,
+      item,
+      label: itemLabel(item),
+      report: null,
+      error: `The verification did not finish within ${Math.round(this.#timeoutMs / 1000)} s; the message was skipped.`,
+    })
+    // The thread is stuck on it: replace it; its other messages are reported, not lost silently.
+    const others = [...slot.pending.keys()]
+    for (const id of others) {
+      const other = this.#itemsById.get(id)
+      if (other) {
+        clearTimeout(slot.pending.get(id)?.timer)
+        slot.pending.delete(id)
+        this.dispatchLater.push([id, other])
+      }
+    }
+    this.#replace(slot)
+    this.notify()
+  }
+
+  /** No thread is replaced any more; every deadline is cleared and every thread ended. */
+  async close(): Promise<void> {
+    this.#stopped = true
+    for (const slot of this.#slots) for (const { timer } of slot.pending.values()) clearTimeout(timer)
+    await Promise.all(this.#slots.map((s) => s.worker.terminate()))
+  }
+}
+
+async function* runPool(
+  head: ArchiveItem[],
+  rest: AsyncIterator<ArchiveItem>,
+  options: ArchiveOptions,
+  keys: KeySource,
+  entry: WorkerEntry,
+  count: number,
+): AsyncGenerator<ArchiveResult> {
+  const pool = new WorkerPool(options, keys, entry)
+  const { done, dispatchLater } = pool
+  for (let i = 0; i < count; i++) pool.start()
+  const onAbort = () => pool.notify()
   options.signal?.addEventListener('abort', onAbort)
   try {
     let nextIndex = 0
@@ -277,7 +318,7 @@ async function* runPool(
       options.signal?.throwIfAborted()
       while (dispatchLater.length > 0) {
         const [id, item] = dispatchLater.shift() as [number, ArchiveItem]
-        dispatch(id, item)
+        pool.dispatch(id, item)
       }
       // Fill the window: at most `window` messages between the next to yield and the newest sent.
       while (!exhausted && nextIndex - nextToYield < window) {
@@ -290,7 +331,7 @@ async function* runPool(
           }
           item = n.value
         }
-        dispatch(nextIndex++, item)
+        pool.dispatch(nextIndex++, item)
       }
       while (done.has(nextToYield)) {
         const result = done.get(nextToYield) as ArchiveResult
@@ -300,13 +341,10 @@ async function* runPool(
       }
       if (exhausted && nextToYield === nextIndex) return
       // Wait only for a message in flight; with none (all answered while we yielded), fill again.
-      if (!done.has(nextToYield) && nextToYield < nextIndex)
-        await new Promise<void>((resolve) => (wake = resolve))
+      if (!done.has(nextToYield) && nextToYield < nextIndex) await pool.wait()
     }
   } finally {
-    stopped = true
     options.signal?.removeEventListener('abort', onAbort)
-    for (const slot of slots) for (const { timer } of slot.pending.values()) clearTimeout(timer)
-    await Promise.all(slots.map((s) => s.worker.terminate()))
+    await pool.close()
   }
 }

@@ -24,8 +24,11 @@ import {
   MAX_MX_HOSTS,
   MAX_SRV_TARGETS,
 } from './limits.js'
+import { type Candidate, mergeEndpoints } from './merge.js'
 import { type HttpsAttempt, sourceFindings } from './source-findings.js'
 import { normalizeHostName, type ParsedTarget, PORT_ROLES } from './target.js'
+
+export { mergeEndpoints, SOURCE_RANK } from './merge.js'
 
 export interface DiscoverOptions {
   resolver: Resolver
@@ -51,37 +54,6 @@ export interface DiscoveryResult {
   mx: MxRecord[]
   /** Set when discovery could not run at all: the domain does not exist, or DNS never answered. */
   failure: string | null
-}
-
-/** Lower rank, more trust: what the user said, then DNS and HTTPS, then plain HTTP and guesses. */
-export const SOURCE_RANK: Readonly<Record<EndpointSource, number>> = {
-  user: 0,
-  srv: 1,
-  'autoconfig-https': 2,
-  ispdb: 3,
-  mx: 4,
-  'autoconfig-http': 5,
-  guess: 6,
-}
-
-const TRUSTED: Readonly<Record<EndpointSource, boolean>> = {
-  user: true,
-  srv: true,
-  'autoconfig-https': true,
-  ispdb: true,
-  mx: true,
-  'autoconfig-http': false,
-  guess: false,
-}
-
-interface Candidate {
-  host: string
-  port: number
-  protocol: MailProtocol
-  expected: ExpectedSecurity
-  source: EndpointSource
-  sourceDetail: string
-  trusted?: boolean
 }
 
 export const SRV_SERVICES: readonly { label: string; protocol: MailProtocol; expected: ExpectedSecurity }[] =
@@ -111,57 +83,6 @@ function dnsEmpty(error: unknown): boolean {
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
-}
-
-/** Keeps one endpoint per host:port, from the most trustworthy source; the others go to alsoFrom. */
-export function mergeEndpoints(candidates: readonly Candidate[]): DiscoveredEndpoint[] {
-  const byKey = new Map<string, Candidate[]>()
-  for (const c of candidates) {
-    const key = `${c.host.toLowerCase()}:${c.port}`
-    const list = byKey.get(key) ?? []
-    list.push(c)
-    byKey.set(key, list)
-  }
-  const out: DiscoveredEndpoint[] = []
-  for (const list of byKey.values()) {
-    // Lookups finish in any order: ties are broken by name so a report reads the same every time.
-    const sorted = [...list].sort(
-      (a, b) => SOURCE_RANK[a.source] - SOURCE_RANK[b.source] || a.sourceDetail.localeCompare(b.sourceDetail),
-    )
-    const best = sorted[0] as Candidate
-    const seen = new Set<string>([`${best.source} ${best.sourceDetail}`])
-    const alsoFrom: DiscoveredEndpoint['alsoFrom'] = []
-    for (const c of sorted.slice(1)) {
-      const id = `${c.source} ${c.sourceDetail}`
-      if (seen.has(id)) continue
-      seen.add(id)
-      alsoFrom.push({ source: c.source, detail: c.sourceDetail })
-    }
-    // A trusted source that left the security open is completed by another that names it.
-    const expected =
-      best.expected !== 'unknown'
-        ? best.expected
-        : (sorted.find((c) => c.expected !== 'unknown')?.expected ?? 'unknown')
-    out.push({
-      host: best.host,
-      port: best.port,
-      protocol: best.protocol,
-      expected,
-      source: best.source,
-      trusted: best.trusted ?? TRUSTED[best.source],
-      sourceDetail: best.sourceDetail,
-      alsoFrom,
-      clientSetting: null,
-    })
-  }
-  const protocolOrder: Record<MailProtocol, number> = { imap: 0, pop3: 1, smtp: 2 }
-  return out.sort(
-    (a, b) =>
-      SOURCE_RANK[a.source] - SOURCE_RANK[b.source] ||
-      protocolOrder[a.protocol] - protocolOrder[b.protocol] ||
-      a.host.localeCompare(b.host) ||
-      a.port - b.port,
-  )
 }
 
 function userEndpoints(target: ParsedTarget): DiscoveredEndpoint[] {
@@ -218,64 +139,129 @@ export function autoconfigUrls(who: Identity): { url: string; source: EndpointSo
 }
 
 export async function discover(target: ParsedTarget, options: DiscoverOptions): Promise<DiscoveryResult> {
-  const { resolver, signal } = options
+  const { signal } = options
   if (signal?.aborted) throw abortError(signal)
   if (target.kind !== 'address' && target.kind !== 'domain')
     return { target, domain: null, endpoints: userEndpoints(target), notes: [], mx: [], failure: null }
+  const run = new DomainDiscovery(target, options)
+  await run.lookUp()
+  const failure = run.dnsFailure()
+  if (failure) return failure
+  await run.guess()
+  return run.result()
+}
 
-  const domain = target.domain
-  const who: Identity =
-    target.kind === 'address'
-      ? { address: target.address, localPart: target.localPart, domain }
-      : { address: null, localPart: null, domain }
-  const timeoutMs = options.timeoutMs ?? DISCOVERY_STEP_TIMEOUT_MS
-  const step = (s: DiscoveryStep) => options.onStep?.(s)
-  const candidates: Candidate[] = []
-  const notes: DiscoveryNote[] = []
-  const dnsFailures: DnsError[] = []
+/** The discovery for one mail domain: what each step found, and the phases that find it. */
+class DomainDiscovery {
+  readonly #target: ParsedTarget
+  readonly #options: DiscoverOptions
+  readonly #domain: string
+  readonly #who: Identity
+  readonly #timeoutMs: number
+  readonly #candidates: Candidate[] = []
+  readonly #notes: DiscoveryNote[] = []
+  readonly #dnsFailures: DnsError[] = []
   // For the plain-HTTP findings: what each HTTPS file attempt came to, and the servers a plain-HTTP
   // file listed without TLS.
-  const httpsOutcomes = new Map<string, string>()
-  const plainListed = new Set<string>()
-  let dnsAnswers = 0
-  let domainMissing = false
-  let mx: MxRecord[] = []
+  readonly #httpsOutcomes = new Map<string, string>()
+  readonly #plainListed = new Set<string>()
+  #dnsAnswers = 0
+  #domainMissing = false
+  #mx: MxRecord[] = []
 
-  // Resolver calls carry no signal; a cancelled run stops waiting for them here.
-  const bounded = <T>(work: Promise<T>): Promise<T> => untilAborted(work, signal)
-
-  const dnsFailed = (kind: DiscoveryStep['kind'], subject: string, error: unknown) => {
-    if (kind === 'mx' && error instanceof DnsError && error.kind === 'not-found') domainMissing = true
-    if (dnsEmpty(error)) {
-      dnsAnswers += 1
-      step({ kind, subject, status: 'empty', detail: message(error) })
-      return
-    }
-    if (error instanceof DnsError) dnsFailures.push(error)
-    step({ kind, subject, status: 'failed', detail: message(error) })
-    notes.push({ source: kind === 'mx' ? 'mx' : 'srv', subject, message: message(error) })
+  constructor(target: ParsedTarget & { kind: 'address' | 'domain' }, options: DiscoverOptions) {
+    this.#target = target
+    this.#options = options
+    const domain = target.domain
+    this.#domain = domain
+    this.#who =
+      target.kind === 'address'
+        ? { address: target.address, localPart: target.localPart, domain }
+        : { address: null, localPart: null, domain }
+    this.#timeoutMs = options.timeoutMs ?? DISCOVERY_STEP_TIMEOUT_MS
   }
 
-  const mxTask = async () => {
-    step({ kind: 'mx', subject: domain, status: 'started', detail: `MX ${domain}` })
+  #step(s: DiscoveryStep): void {
+    this.#options.onStep?.(s)
+  }
+
+  /** Resolver calls carry no signal; a cancelled run stops waiting for them here. */
+  #bounded<T>(work: Promise<T>): Promise<T> {
+    return untilAborted(work, this.#options.signal)
+  }
+
+  /** MX, the SRV records, the autoconfig files and the ISP database, in parallel and bounded. */
+  async lookUp(): Promise<void> {
+    const options = this.#options
+    const ispdbUrl = options.ispdbUrl
+    const tasks: (() => Promise<void>)[] = [
+      () => this.#lookUpMx(),
+      ...SRV_SERVICES.map((service) => () => this.#lookUpSrv(service)),
+      ...autoconfigUrls(this.#who).map(
+        ({ url, source }) =>
+          () =>
+            this.#fetchConfig(url, source, 'autoconfig'),
+      ),
+    ]
+    if (ispdbUrl) tasks.push(() => this.#fetchConfig(ispdbUrlFor(ispdbUrl, this.#domain), 'ispdb', 'ispdb'))
+    await pool(tasks, DISCOVERY_CONCURRENCY, (task) => task(), options.signal)
+    if (options.signal?.aborted) throw abortError(options.signal)
+  }
+
+  /** The domain does not exist, or DNS never answered: nothing to probe, and the user must know why. */
+  dnsFailure(): DiscoveryResult | null {
+    if (this.#dnsAnswers === 0 && this.#candidates.length === 0 && this.#dnsFailures.length > 0) {
+      const first = this.#dnsFailures[0] as DnsError
+      return {
+        target: this.#target,
+        domain: this.#domain,
+        endpoints: [],
+        notes: this.#notes,
+        mx: this.#mx,
+        failure: `DNS did not answer for ${this.#domain}: ${first.message}`,
+      }
+    }
+    return null
+  }
+
+  #dnsFailed(kind: DiscoveryStep['kind'], subject: string, error: unknown): void {
+    if (kind === 'mx' && error instanceof DnsError && error.kind === 'not-found') this.#domainMissing = true
+    if (dnsEmpty(error)) {
+      this.#dnsAnswers += 1
+      this.#step({ kind, subject, status: 'empty', detail: message(error) })
+      return
+    }
+    if (error instanceof DnsError) this.#dnsFailures.push(error)
+    this.#step({ kind, subject, status: 'failed', detail: message(error) })
+    this.#notes.push({ source: kind === 'mx' ? 'mx' : 'srv', subject, message: message(error) })
+  }
+
+  async #lookUpMx(): Promise<void> {
+    const domain = this.#domain
+    this.#step({ kind: 'mx', subject: domain, status: 'started', detail: `MX ${domain}` })
     try {
-      const records = await bounded(resolver.mx(domain))
-      dnsAnswers += 1
-      mx = records
+      const records = await this.#bounded(this.#options.resolver.mx(domain))
+      this.#dnsAnswers += 1
+      this.#mx = records
       const real = records.filter((r) => r.exchange !== '' && r.exchange !== '.')
       if (real.length === 0) {
-        notes.push({
+        this.#notes.push({
           source: 'mx',
           subject: domain,
           message: `${domain} publishes a null MX (RFC 7505): it accepts no mail.`,
         })
-        step({ kind: 'mx', subject: domain, status: 'empty', detail: 'null MX: the domain accepts no mail' })
+        this.#step({
+          kind: 'mx',
+          subject: domain,
+          status: 'empty',
+          detail: 'null MX: the domain accepts no mail',
+        })
         return
       }
       for (const r of real.slice(0, MAX_MX_HOSTS)) {
         const host = normalizeHostName(r.exchange)
         if (!host) continue
-        candidates.push({
+        this.#candidates.push({
           host,
           port: 25,
           protocol: 'smtp',
@@ -285,36 +271,41 @@ export async function discover(target: ParsedTarget, options: DiscoverOptions): 
         })
       }
       if (real.length > MAX_MX_HOSTS)
-        notes.push({
+        this.#notes.push({
           source: 'mx',
           subject: domain,
           message: `${real.length} MX hosts; the first ${MAX_MX_HOSTS} are probed.`,
         })
-      step({
+      this.#step({
         kind: 'mx',
         subject: domain,
         status: 'found',
         detail: real.map((r) => `${r.priority} ${r.exchange}`).join(', '),
       })
     } catch (error) {
-      dnsFailed('mx', domain, error)
+      this.#dnsFailed('mx', domain, error)
     }
   }
 
-  const srvTask = (service: (typeof SRV_SERVICES)[number]) => async () => {
-    const name = `${service.label}.${domain}`
-    step({ kind: 'srv', subject: name, status: 'started', detail: `SRV ${name}` })
+  async #lookUpSrv(service: (typeof SRV_SERVICES)[number]): Promise<void> {
+    const name = `${service.label}.${this.#domain}`
+    this.#step({ kind: 'srv', subject: name, status: 'started', detail: `SRV ${name}` })
     try {
-      const records = await bounded(resolver.srv(name))
-      dnsAnswers += 1
+      const records = await this.#bounded(this.#options.resolver.srv(name))
+      this.#dnsAnswers += 1
       // RFC 2782 / RFC 6186 3.4: a target of "." means the service is decidedly not offered.
       if (records.some((r) => r.name === '' || r.name === '.')) {
-        notes.push({
+        this.#notes.push({
           source: 'srv',
           subject: name,
           message: `${name} says this service is not offered (target ".").`,
         })
-        step({ kind: 'srv', subject: name, status: 'empty', detail: 'service not offered (target ".")' })
+        this.#step({
+          kind: 'srv',
+          subject: name,
+          status: 'empty',
+          detail: 'service not offered (target ".")',
+        })
         return
       }
       const found: string[] = []
@@ -322,7 +313,7 @@ export async function discover(target: ParsedTarget, options: DiscoverOptions): 
         const host = normalizeHostName(r.name)
         if (!host || r.port < 1 || r.port > 65535) continue
         found.push(`${host}:${r.port}`)
-        candidates.push({
+        this.#candidates.push({
           host,
           port: r.port,
           protocol: service.protocol,
@@ -331,41 +322,43 @@ export async function discover(target: ParsedTarget, options: DiscoverOptions): 
           sourceDetail: `SRV ${name} → ${host}:${r.port}`,
         })
       }
-      step({
+      this.#step({
         kind: 'srv',
         subject: name,
         status: found.length ? 'found' : 'empty',
         detail: found.join(', ') || 'no usable target',
       })
     } catch (error) {
-      dnsFailed('srv', name, error)
+      this.#dnsFailed('srv', name, error)
     }
   }
 
-  const fetchTask = (url: string, source: EndpointSource, kind: 'autoconfig' | 'ispdb') => async () => {
-    step({ kind, subject: url, status: 'started', detail: `GET ${url}` })
+  /** One autoconfig file or ISP database answer: its servers become candidates. */
+  async #fetchConfig(url: string, source: EndpointSource, kind: 'autoconfig' | 'ispdb'): Promise<void> {
+    const { signal } = this.#options
+    this.#step({ kind, subject: url, status: 'started', detail: `GET ${url}` })
     try {
       const answer = await httpFetch(url, {
-        resolver,
+        resolver: this.#options.resolver,
         signal,
-        timeoutMs,
-        extraCa: options.extraCa ?? null,
+        timeoutMs: this.#timeoutMs,
+        extraCa: this.#options.extraCa ?? null,
         maxBytes: AUTOCONFIG_MAX_BYTES,
       })
       if (answer.status !== 200) {
-        if (source === 'autoconfig-https') httpsOutcomes.set(url, `answered HTTP ${answer.status}`)
-        step({ kind, subject: url, status: 'empty', detail: `HTTP ${answer.status}` })
+        if (source === 'autoconfig-https') this.#httpsOutcomes.set(url, `answered HTTP ${answer.status}`)
+        this.#step({ kind, subject: url, status: 'empty', detail: `HTTP ${answer.status}` })
         return
       }
-      const config = parseAutoconfig(answer.body, who)
+      const config = parseAutoconfig(answer.body, this.#who)
       if (source === 'autoconfig-https')
-        httpsOutcomes.set(
+        this.#httpsOutcomes.set(
           url,
           config.servers.length ? 'answered, without this server' : 'answered, naming no mail server',
         )
       const where = answer.redirects.length ? `${url} (redirected to ${answer.url})` : url
       for (const s of config.servers) {
-        candidates.push({
+        this.#candidates.push({
           host: s.host,
           port: s.port,
           protocol: s.protocol,
@@ -374,17 +367,18 @@ export async function discover(target: ParsedTarget, options: DiscoverOptions): 
           sourceDetail: where,
           trusted: source === 'ispdb' ? answer.url.startsWith('https:') : undefined,
         })
-        if (s.socketType === 'plain' && source === 'autoconfig-http') plainListed.add(`${s.host}:${s.port}`)
+        if (s.socketType === 'plain' && source === 'autoconfig-http')
+          this.#plainListed.add(`${s.host}:${s.port}`)
         if (s.socketType === 'plain')
-          notes.push({
+          this.#notes.push({
             source: kind,
             subject: url,
             message: `${url} lists ${s.protocol.toUpperCase()} at ${s.host}:${s.port} without any TLS (socketType plain).`,
           })
       }
       for (const skipped of config.skipped)
-        notes.push({ source: kind, subject: url, message: `Skipped ${skipped}.` })
-      step({
+        this.#notes.push({ source: kind, subject: url, message: `Skipped ${skipped}.` })
+      this.#step({
         kind,
         subject: url,
         status: config.servers.length ? 'found' : 'empty',
@@ -394,42 +388,24 @@ export async function discover(target: ParsedTarget, options: DiscoverOptions): 
       })
     } catch (error) {
       if (signal?.aborted) throw abortError(signal)
-      if (source === 'autoconfig-https') httpsOutcomes.set(url, message(error))
+      if (source === 'autoconfig-https') this.#httpsOutcomes.set(url, message(error))
       const quiet = error instanceof HttpFetchError && (error.kind === 'dns' || error.kind === 'connect')
-      step({ kind, subject: url, status: quiet ? 'empty' : 'failed', detail: message(error) })
+      this.#step({ kind, subject: url, status: quiet ? 'empty' : 'failed', detail: message(error) })
       // A missing autoconfig host is normal; a broken file, a bad certificate or a timeout is worth saying.
       if (!quiet || error instanceof AutoconfigError)
-        notes.push({ source: kind, subject: url, message: message(error) })
+        this.#notes.push({ source: kind, subject: url, message: message(error) })
     }
   }
 
-  const tasks: (() => Promise<void>)[] = [
-    mxTask,
-    ...SRV_SERVICES.map(srvTask),
-    ...autoconfigUrls(who).map(({ url, source }) => fetchTask(url, source, 'autoconfig')),
-  ]
-  if (options.ispdbUrl) tasks.push(fetchTask(ispdbUrlFor(options.ispdbUrl, domain), 'ispdb', 'ispdb'))
-  await pool(tasks, DISCOVERY_CONCURRENCY, (task) => task(), signal)
-  if (signal?.aborted) throw abortError(signal)
-
-  // The domain does not exist, or DNS never answered: nothing to probe, and the user must know why.
-  if (dnsAnswers === 0 && candidates.length === 0 && dnsFailures.length > 0) {
-    const first = dnsFailures[0] as DnsError
-    return {
-      target,
-      domain,
-      endpoints: [],
-      notes,
-      mx,
-      failure: `DNS did not answer for ${domain}: ${first.message}`,
-    }
-  }
-
-  const mode = options.guess ?? 'fallback'
-  if (mode !== 'never') {
+  /** The host names Thunderbird guesses, for the protocols nothing described (only names that resolve). */
+  async guess(): Promise<void> {
+    const { signal } = this.#options
+    const domain = this.#domain
+    const mode = this.#options.guess ?? 'fallback'
+    if (mode === 'never') return
     // As Thunderbird: any configuration found (even over plain HTTP) beats a guess; an MX host is a
     // relay for incoming mail, not a client's server, so it does not count.
-    const described = new Set(candidates.filter((c) => c.source !== 'mx').map((c) => c.protocol))
+    const described = new Set(this.#candidates.filter((c) => c.source !== 'mx').map((c) => c.protocol))
     const wanted = GUESSES.filter((g) => mode === 'always' || !described.has(g.protocol))
     const names = [...new Set(wanted.flatMap((g) => g.prefixes.map((p) => `${p}${domain}`)))]
     const resolves = new Map<string, boolean>()
@@ -437,20 +413,7 @@ export async function discover(target: ParsedTarget, options: DiscoverOptions): 
       names,
       DISCOVERY_CONCURRENCY,
       async (name) => {
-        step({ kind: 'guess', subject: name, status: 'started', detail: `A/AAAA ${name}` })
-        try {
-          const found = await bounded(resolver.addresses(name))
-          resolves.set(name, true)
-          step({ kind: 'guess', subject: name, status: 'found', detail: found.join(', ') })
-        } catch (error) {
-          resolves.set(name, false)
-          step({
-            kind: 'guess',
-            subject: name,
-            status: dnsEmpty(error) ? 'empty' : 'failed',
-            detail: message(error),
-          })
-        }
+        resolves.set(name, await this.#resolves(name))
       },
       signal,
     )
@@ -460,7 +423,7 @@ export async function discover(target: ParsedTarget, options: DiscoverOptions): 
         const host = `${prefix}${domain}`
         if (!resolves.get(host)) continue
         for (const port of g.ports)
-          candidates.push({
+          this.#candidates.push({
             host,
             port,
             protocol: g.protocol,
@@ -471,25 +434,50 @@ export async function discover(target: ParsedTarget, options: DiscoverOptions): 
       }
   }
 
-  const urls = autoconfigUrls(who)
-  const https: HttpsAttempt[] = urls.flatMap(({ url, source }) => {
-    const outcome = httpsOutcomes.get(url)
-    return source === 'autoconfig-https' && outcome ? [{ url, outcome }] : []
-  })
-  const endpoints = mergeEndpoints(candidates).map((endpoint) => {
-    const found = sourceFindings(endpoint, { domain, https, plainListed })
-    return found.length ? { ...endpoint, sourceFindings: found } : endpoint
-  })
-  if (endpoints.length === 0 && domainMissing)
-    return {
-      target,
-      domain,
-      endpoints,
-      notes,
-      mx,
-      failure: `${domain} does not exist in DNS (NXDOMAIN); check the spelling of the address or domain.`,
+  async #resolves(name: string): Promise<boolean> {
+    this.#step({ kind: 'guess', subject: name, status: 'started', detail: `A/AAAA ${name}` })
+    try {
+      const found = await this.#bounded(this.#options.resolver.addresses(name))
+      this.#step({ kind: 'guess', subject: name, status: 'found', detail: found.join(', ') })
+      return true
+    } catch (error) {
+      this.#step({
+        kind: 'guess',
+        subject: name,
+        status: dnsEmpty(error) ? 'empty' : 'failed',
+        detail: message(error),
+      })
+      return false
     }
-  if (endpoints.length === 0)
-    notes.push({ source: 'input', subject: domain, message: `No mail server was found for ${domain}.` })
-  return { target, domain, endpoints, notes, mx, failure: null }
+  }
+
+  /** The merged endpoints, each with what its source means for trust; or why there are none. */
+  result(): DiscoveryResult {
+    const domain = this.#domain
+    const target = this.#target
+    const notes = this.#notes
+    const mx = this.#mx
+    const urls = autoconfigUrls(this.#who)
+    const https: HttpsAttempt[] = urls.flatMap(({ url, source }) => {
+      const outcome = this.#httpsOutcomes.get(url)
+      return source === 'autoconfig-https' && outcome ? [{ url, outcome }] : []
+    })
+    const plainListed = this.#plainListed
+    const endpoints = mergeEndpoints(this.#candidates).map((endpoint) => {
+      const found = sourceFindings(endpoint, { domain, https, plainListed })
+      return found.length ? { ...endpoint, sourceFindings: found } : endpoint
+    })
+    if (endpoints.length === 0 && this.#domainMissing)
+      return {
+        target,
+        domain,
+        endpoints,
+        notes,
+        mx,
+        failure: `${domain} does not exist in DNS (NXDOMAIN); check the spelling of the address or domain.`,
+      }
+    if (endpoints.length === 0)
+      notes.push({ source: 'input', subject: domain, message: `No mail server was found for ${domain}.` })
+    return { target, domain, endpoints, notes, mx, failure: null }
+  }
 }
