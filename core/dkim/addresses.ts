@@ -55,7 +55,8 @@ function splitTopLevel(value: string): string[] {
   return parts.map((p) => p.trim()).filter((p) => p !== '')
 }
 
-function stripComments(text: string): string {
+/** The text without its RFC 5322 comments (nested parentheses), leaving quoted strings as they are. */
+export function stripComments(text: string): string {
   if (!text.includes('(')) return text
   let out = ''
   let depth = 0

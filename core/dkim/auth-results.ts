@@ -1,5 +1,6 @@
 // The receiving server's own verdict: dkim= entries of Authentication-Results (RFC 8601), and the
 // time the message arrived (the topmost Received field), used to judge expiry by default.
+import { stripComments } from './addresses.js'
 import { MAX_SHOWN_NAME } from './limits.js'
 
 export interface ReceivedDkim {
@@ -13,25 +14,9 @@ export interface ReceivedDkim {
 const property = (name: string) => new RegExp(`(?:^|\\s)header\\.${name}\\s*=\\s*"?([^\\s";]+)"?`, 'i')
 const PROPERTY = { d: property('d'), i: property('i'), s: property('s'), b: property('b') }
 
-function withoutComments(text: string): string {
-  if (!text.includes('(')) return text
-  let out = ''
-  let depth = 0
-  let quoted = false
-  for (const c of text) {
-    if (!quoted && c === '(') depth++
-    else if (!quoted && c === ')' && depth > 0) depth--
-    else if (depth === 0) {
-      if (c === '"') quoted = !quoted
-      out += c
-    }
-  }
-  return out
-}
-
 /** Parses one Authentication-Results value (unfolded, UTF-8); unparseable parts are skipped. */
 export function parseAuthenticationResults(value: string): ReceivedDkim[] {
-  const clean = withoutComments(value).replace(/\s+/g, ' ').trim()
+  const clean = stripComments(value).replace(/\s+/g, ' ').trim()
   const parts = clean.split(';').map((p) => p.trim())
   const server = (parts.shift() ?? '').split(' ')[0] ?? ''
   const out: ReceivedDkim[] = []
@@ -58,7 +43,7 @@ export function parseAuthenticationResults(value: string): ReceivedDkim[] {
 export function receivedTime(value: string): Date | null {
   const semicolon = value.lastIndexOf(';')
   if (semicolon < 0) return null
-  const text = withoutComments(value.slice(semicolon + 1))
+  const text = stripComments(value.slice(semicolon + 1))
     .replace(/\s+/g, ' ')
     .trim()
   const time = Date.parse(text)

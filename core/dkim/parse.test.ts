@@ -87,7 +87,10 @@ describe('DKIM-Signature', () => {
     }
     expect(id(good.replace('h=from:to', 'h=to:subject'))).toBe('from-not-signed')
     expect(id(`${good}; i=user@evil.example`)).toBe('identity-invalid')
-    expect(id(`${good}; i=no-at-sign`)).toBe('signature-malformed')
+    // RFC 6376 3.5: i= is [Local-part] "@" domain-name; one without "@" or with a bad domain is a bad identity.
+    expect(id(`${good}; i=no-at-sign`)).toBe('identity-invalid')
+    expect(id(`${good}; i=`)).toBe('identity-invalid')
+    expect(id(`${good}; i=user@bad..example.org`)).toBe('identity-invalid')
     expect(id(good.replace('v=1', 'v=2'))).toBe('signature-malformed')
     expect(id('not a tag list')).toBe('signature-malformed')
   })

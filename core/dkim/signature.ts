@@ -204,9 +204,11 @@ export function parseSignatureValue(value: string): SignatureParse {
   if (tags.has('i')) {
     identity = get('i')
     const at = identity.lastIndexOf('@')
-    if (at < 0) return failure(`i=${identity.slice(0, 80)} has no "@".`, tags)
+    // RFC 6376 3.5: i= is [Local-part] "@" domain-name; a bad one is a bad identity, as a foreign one is.
+    if (at < 0)
+      return failure(`i=${identity.slice(0, 80)} has no "@" (RFC 6376 3.5).`, tags, 'identity-invalid')
     const idDomain = checkName('d=', identity.slice(at + 1))
-    if (!idDomain.ok) return failure(`i= has an invalid domain.`, tags)
+    if (!idDomain.ok) return failure(`i= has an invalid domain.`, tags, 'identity-invalid')
     identityDomain = idDomain.name
     if (!isSubdomainOf(identityDomain, domain.name))
       return failure(

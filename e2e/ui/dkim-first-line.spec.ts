@@ -1,6 +1,6 @@
 // A forged first line ("From : ceo@bank.example", "From ceo@bank.example") on a validly signed
 // message, through every way a message comes into the page: pasted, picked, dropped on the drop
-// zone. It is one message (only a real From_ line makes an mbox), the first line is a critical
+// zone. It is one message (only a real From_ line makes an mbox), the first line is a bad
 // finding, and the verdict does not say From is vouched for. Also: Verify with an empty paste box.
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'

@@ -23,3 +23,15 @@ export function SaveStatus({ state }: { state: SaveState }) {
     </div>
   )
 }
+
+/** A form's primary submit button with the outcome of its last save beside it. */
+export function SaveActions({ label, state }: { label: string; state: SaveState }) {
+  return (
+    <div className="form-actions">
+      <button type="submit" className="button button-primary">
+        {label}
+      </button>
+      <SaveStatus state={state} />
+    </div>
+  )
+}

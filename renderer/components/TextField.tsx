@@ -3,7 +3,7 @@ import { Field } from './Field.js'
 
 type Extra = Pick<
   InputHTMLAttributes<HTMLInputElement>,
-  'type' | 'min' | 'max' | 'step' | 'maxLength' | 'placeholder' | 'inputMode'
+  'type' | 'min' | 'max' | 'step' | 'maxLength' | 'placeholder' | 'inputMode' | 'autoComplete' | 'disabled'
 >
 
 interface Props extends Extra {

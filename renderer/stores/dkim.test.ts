@@ -227,6 +227,40 @@ describe('a folder run', () => {
       error: 'The DNS server did not answer.',
     })
   })
+
+  it('keeps an older folder’s unreadable files out of a newer folder’s table, and its run alive', async () => {
+    const engine = fakeEngine()
+    const store = useDkimStore.getState()
+    // The older folder is still reading a file when the newer one is dropped.
+    let failRead: (reason: Error) => void = () => {}
+    const slow: MessageFile = {
+      name: 'old-slow.eml',
+      size: 10,
+      bytes: () => new Promise((_, reject) => (failRead = reject)),
+    }
+    const older = store.verifyFiles([file('old-a.eml', 10), slow])
+    await tick()
+    const newer = store.verifyFiles([file('new-a.eml', 10)])
+    await until(() => useDkimStore.getState().batch.runId === 'run-1')
+    let olderEnded = false
+    void older.then(() => (olderEnded = true))
+    failRead(new Error('The file could not be read.'))
+    // The older folder either ends (as it should) or goes on with a call of its own.
+    await until(() => olderEnded || engine.calls.length > 1)
+    expect(useDkimStore.getState().batch.rows).toEqual([])
+    expect(engine.calls).toHaveLength(1)
+    expect(engine.cancelled).toEqual([])
+    expect(await older).toEqual({ ok: true })
+    expect(useDkimStore.getState().batch.runId).toBe('run-1')
+    store.receiveFinished({
+      runId: 'run-1',
+      outcome: { status: 'done', result: { rows: [row('new-a.eml', 'pass', null)] } },
+    })
+    expect(await newer).toEqual({ ok: true })
+    expect(useDkimStore.getState().batch.rows.map((r) => r.name)).toEqual(['new-a.eml'])
+    // The older folder never started a run of its own.
+    expect(engine.calls.map((c) => c.messages.map((m) => m.name))).toEqual([['new-a.eml']])
+  })
 })
 
 /** A client whose dkim.archive records its calls, and a sender that "uploads" a File by name. */

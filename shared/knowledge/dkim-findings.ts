@@ -159,8 +159,9 @@ export const DKIM_FINDINGS = {
   },
   'identity-invalid': {
     severity: 'bad',
-    title: 'The signer identity is outside the signing domain',
-    explain: 'The i= identity must be the signing domain (d=) or one of its subdomains.',
+    title: 'The signer identity is invalid or outside the signing domain',
+    explain:
+      'The i= identity must read [local-part]@domain, and its domain must be the signing domain (d=) or one of its subdomains.',
     advice: 'The signature is invalid; treat it as unsigned.',
   },
   'body-length-partial': {

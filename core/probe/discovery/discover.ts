@@ -268,6 +268,7 @@ class DomainDiscovery {
           expected: 'starttls',
           source: 'mx',
           sourceDetail: `MX ${r.priority} ${host} of ${domain}`,
+          priority: r.priority,
         })
       }
       if (real.length > MAX_MX_HOSTS)
@@ -320,6 +321,8 @@ class DomainDiscovery {
           expected: service.expected,
           source: 'srv',
           sourceDetail: `SRV ${name} → ${host}:${r.port}`,
+          priority: r.priority,
+          weight: r.weight,
         })
       }
       this.#step({

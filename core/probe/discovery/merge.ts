@@ -36,6 +36,19 @@ export interface Candidate {
   source: EndpointSource
   sourceDetail: string
   trusted?: boolean
+  /** An MX record's preference or an SRV record's priority: lower is preferred. */
+  priority?: number
+  /** An SRV record's weight: among equal priorities, larger is preferred (RFC 2782). */
+  weight?: number
+}
+
+/**
+ * The order MX and SRV records ask for (RFC 5321 5.1, RFC 2782, RFC 6186 3.4): by the number, not
+ * by the text of a detail, where "MX 10" would come before "MX 5". Candidates of other sources
+ * carry neither and tie.
+ */
+function byPreference(a: Candidate, b: Candidate): number {
+  return (a.priority ?? 0) - (b.priority ?? 0) || (b.weight ?? 0) - (a.weight ?? 0)
 }
 
 /** Keeps one endpoint per host:port, from the most trustworthy source; the others go to alsoFrom. */
@@ -47,11 +60,14 @@ export function mergeEndpoints(candidates: readonly Candidate[]): DiscoveredEndp
     list.push(c)
     byKey.set(key, list)
   }
-  const out: DiscoveredEndpoint[] = []
+  const out: { best: Candidate; endpoint: DiscoveredEndpoint }[] = []
   for (const list of byKey.values()) {
     // Lookups finish in any order: ties are broken by name so a report reads the same every time.
     const sorted = [...list].sort(
-      (a, b) => SOURCE_RANK[a.source] - SOURCE_RANK[b.source] || a.sourceDetail.localeCompare(b.sourceDetail),
+      (a, b) =>
+        SOURCE_RANK[a.source] - SOURCE_RANK[b.source] ||
+        byPreference(a, b) ||
+        a.sourceDetail.localeCompare(b.sourceDetail),
     )
     const best = sorted[0] as Candidate
     const seen = new Set<string>([`${best.source} ${best.sourceDetail}`])
@@ -68,23 +84,29 @@ export function mergeEndpoints(candidates: readonly Candidate[]): DiscoveredEndp
         ? best.expected
         : (sorted.find((c) => c.expected !== 'unknown')?.expected ?? 'unknown')
     out.push({
-      host: best.host,
-      port: best.port,
-      protocol: best.protocol,
-      expected,
-      source: best.source,
-      trusted: best.trusted ?? TRUSTED[best.source],
-      sourceDetail: best.sourceDetail,
-      alsoFrom,
-      clientSetting: null,
+      best,
+      endpoint: {
+        host: best.host,
+        port: best.port,
+        protocol: best.protocol,
+        expected,
+        source: best.source,
+        trusted: best.trusted ?? TRUSTED[best.source],
+        sourceDetail: best.sourceDetail,
+        alsoFrom,
+        clientSetting: null,
+      },
     })
   }
   const protocolOrder: Record<MailProtocol, number> = { imap: 0, pop3: 1, smtp: 2 }
-  return out.sort(
-    (a, b) =>
-      SOURCE_RANK[a.source] - SOURCE_RANK[b.source] ||
-      protocolOrder[a.protocol] - protocolOrder[b.protocol] ||
-      a.host.localeCompare(b.host) ||
-      a.port - b.port,
-  )
+  return out
+    .sort(
+      (x, y) =>
+        SOURCE_RANK[x.best.source] - SOURCE_RANK[y.best.source] ||
+        protocolOrder[x.best.protocol] - protocolOrder[y.best.protocol] ||
+        byPreference(x.best, y.best) ||
+        x.best.host.localeCompare(y.best.host) ||
+        x.best.port - y.best.port,
+    )
+    .map((x) => x.endpoint)
 }

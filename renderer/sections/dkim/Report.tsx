@@ -38,7 +38,10 @@ export function Report({ report, name, uploaded }: { report: DkimReport; name: s
         <div className="card">
           <h2 id="dkim-report-title" className="dkim-verdict-title">
             <span>Verdict for {name}:</span>{' '}
-            <ResultBadge result={report.verdict} muted={report.verdict === 'pass' && !report.alignedPass} />{' '}
+            {/* The word's tone repeats the word, as in the folder table; whether the pass vouches for
+                the From is the sender badge's to say. Only a message with two authors (a forgery)
+                loses the green: its heading must not look good at all. */}
+            <ResultBadge result={report.verdict} muted={report.verdict === 'pass' && ambiguous} />{' '}
             <SenderBadge aligned={report.alignedPass} ambiguous={ambiguous} />
           </h2>
           <p>{RESULT_SENTENCE[report.verdict]}</p>

@@ -2,7 +2,7 @@ import type { DkimResult } from '../../../shared/contract/index.js'
 import { RESULT_SYMBOL, resultTone } from './words.js'
 
 /** An RFC 8601 result word, with a symbol and a tone that only repeat it. `muted`: the word stays,
- * the green goes (a verifying signature that does not vouch for the From the user sees). */
+ * the green goes (a verifying signature on a message whose author is ambiguous, a forgery). */
 export function ResultBadge({ result, muted = false }: { result: DkimResult; muted?: boolean }) {
   return (
     <span className={`dkim-result dkim-tone-${muted ? 'plain' : resultTone(result)}`}>

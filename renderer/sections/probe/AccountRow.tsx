@@ -160,8 +160,8 @@ export function AccountRow({ account, onDeleted }: Props) {
 
   const name = account.label
   return (
-    <li className="account-row">
-      <div className="account-main">
+    <li className="item-row">
+      <div className="item-main">
         <AccountSummary account={account} />
         {confirming ? (
           <span className="account-actions">

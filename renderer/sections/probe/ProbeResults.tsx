@@ -1,7 +1,6 @@
 import { useShallow } from 'zustand/react/shallow'
-import { type EndpointReport, MailClientId as MailClientIds } from '../../../shared/contract/index.js'
-import { MAIL_CLIENT_MENU } from '../../../shared/knowledge/mail-clients.js'
-import { Field } from '../../components/Field.js'
+import type { EndpointReport } from '../../../shared/contract/index.js'
+import { MailClientSelect } from '../../components/MailClientSelect.js'
 import {
   selectDomains,
   selectEndpoints,
@@ -69,22 +68,12 @@ export function ProbeResults() {
         <PlainHttpWarning endpoints={endpoints} steps={steps} />
         {results.length > 0 && <UseTheseSettings endpoints={results} client={client} />}
         <div className="probe-controls">
-          <Field label="Show advice for" hint="Labels and menus as this mail client names them.">
-            {({ id, describedBy }) => (
-              <select
-                id={id}
-                aria-describedby={describedBy}
-                value={client}
-                onChange={(event) => setClient(MailClientIds.parse(event.target.value))}
-              >
-                {MAIL_CLIENT_MENU.map(({ id: value, name }) => (
-                  <option key={value} value={value}>
-                    {name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <MailClientSelect
+            label="Show advice for"
+            hint="Labels and menus as this mail client names them."
+            value={client}
+            onChange={setClient}
+          />
           {report && <ExportReport report={report} client={client} />}
         </div>
         {report && report.notes.length > 0 && (

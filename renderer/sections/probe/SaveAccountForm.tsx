@@ -1,47 +1,14 @@
 import { type FormEvent, useState } from 'react'
 import type { EndpointReport, MailClientId, ProbeReport } from '../../../shared/contract/index.js'
-import { SECRET_VALUE_MAX } from '../../../shared/contract/index.js'
-import { Field } from '../../components/Field.js'
-import { IDLE, type SaveState, SaveStatus } from '../../components/SaveStatus.js'
+import { PasswordField } from '../../components/PasswordField.js'
+import { IDLE, SaveActions, type SaveState } from '../../components/SaveStatus.js'
+import { TextField } from '../../components/TextField.js'
 import { useAccountsStore } from '../../stores/accounts.js'
 import { selectKeychain, useAppStore } from '../../stores/app.js'
 
 interface Props {
   report: ProbeReport
   client: MailClientId
-}
-
-interface PasswordFieldProps {
-  keychainMissing: boolean
-  password: string
-  onChange(password: string): void
-}
-
-/** The optional password, for “Test login” only; without a keychain it cannot be kept at all. */
-function PasswordField({ keychainMissing, password, onChange }: PasswordFieldProps) {
-  return (
-    <Field
-      label="Password (optional)"
-      hint={
-        keychainMissing
-          ? 'The keychain is not available, so no password can be kept; the account is saved without one.'
-          : 'Only for “Test login”. It is kept in your system’s keychain, never in a file, and sent only over TLS.'
-      }
-    >
-      {({ id, describedBy }) => (
-        <input
-          id={id}
-          type="password"
-          autoComplete="new-password"
-          maxLength={SECRET_VALUE_MAX}
-          disabled={keychainMissing}
-          aria-describedby={describedBy}
-          value={password}
-          onChange={(event) => onChange(event.target.value)}
-        />
-      )}
-    </Field>
-  )
 }
 
 interface PinChoicesProps {
@@ -82,7 +49,7 @@ function PinChoices({ endpoints, pinned, onToggle }: PinChoicesProps) {
  */
 export function SaveAccountForm({ report, client }: Props) {
   const save = useAccountsStore((s) => s.save)
-  const keychain = useAppStore(selectKeychain)
+  const keychainMissing = useAppStore(selectKeychain)?.available === false
   const [label, setLabel] = useState(report.target)
   const [username, setUsername] = useState(report.target.includes('@') ? report.target : '')
   const [password, setPassword] = useState('')
@@ -146,44 +113,28 @@ export function SaveAccountForm({ report, client }: Props) {
         Keep its {usable.length === 1 ? 'server' : `${usable.length} servers`} to re-check them in one click
         later and to be told when a certificate changes or is about to expire.
       </p>
-      <Field label="Account name">
-        {({ id }) => (
-          <input
-            id={id}
-            type="text"
-            autoComplete="off"
-            maxLength={200}
-            value={label}
-            onChange={(event) => setLabel(event.target.value)}
-          />
-        )}
-      </Field>
-      <Field label="Login name" hint="Usually your email address; used only by “Test login”.">
-        {({ id, describedBy }) => (
-          <input
-            id={id}
-            type="text"
-            autoComplete="off"
-            spellCheck={false}
-            maxLength={320}
-            aria-describedby={describedBy}
-            value={username}
-            onChange={(event) => setUsername(event.target.value)}
-          />
-        )}
-      </Field>
+      <TextField label="Account name" autoComplete="off" maxLength={200} value={label} onChange={setLabel} />
+      <TextField
+        label="Login name"
+        hint="Usually your email address; used only by “Test login”."
+        verbatim
+        maxLength={320}
+        value={username}
+        onChange={setUsername}
+      />
       <PasswordField
-        keychainMissing={keychain?.available === false}
-        password={password}
+        label="Password (optional)"
+        hint={
+          keychainMissing
+            ? 'The keychain is not available, so no password can be kept; the account is saved without one.'
+            : 'Only for “Test login”. It is kept in your system’s keychain, never in a file, and sent only over TLS.'
+        }
+        disabled={keychainMissing}
+        value={password}
         onChange={setPassword}
       />
       {pinnable.length > 0 && <PinChoices endpoints={pinnable} pinned={pinned} onToggle={togglePin} />}
-      <div className="form-actions">
-        <button type="submit" className="button button-primary">
-          Save account
-        </button>
-        <SaveStatus state={status} />
-      </div>
+      <SaveActions label="Save account" state={status} />
     </form>
   )
 }

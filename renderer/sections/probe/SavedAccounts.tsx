@@ -54,7 +54,7 @@ export function SavedAccounts() {
               {status.error}
             </p>
           )}
-          <ul className="account-list" aria-labelledby="saved-accounts-title">
+          <ul className="item-list" aria-labelledby="saved-accounts-title">
             {accounts.map((account) => (
               // After a delete the row is gone; focus goes to the heading instead of the page's top.
               <AccountRow key={account.id} account={account} onDeleted={() => heading.current?.focus()} />

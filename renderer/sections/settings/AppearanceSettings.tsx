@@ -1,13 +1,7 @@
 import { useState } from 'react'
-import {
-  type MailClientId,
-  MailClientId as MailClientIds,
-  type SettingsPatch,
-  type Theme,
-} from '../../../shared/contract/index.js'
-import { MAIL_CLIENT_MENU } from '../../../shared/knowledge/mail-clients.js'
+import type { MailClientId, SettingsPatch, Theme } from '../../../shared/contract/index.js'
 import { ChoiceField } from '../../components/ChoiceField.js'
-import { Field } from '../../components/Field.js'
+import { MailClientSelect } from '../../components/MailClientSelect.js'
 import { IDLE, type SaveState, SaveStatus } from '../../components/SaveStatus.js'
 import { selectMailClient, selectTheme, useSettingsStore } from '../../stores/settings.js'
 
@@ -48,22 +42,12 @@ export function AppearanceSettings() {
         value={shownTheme}
         onChange={(theme) => void save({ theme })}
       />
-      <Field label="Mail client" hint="Explanations use your mail client’s words.">
-        {({ id, describedBy }) => (
-          <select
-            id={id}
-            aria-describedby={describedBy}
-            value={shownClient}
-            onChange={(event) => void save({ mailClient: MailClientIds.parse(event.target.value) })}
-          >
-            {MAIL_CLIENT_MENU.map(({ id: client, name }) => (
-              <option key={client} value={client}>
-                {name}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <MailClientSelect
+        label="Mail client"
+        hint="Explanations use your mail client’s words."
+        value={shownClient}
+        onChange={(mailClient) => void save({ mailClient })}
+      />
       <SaveStatus state={status} />
     </section>
   )

@@ -1,6 +1,6 @@
 import { type FormEvent, useRef, useState } from 'react'
 import { DEFAULT_ISPDB_URL, type Settings } from '../../../shared/contract/index.js'
-import { IDLE, type SaveState, SaveStatus } from '../../components/SaveStatus.js'
+import { IDLE, SaveActions, type SaveState } from '../../components/SaveStatus.js'
 import { TextField } from '../../components/TextField.js'
 import { useSettingsStore } from '../../stores/settings.js'
 import { checkDnsServer, checkTimeout, TIMEOUT_MAX, TIMEOUT_MIN } from './validate.js'
@@ -192,12 +192,7 @@ export function NetworkSettings({ settings }: Props) {
           onChange={(field, value) => edit(() => setters[field](value))}
           onLeave={leave}
         />
-        <div className="form-actions">
-          <button type="submit" className="button button-primary">
-            Save network settings
-          </button>
-          <SaveStatus state={status} />
-        </div>
+        <SaveActions label="Save network settings" state={status} />
       </form>
     </section>
   )

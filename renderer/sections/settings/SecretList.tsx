@@ -29,7 +29,7 @@ export function SecretList() {
       ) : accounts.length === 0 ? (
         <p className="muted">No passwords stored yet.</p>
       ) : (
-        <ul className="secret-list" aria-labelledby="stored-title">
+        <ul className="item-list" aria-labelledby="stored-title">
           {accounts.map((account) => (
             // After a delete the row is gone; focus goes to the heading instead of the page's top.
             <SecretRow key={account} account={account} onDeleted={() => heading.current?.focus()} />

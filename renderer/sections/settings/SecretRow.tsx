@@ -58,8 +58,8 @@ export function SecretRow({ account, onDeleted }: Props) {
   }
 
   return (
-    <li className="secret-row" onBlur={onBlur}>
-      <div className="secret-main">
+    <li className="item-row secret-row" onBlur={onBlur}>
+      <div className="item-main">
         <span className="secret-account">{account}</span>
         {confirming ? (
           <span className="secret-actions">

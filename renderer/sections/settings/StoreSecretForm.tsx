@@ -1,7 +1,8 @@
 import { type FormEvent, useState } from 'react'
-import { SECRET_ACCOUNT_MAX, SECRET_VALUE_MAX } from '../../../shared/contract/index.js'
-import { Field } from '../../components/Field.js'
-import { IDLE, type SaveState, SaveStatus } from '../../components/SaveStatus.js'
+import { SECRET_ACCOUNT_MAX } from '../../../shared/contract/index.js'
+import { PasswordField } from '../../components/PasswordField.js'
+import { IDLE, SaveActions, type SaveState } from '../../components/SaveStatus.js'
+import { TextField } from '../../components/TextField.js'
 import { useSecretsStore } from '../../stores/secrets.js'
 
 /** Stores one password in the keychain. The password is cleared from the form once it is stored. */
@@ -36,39 +37,16 @@ export function StoreSecretForm() {
   return (
     <form className="subsection" noValidate onSubmit={(event) => void submit(event)}>
       <h3>Store a password</h3>
-      <Field label="Account name" hint="A name you will recognise, such as imap:alice@example.org.">
-        {({ id, describedBy }) => (
-          <input
-            id={id}
-            type="text"
-            autoComplete="off"
-            spellCheck={false}
-            maxLength={SECRET_ACCOUNT_MAX}
-            aria-describedby={describedBy}
-            value={account}
-            onChange={(event) => setAccount(event.target.value)}
-          />
-        )}
-      </Field>
-      <Field label="Password">
-        {({ id, describedBy }) => (
-          <input
-            id={id}
-            type="password"
-            autoComplete="new-password"
-            maxLength={SECRET_VALUE_MAX}
-            aria-describedby={describedBy}
-            value={secret}
-            onChange={(event) => setSecret(event.target.value)}
-          />
-        )}
-      </Field>
-      <div className="form-actions">
-        <button type="submit" className="button button-primary">
-          Store in keychain
-        </button>
-        <SaveStatus state={status} />
-      </div>
+      <TextField
+        label="Account name"
+        hint="A name you will recognise, such as imap:alice@example.org."
+        verbatim
+        maxLength={SECRET_ACCOUNT_MAX}
+        value={account}
+        onChange={setAccount}
+      />
+      <PasswordField label="Password" value={secret} onChange={setSecret} />
+      <SaveActions label="Store in keychain" state={status} />
     </form>
   )
 }

@@ -97,6 +97,9 @@ async function verifySlice(
   generation: number,
 ): Promise<SliceEnd> {
   const { sources, refused } = await sendSlice(slice, sender)
+  // A newer folder or mbox may have taken the area while the files were read: these rows are not
+  // its rows, and a run started now would replace its run.
+  if (!slot.isCurrent(generation)) return 'replaced'
   slot.patch({ rows: [...slot.batch.rows, ...refused] })
   if (sources.length === 0 || slot.cancelRequested) return 'next'
   const run = await slot.folderRuns.start(
