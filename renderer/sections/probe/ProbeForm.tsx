@@ -1,16 +1,13 @@
 import { type FormEvent, useId, useState } from 'react'
-import {
-  MailClientId as MailClientIds,
-  type MailProtocol,
-  STANDARD_PORTS,
-} from '../../../shared/contract/index.js'
+import { type MailProtocol, STANDARD_PORTS } from '../../../shared/contract/index.js'
 import {
   type ClientServerSetting,
   PROBE_TARGET_TEXT_MAX,
   PROBE_TARGETS_MAX,
 } from '../../../shared/contract/probe-target.js'
-import { MAIL_CLIENT_MENU, MAIL_CLIENTS } from '../../../shared/knowledge/mail-clients.js'
+import { MAIL_CLIENTS } from '../../../shared/knowledge/mail-clients.js'
 import { Field } from '../../components/Field.js'
+import { MailClientSelect } from '../../components/MailClientSelect.js'
 import { isRunning, selectProbeStatus, useProbeStore } from '../../stores/probe.js'
 import { type AdvancedSettings, useProbeFormStore } from '../../stores/probe-form.js'
 import { selectMailClient, useSettingsStore } from '../../stores/settings.js'
@@ -210,21 +207,11 @@ function AdvancedFields({ groupId, hidden, shown, edit, error }: AdvancedProps) 
             />
           )}
         </Field>
-        <Field label="Your mail client">
-          {({ id }) => (
-            <select
-              id={id}
-              value={shown.client}
-              onChange={(event) => edit({ client: MailClientIds.parse(event.target.value) })}
-            >
-              {MAIL_CLIENT_MENU.map(({ id: client, name }) => (
-                <option key={client} value={client}>
-                  {name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <MailClientSelect
+          label="Your mail client"
+          value={shown.client}
+          onChange={(client) => edit({ client })}
+        />
       </div>
       <Field
         label="Connection security"
