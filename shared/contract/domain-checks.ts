@@ -2,18 +2,11 @@
 // MTA-STS (RFC 8461) and TLS-RPT (RFC 8460). Facts as found, then findings from
 // shared/knowledge/domain-findings.ts. Computed by core/probe/domain/.
 import { z } from 'zod'
-import { Severity } from './mail.js'
+import { Finding } from './mail.js'
 
-export const DomainFindingRecord = z
-  .object({
-    id: z.string(),
-    severity: Severity,
-    title: z.string(),
-    detail: z.string(),
-    fix: z.string(),
-  })
-  .strict()
-export type DomainFindingRecord = z.infer<typeof DomainFindingRecord>
+/** A finding of a domain check; its id is a key of shared/knowledge/domain-findings.ts. */
+export const DomainFindingRecord = Finding
+export type DomainFindingRecord = Finding
 
 export const MtaStsPolicy = z
   .object({

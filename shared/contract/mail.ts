@@ -51,6 +51,25 @@ export const SEVERITY_RANK: Record<Severity, number> = { bad: 0, warn: 1, info: 
 /** How the CLI and the UI name a severity. */
 export const SEVERITY_WORDS: Record<Severity, string> = { bad: 'Bad', warn: 'Warning', info: 'Note' }
 
+/** The longest text of each part of a finding: a finding is a sentence or two, not a dump. */
+export const FINDING_TEXT_MAX = { id: 80, title: 300, detail: 4000, fix: 2000 } as const
+
+/**
+ * A finding of the probe, discovery or a domain check: a stable id (a key of the job's table in
+ * shared/knowledge/), how serious, its title, what it means here (may quote server text: show it
+ * as text) and what to do, in one sentence. DKIM's findings name a signature instead of a fix.
+ */
+export const Finding = z
+  .object({
+    id: z.string().max(FINDING_TEXT_MAX.id),
+    severity: Severity,
+    title: z.string().max(FINDING_TEXT_MAX.title),
+    detail: z.string().max(FINDING_TEXT_MAX.detail),
+    fix: z.string().max(FINDING_TEXT_MAX.fix),
+  })
+  .strict()
+export type Finding = z.infer<typeof Finding>
+
 /** How an endpoint (or an account) fares overall: the worst of its findings, `info` counting as good. */
 export const Verdict = z.enum(['good', 'warn', 'bad'])
 export type Verdict = z.infer<typeof Verdict>

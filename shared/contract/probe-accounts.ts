@@ -13,6 +13,9 @@ export const ACCOUNT_TIMEOUT_MS = { min: 100, max: 120_000 } as const
 /** A Thunderbird prefs.js is at most a few hundred KB; the import refuses more than this. */
 export const PREFS_TEXT_MAX = 4 * 1024 * 1024
 
+/** Which server a result is about: the fields every per-server result starts with. */
+const serverFields = { protocol: MailProtocol, host: z.string(), port: Port }
+
 const TimeoutMs = z.number().int().min(ACCOUNT_TIMEOUT_MS.min).max(ACCOUNT_TIMEOUT_MS.max)
 
 export const SaveServerInput = z
@@ -57,9 +60,7 @@ export type MechanismResult = z.infer<typeof MechanismResult>
 
 export const LoginResult = z
   .object({
-    protocol: MailProtocol,
-    host: z.string(),
-    port: Port,
+    ...serverFields,
     security: TransportSecurity,
     /** ok: at least one mechanism logged in; failed: all were rejected; refused: not tried (why in message). */
     status: z.enum(['ok', 'failed', 'refused', 'error']),
@@ -91,9 +92,7 @@ export type Callout = z.infer<typeof Callout>
 
 export const RecheckServer = z
   .object({
-    protocol: MailProtocol,
-    host: z.string(),
-    port: Port,
+    ...serverFields,
     security: ProbeSecurity,
     verdict: Verdict,
     fingerprintSha256: z.string().nullable(),
@@ -113,9 +112,7 @@ export type RecheckAccount = z.infer<typeof RecheckAccount>
 export const ImportedServer = z
   .object({
     key: z.string(),
-    protocol: MailProtocol,
-    host: z.string(),
-    port: Port,
+    ...serverFields,
     /** Thunderbird's label for its setting ("SSL/TLS", "STARTTLS, if available"...). */
     label: z.string(),
     username: z.string().nullable(),
@@ -126,9 +123,7 @@ export const ImportedServer = z
 export const AuditEntry = z
   .object({
     key: z.string(),
-    protocol: MailProtocol,
-    host: z.string(),
-    port: Port,
+    ...serverFields,
     label: z.string(),
     /** How the setting fares (good: it matches a good endpoint); unchecked: it could not be probed or understood. */
     status: z.enum([...Verdict.options, 'unchecked']),

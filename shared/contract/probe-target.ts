@@ -4,7 +4,7 @@
 // label in that client's own words). The engine parses the text (core/probe/discovery/target.ts);
 // this schema only bounds the input so a hostile caller cannot make the engine work for nothing.
 import { z } from 'zod'
-import { MailProtocol, Port, Severity, TlsSecurity, TransportSecurity } from './mail.js'
+import { Finding, MailProtocol, Port, TlsSecurity, TransportSecurity } from './mail.js'
 import { MailClientId } from './schemas.js'
 
 /** One probe at a time looks at a handful of accounts; more is a mistake or an attack. */
@@ -95,19 +95,10 @@ export type ClientSecurityMeaning = z.infer<typeof ClientSecurityMeaning>
 
 /**
  * What discovery holds against the source of an endpoint (a server list fetched over plain HTTP),
- * as a finding: the same shape as the probe's ProbeFinding (probe.ts, which imports this file and
- * so cannot be imported here), with an id of shared/knowledge/probe-findings.ts.
+ * as a finding with an id of shared/knowledge/probe-findings.ts.
  */
-export const SourceFinding = z
-  .object({
-    id: z.string().max(80),
-    severity: Severity,
-    title: z.string().max(300),
-    detail: z.string().max(4000),
-    fix: z.string().max(2000),
-  })
-  .strict()
-export type SourceFinding = z.infer<typeof SourceFinding>
+export const SourceFinding = Finding
+export type SourceFinding = Finding
 
 /** One endpoint discovery proposes to probe. */
 export const DiscoveredEndpoint = z

@@ -5,7 +5,7 @@
 // (capabilities before and after TLS, the chain, the transcript, timings, runtime notes).
 // Every string that came from a server is data to show as text, never markup.
 import { z } from 'zod'
-import { MailProtocol, Port, Severity, TransportSecurity, Verdict } from './mail.js'
+import { Finding, MailProtocol, Port, TransportSecurity, Verdict } from './mail.js'
 import {
   ClientSecurityMeaning,
   DiscoveredEndpoint,
@@ -46,19 +46,9 @@ export const TlsVersion = z.enum(['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'])
 export type TlsVersion = z.infer<typeof TlsVersion>
 export const TLS_VERSIONS: readonly TlsVersion[] = TlsVersion.options
 
-export const ProbeFinding = z
-  .object({
-    /** Stable id: a key of shared/knowledge/probe-findings.ts. */
-    id: z.string().max(80),
-    severity: Severity,
-    title: z.string().max(300),
-    /** What it means for this endpoint (may quote server text: show as text). */
-    detail: z.string().max(4000),
-    /** What to do, in one sentence. */
-    fix: z.string().max(2000),
-  })
-  .strict()
-export type ProbeFinding = z.infer<typeof ProbeFinding>
+/** A finding about an endpoint; its id is a key of shared/knowledge/probe-findings.ts. */
+export const ProbeFinding = Finding
+export type ProbeFinding = Finding
 
 /** Facts about one certificate of the chain. */
 export const CertificateSummary = z

@@ -1,7 +1,7 @@
 // Findings of the domain-level checks (MTA-STS, RFC 8461; TLS-RPT, RFC 8460), as data: a stable id,
 // a severity, a title, one sentence of what it means and one of what to do. `{name}` marks are
 // filled from the facts of one check (which MX host, which mode). The UI and the CLI render these.
-import type { Severity } from '../contract/mail.js'
+import { FINDING_TEXT_MAX, type Severity } from '../contract/mail.js'
 
 export interface DomainFindingText {
   severity: Severity
@@ -159,8 +159,9 @@ export function domainFinding(
   return {
     id,
     severity: entry.severity,
-    title: fill(entry.title, vars),
-    detail: fill(entry.detail, vars),
-    fix: fill(entry.fix, vars),
+    // The marks may carry a server's words (a policy line, an error): bounded like every finding.
+    title: fill(entry.title, vars).slice(0, FINDING_TEXT_MAX.title),
+    detail: fill(entry.detail, vars).slice(0, FINDING_TEXT_MAX.detail),
+    fix: fill(entry.fix, vars).slice(0, FINDING_TEXT_MAX.fix),
   }
 }
