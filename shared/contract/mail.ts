@@ -6,6 +6,9 @@ import { z } from 'zod'
 export const MailProtocol = z.enum(['imap', 'pop3', 'smtp'])
 export type MailProtocol = z.infer<typeof MailProtocol>
 
+/** How the CLI, the reports and the UI name a protocol. */
+export const PROTOCOL_WORDS: Record<MailProtocol, string> = { imap: 'IMAP', pop3: 'POP3', smtp: 'SMTP' }
+
 /**
  * How a connection is secured: implicit TLS from the first byte (993/995/465, RFC 8314), STARTTLS
  * on the ordinary port (143/110/587/25), or not at all.

@@ -1,7 +1,13 @@
 // The explainer: for one probed endpoint, what to choose in each client (exact label, where it
 // lives, what to avoid), and for a setting the user already has, what is wrong with it and why.
 // Pure: it reads facts the probe found and the client table in clients.ts, nothing else.
-import { type MailProtocol, type Severity, securityOfPort, type TlsSecurity } from '../contract/mail.js'
+import {
+  type MailProtocol,
+  PROTOCOL_WORDS,
+  type Severity,
+  securityOfPort,
+  type TlsSecurity,
+} from '../contract/mail.js'
 import type { ProbeSecurity, ClientAdvice as ReportClientAdvice } from '../contract/probe.js'
 import type { ClientSecurityMeaning } from '../contract/probe-target.js'
 import type { MailClientId } from '../contract/schemas.js'
@@ -47,8 +53,6 @@ export interface ClientAdvice {
   notes: string[]
   wording: WordingCheck
 }
-
-const PROTOCOL_NAMES: Record<MailProtocol, string> = { imap: 'IMAP', pop3: 'POP3', smtp: 'SMTP' }
 
 function where(profile: ClientProfile, protocol: MailProtocol): string {
   return protocol === 'smtp' ? profile.whereOutgoing : profile.whereIncoming
@@ -96,7 +100,7 @@ export function adviceFor(clientId: MailClientId, endpoint: EndpointFacts): Clie
     notes: [...profile.notes],
     wording: profile.wording,
   }
-  const proto = PROTOCOL_NAMES[endpoint.protocol]
+  const proto = PROTOCOL_WORDS[endpoint.protocol]
   if (endpoint.security === 'unreachable' || endpoint.security === 'plaintext') {
     return {
       ...base,

@@ -1,14 +1,12 @@
 // The few phrases every report format shares: an endpoint's security in the client's words, its
 // certificate and TLS versions in one line each. Pure; the formats only lay them out.
-import { SEVERITY_RANK } from '../contract/mail.js'
+import { PROTOCOL_WORDS, SEVERITY_RANK } from '../contract/mail.js'
 import type { CertificateFacts, EndpointReport, ProbeFinding, TlsFacts } from '../contract/probe.js'
 import type { MailClientId } from '../contract/schemas.js'
 import { CLIENTS } from '../knowledge/clients.js'
 
-const PROTOCOL_NAMES = { imap: 'IMAP', pop3: 'POP3', smtp: 'SMTP' } as const
-
 export function protocolName(endpoint: Pick<EndpointReport, 'protocol'>): string {
-  return PROTOCOL_NAMES[endpoint.protocol]
+  return PROTOCOL_WORDS[endpoint.protocol]
 }
 
 export function hostPort(endpoint: Pick<EndpointReport, 'host' | 'port'>): string {

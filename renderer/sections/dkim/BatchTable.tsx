@@ -1,4 +1,5 @@
 import { useMemo } from 'react'
+import { plural } from '../../components/plural.js'
 import { type SortKey, sortRows, useDkimStore } from '../../stores/dkim/index.js'
 import { breakable } from './breakable.js'
 import { ResultBadge } from './ResultBadge.js'
@@ -68,7 +69,7 @@ export function BatchTable() {
                 {row.error ??
                   (row.findings.bad + row.findings.warn + row.findings.info === 0
                     ? 'none'
-                    : `${row.findings.bad} bad, ${row.findings.warn} warnings, ${row.findings.info} notes`)}
+                    : `${row.findings.bad} bad, ${plural(row.findings.warn, 'warning')}, ${plural(row.findings.info, 'note')}`)}
               </td>
             </tr>
           ))}

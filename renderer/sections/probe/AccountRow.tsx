@@ -1,11 +1,13 @@
 import { type FormEvent, type RefObject, useEffect, useRef, useState } from 'react'
 import type { SavedAccount } from '../../../shared/contract/index.js'
 import { SECRET_VALUE_MAX } from '../../../shared/contract/index.js'
+import { PROTOCOL_WORDS } from '../../../shared/contract/mail.js'
 import type { LoginResult, RecheckAccount } from '../../../shared/contract/probe-accounts.js'
+import { plural } from '../../components/plural.js'
 import { useAccountsStore } from '../../stores/accounts.js'
 import { formatDate } from './CertificateDetails.js'
 import { Severity, Verdict } from './Verdict.js'
-import { PROTOCOL_NAMES, plural, SECURITY_NAMES } from './words.js'
+import { SECURITY_NAMES } from './words.js'
 
 const LOGIN_WORDS: Record<LoginResult['status'], string> = {
   ok: 'Logged in',
@@ -23,7 +25,7 @@ function LoginResults({ results }: { results: LoginResult[] }) {
         return (
           <li key={`${r.host}:${r.port}`}>
             <Verdict verdict={r.status === 'ok' ? 'good' : r.status === 'failed' ? 'bad' : 'warn'} />{' '}
-            {PROTOCOL_NAMES[r.protocol]} {r.host}:{r.port}:{' '}
+            {PROTOCOL_WORDS[r.protocol]} {r.host}:{r.port}:{' '}
             {r.status === 'ok' ? r.message : `${LOGIN_WORDS[r.status]}. ${r.message}`}
           </li>
         )
@@ -37,7 +39,7 @@ function RecheckResults({ recheck }: { recheck: RecheckAccount }) {
     <ul className="account-result" aria-label="Re-check results">
       {recheck.servers.map((s) => (
         <li key={`${s.host}:${s.port}`}>
-          <Verdict verdict={s.verdict} /> {PROTOCOL_NAMES[s.protocol]} {s.host}:{s.port}:{' '}
+          <Verdict verdict={s.verdict} /> {PROTOCOL_WORDS[s.protocol]} {s.host}:{s.port}:{' '}
           {SECURITY_NAMES[s.security]}
           {s.daysLeft !== null && `, certificate valid for ${plural(s.daysLeft, 'more day')}`}.
           {s.callouts.length > 0 && (
@@ -62,7 +64,7 @@ function AccountSummary({ account }: { account: SavedAccount }) {
       <p className="account-name">{account.label}</p>
       <p className="muted small">
         {account.target} ·{' '}
-        {account.servers.map((s) => `${PROTOCOL_NAMES[s.protocol]} ${s.host}:${s.port}`).join(', ')}
+        {account.servers.map((s) => `${PROTOCOL_WORDS[s.protocol]} ${s.host}:${s.port}`).join(', ')}
         {account.secretAccount !== null ? ' · password in the keychain' : ''}
         {account.lastCheckedAt ? ` · last checked ${formatDate(account.lastCheckedAt)}` : ''}
       </p>

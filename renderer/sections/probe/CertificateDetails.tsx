@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react'
 import type { CertificateFacts, CertificateSummary, TlsFacts } from '../../../shared/contract/index.js'
+import { plural } from '../../components/plural.js'
 import { Disclosure } from './Disclosure.js'
-import { plural } from './words.js'
 
 /** "2026-03-01 12:00 UTC": unambiguous in every locale. */
 export function formatDate(iso: string): string {

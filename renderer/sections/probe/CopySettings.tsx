@@ -1,12 +1,13 @@
 import { useState } from 'react'
 import type { EndpointReport } from '../../../shared/contract/index.js'
+import { PROTOCOL_WORDS } from '../../../shared/contract/mail.js'
 import type { ClientAdvice } from '../../../shared/knowledge/explain.js'
-import { PROTOCOL_NAMES, SECURITY_NAMES } from './words.js'
+import { SECURITY_NAMES } from './words.js'
 
 /** The settings as plain text, in the picked client's words, ready to paste into a note or a ticket. */
 export function settingsText(endpoint: EndpointReport, advice: ClientAdvice): string {
   return [
-    `${PROTOCOL_NAMES[endpoint.protocol]} server: ${endpoint.host}`,
+    `${PROTOCOL_WORDS[endpoint.protocol]} server: ${endpoint.host}`,
     `Port: ${endpoint.port}`,
     `${advice.field} (${advice.clientName}): ${advice.choose ?? 'do not use this server'}`,
     ...advice.config,

@@ -4,7 +4,9 @@ import {
   TLS_VERSIONS,
   type TlsFacts,
 } from '../../../shared/contract/index.js'
+import { PROTOCOL_WORDS } from '../../../shared/contract/mail.js'
 import type { ClientAdvice } from '../../../shared/knowledge/explain.js'
+import { plural } from '../../components/plural.js'
 import { CertificateDetails } from './CertificateDetails.js'
 import { ClientAdviceView } from './ClientAdviceView.js'
 import { CopySettings } from './CopySettings.js'
@@ -12,7 +14,7 @@ import { Disclosure } from './Disclosure.js'
 import { FindingList } from './FindingList.js'
 import { TunnelFromProbe } from './TunnelFromProbe.js'
 import { EndpointVerdict, portClosed, Severity } from './Verdict.js'
-import { advise, PROTOCOL_NAMES, plural, SECURITY_NAMES, verdictLine } from './words.js'
+import { advise, SECURITY_NAMES, verdictLine } from './words.js'
 
 const VERSION_NAMES: Record<string, string> = {
   TLSv1: 'TLS 1.0',
@@ -146,7 +148,7 @@ export function EndpointCard({ endpoint, client }: Props) {
       <h3 id={titleId} className="endpoint-title">
         <EndpointVerdict endpoint={endpoint} />{' '}
         <span className="endpoint-name">
-          {PROTOCOL_NAMES[endpoint.protocol]} {endpoint.host}:{endpoint.port}
+          {PROTOCOL_WORDS[endpoint.protocol]} {endpoint.host}:{endpoint.port}
         </span>
       </h3>
       <SecurityLine endpoint={endpoint} advice={advice} />

@@ -1,8 +1,10 @@
 import { type ChangeEvent, useId, useState } from 'react'
+import { PROTOCOL_WORDS } from '../../../shared/contract/mail.js'
 import { type AuditEntry, PREFS_TEXT_MAX } from '../../../shared/contract/probe-accounts.js'
+import { plural } from '../../components/plural.js'
 import { type ImportResult, useAccountsStore } from '../../stores/accounts.js'
 import { Severity, Verdict } from './Verdict.js'
-import { PROTOCOL_NAMES, plural, SECURITY_NAMES } from './words.js'
+import { SECURITY_NAMES } from './words.js'
 
 function AuditRow({ entry }: { entry: AuditEntry }) {
   return (
@@ -13,7 +15,7 @@ function AuditRow({ entry }: { entry: AuditEntry }) {
         ) : (
           <Verdict verdict={entry.status} />
         )}{' '}
-        {PROTOCOL_NAMES[entry.protocol]} {entry.host}:{entry.port}, set to “{entry.label}”
+        {PROTOCOL_WORDS[entry.protocol]} {entry.host}:{entry.port}, set to “{entry.label}”
         {entry.found && <> — the server offers {SECURITY_NAMES[entry.found]}</>}
       </p>
       {entry.problems.map((problem) => (

@@ -1,6 +1,6 @@
 import type { DiscoveryStep } from '../../../shared/contract/probe-target.js'
+import { plural } from '../../components/plural.js'
 import type { EndpointProgress } from '../../stores/probe.js'
-import { plural } from './words.js'
 
 /** Findings whose presence makes the warning an error: a forged file would look like this. */
 const ALARMING = new Set(['autoconfig-over-http-other-domain', 'autoconfig-over-http-no-tls'])

@@ -1,5 +1,6 @@
 import { type FormEvent, useId, useState } from 'react'
 import { type MailProtocol, STANDARD_PORTS } from '../../../shared/contract/index.js'
+import { PROTOCOL_WORDS } from '../../../shared/contract/mail.js'
 import {
   type ClientServerSetting,
   PROBE_TARGET_TEXT_MAX,
@@ -11,7 +12,6 @@ import { MailClientSelect } from '../../components/MailClientSelect.js'
 import { isRunning, selectProbeStatus, useProbeStore } from '../../stores/probe.js'
 import { type AdvancedSettings, useProbeFormStore } from '../../stores/probe-form.js'
 import { selectMailClient, useSettingsStore } from '../../stores/settings.js'
-import { PROTOCOL_NAMES } from './words.js'
 
 type Advanced = AdvancedSettings
 
@@ -173,9 +173,9 @@ function AdvancedFields({ groupId, hidden, shown, edit, error }: AdvancedProps) 
                 edit({ protocol, port: String(STANDARD_PORTS[protocol]['implicit-tls']) })
               }}
             >
-              {(Object.keys(PROTOCOL_NAMES) as MailProtocol[]).map((p) => (
+              {(Object.keys(PROTOCOL_WORDS) as MailProtocol[]).map((p) => (
                 <option key={p} value={p}>
-                  {PROTOCOL_NAMES[p]}
+                  {PROTOCOL_WORDS[p]}
                 </option>
               ))}
             </select>

@@ -1,5 +1,7 @@
 import { useShallow } from 'zustand/react/shallow'
+import { PROTOCOL_WORDS } from '../../../shared/contract/mail.js'
 import type { DiscoveryStep } from '../../../shared/contract/probe-target.js'
+import { plural } from '../../components/plural.js'
 import {
   type EndpointProgress,
   type RunStatus,
@@ -12,7 +14,7 @@ import {
 } from '../../stores/probe.js'
 import { Disclosure } from './Disclosure.js'
 import { Verdict } from './Verdict.js'
-import { PROTOCOL_NAMES, plural, SECURITY_NAMES } from './words.js'
+import { SECURITY_NAMES } from './words.js'
 
 const STAGE_WORDS = { discovered: 'Found', connecting: 'Connecting…' } as const
 
@@ -57,7 +59,7 @@ function EndpointList({ endpoints }: { endpoints: readonly EndpointProgress[] })
       {endpoints.map((endpoint) => (
         <li key={endpoint.key} className={`probe-endpoint probe-stage-${endpoint.stage}`}>
           <span className="probe-endpoint-name">
-            {PROTOCOL_NAMES[endpoint.protocol]} {endpoint.host}:{endpoint.port}
+            {PROTOCOL_WORDS[endpoint.protocol]} {endpoint.host}:{endpoint.port}
           </span>
           <span className="probe-endpoint-state">
             {endpoint.result ? (

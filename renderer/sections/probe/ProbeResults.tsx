@@ -1,6 +1,7 @@
 import { useShallow } from 'zustand/react/shallow'
 import type { EndpointReport } from '../../../shared/contract/index.js'
 import { MailClientSelect } from '../../components/MailClientSelect.js'
+import { plural } from '../../components/plural.js'
 import {
   selectDomains,
   selectEndpoints,
@@ -18,7 +19,6 @@ import { PlainHttpWarning } from './PlainHttpWarning.js'
 import { SaveAccountForm } from './SaveAccountForm.js'
 import { UseTheseSettings } from './UseTheseSettings.js'
 import { Verdict } from './Verdict.js'
-import { plural } from './words.js'
 
 const PROTOCOL_ORDER = { imap: 0, pop3: 1, smtp: 2 } as const
 

@@ -1,7 +1,7 @@
 import type { EndpointReport } from '../../../shared/contract/index.js'
+import { PROTOCOL_WORDS } from '../../../shared/contract/mail.js'
 import { useNavigationStore } from '../../stores/navigation.js'
 import { useTunnelsStore } from '../../stores/tunnels.js'
-import { PROTOCOL_NAMES } from './words.js'
 
 /**
  * "Create a tunnel for this server": hands the endpoint to the Tunnels form, which the user still
@@ -28,7 +28,7 @@ export function TunnelFromProbe({ endpoint }: { endpoint: EndpointReport }) {
                 : `not for ${endpoint.host}`
           offerDraft(
             {
-              name: `${PROTOCOL_NAMES[endpoint.protocol]} ${endpoint.host}`.slice(0, 100),
+              name: `${PROTOCOL_WORDS[endpoint.protocol]} ${endpoint.host}`.slice(0, 100),
               protocol: endpoint.protocol,
               upstreamHost: endpoint.host,
               upstreamPort: endpoint.port,

@@ -1,10 +1,11 @@
 import { useState } from 'react'
 import type { EndpointReport, MailClientId } from '../../../shared/contract/index.js'
+import { PROTOCOL_WORDS } from '../../../shared/contract/mail.js'
 import { CLIENTS, wordingNote } from '../../../shared/knowledge/clients.js'
 import type { ClientAdvice } from '../../../shared/knowledge/explain.js'
 import { recommendedSettings } from '../../../shared/knowledge/recommend.js'
 import { Verdict } from './Verdict.js'
-import { advise, HostName, PROTOCOL_NAMES, verdictLine } from './words.js'
+import { advise, HostName, verdictLine } from './words.js'
 
 interface Side {
   title: string
@@ -21,7 +22,7 @@ export function summaryText(sides: readonly Side[], client: MailClientId): strin
       if (!endpoint) return `${title}: ${missing}`
       const advice = advise(endpoint, client)
       return [
-        `${title} (${PROTOCOL_NAMES[endpoint.protocol]})`,
+        `${title} (${PROTOCOL_WORDS[endpoint.protocol]})`,
         `  Server: ${endpoint.host}`,
         `  Port: ${endpoint.port}`,
         `  ${advice.field} (${name}): ${advice.choose ?? 'do not use this server'}`,
@@ -39,7 +40,7 @@ function ServerSettings({ side, advice }: { side: Side; advice: ClientAdvice | n
       <h4 id={headingId} className="use-side-title">
         <span>
           {side.title}
-          {endpoint && <span className="muted"> · {PROTOCOL_NAMES[endpoint.protocol]}</span>}
+          {endpoint && <span className="muted"> · {PROTOCOL_WORDS[endpoint.protocol]}</span>}
         </span>
         {endpoint && <Verdict verdict={endpoint.verdict} />}
       </h4>

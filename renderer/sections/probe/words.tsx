@@ -1,16 +1,10 @@
 import { Fragment } from 'react'
 // The probe's vocabulary in the UI: protocol and security names, the clients a user can pick, and
 // the explainer's advice for one endpoint in one client's words (shared/knowledge, as the CLI).
-import type {
-  EndpointReport,
-  MailClientId,
-  MailProtocol,
-  ProbeSecurity,
-} from '../../../shared/contract/index.js'
+import type { EndpointReport, MailClientId, ProbeSecurity } from '../../../shared/contract/index.js'
 import { CLIENTS } from '../../../shared/knowledge/clients.js'
 import { adviceFor, type ClientAdvice } from '../../../shared/knowledge/explain.js'
-
-export const PROTOCOL_NAMES: Record<MailProtocol, string> = { imap: 'IMAP', pop3: 'POP3', smtp: 'SMTP' }
+import { plural } from '../../components/plural.js'
 
 export const SECURITY_NAMES: Record<ProbeSecurity, string> = {
   'implicit-tls': 'Implicit TLS',
@@ -26,10 +20,6 @@ export function clientName(client: MailClientId): string {
 /** What to choose in `client` for this endpoint (the explainer reads only facts the probe found). */
 export function advise(endpoint: EndpointReport, client: MailClientId): ClientAdvice {
   return adviceFor(client, endpoint)
-}
-
-export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`
 }
 
 /** One line that says what matters most about an endpoint: its worst finding, or that all is well. */

@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState } from 'react'
 import type { TunnelState, TunnelStats } from '../../../shared/contract/index.js'
+import { PROTOCOL_WORDS } from '../../../shared/contract/mail.js'
 import { MAIL_CLIENTS } from '../../../shared/knowledge/mail-clients.js'
 import { selectMailClient, useSettingsStore } from '../../stores/settings.js'
 import { useTunnelsStore } from '../../stores/tunnels.js'
 import { ConnectionLog } from './ConnectionLog.js'
 import { ServerCheck } from './ServerCheck.js'
-import { bytes, localAddress, modeWords, PROTOCOL_NAMES, statusWords, upstreamAddress } from './words.js'
+import { bytes, localAddress, modeWords, statusWords, upstreamAddress } from './words.js'
 
 interface Props {
   state: TunnelState
@@ -52,7 +53,7 @@ export function TunnelCard({ state, onEdit }: Props) {
       </div>
       <p className="tunnel-route">
         <code className="path">{localAddress(state)}</code> →{' '}
-        <code className="path">{upstreamAddress(config)}</code> ({PROTOCOL_NAMES[config.protocol]},{' '}
+        <code className="path">{upstreamAddress(config)}</code> ({PROTOCOL_WORDS[config.protocol]},{' '}
         {modeWords(config.mode, words)}
         {config.pin ? ', pinned key' : ''})
       </p>

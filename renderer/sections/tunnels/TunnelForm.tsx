@@ -7,6 +7,7 @@ import {
   type TunnelConfig,
   type TunnelDraft,
 } from '../../../shared/contract/index.js'
+import { PROTOCOL_WORDS } from '../../../shared/contract/mail.js'
 import { MAIL_CLIENTS } from '../../../shared/knowledge/mail-clients.js'
 import type { ActionResult } from '../../client.js'
 import { ChoiceField } from '../../components/ChoiceField.js'
@@ -14,7 +15,7 @@ import { TextField } from '../../components/TextField.js'
 import { selectMailClient, useSettingsStore } from '../../stores/settings.js'
 import type { SeenCertificate } from '../../stores/tunnels.js'
 import { PinOffer } from './PinOffer.js'
-import { modeWords, PROTOCOL_NAMES } from './words.js'
+import { modeWords } from './words.js'
 
 type Protocol = TunnelConfig['protocol']
 type Mode = TunnelConfig['mode']
@@ -271,7 +272,7 @@ function ServerFields({
       <ChoiceField
         legend="Protocol"
         name="tunnel-protocol"
-        options={(['imap', 'pop3', 'smtp'] as const).map((p) => ({ value: p, label: PROTOCOL_NAMES[p] }))}
+        options={(['imap', 'pop3', 'smtp'] as const).map((p) => ({ value: p, label: PROTOCOL_WORDS[p] }))}
         value={values.protocol}
         onChange={(p) => onChoose(p, values.mode)}
       />

@@ -3,8 +3,6 @@
 import type { TunnelConfig, TunnelState } from '../../../shared/contract/index.js'
 import type { MailClientWords } from '../../../shared/knowledge/mail-clients.js'
 
-export const PROTOCOL_NAMES = { imap: 'IMAP', pop3: 'POP3', smtp: 'SMTP' } as const
-
 export function modeWords(mode: TunnelConfig['mode'], words: MailClientWords): string {
   return mode === 'implicit-tls'
     ? `implicit TLS (“${words.implicitTls}” in ${words.name})`
