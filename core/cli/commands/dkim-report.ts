@@ -1,80 +1,9 @@
-// How `mailwarden dkim verify` says a report: the human text of one message (`formatReport`), the
-// JSON of one (`jsonShape`, also each row of many), and every value from a message made safe for
-// a terminal (`shown`).
+// How `mailwarden dkim verify` says the report of one message in words (`formatReport`); its JSON
+// and the rows of many messages are core/dkim/archive/printed.ts, made in the verifier threads.
 import type { DkimReport, DkimSignatureReport } from '../../../shared/contract/dkim.js'
 import { SEVERITY_RANK } from '../../../shared/contract/mail.js'
-import { authorAmbiguous, DKIM_FINDINGS } from '../../../shared/knowledge/dkim-findings.js'
-import type { ArchiveReport } from '../../dkim/archive/index.js'
-
-// Terminal output must not let a message's bytes move the cursor, recolour or reorder text.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly what is escaped
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
-
-/** A value from the message, safe to print: control, C1 and bidi characters shown as \u{...}. */
-export function shown(text: string): string {
-  return text.replace(UNSAFE, (c) => `\\u{${(c.codePointAt(0) as number).toString(16)}}`)
-}
-
-/** What the findings table says a finding means and what to do (the page shows both). */
-function findingAdvice(id: string): { explain: string; advice: string } | Record<string, never> {
-  if (!Object.hasOwn(DKIM_FINDINGS, id)) return {}
-  const { explain, advice } = DKIM_FINDINGS[id as keyof typeof DKIM_FINDINGS]
-  return { explain, advice }
-}
-
-/**
- * The JSON of one message: what `formatReport` prints, as data (the fields of the first version
- * first, so scripts written against them keep working). A one-message report also carries each
- * signature's steps that did not pass; an archive's lighter report has none to carry.
- */
-export function jsonShape(report: ArchiveReport | DkimReport) {
-  return {
-    signatures: report.signatures.map((s) => ({
-      domain: s.domain,
-      selector: s.selector,
-      algorithm: s.algorithm,
-      canonicalization: s.canonicalization,
-      result: s.result,
-      reason: s.reason,
-      keyBits: s.keyBits,
-      bodyLength: s.bodyLength,
-      signedHeaders: s.signedHeaders,
-      aligned: s.aligned,
-      testing: s.testing,
-      alignment: s.alignment,
-      countsForDmarc: s.countsForDmarc,
-      identity: s.identity,
-      signedAt: s.signedAt,
-      expiresAt: s.expiresAt,
-      body: { signedBytes: s.body.signedBytes, totalBytes: s.body.totalBytes, matches: s.body.matches },
-      keySource: s.keySource,
-      ...('steps' in s
-        ? {
-            stepsNotOk: s.steps
-              .filter((step) => step.status !== 'ok')
-              .map(({ name, status, sentence }) => ({ name, status, sentence })),
-          }
-        : {}),
-    })),
-    findings: report.findings.map((f) => ({
-      id: f.id,
-      severity: f.severity,
-      title: f.title,
-      detail: f.detail,
-      signature: f.signature,
-      ...findingAdvice(f.id),
-    })),
-    from: report.from,
-    verdict: report.verdict,
-    alignedPass: report.alignedPass,
-    fromDomain: report.fromDomain,
-    dmarcSignature: report.dmarcSignature,
-    receivedResults: report.receivedResults,
-    verifiedAt: report.verifiedAt,
-    verifiedAtSource: report.verifiedAtSource,
-    lineEndings: report.lineEndings,
-  }
-}
+import { authorAmbiguous } from '../../../shared/knowledge/dkim-findings.js'
+import { findingAdvice, shown } from '../../dkim/archive/printed.js'
 
 function verdictSentence(report: DkimReport): string {
   if (report.signatures.length === 0) return 'none: the message has no DKIM signature.'

@@ -3,10 +3,10 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { shown } from '../../dkim/archive/printed.js'
 import { createEngine } from '../../engine.js'
 import { runCli } from '../main.js'
 import { progressLine } from './dkim.js'
-import { shown } from './dkim-report.js'
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..')
 const real = path.join(root, 'e2e', 'corpus', 'dkim-real')
@@ -267,6 +267,44 @@ describe('mailwarden dkim verify (many messages)', () => {
     expect(code).toBe(1)
   }, 40_000) // worker threads that compile the sources through tsx (the build ships them compiled)
 
+  it('--shard I/N: the N parts together are exactly one run, each message in one part', async () => {
+    const args = [
+      'dkim',
+      'verify',
+      path.join(tree, 'emls'),
+      path.join(tree, 'Maildir'),
+      path.join(tree, 'archive.mbox'),
+      '--keys',
+      keys,
+      ...AT,
+      '--json-lines',
+    ]
+    const rowsOf = (out: string) =>
+      out
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .filter((r) => !('summary' in r))
+        .map((r) => JSON.stringify({ ...r, verifiedAt: null }))
+    const whole = rowsOf((await cli(args)).out)
+    const parts: string[][] = []
+    for (const i of [1, 2, 3]) parts.push(rowsOf((await cli([...args, '--shard', `${i}/3`])).out))
+    expect(parts.flat().sort()).toEqual([...whole].sort())
+    // The mbox's two messages go to different parts: an mbox is split by message, not by file.
+    const mboxParts = parts.map((p) => p.filter((r) => r.includes('archive.mbox')).length)
+    expect(mboxParts.filter((n) => n > 0).length).toBe(2)
+    // A part that holds nothing is not an error of the whole: a summary of 0 messages, exit 0.
+    const one = path.join(tree, 'emls', 'rfc6376-a2.eml')
+    const halves = [
+      await cli(['dkim', 'verify', one, '--keys', keys, ...AT, '--json-lines', '--shard', '1/2']),
+    ]
+    halves.push(await cli(['dkim', 'verify', one, '--keys', keys, ...AT, '--json-lines', '--shard', '2/2']))
+    const counts = halves.map((r) => JSON.parse(r.out.split('\n').at(-1) ?? '{}').summary.messages)
+    expect([...counts].sort()).toEqual([0, 1])
+    expect(halves[counts.indexOf(0)]?.code).toBe(0)
+    for (const bad of ['0/3', '4/3', '1/0', 'x'])
+      expect((await cli(['dkim', 'verify', tree, '--keys', keys, '--shard', bad])).code).toBe(2)
+  }, 60_000)
+
   it('gives the same results on worker threads as in one thread', async () => {
     const args = [
       'dkim',
@@ -391,6 +429,22 @@ describe('mailwarden dkim verify: a forged first line is one message, never an m
       expect(human.out).toMatch(/\[bad\] The first line is not a valid header field/)
     }, 40_000)
   }
+
+  it('verifies many messages on the threads asked for (the bundle finds its worker)', async () => {
+    const many = path.join(dir, 'many-dist')
+    await mkdir(many, { recursive: true })
+    for (const f of ['rfc6376-a2.eml', 'rfc8463-a3.eml', 'rfc8463-dkimpy-rsa.eml'])
+      await copyFile(path.join(real, f), path.join(many, f))
+    for (const workers of ['2', '1', '0']) {
+      const { code, out } = await run([many, '--json-lines', '--workers', workers])
+      expect(JSON.parse(out.trim().split('\n').at(-1) ?? '{}').summary).toMatchObject({
+        messages: 3,
+        alignedPass: 3,
+        threads: Number(workers),
+      })
+      expect(code).toBe(0)
+    }
+  })
 
   it('reads standard input and any .eml as one message, even after a real From_ line', async () => {
     const withSeparator = Buffer.concat([

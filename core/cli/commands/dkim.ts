@@ -5,13 +5,9 @@ import { readFile, stat } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import type { DkimReport } from '../../../shared/contract/dkim.js'
 import { dnsServerProblem } from '../../../shared/contract/dns-server.js'
-import {
-  type ArchiveResult,
-  expandPaths,
-  isMboxFile,
-  type MboxFormat,
-  verifyItems,
-} from '../../dkim/archive/index.js'
+import { expandPaths, isMboxFile, type MboxFormat, verifyItems } from '../../dkim/archive/index.js'
+import { jsonShape } from '../../dkim/archive/printed.js'
+import { parseShard, type Shard, shardItems } from '../../dkim/archive/shard.js'
 import {
   cachedKeySource,
   DkimInputError,
@@ -26,7 +22,7 @@ import { MAX_KEY_FILE_BYTES } from '../../dkim/limits.js'
 import type { Command, CommandContext } from '../command.js'
 import { EXIT, type ExitCode } from '../exit-codes.js'
 import { CliError, usageError } from '../output.js'
-import { formatReport, jsonShape, shown } from './dkim-report.js'
+import { formatReport } from './dkim-report.js'
 
 /** "1 message", "2 messages". */
 const count = (n: number) => `${n} message${n === 1 ? '' : 's'}`
@@ -40,6 +36,7 @@ export const MAX_STDIN_BYTES = 256 * 1024 * 1024
 
 const USAGE = `mailwarden dkim verify <FILE.eml | - | PATH...> [--dns HOST[:PORT]] [--keys FILE] [--at DATE]
                        [--json | --json-lines] [--mbox-format mboxrd|mboxo] [--workers N]
+                       [--shard I/N]
 
 Verifies every DKIM signature of a message, locally. One file (or - for standard input) is
 explained in full: the verdict first, then each signature and the findings. Several files, a
@@ -53,6 +50,8 @@ one line per message, with a summary.
   --json-lines        one JSON object per message (with its path, and offset in an mbox), a summary last
   --mbox-format F     how the mbox escapes "From " lines: mboxrd (default) or mboxo
   --workers N         threads for many messages (default: one per core; 0: none)
+  --shard I/N         verify only the I-th of N disjoint parts of the input (files by path, mbox
+                      messages by position): N runs, on as many machines, give one run's results
 
 Keys seen are remembered in the config directory (dkim-keys.json), so old mail still verifies
 after the domain rotates its key, and a changed key is pointed out (not with --keys).
@@ -180,6 +179,7 @@ export function makeDkimCommand(options: DkimCommandOptions = {}): Command {
           'json-lines': { type: 'boolean' },
           'mbox-format': { type: 'string' },
           workers: { type: 'string' },
+          shard: { type: 'string' },
         },
         allowPositionals: true,
         strict: true,
@@ -192,17 +192,20 @@ export function makeDkimCommand(options: DkimCommandOptions = {}): Command {
         throw usageError(`--mbox-format is mboxrd or mboxo, not ${JSON.stringify(format)}.`)
       const at = parseAt(values.at)
       const workers = parseWorkers(values.workers)
+      const shard = values.shard === undefined ? undefined : parseShard(values.shard)
+      if (shard === null)
+        throw usageError(`--shard is I/N with 1 <= I <= N, such as 2/8, not ${JSON.stringify(values.shard)}.`)
       if (positionals.includes('-') && positionals.length > 1)
         throw usageError('- (standard input) cannot be combined with other paths.')
       const keys = cachedKeySource(await keySourceFor(values, context))
       try {
-        const single = await singleTarget(positionals)
+        const single = shard ? null : await singleTarget(positionals)
         if (single !== null)
           return await verifyOne(single, keys, at, context, values['json-lines'] === true, options)
         return await verifyMany(
           positionals,
           keys,
-          { at, workers, mboxFormat: format, jsonLines: values['json-lines'] === true },
+          { at, workers, shard, mboxFormat: format, jsonLines: values['json-lines'] === true },
           context,
           options,
         )
@@ -274,59 +277,44 @@ function summaryOf(rows: Tally[], elapsedMs: number) {
   }
 }
 
-function rowOf(result: ArchiveResult) {
-  const where =
-    result.item.kind === 'mbox'
-      ? { path: result.item.path, offset: result.item.offset }
-      : { path: result.item.path }
-  if (!result.report) return { ...where, error: result.error }
-  return { ...where, ...jsonShape(result.report) }
-}
-
-function humanRow(result: ArchiveResult): string {
-  if (!result.report) return `error     ${shown(result.label)}: ${shown(result.error ?? 'unusable')}`
-  const r = result.report
-  const bad = r.findings.filter((f) => f.severity === 'bad').length
-  const domains = r.signatures.map((s) => `${shown(s.domain)}=${s.result}`).join(' ')
-  const mark = r.alignedPass ? 'pass' : r.verdict
-  return `${mark.padEnd(9)} ${shown(result.label)}  ${domains || '(unsigned)'}${bad ? `  ${bad} bad` : ''}`
-}
-
 async function verifyMany(
   paths: string[],
   keys: KeySource,
-  settings: { at?: Date; workers?: number; mboxFormat?: MboxFormat; jsonLines: boolean },
+  settings: { at?: Date; workers?: number; shard?: Shard; mboxFormat?: MboxFormat; jsonLines: boolean },
   context: CommandContext,
   options: DkimCommandOptions,
 ): Promise<ExitCode> {
   const started = Date.now()
   const tallies: Tally[] = []
-  const all: unknown[] = []
+  const all: string[] = []
+  let threads = 0
   const progress = progressLine(options.progress ?? process.stderr, started)
   const controller = new AbortController()
   void context.stopSignal.then(() => controller.abort())
-  const items = expandPaths(paths, {
+  const everything = expandPaths(paths, {
     ...(settings.mboxFormat ? { mboxFormat: settings.mboxFormat } : {}),
     signal: controller.signal,
   })
+  const items = settings.shard ? shardItems(everything, settings.shard) : everything
   try {
     for await (const result of verifyItems(items, {
       keys,
       ...(settings.at ? { at: settings.at } : {}),
       ...(settings.workers !== undefined ? { workers: settings.workers } : {}),
       signal: controller.signal,
+      // The verifier threads make each row: only its text comes back to this thread.
+      print: settings.jsonLines || context.json ? 'json' : 'text',
+      onThreads: (n) => {
+        threads = n
+      },
     })) {
-      tallies.push({
-        alignedPass: result.report?.alignedPass ?? false,
-        verdict: result.report?.verdict ?? null,
-        error: result.error,
-      })
+      tallies.push({ alignedPass: result.alignedPass, verdict: result.verdict, error: result.error })
       progress.update(tallies.length)
-      if (settings.jsonLines) context.io.out(JSON.stringify(rowOf(result)))
-      else if (context.json) all.push(rowOf(result))
+      const row = result.printed ?? ''
+      if (context.json && !settings.jsonLines) all.push(row)
       else {
-        progress.clear()
-        context.io.out(humanRow(result))
+        if (!settings.jsonLines) progress.clear()
+        context.io.out(row)
       }
     }
   } catch (error) {
@@ -339,15 +327,17 @@ async function verifyMany(
   } finally {
     progress.clear()
   }
-  const summary = summaryOf(tallies, Date.now() - started)
-  if (tallies.length === 0) throw usageError(`No messages found in ${paths.join(', ')}.`)
+  const summary = { ...summaryOf(tallies, Date.now() - started), threads }
+  // A part of a split input may hold nothing; that is not an error of the whole.
+  if (tallies.length === 0 && !settings.shard) throw usageError(`No messages found in ${paths.join(', ')}.`)
   if (settings.jsonLines) context.io.out(JSON.stringify({ summary }))
-  else if (context.json) context.io.out(JSON.stringify({ messages: all, summary }))
+  else if (context.json)
+    context.io.out(`{"messages":[${all.join(',')}],"summary":${JSON.stringify(summary)}}`)
   else
     context.io.out(
       `\n${count(summary.messages)}: ${summary.alignedPass} pass (aligned with From), ${summary.notPassing} do not, ${summary.unusable} unusable (${(summary.elapsedMs / 1000).toFixed(1)} s).`,
     )
-  if (summary.unusable === summary.messages) {
+  if (summary.messages > 0 && summary.unusable === summary.messages) {
     // Nothing could be read at all: the input is unusable, not the mail bad.
     context.io.err(`No message could be verified: ${tallies[0]?.error ?? 'unusable input'}`)
     return EXIT.usage

@@ -4,8 +4,20 @@
  * (a message sliced out of a chunk keeps the chunk alive until it is verified: 1 MiB chunks cost
  * ~30 MB of peak RSS more than these on a 100 MB mbox, for no measurable speed). */
 export const READ_CHUNK_BYTES = 128 * 1024
+/**
+ * A message up to this size is read at once (synchronously, in a verifier thread); a bigger one is
+ * streamed so that memory stays flat however big a message is.
+ */
+export const WHOLE_READ_MAX_BYTES = 1024 * 1024
 /** Messages handed out per worker before results come back; bounds the reorder buffer (results stay in order). */
-export const IN_FLIGHT_PER_WORKER = 4
+export const IN_FLIGHT_PER_WORKER = 32
+/**
+ * Messages sent to a thread in one go (and answered in one go): enough that passing them between
+ * threads costs little beside verifying them, few enough that a batch of big messages is not a long wait.
+ */
+export const BATCH_MESSAGES = 8
+/** Messages a thread verifies at once: one waiting for its key does not stop the others. */
+export const MESSAGES_AT_ONCE_PER_WORKER = 4
 /** Directory depth walked for .eml files and Maildir++ folders; a symlink loop or a hostile tree stops here. */
 export const MAX_DIRECTORY_DEPTH = 16
 /** Entries read from one directory listing at a time (opendir streams, so a huge folder is not listed at once). */

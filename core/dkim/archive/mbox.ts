@@ -190,7 +190,7 @@ export async function* unescapeMbox(
 }
 
 /** One '>' removed from each escaped From line that starts in `data`. */
-function unescapeLines(data: Buffer, format: MboxFormat, startsAtLine: boolean): Buffer {
+export function unescapeLines(data: Buffer, format: MboxFormat, startsAtLine: boolean): Buffer {
   const parts: Buffer[] = []
   let copied = 0
   let at = startsAtLine ? 0 : data.indexOf(LF) + 1

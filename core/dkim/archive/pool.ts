@@ -8,19 +8,22 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { MessageChannel, Worker } from 'node:worker_threads'
+import type { DkimResult } from '../../../shared/contract/dkim.js'
 import { cachedKeySource, isLearning, type KeySource } from '../key-sources.js'
 import { verifyMessage } from '../verify.js'
 import { serveKeys } from './key-bridge.js'
 import {
+  BATCH_MESSAGES,
   IN_FLIGHT_PER_WORKER,
   MAX_WORKERS,
   WORKER_MESSAGE_TIMEOUT_MS,
   WORKER_OLD_GENERATION_MB,
   WORKER_YOUNG_GENERATION_MB,
 } from './limits.js'
+import { type PrintStyle, printedRow } from './printed.js'
 import { type ArchiveReport, archiveReport } from './report.js'
-import { type ArchiveItem, itemLabel, readItem } from './sources.js'
-import type { FromWorker, ToWorker, WorkerInit } from './worker.js'
+import { type ArchiveItem, itemLabel, readItem, readItemWhole } from './sources.js'
+import type { FromWorker, ToWorker, WorkerAnswer, WorkerInit } from './worker.js'
 
 export interface ArchiveResult {
   /** Position in the input order, from 0. */
@@ -28,8 +31,14 @@ export interface ArchiveResult {
   item: ArchiveItem
   /** The path, or "path@offset" for a message of an mbox. */
   label: string
+  /** The report; null when the run prints rows (`print`) or the message could not be verified. */
   report: ArchiveReport | null
-  /** Why the message could not be verified at all (report is then null). */
+  /** With `print`: the message's row, made in the thread that verified it. */
+  printed: string | null
+  /** The message's result; null when it could not be verified. */
+  verdict: DkimResult | null
+  alignedPass: boolean
+  /** Why the message could not be verified at all (report and verdict are then null). */
   error: string | null
 }
 
@@ -40,7 +49,14 @@ export interface ArchiveOptions {
   workers?: number
   signal?: AbortSignal
   messageTimeoutMs?: number
+  /** Told once, before the first result, how many threads verify (0: this one). */
+  onThreads?(threads: number): void
+  /** Each result carries its printed row (JSON or text) instead of its report: for the CLI. */
+  print?: PrintStyle
 }
+
+/** Where the build puts the CLI's split code (scripts/build.mjs `chunkNames`). */
+export const CLI_CHUNKS_DIR = 'cli-chunks'
 
 export interface WorkerEntry {
   /** A file to run, or (eval) the code that loads it. */
@@ -62,10 +78,15 @@ export function workerEntry(): WorkerEntry | null {
       eval: true,
     }
   }
-  // Bundled: dist/cli.mjs or dist/electron/main.mjs, each with its dkim-worker.mjs beside it. In the
-  // packaged desktop app main.mjs is inside app.asar and the worker is unpacked beside the archive.
-  const beside = path.join(path.dirname(here), 'dkim-worker.mjs')
-  for (const candidate of [unpackedPath(beside), beside]) {
+  // Bundled: dist/cli.mjs or dist/electron/main.mjs, each with its dkim-worker.mjs beside it; the
+  // CLI's code is split into dist/cli-chunks/, so from a chunk the worker is one folder up (missing
+  // that made every CLI run verify in one thread). In the packaged desktop app main.mjs is inside
+  // app.asar and the worker is unpacked beside the archive.
+  const dir = path.dirname(here)
+  const beside = path.join(dir, 'dkim-worker.mjs')
+  const candidates = [unpackedPath(beside), beside]
+  if (path.basename(dir) === CLI_CHUNKS_DIR) candidates.push(path.join(dir, '..', 'dkim-worker.mjs'))
+  for (const candidate of candidates) {
     if (candidate && existsSync(candidate)) return { script: candidate, eval: false }
   }
   return null
@@ -95,12 +116,33 @@ function errorText(error: unknown): string {
 
 async function verifyInThread(item: ArchiveItem, options: ArchiveOptions, keys: KeySource) {
   return archiveReport(
-    await verifyMessage(readItem(item, options.signal), {
+    await verifyMessage(readItemWhole(item) ?? readItem(item, options.signal), {
       keys,
       ...(options.at ? { at: options.at } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     }),
   )
+}
+
+/** The result of a message that could not be verified at all. */
+function failed(index: number, item: ArchiveItem, error: string, print?: PrintStyle): ArchiveResult {
+  const label = itemLabel(item)
+  const printed = print ? printedRow(print, item, label, null, error) : null
+  return { index, item, label, report: null, printed, verdict: null, alignedPass: false, error }
+}
+
+/** The result of a verified message, its report kept or printed as the run asked. */
+function verified(
+  index: number,
+  item: ArchiveItem,
+  report: ArchiveReport,
+  print?: PrintStyle,
+): ArchiveResult {
+  const label = itemLabel(item)
+  const { verdict, alignedPass } = report
+  if (!print) return { index, item, label, report, printed: null, verdict, alignedPass, error: null }
+  const printed = printedRow(print, item, label, report, null)
+  return { index, item, label, report: null, printed, verdict, alignedPass, error: null }
 }
 
 /** Verifies every item; yields one result per item, in order. Never throws for a bad message. */
@@ -117,6 +159,7 @@ export async function* verifyItems(
   const wanted = options.workers ?? defaultWorkerCount()
   // One message, or no threads available/wanted: verify here (a worker costs ~50 ms to start).
   if (second.done || wanted === 0 || !entry) {
+    options.onThreads?.(0)
     let index = 0
     const all = async function* () {
       yield first.value
@@ -125,25 +168,26 @@ export async function* verifyItems(
     }
     for await (const item of all()) {
       options.signal?.throwIfAborted()
-      yield await settle(index++, item, () => verifyInThread(item, options, keys))
+      yield await settle(index++, item, options.print, () => verifyInThread(item, options, keys))
     }
     return
   }
+  options.onThreads?.(wanted)
   yield* runPool([first.value, second.value], iterator, options, keys, entry, wanted)
 }
 
 async function settle(
   index: number,
   item: ArchiveItem,
+  print: PrintStyle | undefined,
   work: () => Promise<ArchiveReport>,
 ): Promise<ArchiveResult> {
-  const label = itemLabel(item)
-  if (item.kind === 'unreadable') return { index, item, label, report: null, error: item.reason }
+  if (item.kind === 'unreadable') return failed(index, item, item.reason, print)
   try {
-    return { index, item, label, report: await work(), error: null }
+    return verified(index, item, await work(), print)
   } catch (error) {
     if ((error as { name?: string }).name === 'AbortError') throw error
-    return { index, item, label, report: null, error: errorText(error) }
+    return failed(index, item, errorText(error), print)
   }
 }
 
@@ -196,6 +240,7 @@ class WorkerPool {
       keyDescription: this.#keys.description,
       learning: isLearning(this.#keys),
       at: this.#options.at ? this.#options.at.toISOString() : null,
+      print: this.#options.print ?? null,
     }
     // execArgv [] so that a parent's `--import tsx` is not inherited (the thread registers its own).
     const worker = new Worker(this.#entry.script, {
@@ -222,23 +267,40 @@ class WorkerPool {
   }
 
   #answered(slot: Slot, message: FromWorker): void {
-    const pending = slot.pending.get(message.id)
+    for (const answer of message.answers) this.#answer(slot, answer)
+  }
+
+  #answer(slot: Slot, answer: WorkerAnswer): void {
+    const pending = slot.pending.get(answer.id)
     if (!pending) return
     clearTimeout(pending.timer)
-    slot.pending.delete(message.id)
-    const item = this.#itemsById.get(message.id)
+    slot.pending.delete(answer.id)
+    const item = this.#itemsById.get(answer.id)
     if (!item) return
     const label = itemLabel(item)
-    if (message.type === 'result')
-      this.#finish({ index: message.id, item, label, report: message.report, error: null })
-    else this.#finish({ index: message.id, item, label, report: null, error: message.error })
+    if ('error' in answer) {
+      const { printed, error } = answer
+      this.#finish({
+        index: answer.id,
+        item,
+        label,
+        report: null,
+        printed,
+        verdict: null,
+        alignedPass: false,
+        error,
+      })
+    } else {
+      const { report, printed, verdict, alignedPass } = answer
+      this.#finish({ index: answer.id, item, label, report, printed, verdict, alignedPass, error: null })
+    }
   }
 
   #failAll(slot: Slot, reason: string): void {
     for (const [id, { timer }] of slot.pending) {
       clearTimeout(timer)
       const item = this.#itemsById.get(id)
-      if (item) this.#finish({ index: id, item, label: itemLabel(item), report: null, error: reason })
+      if (item) this.#finish(failed(id, item, reason, this.#options.print))
     }
     slot.pending.clear()
   }
@@ -250,29 +312,38 @@ class WorkerPool {
     if (!this.#stopped) this.start()
   }
 
-  /** Sends one message to the least busy thread, with its deadline. */
-  dispatch(index: number, item: ArchiveItem): void {
-    if (item.kind === 'unreadable') {
-      this.#finish({ index, item, label: itemLabel(item), report: null, error: item.reason })
-      return
-    }
-    this.#itemsById.set(index, item)
+  /**
+   * Sends messages to the least busy thread as one batch, each with its deadline. Batches, because
+   * a message between threads costs about as much as verifying a small mail message.
+   */
+  dispatch(batch: Array<[number, ArchiveItem]>): void {
     const slots = this.#slots
     const slot = slots.reduce((best, s) => (s.pending.size < best.pending.size ? s : best), slots[0] as Slot)
-    const timer = setTimeout(() => this.#timedOut(slot, index, item), this.#timeoutMs)
-    slot.pending.set(index, { timer })
-    slot.worker.postMessage({ type: 'verify', id: index, item } satisfies ToWorker)
+    const sent: ToWorker['batch'] = []
+    for (const [index, item] of batch) {
+      if (item.kind === 'unreadable') {
+        this.#finish(failed(index, item, item.reason, this.#options.print))
+        continue
+      }
+      this.#itemsById.set(index, item)
+      const timer = setTimeout(() => this.#timedOut(slot, index, item), this.#timeoutMs)
+      slot.pending.set(index, { timer })
+      sent.push({ id: index, item })
+    }
+    if (sent.length > 0) slot.worker.postMessage({ type: 'verify', batch: sent } satisfies ToWorker)
   }
 
   #timedOut(slot: Slot, index: number, item: ArchiveItem): void {
     slot.pending.delete(index)
-    this.#finish({
-      index,
-      item,
-      label: itemLabel(item),
-      report: null,
-      error: `The verification did not finish within ${Math.round(this.#timeoutMs / 1000)} s; the message was skipped.`,
-    })
+    const seconds = Math.round(this.#timeoutMs / 1000)
+    this.#finish(
+      failed(
+        index,
+        item,
+        `The verification did not finish within ${seconds} s; the message was skipped.`,
+        this.#options.print,
+      ),
+    )
     // The thread is stuck on it: replace it; its other messages are reported, not lost silently.
     const others = [...slot.pending.keys()]
     for (const id of others) {
@@ -316,22 +387,24 @@ async function* runPool(
     const window = count * IN_FLIGHT_PER_WORKER
     for (;;) {
       options.signal?.throwIfAborted()
-      while (dispatchLater.length > 0) {
-        const [id, item] = dispatchLater.shift() as [number, ArchiveItem]
-        pool.dispatch(id, item)
-      }
-      // Fill the window: at most `window` messages between the next to yield and the newest sent.
+      if (dispatchLater.length > 0) pool.dispatch(dispatchLater.splice(0))
+      // Fill the window: at most `window` messages between the next to yield and the newest sent,
+      // sent in batches of up to BATCH_MESSAGES.
       while (!exhausted && nextIndex - nextToYield < window) {
-        let item: ArchiveItem | undefined = queue.shift()
-        if (!item) {
-          const n = await rest.next()
-          if (n.done) {
-            exhausted = true
-            break
+        const batch: Array<[number, ArchiveItem]> = []
+        while (batch.length < BATCH_MESSAGES && nextIndex - nextToYield < window) {
+          let item: ArchiveItem | undefined = queue.shift()
+          if (!item) {
+            const n = await rest.next()
+            if (n.done) {
+              exhausted = true
+              break
+            }
+            item = n.value
           }
-          item = n.value
+          batch.push([nextIndex++, item])
         }
-        pool.dispatch(nextIndex++, item)
+        if (batch.length > 0) pool.dispatch(batch)
       }
       while (done.has(nextToYield)) {
         const result = done.get(nextToYield) as ArchiveResult

@@ -1,12 +1,17 @@
 // What `dkim verify PATH...` was given, expanded into messages: a single message file, an mbox
 // (each message a byte range), a Maildir (cur/ and new/, Maildir++ sub-folders too) or a
 // directory of .eml files (walked). Streams: directories are read with opendir, mboxes scanned.
-import { createReadStream } from 'node:fs'
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs'
 import { open, opendir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { isMessageFileName, MBOX_HEAD_BYTES } from '../../../shared/contract/message-source.js'
-import { DIRECTORY_BUFFER_ENTRIES, MAX_DIRECTORY_DEPTH, READ_CHUNK_BYTES } from './limits.js'
-import { looksLikeMbox, type MboxFormat, scanMbox, unescapeMbox } from './mbox.js'
+import {
+  DIRECTORY_BUFFER_ENTRIES,
+  MAX_DIRECTORY_DEPTH,
+  READ_CHUNK_BYTES,
+  WHOLE_READ_MAX_BYTES,
+} from './limits.js'
+import { looksLikeMbox, type MboxFormat, scanMbox, unescapeLines, unescapeMbox } from './mbox.js'
 
 export type ArchiveItem =
   | { kind: 'file'; path: string; container?: 'maildir' | 'directory' }
@@ -198,4 +203,48 @@ export function readItem(item: ArchiveItem, signal?: AbortSignal): AsyncIterable
     signal,
   })
   return unescapeMbox(raw, item.format)
+}
+
+/**
+ * The bytes of a message no bigger than WHOLE_READ_MAX_BYTES, read at once and synchronously; null
+ * for a bigger one (stream it with readItem). For a verifier thread, which has nothing else to do
+ * while it waits: a file read through streams costs open, read and close as three trips through
+ * the event loop and the thread pool, about a third of a run over small messages.
+ */
+export function readItemWhole(item: ArchiveItem): Buffer | null {
+  if (item.kind === 'unreadable') throw new Error(item.reason)
+  if (item.kind === 'mbox') {
+    const length = item.end - item.start
+    if (length > WHOLE_READ_MAX_BYTES) return null
+    return unescapeLines(readRange(item.path, item.start, length), item.format, true)
+  }
+  const fd = openSync(item.path, 'r')
+  try {
+    const size = fstatSync(fd).size
+    if (size > WHOLE_READ_MAX_BYTES) return null
+    return readAll(fd, 0, size)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+function readRange(file: string, start: number, length: number): Buffer {
+  const fd = openSync(file, 'r')
+  try {
+    return readAll(fd, start, length)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** Up to `length` bytes from `position`: fewer when the file is shorter (it changed under us). */
+function readAll(fd: number, position: number, length: number): Buffer {
+  const buffer = Buffer.allocUnsafe(length)
+  let done = 0
+  while (done < length) {
+    const read = readSync(fd, buffer, done, length - done, position + done)
+    if (read === 0) break
+    done += read
+  }
+  return buffer.subarray(0, done)
 }

@@ -1,10 +1,16 @@
-// A verifier thread of the archive pool: takes messages (paths or mbox ranges), streams their
-// bytes into verifyMessage and posts each report back. Keys come from the main thread (key-bridge).
+// A verifier thread of the archive pool: takes batches of messages (paths or mbox ranges), reads
+// each (small ones at once, big ones streamed), verifies a few at a time and posts the results
+// back in batches: the report, or when the caller prints rows, the row itself (only text
+// crosses threads, not a report to clone). Keys come from the main thread (key-bridge).
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads'
+import type { DkimResult } from '../../../shared/contract/dkim.js'
+import { cachedKeySource } from '../key-sources.js'
 import { verifyMessage } from '../verify.js'
 import { bridgedKeys } from './key-bridge.js'
+import { MESSAGES_AT_ONCE_PER_WORKER } from './limits.js'
+import { type PrintStyle, printedRow } from './printed.js'
 import { type ArchiveReport, archiveReport } from './report.js'
-import { type ArchiveItem, readItem } from './sources.js'
+import { type ArchiveItem, itemLabel, readItem, readItemWhole } from './sources.js'
 
 export interface WorkerInit {
   keyPort: MessagePort
@@ -12,31 +18,81 @@ export interface WorkerInit {
   learning: boolean
   /** ISO date to verify as of; null: each message's own Received time, else now. */
   at: string | null
+  /** Make each message's printed row here instead of sending its report. */
+  print: PrintStyle | null
 }
 
-export type ToWorker = { type: 'verify'; id: number; item: ArchiveItem }
-export type FromWorker =
-  | { type: 'result'; id: number; report: ArchiveReport }
-  | { type: 'error'; id: number; error: string; problem: string | null }
+export type ToWorker = { type: 'verify'; batch: Array<{ id: number; item: ArchiveItem }> }
+
+/** What one message came to; `report` or `printed` by the run's choice. */
+export type WorkerAnswer =
+  | {
+      id: number
+      report: ArchiveReport | null
+      printed: string | null
+      verdict: DkimResult
+      alignedPass: boolean
+    }
+  | { id: number; error: string; printed: string | null }
+
+export type FromWorker = { type: 'results'; answers: WorkerAnswer[] }
 
 const init = workerData as WorkerInit
-const keys = bridgedKeys(init.keyPort, init.keyDescription, init.learning)
+// Cached here too: a key is asked once per thread, not once per message through the main thread.
+const keys = cachedKeySource(bridgedKeys(init.keyPort, init.keyDescription, init.learning))
 const at = init.at ? new Date(init.at) : undefined
 
+// A few messages at a time, so that one waiting for its key (a slow DNS server) does not hold up
+// the others; answers go back together, as soon as this thread has nothing else to do.
+const waiting: ToWorker['batch'] = []
+let active = 0
+let outbox: WorkerAnswer[] = []
+let flushing = false
+
 parentPort?.on('message', (message: ToWorker) => {
-  const { id, item } = message
-  verifyOne(item).then(
-    (report) => parentPort?.postMessage({ type: 'result', id, report } satisfies FromWorker),
-    (error: unknown) =>
-      parentPort?.postMessage({
-        type: 'error',
-        id,
-        error: error instanceof Error ? error.message : String(error),
-        problem: (error as { problem?: string } | null)?.problem ?? null,
-      } satisfies FromWorker),
-  )
+  waiting.push(...message.batch)
+  pump()
 })
 
-async function verifyOne(item: ArchiveItem): Promise<ArchiveReport> {
-  return archiveReport(await verifyMessage(readItem(item), { keys, ...(at ? { at } : {}) }))
+function pump(): void {
+  while (active < MESSAGES_AT_ONCE_PER_WORKER && waiting.length > 0) {
+    const { id, item } = waiting.shift() as ToWorker['batch'][number]
+    active++
+    void answer(id, item).then((done) => {
+      active--
+      outbox.push(done)
+      if (!flushing) {
+        flushing = true
+        setImmediate(flush)
+      }
+      pump()
+    })
+  }
+}
+
+function flush(): void {
+  flushing = false
+  const answers = outbox
+  outbox = []
+  if (answers.length > 0) parentPort?.postMessage({ type: 'results', answers } satisfies FromWorker)
+}
+
+async function answer(id: number, item: ArchiveItem): Promise<WorkerAnswer> {
+  const label = itemLabel(item)
+  try {
+    const input = readItemWhole(item) ?? readItem(item)
+    const report = archiveReport(await verifyMessage(input, { keys, ...(at ? { at } : {}) }))
+    const { verdict, alignedPass } = report
+    if (!init.print) return { id, report, printed: null, verdict, alignedPass }
+    return {
+      id,
+      report: null,
+      printed: printedRow(init.print, item, label, report, null),
+      verdict,
+      alignedPass,
+    }
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error)
+    return { id, error: text, printed: init.print ? printedRow(init.print, item, label, null, text) : null }
+  }
 }
