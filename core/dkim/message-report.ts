@@ -69,6 +69,7 @@ export function messageReport(
   body: MessageBody,
   keys: KeySource,
   givenAt: Date | null | undefined,
+  light = false,
 ): DkimReport {
   const { fields, split, states, time } = head
   const message = messageFindings(head.block, fields, split, body.endings, head.signatureCount, states.length)
@@ -93,7 +94,7 @@ export function messageReport(
   if (disagreement) findings.push(disagreement)
   return {
     signatures: states.map((state) =>
-      signatureReport(state, alignments[state.index] ?? 'none', dmarc === state),
+      signatureReport(state, alignments[state.index] ?? 'none', dmarc === state, light),
     ),
     findings: sortFindings(findings).map((f) => ({
       ...f,
@@ -114,10 +115,7 @@ export function messageReport(
     sizeBytes: split.rawHeaderBytes + split.separatorBytes + body.bytes,
     headerBytes: split.rawHeaderBytes,
     bodyBytes: body.bytes,
-    headers: fields.slice(0, MAX_SHOWN_HEADERS).map((f) => ({
-      name: utf8Text(f.name.replace(/[\r\n]+/g, ' ')).slice(0, MAX_SHOWN_HEADER_NAME),
-      value: displayValue(f).slice(0, MAX_SHOWN_HEADER_VALUE),
-    })),
+    headers: light ? [] : shownHeaders(fields),
     headersTruncated: fields.length > MAX_SHOWN_HEADERS,
   }
 }
@@ -220,13 +218,23 @@ function noKeyBecause(lookup: KeyLookup | null, keys: KeySource): string {
     : ` because ${keys.description} has no key for it now`
 }
 
+/** The message's header fields as the one-message view lists them, bounded. */
+function shownHeaders(fields: readonly HeaderField[]): DkimReport['headers'] {
+  return fields.slice(0, MAX_SHOWN_HEADERS).map((f) => ({
+    name: utf8Text(f.name.replace(/[\r\n]+/g, ' ')).slice(0, MAX_SHOWN_HEADER_NAME),
+    value: displayValue(f).slice(0, MAX_SHOWN_HEADER_VALUE),
+  }))
+}
+
 function signatureReport(
   state: SignatureState,
   alignment: Alignment,
   counts: boolean,
+  light: boolean,
 ): DkimReport['signatures'][number] {
   const p = state.parsed
   const f = state.failure
+  const shown = light ? null : shownSignature(state)
   return {
     index: state.index,
     domain: utf8Text(p?.domain ?? f?.domain ?? ''),
@@ -245,7 +253,7 @@ function signatureReport(
     signedAt: iso(p?.signedAt ?? null),
     expiresAt: iso(p?.expiresAt ?? null),
     countsForDmarc: counts,
-    steps: (Object.keys(state.steps) as DkimStep['name'][]).map((name) => ({ name, ...state.steps[name] })),
+    steps: shown?.steps ?? [],
     body: {
       signedBytes:
         state.canonicalTotal === null
@@ -258,10 +266,20 @@ function signatureReport(
       computedHash: state.bodyHash?.digest ? state.bodyHash.digest.toString('base64') : null,
       matches: state.bodyOk,
     },
+    canonicalHeaders: shown?.canonicalHeaders ?? null,
+    rawField: shown?.rawField ?? { text: '', truncated: false },
+    keySource: state.keySource,
+    keyRecord: shown?.keyRecord ?? null,
+  }
+}
+
+/** What only the one-message view shows of a signature: its steps, the bytes it hashed, its key. */
+function shownSignature(state: SignatureState) {
+  return {
+    steps: (Object.keys(state.steps) as DkimStep['name'][]).map((name) => ({ name, ...state.steps[name] })),
     canonicalHeaders:
       state.headerBlock === null ? null : bounded(utf8Text(state.headerBlock), MAX_SHOWN_CANONICAL_BYTES),
     rawField: bounded(utf8Text(state.field.raw), MAX_SHOWN_CANONICAL_BYTES),
-    keySource: state.keySource,
     keyRecord: state.keyRecord ? state.keyRecord.slice(0, MAX_SHOWN_KEY_RECORD) : null,
   }
 }

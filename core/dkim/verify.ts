@@ -41,6 +41,11 @@ export interface VerifyOptions {
   signal?: AbortSignal
   /** The largest message accepted (default DEFAULT_MAX_MESSAGE_BYTES); beyond it: DkimInputError. */
   maxBytes?: number
+  /**
+   * A report for a row among many (an archive): without what only the one-message view shows (the
+   * message's headers, each signature's canonical header block, raw field, key record and steps).
+   */
+  light?: boolean
 }
 
 export async function verifyMessage(
@@ -61,7 +66,7 @@ export async function verifyMessage(
   const lookedUp = await untilAborted(Promise.all(lookups), signal)
   checkSignatures(head, body, lookedUp, keys.description)
   await rememberKeys(head, lookedUp, keys)
-  return messageReport(head, body, keys, options.at)
+  return messageReport(head, body, keys, options.at, options.light === true)
 }
 
 function toIterator(input: Uint8Array | AsyncIterable<Uint8Array>): AsyncIterator<Uint8Array> {

@@ -31,6 +31,10 @@ const count = (n: number) => `${n} message${n === 1 ? '' : 's'}`
 export const PROGRESS_DELAY_MS = 1000
 /** The progress line is redrawn at most this often (a terminal is slow to write to). */
 const PROGRESS_INTERVAL_MS = 150
+/** JSON lines are written in chunks of about this many characters... */
+const ROWS_FLUSH_CHARS = 64 * 1024
+/** ...or after this long, whichever comes first. */
+const ROWS_FLUSH_MS = 200
 /** Standard input holds one message; beyond this it is not one (the engine's own bound is for files). */
 export const MAX_STDIN_BYTES = 256 * 1024 * 1024
 
@@ -264,16 +268,64 @@ interface Tally {
   error: string | null
 }
 
+/** What a run of many messages came to, counted as the results come (a run may be millions long). */
+class Summary {
+  messages = 0
+  alignedPass = 0
+  notPassing = 0
+  unusable = 0
+  firstError: string | null = null
+  readonly verdicts: Record<string, number> = {}
+
+  add(row: Tally): void {
+    this.messages++
+    if (row.error) {
+      this.unusable++
+      this.firstError ??= row.error
+    } else if (row.alignedPass) this.alignedPass++
+    else this.notPassing++
+    if (row.verdict) this.verdicts[row.verdict] = (this.verdicts[row.verdict] ?? 0) + 1
+  }
+
+  json(elapsedMs: number, extra: Record<string, number> = {}) {
+    const { messages, alignedPass, notPassing, unusable, verdicts } = this
+    return { messages, alignedPass, notPassing, unusable, verdicts, elapsedMs, ...extra }
+  }
+}
+
 function summaryOf(rows: Tally[], elapsedMs: number) {
-  const verdicts: Record<string, number> = {}
-  for (const r of rows) if (r.verdict) verdicts[r.verdict] = (verdicts[r.verdict] ?? 0) + 1
-  return {
-    messages: rows.length,
-    alignedPass: rows.filter((r) => r.alignedPass).length,
-    notPassing: rows.filter((r) => !r.alignedPass && !r.error).length,
-    unusable: rows.filter((r) => r.error).length,
-    verdicts,
-    elapsedMs,
+  const summary = new Summary()
+  for (const row of rows) summary.add(row)
+  return summary.json(elapsedMs)
+}
+
+/**
+ * JSON lines go out in writes of many lines (one write per line was a tenth of a run over small
+ * messages), and at least every ROWS_FLUSH_MS so that a reader of a slow run sees it move.
+ */
+class RowWriter {
+  #lines: string[] = []
+  #chars = 0
+  #timer: NodeJS.Timeout | null = null
+  readonly #out: (text: string) => void
+
+  constructor(out: (text: string) => void) {
+    this.#out = out
+  }
+
+  write(line: string): void {
+    this.#lines.push(line)
+    this.#chars += line.length
+    if (this.#chars >= ROWS_FLUSH_CHARS) this.flush()
+    else this.#timer ??= setTimeout(() => this.flush(), ROWS_FLUSH_MS)
+  }
+
+  flush(): void {
+    if (this.#timer) clearTimeout(this.#timer)
+    this.#timer = null
+    if (this.#lines.length > 0) this.#out(this.#lines.join('\n'))
+    this.#lines = []
+    this.#chars = 0
   }
 }
 
@@ -285,8 +337,9 @@ async function verifyMany(
   options: DkimCommandOptions,
 ): Promise<ExitCode> {
   const started = Date.now()
-  const tallies: Tally[] = []
+  const tally = new Summary()
   const all: string[] = []
+  const rows = new RowWriter(context.io.out)
   let threads = 0
   const progress = progressLine(options.progress ?? process.stderr, started)
   const controller = new AbortController()
@@ -308,28 +361,32 @@ async function verifyMany(
         threads = n
       },
     })) {
-      tallies.push({ alignedPass: result.alignedPass, verdict: result.verdict, error: result.error })
-      progress.update(tallies.length)
+      tally.add(result)
+      progress.update(tally.messages)
       const row = result.printed ?? ''
       if (context.json && !settings.jsonLines) all.push(row)
+      else if (settings.jsonLines) rows.write(row)
       else {
-        if (!settings.jsonLines) progress.clear()
+        // Text rows share the terminal with the progress line: each is written as it comes.
+        progress.clear()
         context.io.out(row)
       }
     }
   } catch (error) {
     if (controller.signal.aborted) {
+      rows.flush()
       progress.clear()
-      context.io.err(`Stopped after ${count(tallies.length)}.`)
+      context.io.err(`Stopped after ${count(tally.messages)}.`)
       return EXIT.findings
     }
     throw error
   } finally {
+    rows.flush()
     progress.clear()
   }
-  const summary = { ...summaryOf(tallies, Date.now() - started), threads }
+  const summary = tally.json(Date.now() - started, { threads })
   // A part of a split input may hold nothing; that is not an error of the whole.
-  if (tallies.length === 0 && !settings.shard) throw usageError(`No messages found in ${paths.join(', ')}.`)
+  if (summary.messages === 0 && !settings.shard) throw usageError(`No messages found in ${paths.join(', ')}.`)
   if (settings.jsonLines) context.io.out(JSON.stringify({ summary }))
   else if (context.json)
     context.io.out(`{"messages":[${all.join(',')}],"summary":${JSON.stringify(summary)}}`)
@@ -339,7 +396,7 @@ async function verifyMany(
     )
   if (summary.messages > 0 && summary.unusable === summary.messages) {
     // Nothing could be read at all: the input is unusable, not the mail bad.
-    context.io.err(`No message could be verified: ${tallies[0]?.error ?? 'unusable input'}`)
+    context.io.err(`No message could be verified: ${tally.firstError ?? 'unusable input'}`)
     return EXIT.usage
   }
   return summary.alignedPass === summary.messages ? EXIT.ok : EXIT.findings

@@ -118,6 +118,7 @@ async function verifyInThread(item: ArchiveItem, options: ArchiveOptions, keys: 
   return archiveReport(
     await verifyMessage(readItemWhole(item) ?? readItem(item, options.signal), {
       keys,
+      light: true,
       ...(options.at ? { at: options.at } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     }),
