@@ -1,6 +1,7 @@
 // The DKIM verifier's public surface: key sources and verifyMessage. Everything else in this
 // folder is internal (docs/dkim.md explains how it works).
-export type { DkimFinding, DkimReport, DkimResult, DkimSignatureReport } from '../../shared/contract/dkim.js'
+export type { DkimFinding, DkimReport, DkimSignatureReport } from '../../shared/contract/dkim.js'
+export type { DkimResult } from '../../shared/contract/mail.js'
 export {
   cachedKeySource,
   dnsKeySource,

@@ -1,7 +1,8 @@
 // The last phase of verifyMessage: from what the header block, the body and the checked
 // signatures showed, the DkimReport — alignment and the signature that counts for DMARC, the
 // verdict, the findings, what the receiving server said, and each signature's report.
-import { DKIM_RESULT_ORDER, type DkimReport, type DkimStep } from '../../shared/contract/dkim.js'
+import type { DkimReport, DkimStep } from '../../shared/contract/dkim.js'
+import { DKIM_RESULT_ORDER } from '../../shared/contract/mail.js'
 import { type Alignment, alignmentOf } from './addresses.js'
 import { parseAuthenticationResults } from './auth-results.js'
 import { iso } from './check-signature.js'

@@ -2,7 +2,8 @@
 // read, filled in by the key lookup, the body hash and the checks (check-signature.ts), read by
 // the findings (findings.ts) and the report (message-report.ts). Its own module, so that none of
 // them imports another for the type.
-import type { DkimFinding, DkimResult, DkimStep, DkimStepStatus } from '../../shared/contract/dkim.js'
+import type { DkimFinding, DkimStep, DkimStepStatus } from '../../shared/contract/dkim.js'
+import type { DkimResult } from '../../shared/contract/mail.js'
 import type { BodyHash } from './canon-body.js'
 import type { PublicKeyRecord } from './key-record.js'
 import type { KeyLookup } from './key-sources.js'

@@ -2,30 +2,12 @@
 // (`dkim.batch`, a long run) and an mbox (`dkim.archive`, a long run whose rows arrive with its
 // progress). Every string that came from the message is data to show as text, never markup.
 import { z } from 'zod'
-import { Severity } from './mail.js'
+import { DkimResult, Severity } from './mail.js'
 import { ArchiveSource, MessageSource } from './message-source.js'
 import { longRun } from './runs.js'
 
 /** The largest number of messages one `dkim.batch` run takes (a folder is sent in slices). */
 export const DKIM_BATCH_MAX_MESSAGES = 500
-
-/** RFC 8601 section 2.7.1 result words. */
-export const DkimResult = z.enum(['pass', 'fail', 'neutral', 'policy', 'temperror', 'permerror', 'none'])
-export type DkimResult = z.infer<typeof DkimResult>
-
-/**
- * Best first: a message's verdict is the best result among its signatures, and the batch table
- * sorts by it (a policy result verified but was refused by the verifier's policy).
- */
-export const DKIM_RESULT_ORDER: readonly DkimResult[] = [
-  'pass',
-  'policy',
-  'fail',
-  'temperror',
-  'permerror',
-  'neutral',
-  'none',
-]
 
 export const DkimFinding = z
   .object({

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { isMboxFromLine } from '../../../shared/contract/message-source.js'
+import { isMboxFromLine } from '../../../shared/contract/message-kind.js'
 import { looksLikeMbox, type MboxRange, scanMbox, unescapeMbox } from './mbox.js'
 import { expandPaths, isMboxFile, readItem } from './sources.js'
 

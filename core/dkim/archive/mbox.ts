@@ -5,7 +5,7 @@
 // Escaping: mboxrd writes a body line /^>*From / with one more ">", mboxo only /^From / as
 // ">From ". Reading undoes that: mboxrd removes one ">" from /^>+From /, mboxo from /^>From /.
 import { open } from 'node:fs/promises'
-import { startsWithMboxFromLine } from '../../../shared/contract/message-source.js'
+import { startsWithMboxFromLine } from '../../../shared/contract/message-kind.js'
 import { MAX_ESCAPE_CARRY_BYTES, MAX_FROM_LINE_BYTES, READ_CHUNK_BYTES } from './limits.js'
 
 export type MboxFormat = 'mboxrd' | 'mboxo'

@@ -4,7 +4,7 @@
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs'
 import { open, opendir, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { isMessageFileName, MBOX_HEAD_BYTES } from '../../../shared/contract/message-source.js'
+import { isMessageFileName, MBOX_HEAD_BYTES } from '../../../shared/contract/message-kind.js'
 import {
   DIRECTORY_BUFFER_ENTRIES,
   MAX_DIRECTORY_DEPTH,

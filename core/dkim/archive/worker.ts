@@ -3,7 +3,7 @@
 // back in batches: the report, or when the caller prints rows, the row itself (only text
 // crosses threads, not a report to clone). Keys come from the main thread (key-bridge).
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads'
-import type { DkimResult } from '../../../shared/contract/dkim.js'
+import type { DkimResult } from '../../../shared/contract/mail.js'
 import { cachedKeySource } from '../key-sources.js'
 import { verifyMessage } from '../verify.js'
 import { bridgedKeys } from './key-bridge.js'
