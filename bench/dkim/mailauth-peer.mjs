@@ -4,6 +4,7 @@
 // dkimVerify and a resolver that answers from the key file (no DNS), and prints
 // {"messages", "passed", "failures"} as JSON. The benchmark also imports verifyAll for mailauth's
 // in-process loop, so the loop and the process do the same work but for the process's start-up.
+import { readFileSync } from 'node:fs'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -27,17 +28,21 @@ async function isDirectory(p) {
   return (await stat(p).catch(() => null))?.isDirectory() ?? false
 }
 
-/** A Maildir's new/ and cur/ files, or a directory's .eml files. */
+/**
+ * A Maildir's new/ and cur/ files, or a directory's .eml files. Read synchronously: one after
+ * another either way, and fs.promises.readFile costs ~0.3 ms a file here (20 times readFileSync),
+ * which would slow mailauth's loop by a third on 1 KB messages and flatter every ratio to it.
+ */
 async function* filesOf(dir) {
   const maildir = (await isDirectory(path.join(dir, 'cur'))) && (await isDirectory(path.join(dir, 'new')))
   for (const folder of maildir ? [path.join(dir, 'new'), path.join(dir, 'cur')] : [dir])
     for (const name of await readdir(folder))
-      if (maildir || name.endsWith('.eml')) yield await readFile(path.join(folder, name))
+      if (maildir || name.endsWith('.eml')) yield readFileSync(path.join(folder, name))
 }
 
 /** The messages of an mboxrd file: every line that starts with "From " is a separator. */
 async function* mboxMessages(file) {
-  const data = await readFile(file)
+  const data = readFileSync(file)
   const starts = [0]
   for (let at = data.indexOf('\nFrom '); at >= 0; at = data.indexOf('\nFrom ', at + 1)) starts.push(at + 1)
   starts.push(data.length)

@@ -105,7 +105,7 @@ export async function microLines(
   const relaxed = (await repeat(seconds, () => hashBody(big, 'relaxed', 'sha256'))) * mb
   const simple = (await repeat(seconds, () => hashBody(big, 'simple', 'sha256'))) * mb
   return [
-    'Microbenchmark (in memory, not what a user runs): one message verified again and again, one thread',
+    'One message held in memory, verified again and again in one thread (messages/s):',
     ...rows,
     `Body canonicalization + SHA-256 over ${mb.toFixed(0)} MB of the ${medium.spec.label} bodies, one thread:`,
     `  raw SHA-256 ${sha.toFixed(0)} MB/s; relaxed ${relaxed.toFixed(0)} MB/s (${((relaxed / sha) * 100).toFixed(0)} %); simple ${simple.toFixed(0)} MB/s (${((simple / sha) * 100).toFixed(0)} %)`,
