@@ -9,15 +9,13 @@ import path from 'node:path'
 import type { CorpusSet } from './corpus.js'
 import { escapeMboxrd, MBOX_FROM_LINE } from './mbox.js'
 import { perSecond, TARGETS } from './report.js'
-import { rowPasses } from './verifiers.js'
+import { countLine, type Tally } from './verifiers.js'
 
 const GNU_TIME = '/usr/bin/time'
 
-interface PeakRun {
+interface PeakRun extends Tally {
   seconds: number
   peakMb: number
-  messages: number
-  passed: number
   how: string
 }
 
@@ -88,20 +86,13 @@ async function peakOf(cli: string, target: string, keyFile: string, configDir: s
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, MAILWARDEN_CONFIG_DIR: configDir },
       })
-  let messages = 0
-  let passed = 0
+  const tally: Tally = { messages: 0, passed: 0, failures: [] }
   let partial = ''
   // Rows are counted as they come: 100,000 rows are too many to keep.
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     const lines = (partial + chunk).split('\n')
     partial = lines.pop() ?? ''
-    for (const line of lines) {
-      if (!line) continue
-      const row = JSON.parse(line) as Parameters<typeof rowPasses>[0]
-      if (row.summary) continue
-      messages++
-      if (rowPasses(row)) passed++
-    }
+    for (const line of lines) countLine(tally, line)
   })
   let stderr = ''
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
@@ -119,11 +110,11 @@ async function peakOf(cli: string, target: string, keyFile: string, configDir: s
   const peakKb = viaTime
     ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1] ?? 0)
     : polled
+  countLine(tally, partial)
   return {
+    ...tally,
     seconds,
     peakMb: peakKb / 1024,
-    messages,
-    passed,
     how: viaTime ? '/usr/bin/time -v' : '/proc/PID/status VmHWM, polled every 50 ms',
   }
 }
@@ -161,10 +152,11 @@ export async function memoryLines(plan: MemoryPlan): Promise<string[]> {
     plan.log(`  verifying the ${input.what}...`)
     const r = await peakOf(plan.cli, input.target, plan.keyFile, plan.configDir)
     how = r.how
-    const passNote = r.passed === r.messages ? 'all pass' : `${r.passed} of ${r.messages} pass`
+    const passNote = r.passed === r.messages ? 'all pass' : `${r.passed} of ${r.messages} pass, NOT all`
     lines.push(
       `  ${input.what}: ${r.messages.toLocaleString('en-US')} messages (${passNote}) in ${r.seconds.toFixed(1)} s = ${perSecond(r.messages / r.seconds)}/s, peak RSS ${r.peakMb.toFixed(0)} MB: target < ${TARGETS.peakMb} MB ${r.peakMb > 0 && r.peakMb < TARGETS.peakMb ? 'met' : 'NOT met'}`,
     )
+    for (const failure of r.failures) lines.push(`    did not pass: ${failure.slice(0, 300)}`)
   }
   lines.push(`  (peak RSS by ${how})`)
   return lines

@@ -78,7 +78,7 @@ interface MailwardenRow {
 }
 
 /** A message passes when it was verified, every signature passes and one is aligned with From. */
-export function rowPasses(row: MailwardenRow): boolean {
+function rowPasses(row: MailwardenRow): boolean {
   const signatures = row.signatures ?? []
   return (
     !row.error &&
@@ -91,24 +91,23 @@ export function rowPasses(row: MailwardenRow): boolean {
 function rowFailure(row: MailwardenRow): string {
   const where = `${path.basename(row.path ?? '?')}${row.offset !== undefined ? `@${row.offset}` : ''}`
   if (row.error) return `${where}: ${row.error}`
-  const signatures = (row.signatures ?? []).map((s) => `${s.result}${s.reason ? ` (${s.reason})` : ''}`)
+  const reason = (text: string) => (text.length > 120 ? `${text.slice(0, 119)}…` : text)
+  const signatures = (row.signatures ?? []).map(
+    (s) => `${s.result}${s.reason ? ` (${reason(s.reason)})` : ''}`,
+  )
   return `${where}: ${row.verdict ?? '?'}; ${signatures.join(', ') || 'no signature'}`
 }
 
-/** Counts and checks `--json-lines` output: one row per message, then {"summary"}. */
-export function readMailwardenLines(text: string): { messages: number; passed: number; failures: string[] } {
-  let messages = 0
-  let passed = 0
-  const failures: string[] = []
-  for (const line of text.split('\n')) {
-    if (!line) continue
-    const row = JSON.parse(line) as MailwardenRow
-    if (row.summary) continue
-    messages++
-    if (rowPasses(row)) passed++
-    else if (failures.length < 3) failures.push(rowFailure(row))
-  }
-  return { messages, passed, failures }
+export type Tally = Omit<Outcome, 'seconds'>
+
+/** Counts one line of `--json-lines` output (a row per message, then {"summary"}) into `tally`. */
+export function countLine(tally: Tally, line: string): void {
+  if (!line) return
+  const row = JSON.parse(line) as MailwardenRow
+  if (row.summary) return
+  tally.messages++
+  if (rowPasses(row)) tally.passed++
+  else if (tally.failures.length < 3) tally.failures.push(rowFailure(row))
 }
 
 export function mailwarden(
@@ -127,7 +126,8 @@ export function mailwarden(
         ...process.env,
         MAILWARDEN_CONFIG_DIR: configDir,
       })
-      const read = readMailwardenLines(stdout.toString('utf8'))
+      const read: Tally = { messages: 0, passed: 0, failures: [] }
+      for (const line of stdout.toString('utf8').split('\n')) countLine(read, line)
       // Exit 1 is "some message did not pass", which the rows say; anything else is a failed run.
       if (code !== 0 && code !== 1) read.failures.unshift(`exit ${code}: ${stderr.trim().slice(0, 500)}`)
       return { seconds, ...read }
