@@ -1,243 +1,169 @@
-// `npm run bench:dkim [-- --quick]`: DKIM verification speed of Mailwarden beside mailauth 7.1.0
-// (same process, same run) and dkimpy (a subprocess, its own timing loop, so Python's start-up is
-// not counted), on 1 KB, 50 KB and 5 MB messages signed by mailauth (rsa-sha256 2048-bit,
-// relaxed/relaxed); keys from a key file, no DNS. Also the machine's raw SHA-256 speed (the
-// ceiling: a verifier must hash every body byte), Mailwarden's relaxed body canonicalization plus
-// hashing as a share of it, and the peak memory of `mailwarden dkim verify` on a 1 GB mbox
-// (100 MB with --quick), generated in a temporary directory and deleted afterwards.
-// Targets (issue 7): 10x mailauth at 50 KB, 3x at 1 KB; relaxed canon + hash >= 25 % of raw
-// SHA-256; peak memory under 150 MB on the 1 GB mbox.
-import { spawn } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { once } from 'node:events'
-import { createWriteStream, existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+// `npm run bench:dkim [-- --quick] [-- --runs N] [-- --keep DIR] [-- --memory] [-- --micro]`
+//
+// DKIM verification at the front door, as a user runs it: `mailwarden dkim verify` (the bundled
+// CLI, its own process, start-up included) on a Maildir and on an mbox of the same ordinary mail,
+// beside mailauth 7.1 (its own process, and a loop in this process) and dkimpy (its own process)
+// over the same files in the same run, and the machine's ceiling. Keys come from a key file, no
+// DNS. Every verifier must say pass on every message, or its figure is not printed. Issue 15.
+//
+// Phases: machine, build (dist/ when stale), corpus (bench/dkim/corpus.ts, deterministic, in a
+// temporary directory deleted afterwards unless --keep), measure (bench/dkim/measure.ts), tables
+// and targets (bench/dkim/report.ts), then on request peak memory (bench/dkim/memory.ts) and the
+// in-memory microbenchmarks (bench/dkim/micro.ts).
+import { rmSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { dkimVerify } from 'mailauth/lib/dkim/verify'
-import { bodyCanonicalizer } from '../core/dkim/canon-body.js'
-import { keyFileSource, verifyMessage } from '../core/dkim/index.js'
-import { keyFileLines, makeKeys } from '../e2e/dkim-corpus/keys.js'
-import { header } from '../e2e/dkim-corpus/messages.js'
-import { keyFileResolver, readKeyFile } from '../e2e/dkim-corpus/peers.js'
-import { DKIMPY_SCRIPT, PYTHON, signAll } from '../e2e/dkim-corpus/signers.js'
+import { parseArgs } from 'node:util'
+import { ensureBuilt } from './dkim/build.js'
+import { makeCorpus, sizeSpecs } from './dkim/corpus.js'
+import { measureAll } from './dkim/measure.js'
+import { type Columns, loadAverage, machineLines, tableLines, targetLines } from './dkim/report.js'
+import {
+  ceiling,
+  dkimpyProcess,
+  type InputKind,
+  mailauthLoop,
+  mailauthProcess,
+  mailwarden,
+} from './dkim/verifiers.js'
 
-const quick = process.argv.includes('--quick')
-/** Each verifier runs each size for at least this long (and at least MIN_RUNS times). */
-const SECONDS_PER_MEASURE = quick ? 1 : 2
-const MIN_RUNS = 3
-const MBOX_BYTES = (quick ? 100 : 1024) * 1024 * 1024
-const TARGETS = { ratio50k: 10, ratio1k: 3, canonShare: 25, mboxPeakMb: 150 }
+const HELP = `npm run bench:dkim -- [options]
+  --quick       2,000 / 400 / 6 messages of ~1 KB / ~50 KB / ~5 MB (default 10,000 / 2,000 / 20)
+  --runs N      runs of each measurement (default 3); the tables show the median and the best
+  --keep DIR    write the corpus to DIR and keep it (a later run with the same counts reuses it)
+  --memory      also peak memory on a 1 GB mbox and a Maildir of 100,000 files (slow;
+                with --quick: 200 MB and 20,000 files)
+  --micro       also the in-memory microbenchmarks (one message again and again; canonicalization)`
 
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    runs: { type: 'string', default: '3' },
+    keep: { type: 'string' },
+    memory: { type: 'boolean', default: false },
+    micro: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+})
+if (values.help) {
+  console.log(HELP)
+  process.exit(0)
+}
+const runs = Number(values.runs)
+if (!Number.isInteger(runs) || runs < 1)
+  throw new Error(`--runs must be a whole number from 1 up, not ${values.runs}`)
+const quick = values.quick
 const root = path.resolve(import.meta.dirname, '..')
-const dir = await mkdtemp(path.join(os.tmpdir(), 'mw-bench-dkim-'))
-
-function bodyOf(bytes: number): string {
-  // Mail-like text: lines of words, with runs of spaces and trailing whitespace for relaxed to fold.
-  const line = 'Lorem ipsum dolor sit amet,  consectetur\tadipiscing elit, sed do eiusmod tempor. \r\n'
-  return `${line.repeat(Math.max(1, Math.ceil(bytes / line.length))).slice(0, bytes - 2)}\r\n`
+const dir = values.keep ? path.resolve(values.keep) : await mkdtemp(path.join(os.tmpdir(), 'mw-bench-dkim-'))
+const removeCorpus = () => {
+  if (!values.keep) rmSync(dir, { recursive: true, force: true })
 }
+process.once('SIGINT', () => {
+  removeCorpus()
+  process.exit(130)
+})
 
-async function measure(run: () => Promise<unknown>): Promise<{ perSecond: number; runs: number }> {
-  for (let i = 0; i < 2; i++) await run() // warm-up
-  let runs = 0
-  const started = performance.now()
-  let elapsed = 0
-  while (elapsed < SECONDS_PER_MEASURE * 1000 || runs < MIN_RUNS) {
-    await run()
-    runs++
-    elapsed = performance.now() - started
-  }
-  return { perSecond: runs / (elapsed / 1000), runs }
-}
-
-async function python(request: unknown): Promise<string> {
-  const child = spawn(PYTHON, [DKIMPY_SCRIPT], { stdio: ['pipe', 'pipe', 'inherit'] })
-  let out = ''
-  child.stdout.setEncoding('utf8').on('data', (d) => {
-    out += d
-  })
-  child.stdin.end(JSON.stringify(request))
-  const [code] = (await once(child, 'close')) as [number]
-  if (code !== 0) throw new Error(`dkimpy exited with ${code}`)
-  return out
-}
+const log = (line: string) => console.log(line)
+const phase = (name: string) => console.log(`\n== ${name}`)
 
 try {
-  console.log(
-    `Mailwarden DKIM benchmark${quick ? ' (--quick)' : ''}: ${os.cpus()[0]?.model ?? 'cpu'}, ${os.availableParallelism()} cores, load average ${os
-      .loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ')}`,
-  )
-  const keys = await makeKeys(dir)
-  const keysFile = path.join(dir, 'keys.txt')
-  await writeFile(keysFile, `${keyFileLines(keys).join('\n')}\n`)
-  const keyText = await readFile(keysFile, 'utf8')
-  const ours = keyFileSource(keyText)
-  const resolver = keyFileResolver(readKeyFile(keysFile))
+  console.log(`Mailwarden DKIM benchmark: the CLI on a Maildir and an mbox${quick ? ' (--quick)' : ''}`)
+  for (const line of machineLines(root)) log(line)
 
-  const sizes = [
-    { label: '1 KB', bytes: 1024 },
-    { label: '50 KB', bytes: 50 * 1024 },
-    { label: '5 MB', bytes: 5 * 1024 * 1024 },
+  phase('Build')
+  const cli = ensureBuilt(root, log)
+  log(`CLI: ${path.relative(root, cli)}`)
+
+  phase(`Corpus (${dir}${values.keep ? ', kept' : ', deleted afterwards'})`)
+  const corpus = await makeCorpus(dir, sizeSpecs(quick ? [2000, 400, 6] : [10_000, 2000, 20]), log)
+  for (const set of corpus.sets) {
+    const mix = set.mix
+      .map((counts) =>
+        Object.entries(counts)
+          .sort(([, a], [, b]) => b - a)
+          .map(([what, n]) => `${what} ${n}`)
+          .join(', '),
+      )
+      .join('; ')
+    log(
+      `  ~${set.spec.label}: ${set.spec.count} messages, ${(set.totalBytes / 2 ** 20).toFixed(1)} MB (${mix})`,
+    )
+  }
+
+  phase('Measuring (wall clock of each run)')
+  const configDir = path.join(dir, 'config')
+  const workers1 = mailwarden(cli, 1, configDir, 'MW -w1')
+  const workers2 = mailwarden(cli, 2, configDir, 'MW -w2')
+  const loop = mailauthLoop()
+  const verifiers = [
+    workers1,
+    workers2,
+    mailwarden(cli, undefined, configDir, 'MW default'),
+    mailauthProcess(),
+    loop,
+    dkimpyProcess(),
   ]
-  const texts = sizes.map((s) => {
-    const head = header({ Subject: `A ${s.label} message` })
-    return `${head}\r\n${bodyOf(Math.max(64, s.bytes - head.length - 2))}`
+  const inMemory = [ceiling(corpus.keys)]
+  const kinds: InputKind[] = ['maildir', 'mbox']
+  const results = await measureAll({
+    sets: corpus.sets,
+    keyFile: corpus.keyFile,
+    kinds,
+    verifiers,
+    inMemory,
+    runs,
+    log,
   })
-  const signed = await signAll(
-    texts.map((text) => ({
-      text,
-      spec: { signer: 'mailauth', selector: 'rsa2048', canon: 'relaxed/relaxed', alg: 'rsa-sha256' },
-    })),
-    keys,
-  )
-  const messages = signed.map((s) => Buffer.from(s, 'latin1'))
-  const files = await Promise.all(
-    messages.map(async (m, i) => {
-      const file = path.join(dir, `m${i}.eml`)
-      await writeFile(file, m)
-      return file
-    }),
-  )
 
-  // Every verifier must say pass on every message, or its speed means nothing.
-  for (const m of messages) {
-    const r = await verifyMessage(m, { keys: ours })
-    if (r.signatures[0]?.result !== 'pass')
-      throw new Error(`Mailwarden: ${r.signatures[0]?.result} ${r.signatures[0]?.reason}`)
-    const theirs = await dkimVerify(m, { resolver, strict: true })
-    if (theirs.results[0]?.status.result !== 'pass')
-      throw new Error(`mailauth: ${theirs.results[0]?.status.result}`)
+  phase('Results')
+  log(
+    'MW -wN / MW default: `node dist/cli.mjs dkim verify PATH --keys FILE --json-lines [--workers N]`, start-up included.',
+  )
+  log(
+    'mailauth proc, dkimpy proc: the peer in its own process (bench/dkim/*-peer.*), one thread, start-up included.',
+  )
+  log(
+    'mailauth loop: the same mailauth code in the benchmark process, no start-up (the targets are ratios of it).',
+  )
+  log(
+    'ceiling: SHA-256 over every byte + one RSA-2048/ed25519 verify per message, in memory, one core, x cores.',
+  )
+  const columns: Columns = { all: [...verifiers, ...inMemory], workers1, workers2, loop }
+  for (const kind of kinds) {
+    log('')
+    for (const line of tableLines(results, corpus.sets, kind, columns, runs)) log(line)
+  }
+  log('')
+  for (const line of targetLines(results, corpus.sets, kinds, columns)) log(line)
+
+  if (values.memory) {
+    phase('Peak memory')
+    const { memoryLines } = await import('./dkim/memory.js')
+    const [small, medium] = corpus.sets
+    if (!small || !medium) throw new Error('the memory section needs the 1 KB and 50 KB sets')
+    const lines = await memoryLines({
+      cli,
+      dir: path.join(dir, 'memory'),
+      small,
+      medium,
+      keyFile: corpus.keyFile,
+      configDir,
+      mboxBytes: (quick ? 200 : 1024) * 2 ** 20,
+      files: quick ? 20_000 : 100_000,
+      log,
+    })
+    for (const line of lines) log(line)
   }
 
-  const dkimpy = JSON.parse(
-    await python({ op: 'bench', keys: keysFile, files, seconds: SECONDS_PER_MEASURE }),
-  ) as Array<{ count: number; elapsed: number; ok: boolean }>
-  const rows: string[][] = []
-  const ratios: Record<string, number> = {}
-  for (const [i, size] of sizes.entries()) {
-    const m = messages[i] as Buffer
-    const mw = await measure(() => verifyMessage(m, { keys: ours }))
-    const ma = await measure(() => dkimVerify(m, { resolver, strict: true }))
-    const py = dkimpy[i] as { count: number; elapsed: number; ok: boolean }
-    const pyRate = py.count / py.elapsed
-    const mb = m.length / 1024 / 1024
-    ratios[size.label] = mw.perSecond / ma.perSecond
-    rows.push([
-      size.label,
-      mw.perSecond.toFixed(1),
-      (mw.perSecond * mb).toFixed(1),
-      ma.perSecond.toFixed(1),
-      (ma.perSecond * mb).toFixed(1),
-      `${(mw.perSecond / ma.perSecond).toFixed(1)}x`,
-      `${pyRate.toFixed(1)}${py.ok ? '' : ' (not pass!)'}`,
-      (pyRate * mb).toFixed(1),
-      `${(mw.perSecond / pyRate).toFixed(1)}x`,
-    ])
+  if (values.micro) {
+    phase('Microbenchmark (in memory, not what a user runs)')
+    // Loaded only here: the front-door benchmark depends on the CLI alone, not on core/'s internals.
+    const { microLines } = await import('./dkim/micro.js')
+    for (const line of await microLines(root, corpus.sets, corpus.keyFile, quick ? 1 : 2)) log(line)
   }
-  const headers = [
-    'size',
-    'Mailwarden msg/s',
-    'MB/s',
-    'mailauth msg/s',
-    'MB/s',
-    'vs mailauth',
-    'dkimpy msg/s',
-    'MB/s',
-    'vs dkimpy',
-  ]
-  const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] as string).length)))
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c] as number) : cell.padStart(widths[c] as number)))
-      .join('  ')
-  console.log('\nVerifying one message (rsa-sha256 2048-bit, relaxed/relaxed, key file):')
-  console.log(line(headers))
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '))
-  for (const r of rows) console.log(line(r))
 
-  // The ceiling: raw SHA-256 over 64 MB, and relaxed canonicalization + SHA-256 over the same.
-  const big = Buffer.from(bodyOf(64 * 1024 * 1024), 'latin1')
-  const sha = await measure(async () => createHash('sha256').update(big).digest())
-  const canon = await measure(async () => {
-    const c = bodyCanonicalizer('relaxed')
-    c.sink.hashFor('sha256', null)
-    for (let at = 0; at < big.length; at += 1024 * 1024) c.write(big.subarray(at, at + 1024 * 1024))
-    c.end()
-  })
-  const shaMbs = sha.perSecond * 64
-  const canonMbs = canon.perSecond * 64
-  const share = (canonMbs / shaMbs) * 100
-  console.log(`\nRaw SHA-256 (node:crypto):            ${shaMbs.toFixed(0)} MB/s (the ceiling)`)
-  console.log(
-    `Relaxed body canonicalization + hash: ${canonMbs.toFixed(0)} MB/s = ${share.toFixed(0)} % of raw SHA-256`,
-  )
-
-  // Peak memory of the CLI on a big mbox (the bundled CLI when built, else the sources under tsx).
-  const mbox = path.join(dir, 'big.mbox')
-  const one = (messages[1] as Buffer).toString('latin1').replace(/\r\n/g, '\n')
-  const entry = Buffer.from(`From alice@corpus.example Tue Dec  1 10:00:00 2026\n${one}\n`, 'latin1')
-  const out = createWriteStream(mbox)
-  let written = 0
-  let count = 0
-  while (written < MBOX_BYTES) {
-    if (!out.write(entry)) await once(out, 'drain')
-    written += entry.length
-    count++
-  }
-  out.end()
-  await once(out, 'finish')
-  const built =
-    existsSync(path.join(root, 'dist/cli.mjs')) && existsSync(path.join(root, 'dist/dkim-worker.mjs'))
-  const cli = built
-    ? [path.join(root, 'dist/cli.mjs')]
-    : ['--import', 'tsx', path.join(root, 'core/cli/bin.ts')]
-  const started = Date.now()
-  const child = spawn(
-    '/usr/bin/time',
-    ['-v', process.execPath, ...cli, 'dkim', 'verify', mbox, '--keys', keysFile, '--json-lines'],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, MAILWARDEN_CONFIG_DIR: path.join(dir, 'config') },
-    },
-  )
-  let lastLine = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    const lines = d.split('\n').filter(Boolean)
-    if (lines.length) lastLine = lines.at(-1) as string
-  })
-  child.stderr.setEncoding('utf8').on('data', (d) => {
-    stderr += d
-  })
-  await once(child, 'close')
-  const seconds = (Date.now() - started) / 1000
-  const peakMb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1] ?? 0) / 1024
-  const summary = (JSON.parse(lastLine || '{}') as { summary?: { messages: number; alignedPass: number } })
-    .summary
-  console.log(
-    `\nmbox of ${(written / 1024 / 1024).toFixed(0)} MB (${count} messages of 50 KB), ${built ? 'dist/cli.mjs' : 'sources under tsx'}, ${os.availableParallelism()} worker threads:`,
-  )
-  console.log(
-    `  verified ${summary?.messages ?? '?'} (${summary?.alignedPass ?? '?'} pass) in ${seconds.toFixed(1)} s = ${(written / 1024 / 1024 / seconds).toFixed(0)} MB/s, peak RSS ${peakMb.toFixed(0)} MB`,
-  )
-
-  const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met')
-  console.log('\nTargets:')
-  console.log(
-    `  >= ${TARGETS.ratio50k}x mailauth at 50 KB: ${(ratios['50 KB'] as number).toFixed(1)}x, ${verdict((ratios['50 KB'] as number) >= TARGETS.ratio50k)}`,
-  )
-  console.log(
-    `  >= ${TARGETS.ratio1k}x mailauth at 1 KB: ${(ratios['1 KB'] as number).toFixed(1)}x, ${verdict((ratios['1 KB'] as number) >= TARGETS.ratio1k)}`,
-  )
-  console.log(
-    `  relaxed canon + hash >= ${TARGETS.canonShare} % of SHA-256: ${share.toFixed(0)} %, ${verdict(share >= TARGETS.canonShare)}`,
-  )
-  console.log(
-    `  peak memory < ${TARGETS.mboxPeakMb} MB on the ${quick ? '100 MB' : '1 GB'} mbox: ${peakMb.toFixed(0)} MB, ${verdict(peakMb > 0 && peakMb < TARGETS.mboxPeakMb)}`,
-  )
+  log(`\nLoad average at the end: ${loadAverage()}`)
 } finally {
-  await rm(dir, { recursive: true, force: true })
+  if (!values.keep) await rm(dir, { recursive: true, force: true })
 }
