@@ -38,6 +38,13 @@ export function looksLikeMbox(head: Uint8Array): boolean {
 }
 
 /**
+ * What a read keeps of its tail when no separator is pending: a separator is "\nFrom " with the
+ * empty line's two bytes before it ("\n\r\nFrom " in a CRLF mbox), and the read may end just before
+ * its last byte. Seven bytes are needed; six lost the empty line's LF (two messages became one).
+ */
+const SEPARATOR_LOOKBEHIND_BYTES = 8
+
+/**
  * Yields each message's range. A "From " line counts as a separator only at the start of the file or
  * after an empty line, so an unescaped "From " inside a body (sloppy mboxo writers) does not split it.
  */
@@ -127,11 +134,12 @@ export async function* scanMbox(
         current = { offset: base + sepRel, start: base + lineEnd + 1, separator: line }
         searchFrom = lineEnd
       }
-      // Keep only what a later match may still need: the last few bytes (to see "\r\n\r\nFrom "
-      // across a boundary) and a pending separator line.
-      // (Two bytes before a pending separator stay too: emit() looks at the empty line before it.)
+      // Keep only what a later match may still need: a pending separator line (with the two bytes
+      // before it, which emit() reads), else the bytes of "\n\r\nFrom" a read may have ended in.
       const keepFrom =
-        pendingSeparatorAt >= 0 ? Math.max(0, pendingSeparatorAt - base - 2) : Math.max(0, buffer.length - 6)
+        pendingSeparatorAt >= 0
+          ? Math.max(0, pendingSeparatorAt - base - 2)
+          : Math.max(0, buffer.length - SEPARATOR_LOOKBEHIND_BYTES)
       base += keepFrom
       buffer.copyWithin(0, keepFrom)
       buffer = work.subarray(0, buffer.length - keepFrom)
