@@ -186,6 +186,14 @@ describe('settings', () => {
     expect(lines.join('\n')).toMatch(/kept as .*settings\.json\.corrupt-/)
   })
 
+  it('tells every caller at start-up that a corrupt file was set aside, not only the first', async () => {
+    await writeFile(path.join(dir, 'settings.json'), '{ not json')
+    const settings = store()
+    const [a, b] = await Promise.all([settings.load(), settings.load()])
+    expect(a.recovered?.reason).toMatch(/not valid JSON/)
+    expect(b.recovered).toEqual(a.recovered)
+  })
+
   it('keeps aside a file that is JSON but not our settings', async () => {
     await writeFile(path.join(dir, 'settings.json'), JSON.stringify({ version: 1, theme: 'purple' }))
     const state = await store().load()

@@ -38,7 +38,9 @@ export async function checkCaFile(file: string): Promise<void> {
 
 export class SettingsStore {
   readonly file: string
-  #cache: SettingsState | undefined
+  /** The first read, shared: two callers at start-up must not both read (the second would find a
+   * corrupt file already set aside and lose the notice that says so). */
+  #cache: Promise<SettingsState> | undefined
   /** Updates run one after another so two quick saves cannot interleave. */
   #queue: Promise<unknown> = Promise.resolve()
 
@@ -49,8 +51,11 @@ export class SettingsStore {
     this.file = path.join(dir, SETTINGS_FILE)
   }
 
-  async load(): Promise<SettingsState> {
-    if (!this.#cache) this.#cache = await this.#read()
+  load(): Promise<SettingsState> {
+    this.#cache ??= this.#read().catch((error: unknown) => {
+      this.#cache = undefined // a file that could not be read is tried again next time
+      throw error
+    })
     return this.#cache
   }
 
@@ -66,8 +71,9 @@ export class SettingsStore {
       await mkdir(this.dir, { recursive: true, mode: 0o700 })
       await writeFileAtomic(this.file, `${JSON.stringify(next.data, null, 2)}\n`)
       // Once saved, the file is good again; the recovery notice has done its job.
-      this.#cache = { settings: next.data, path: this.file, recovered: null }
-      return this.#cache
+      const saved: SettingsState = { settings: next.data, path: this.file, recovered: null }
+      this.#cache = Promise.resolve(saved)
+      return saved
     })
     this.#queue = run.catch(() => {})
     return run
