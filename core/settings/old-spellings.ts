@@ -21,8 +21,13 @@ export function upgradeTunnelEntry(entry: unknown, fields: readonly string[]): u
   return copy
 }
 
+/** A JSON object's `tunnels` list with the old words of these fields replaced; anything else as it was. */
+export function upgradeTunnelList(json: unknown, fields: readonly string[]): unknown {
+  if (!isRecord(json) || !Array.isArray(json.tunnels)) return json
+  return { ...json, tunnels: json.tunnels.map((t) => upgradeTunnelEntry(t, fields)) }
+}
+
 /** The parsed settings JSON with the old spellings replaced; anything else is left for the schema to judge. */
 export function upgradeOldSpellings(json: unknown): unknown {
-  if (!isRecord(json) || !Array.isArray(json.tunnels)) return json
-  return { ...json, tunnels: json.tunnels.map((t) => upgradeTunnelEntry(t, ['mode', 'localTls'])) }
+  return upgradeTunnelList(json, ['mode', 'localTls'])
 }

@@ -12,7 +12,7 @@ import { SpkiPin, TunnelConfig } from '../../../shared/contract/tunnel-config.js
 import { TUNNEL_FINDINGS } from '../../../shared/knowledge/tunnel-findings.js'
 import { EngineError } from '../../api/errors.js'
 import type { Keychain } from '../../keychain/keychain.js'
-import { upgradeTunnelEntry } from '../../settings/old-spellings.js'
+import { upgradeTunnelEntry, upgradeTunnelList } from '../../settings/old-spellings.js'
 import { checkUpstream } from '../../tunnel/check.js'
 import { type LocalTlsRuntime, prepareLocalTls } from '../../tunnel/local-tls.js'
 import { cachedResolve, trustPolicy } from '../../tunnel/runtime.js'
@@ -44,15 +44,9 @@ const ConfigFile = z.object({ tunnels: z.array(FileEntry).min(1).max(100) }).str
 type FileEntry = z.infer<typeof FileEntry>
 
 /** Scripts written before issue 14 say `implicit` and `plain`: they still work. */
-function upgradeFileEntry(entry: unknown): unknown {
-  return upgradeTunnelEntry(entry, ['tls', 'localTls'])
-}
-
-function upgradeConfigFile(json: unknown): unknown {
-  if (typeof json !== 'object' || json === null || !('tunnels' in json) || !Array.isArray(json.tunnels))
-    return json
-  return { ...json, tunnels: json.tunnels.map(upgradeFileEntry) }
-}
+const OLD_WORD_FIELDS = ['tls', 'localTls']
+const upgradeFileEntry = (entry: unknown) => upgradeTunnelEntry(entry, OLD_WORD_FIELDS)
+const upgradeConfigFile = (json: unknown) => upgradeTunnelList(json, OLD_WORD_FIELDS)
 
 /** "PORT", "HOST:PORT" or "[IPv6]:PORT". */
 export function parseHostPort(

@@ -8,9 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { MessageChannel, Worker } from 'node:worker_threads'
-import type { DkimResult } from '../../../shared/contract/mail.js'
 import { cachedKeySource, isLearning, type KeySource } from '../key-sources.js'
-import { verifyMessage } from '../verify.js'
 import { serveKeys } from './key-bridge.js'
 import {
   BATCH_MESSAGES,
@@ -20,26 +18,17 @@ import {
   WORKER_OLD_GENERATION_MB,
   WORKER_YOUNG_GENERATION_MB,
 } from './limits.js'
-import { type PrintStyle, printedRow } from './printed.js'
-import { type ArchiveReport, archiveReport } from './report.js'
-import { type ArchiveItem, itemLabel, readItem, readItemWhole } from './sources.js'
+import type { PrintStyle } from './printed.js'
+import { type ArchiveItem, itemLabel } from './sources.js'
+import { failedOutcome, type ItemOutcome, verifyItem } from './verify-item.js'
 import type { FromWorker, ToWorker, WorkerAnswer, WorkerInit } from './worker.js'
 
-export interface ArchiveResult {
+export interface ArchiveResult extends ItemOutcome {
   /** Position in the input order, from 0. */
   index: number
   item: ArchiveItem
   /** The path, or "path@offset" for a message of an mbox. */
   label: string
-  /** The report; null when the run prints rows (`print`) or the message could not be verified. */
-  report: ArchiveReport | null
-  /** With `print`: the message's row, made in the thread that verified it. */
-  printed: string | null
-  /** The message's result; null when it could not be verified. */
-  verdict: DkimResult | null
-  alignedPass: boolean
-  /** Why the message could not be verified at all (report and verdict are then null). */
-  error: string | null
 }
 
 export interface ArchiveOptions {
@@ -114,36 +103,9 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-async function verifyInThread(item: ArchiveItem, options: ArchiveOptions, keys: KeySource) {
-  return archiveReport(
-    await verifyMessage(readItemWhole(item) ?? readItem(item, options.signal), {
-      keys,
-      light: true,
-      ...(options.at ? { at: options.at } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    }),
-  )
-}
-
 /** The result of a message that could not be verified at all. */
 function failed(index: number, item: ArchiveItem, error: string, print?: PrintStyle): ArchiveResult {
-  const label = itemLabel(item)
-  const printed = print ? printedRow(print, item, label, null, error) : null
-  return { index, item, label, report: null, printed, verdict: null, alignedPass: false, error }
-}
-
-/** The result of a verified message, its report kept or printed as the run asked. */
-function verified(
-  index: number,
-  item: ArchiveItem,
-  report: ArchiveReport,
-  print?: PrintStyle,
-): ArchiveResult {
-  const label = itemLabel(item)
-  const { verdict, alignedPass } = report
-  if (!print) return { index, item, label, report, printed: null, verdict, alignedPass, error: null }
-  const printed = printedRow(print, item, label, report, null)
-  return { index, item, label, report: null, printed, verdict, alignedPass, error: null }
+  return { index, item, label: itemLabel(item), ...failedOutcome(item, error, print) }
 }
 
 /** Verifies every item; yields one result per item, in order. Never throws for a bad message. */
@@ -169,27 +131,13 @@ export async function* verifyItems(
     }
     for await (const item of all()) {
       options.signal?.throwIfAborted()
-      yield await settle(index++, item, options.print, () => verifyInThread(item, options, keys))
+      const outcome = await verifyItem(item, { ...options, keys })
+      yield { index: index++, item, label: itemLabel(item), ...outcome }
     }
     return
   }
   options.onThreads?.(wanted)
   yield* runPool([first.value, second.value], iterator, options, keys, entry, wanted)
-}
-
-async function settle(
-  index: number,
-  item: ArchiveItem,
-  print: PrintStyle | undefined,
-  work: () => Promise<ArchiveReport>,
-): Promise<ArchiveResult> {
-  if (item.kind === 'unreadable') return failed(index, item, item.reason, print)
-  try {
-    return verified(index, item, await work(), print)
-  } catch (error) {
-    if ((error as { name?: string }).name === 'AbortError') throw error
-    return failed(index, item, errorText(error), print)
-  }
 }
 
 /** The worker threads of one run: the messages in flight on each, and the results not yet yielded. */
@@ -278,23 +226,8 @@ class WorkerPool {
     slot.pending.delete(answer.id)
     const item = this.#itemsById.get(answer.id)
     if (!item) return
-    const label = itemLabel(item)
-    if ('error' in answer) {
-      const { printed, error } = answer
-      this.#finish({
-        index: answer.id,
-        item,
-        label,
-        report: null,
-        printed,
-        verdict: null,
-        alignedPass: false,
-        error,
-      })
-    } else {
-      const { report, printed, verdict, alignedPass } = answer
-      this.#finish({ index: answer.id, item, label, report, printed, verdict, alignedPass, error: null })
-    }
+    const { id, ...outcome } = answer
+    this.#finish({ index: id, item, label: itemLabel(item), ...outcome })
   }
 
   #failAll(slot: Slot, reason: string): void {

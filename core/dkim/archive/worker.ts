@@ -3,14 +3,12 @@
 // back in batches: the report, or when the caller prints rows, the row itself (only text
 // crosses threads, not a report to clone). Keys come from the main thread (key-bridge).
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads'
-import type { DkimResult } from '../../../shared/contract/mail.js'
 import { cachedKeySource } from '../key-sources.js'
-import { verifyMessage } from '../verify.js'
 import { bridgedKeys } from './key-bridge.js'
 import { MESSAGES_AT_ONCE_PER_WORKER } from './limits.js'
-import { type PrintStyle, printedRow } from './printed.js'
-import { type ArchiveReport, archiveReport } from './report.js'
-import { type ArchiveItem, itemLabel, readItem, readItemWhole } from './sources.js'
+import type { PrintStyle } from './printed.js'
+import type { ArchiveItem } from './sources.js'
+import { type ItemOutcome, verifyItem } from './verify-item.js'
 
 export interface WorkerInit {
   keyPort: MessagePort
@@ -25,15 +23,7 @@ export interface WorkerInit {
 export type ToWorker = { type: 'verify'; batch: Array<{ id: number; item: ArchiveItem }> }
 
 /** What one message came to; `report` or `printed` by the run's choice. */
-export type WorkerAnswer =
-  | {
-      id: number
-      report: ArchiveReport | null
-      printed: string | null
-      verdict: DkimResult
-      alignedPass: boolean
-    }
-  | { id: number; error: string; printed: string | null }
+export type WorkerAnswer = ItemOutcome & { id: number }
 
 export type FromWorker = { type: 'results'; answers: WorkerAnswer[] }
 
@@ -78,21 +68,5 @@ function flush(): void {
 }
 
 async function answer(id: number, item: ArchiveItem): Promise<WorkerAnswer> {
-  const label = itemLabel(item)
-  try {
-    const input = readItemWhole(item) ?? readItem(item)
-    const report = archiveReport(await verifyMessage(input, { keys, light: true, ...(at ? { at } : {}) }))
-    const { verdict, alignedPass } = report
-    if (!init.print) return { id, report, printed: null, verdict, alignedPass }
-    return {
-      id,
-      report: null,
-      printed: printedRow(init.print, item, label, report, null),
-      verdict,
-      alignedPass,
-    }
-  } catch (error) {
-    const text = error instanceof Error ? error.message : String(error)
-    return { id, error: text, printed: init.print ? printedRow(init.print, item, label, null, text) : null }
-  }
+  return { id, ...(await verifyItem(item, { keys, print: init.print, ...(at ? { at } : {}) })) }
 }
