@@ -27,6 +27,9 @@ secret token. Opens the default browser unless --no-open. Stops on Ctrl-C.
       throw usageError(`--port must be 0-65535, not ${values.port}.`)
 
     const engine = await context.engine()
+    // Ready means ready: the settings are read (and a corrupt file set aside, with its notice)
+    // before the address is given, not by a start-up task that may run after the first page loads.
+    await engine.settings.load()
     let host: Awaited<ReturnType<typeof startWebHost>>
     try {
       host = await startWebHost({ engine, staticDir: context.staticDir, port })
