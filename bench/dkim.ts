@@ -22,10 +22,12 @@ import { type Columns, loadAverage, machineLines, tableLines, targetLines } from
 import {
   ceiling,
   dkimpyProcess,
+  floorProcess,
   type InputKind,
   mailauthLoop,
   mailauthProcess,
   mailwarden,
+  type Verifier,
 } from './dkim/verifiers.js'
 
 const HELP = `npm run bench:dkim -- [options]
@@ -103,6 +105,8 @@ try {
     mailauthProcess(),
     loop,
     dkimpyProcess(),
+    floorProcess(1),
+    floorProcess(2),
   ]
   const inMemory = [ceiling(corpus.keys)]
   const kinds: InputKind[] = ['maildir', 'mbox']
@@ -127,9 +131,13 @@ try {
     'mailauth loop: the same mailauth code in the benchmark process, no start-up (the targets are ratios of it).',
   )
   log(
+    `floor xN: per message a read, SHA-256 of body and header and one signature check, on N threads, start-up included (bench/dkim/floor-peer.mjs): no Node verifier can beat it.`,
+  )
+  log(
     'ceiling: SHA-256 over every byte + one RSA-2048/ed25519 verify per message, in memory, one core, x cores.',
   )
-  const columns: Columns = { all: [...verifiers, ...inMemory], workers1, workers2, loop }
+  const [floor1, floor] = verifiers.slice(-2) as [Verifier, Verifier]
+  const columns: Columns = { all: [...verifiers, ...inMemory], workers1, workers2, loop, floor, floor1 }
   for (const kind of kinds) {
     log('')
     for (const line of tableLines(results, corpus.sets, kind, columns, runs)) log(line)

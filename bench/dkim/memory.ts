@@ -12,6 +12,8 @@ import { perSecond, TARGETS } from './report.js'
 import { countLine, type Tally } from './verifiers.js'
 
 const GNU_TIME = '/usr/bin/time'
+/** What docs/dkim.md advises for a long run: the main thread's young generation held at 4 MB. */
+const BIG_RUN_NODE_OPTIONS = '--max-semi-space-size=4'
 
 interface PeakRun extends Tally {
   seconds: number
@@ -73,19 +75,24 @@ async function vmHwm(pid: number): Promise<number> {
   }
 }
 
-async function peakOf(cli: string, target: string, keyFile: string, configDir: string): Promise<PeakRun> {
+async function peakOf(
+  cli: string,
+  target: string,
+  keyFile: string,
+  configDir: string,
+  nodeOptions: string | null,
+): Promise<PeakRun> {
   const viaTime = existsSync(GNU_TIME)
   const args = [cli, 'dkim', 'verify', target, '--keys', keyFile, '--json-lines']
+  const env = {
+    ...process.env,
+    MAILWARDEN_CONFIG_DIR: configDir,
+    ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+  }
   const started = performance.now()
   const child = viaTime
-    ? spawn(GNU_TIME, ['-v', process.execPath, ...args], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, MAILWARDEN_CONFIG_DIR: configDir },
-      })
-    : spawn(process.execPath, args, {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, MAILWARDEN_CONFIG_DIR: configDir },
-      })
+    ? spawn(GNU_TIME, ['-v', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env })
+    : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env })
   const tally: Tally = { messages: 0, passed: 0, failures: [] }
   let partial = ''
   // Rows are counted as they come: 100,000 rows are too many to keep.
@@ -148,16 +155,19 @@ export async function memoryLines(plan: MemoryPlan): Promise<string[]> {
   ]
   const lines = ['Peak memory of `mailwarden dkim verify --json-lines` (default workers):']
   let how = ''
-  for (const input of inputs) {
-    plan.log(`  verifying the ${input.what}...`)
-    const r = await peakOf(plan.cli, input.target, plan.keyFile, plan.configDir)
-    how = r.how
-    const passNote = r.passed === r.messages ? 'all pass' : `${r.passed} of ${r.messages} pass, NOT all`
-    lines.push(
-      `  ${input.what}: ${r.messages.toLocaleString('en-US')} messages (${passNote}) in ${r.seconds.toFixed(1)} s = ${perSecond(r.messages / r.seconds)}/s, peak RSS ${r.peakMb.toFixed(0)} MB: target < ${TARGETS.peakMb} MB ${r.peakMb > 0 && r.peakMb < TARGETS.peakMb ? 'met' : 'NOT met'}`,
-    )
-    for (const failure of r.failures) lines.push(`    did not pass: ${failure.slice(0, 300)}`)
-  }
+  // The main thread's young generation can only be bounded when Node starts (a flag set later is
+  // ignored), so the run is measured as it comes and with the flag docs/dkim.md gives for big runs.
+  for (const input of inputs)
+    for (const nodeOptions of [null, BIG_RUN_NODE_OPTIONS]) {
+      plan.log(`  verifying the ${input.what}${nodeOptions ? ` with NODE_OPTIONS=${nodeOptions}` : ''}...`)
+      const r = await peakOf(plan.cli, input.target, plan.keyFile, plan.configDir, nodeOptions)
+      how = r.how
+      const passNote = r.passed === r.messages ? 'all pass' : `${r.passed} of ${r.messages} pass, NOT all`
+      lines.push(
+        `  ${input.what}${nodeOptions ? `, NODE_OPTIONS=${nodeOptions}` : ''}: ${r.messages.toLocaleString('en-US')} messages (${passNote}) in ${r.seconds.toFixed(1)} s = ${perSecond(r.messages / r.seconds)}/s, peak RSS ${r.peakMb.toFixed(0)} MB: target < ${TARGETS.peakMb} MB ${r.peakMb > 0 && r.peakMb < TARGETS.peakMb ? 'met' : 'NOT met'}`,
+      )
+      for (const failure of r.failures) lines.push(`    did not pass: ${failure.slice(0, 300)}`)
+    }
   lines.push(`  (peak RSS by ${how})`)
   return lines
 }

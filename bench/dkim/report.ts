@@ -80,6 +80,10 @@ export interface Columns {
   workers1: Verifier
   workers2: Verifier
   loop: Verifier
+  /** The floor: its ratio to the loop bounds what any Node verifier can reach. */
+  floor: Verifier
+  /** The floor on one thread: what two threads can gain over one at best. */
+  floor1: Verifier
 }
 
 export function tableLines(
@@ -91,7 +95,7 @@ export function tableLines(
 ): string[] {
   const notes: string[] = []
   const rows: string[][] = [
-    ['size', 'messages', 'avg', ...columns.all.map((v) => v.label), 'w2 / loop', 'w2 / w1'],
+    ['size', 'messages', 'avg', ...columns.all.map((v) => v.label), 'w2 / loop', 'floor / loop', 'w2 / w1'],
   ]
   for (const set of sets) {
     const count = set.spec.count
@@ -110,13 +114,16 @@ export function tableLines(
       median.push(`n/a [${notes.length}]`)
       best.push('')
     }
-    const [w1, w2, loop] = [figure(columns.workers1), figure(columns.workers2), figure(columns.loop)]
+    const [w1, w2, loop, floor] = [columns.workers1, columns.workers2, columns.loop, columns.floor].map(
+      figure,
+    )
     rows.push([
       set.spec.label,
       count.toLocaleString('en-US'),
       kb(set.totalBytes / count),
       ...median,
       w2 && loop ? ratio(w2.median / loop.median) : 'n/a',
+      floor && loop ? ratio(floor.median / loop.median) : 'n/a',
       w2 && w1 ? ratio(w2.median / w1.median) : 'n/a',
     ])
     rows.push([
@@ -125,6 +132,7 @@ export function tableLines(
       '',
       ...best,
       w2 && loop ? ratio(w2.best / loop.best) : '',
+      floor && loop ? ratio(floor.best / loop.best) : '',
       w2 && w1 ? ratio(w2.best / w1.best) : '',
     ])
   }
@@ -150,15 +158,23 @@ export function targetLines(
       const count = set.spec.count
       const w2 = rates(results.get(resultKey(set, kind, columns.workers2)), count)
       const loop = rates(results.get(resultKey(set, kind, columns.loop)), count)
+      const floor = rates(results.get(resultKey(set, kind, columns.floor)), count)
       const big = set.spec.bytes > 1024 * 1024
       const need = big ? TARGETS.bigRatio : TARGETS.smallRatio
       const stretch = big
         ? ''
         : `, stretch ${TARGETS.smallStretch}x${w2 && loop && w2.median / loop.median >= TARGETS.smallStretch ? ' reached' : ''}`
       const what = `  ${kind.padEnd(7)} ${set.spec.label.padEnd(5)} w2 >= ${need}x loop${stretch}:`
+      // Where even the floor stays below the target, no Node verifier can meet it on this machine.
+      const bound =
+        floor && loop
+          ? floor.median / loop.median < need
+            ? ` (the floor reaches ${ratio(floor.median / loop.median)}: out of reach here)`
+            : ` (the floor reaches ${ratio(floor.median / loop.median)})`
+          : ''
       lines.push(
         w2 && loop
-          ? `${what} ${ratio(w2.median / loop.median)}, ${met(w2.median / loop.median >= need)}`
+          ? `${what} ${ratio(w2.median / loop.median)}, ${met(w2.median / loop.median >= need)}${bound}`
           : `${what} no figure (see the table)`,
       )
     }
@@ -169,7 +185,14 @@ export function targetLines(
       const w2 = rates(results.get(resultKey(set, kind, columns.workers2)), set.spec.count)
       return w1 && w2 ? w2.median / w1.median : null
     })
-    const shown = gains.map((g, i) => `${sets[i]?.spec.label} ${g === null ? 'n/a' : ratio(g)}`).join(', ')
+    const floorGains = sets.map((set) => {
+      const f1 = rates(results.get(resultKey(set, kind, columns.floor1)), set.spec.count)
+      const f2 = rates(results.get(resultKey(set, kind, columns.floor)), set.spec.count)
+      return f1 && f2 ? ` (floor ${ratio(f2.median / f1.median)})` : ''
+    })
+    const shown = gains
+      .map((g, i) => `${sets[i]?.spec.label} ${g === null ? 'n/a' : ratio(g)}${floorGains[i]}`)
+      .join(', ')
     const ok = gains.every((g) => g !== null && g >= TARGETS.workersGain)
     lines.push(
       `  ${kind.padEnd(7)} --workers 2 clearly faster than 1 (>= ${TARGETS.workersGain}x): ${shown}; ${met(ok)}`,

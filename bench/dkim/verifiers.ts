@@ -4,6 +4,8 @@
 // - mailauth 7.1 as its own process (mailauth-peer.mjs) and as a loop inside this process (the
 //   same code, no start-up): the reference the issue's targets are ratios of;
 // - dkimpy as its own process (dkimpy-peer.py);
+// - the floor: the least a Node verifier must do through the front door (floor-peer.mjs), whose
+//   ratio to mailauth's loop bounds every ratio Mailwarden can reach;
 // - the machine's ceiling: SHA-256 over every byte plus one signature check per message, in memory,
 //   on one core, times the number of cores.
 import { spawn } from 'node:child_process'
@@ -136,7 +138,13 @@ export function mailwarden(
 }
 
 /** A peer script that prints {"messages", "passed", "failures"}. */
-function peerProcess(id: string, label: string, command: string, script: string): Verifier {
+function peerProcess(
+  id: string,
+  label: string,
+  command: string,
+  script: string,
+  extra: string[] = [],
+): Verifier {
   return {
     id,
     label,
@@ -145,6 +153,7 @@ function peerProcess(id: string, label: string, command: string, script: string)
         script,
         target.path,
         target.keyFile,
+        ...extra,
       ])
       if (code !== 0)
         return { seconds, messages: 0, passed: 0, failures: [`exit ${code}: ${stderr.trim().slice(0, 500)}`] }
@@ -155,6 +164,12 @@ function peerProcess(id: string, label: string, command: string, script: string)
 
 export const mailauthProcess = (): Verifier =>
   peerProcess('mailauth-process', 'mailauth proc', process.execPath, path.join(here, 'mailauth-peer.mjs'))
+
+/** The floor (floor-peer.mjs): read, hash and one signature check per message on `threads` threads, start-up included. */
+export const floorProcess = (threads: number): Verifier =>
+  peerProcess(`floor-${threads}`, `floor x${threads}`, process.execPath, path.join(here, 'floor-peer.mjs'), [
+    String(threads),
+  ])
 
 export const dkimpyProcess = (): Verifier =>
   peerProcess('dkimpy-process', 'dkimpy proc', PYTHON, path.join(here, 'dkimpy-peer.py'))

@@ -3,7 +3,6 @@
 import { createReadStream } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
-import v8 from 'node:v8'
 import type { DkimReport } from '../../../shared/contract/dkim.js'
 import { dnsServerProblem } from '../../../shared/contract/dns-server.js'
 import { expandPaths, isMboxFile, type MboxFormat, verifyItems } from '../../dkim/archive/index.js'
@@ -36,8 +35,6 @@ const PROGRESS_INTERVAL_MS = 150
 const ROWS_FLUSH_CHARS = 64 * 1024
 /** ...or after this long, whichever comes first. */
 const ROWS_FLUSH_MS = 200
-/** The main thread's young-generation half-space during a run of many messages, in MB. */
-const MAIN_SEMI_SPACE_MB = 4
 /** Standard input holds one message; beyond this it is not one (the engine's own bound is for files). */
 export const MAX_STDIN_BYTES = 256 * 1024 * 1024
 
@@ -340,9 +337,6 @@ async function verifyMany(
   options: DkimCommandOptions,
 ): Promise<ExitCode> {
   const started = Date.now()
-  // This thread only hands out paths and writes rows, all short-lived garbage: a small young
-  // generation keeps its share of a long run's memory down (about 12 MB, no slower).
-  v8.setFlagsFromString(`--max-semi-space-size=${MAIN_SEMI_SPACE_MB}`)
   const tally = new Summary()
   const all: string[] = []
   const rows = new RowWriter(context.io.out)

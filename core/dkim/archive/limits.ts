@@ -9,6 +9,8 @@ export const READ_CHUNK_BYTES = 128 * 1024
  * streamed so that memory stays flat however big a message is.
  */
 export const WHOLE_READ_MAX_BYTES = 1024 * 1024
+/** The first read of a file, into a buffer kept per thread: most messages end within it. */
+export const FIRST_READ_BYTES = 64 * 1024
 /** Messages handed out per worker before results come back; bounds the reorder buffer (results stay in order). */
 export const IN_FLIGHT_PER_WORKER = 32
 /**

@@ -5,7 +5,7 @@
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads'
 import { cachedKeySource } from '../key-sources.js'
 import { bridgedKeys } from './key-bridge.js'
-import { MESSAGES_AT_ONCE_PER_WORKER } from './limits.js'
+import { BATCH_MESSAGES, MESSAGES_AT_ONCE_PER_WORKER } from './limits.js'
 import type { PrintStyle } from './printed.js'
 import type { ArchiveItem } from './sources.js'
 import { type ItemOutcome, verifyItem } from './verify-item.js'
@@ -51,7 +51,9 @@ function pump(): void {
     void answer(id, item).then((done) => {
       active--
       outbox.push(done)
-      if (!flushing) {
+      // A full batch goes at once: the main thread can hand out more while this one goes on.
+      if (outbox.length >= BATCH_MESSAGES) flush()
+      else if (!flushing) {
         flushing = true
         setImmediate(flush)
       }
