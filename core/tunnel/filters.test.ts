@@ -127,6 +127,67 @@ describe('SMTP', () => {
   })
 })
 
+describe('dot-terminated bodies pass by a byte search, whatever the chunk boundaries', () => {
+  // Lines that look like the end but are not: stuffed dots, a dot with more after it, a lone CR;
+  // then the real end, then a line that must be read as a command / answer again.
+  const body =
+    'Subject: x\r\n\r\n..\r\n...\r\n..STLS\r\n.x\r\n.\rstill data\r\nline with . in it\r\nSTARTTLS\r\n'
+
+  /** Every split of `text` into two chunks, and into 1-byte chunks. */
+  function splits(text: string): Buffer[][] {
+    const bytes = latin1(text)
+    const out: Buffer[][] = [[...bytes].map((b) => Buffer.from([b]))]
+    for (let at = 0; at <= bytes.length; at++) out.push([bytes.subarray(0, at), bytes.subarray(at)])
+    return out
+  }
+
+  it('POP3: a RETR answer ends at its lone "." and the next answer is read (every split)', () => {
+    const answers = `+OK 99 octets\r\n${body}.\r\n+OK 1 messages\r\n+OK\r\nSTLS\r\nUSER\r\n.\r\n`
+    for (const chunks of splits(answers)) {
+      const recorder = new CommandRecorder()
+      const f = createFilters('pop3', { recorder, serverGreets: false })
+      f.fromServer.sink = () => {}
+      f.fromClient.sink = () => {}
+      f.fromClient.write(latin1('RETR 1\r\nSTAT\r\nCAPA\r\n'))
+      const out: Buffer[] = []
+      f.fromServer.sink = (b: Buffer) => out.push(b)
+      for (const chunk of chunks) f.fromServer.write(chunk)
+      // The body unchanged (STLS inside it kept); the CAPA after it read: STLS dropped there.
+      expect(Buffer.concat(out).toString('latin1')).toBe(
+        `+OK 99 octets\r\n${body}.\r\n+OK 1 messages\r\n+OK\r\nUSER\r\n.\r\n`,
+      )
+    }
+  })
+
+  it('SMTP: DATA ends at its lone "." and the next line is a command again (every split)', () => {
+    const data = `${body}.\r\nSTARTTLS\r\nQUIT\r\n`
+    for (const chunks of splits(data)) {
+      const recorder = new CommandRecorder()
+      const f = createFilters('smtp', { recorder, serverGreets: true })
+      const replies: Buffer[] = []
+      f.fromServer.sink = (b: Buffer) => replies.push(b)
+      f.fromServer.write(latin1('220 mx ready\r\n354 go\r\n'))
+      const sent: Buffer[] = []
+      f.fromClient.sink = (b: Buffer) => sent.push(b)
+      for (const chunk of chunks) f.fromClient.write(chunk)
+      // The message passes whole (its STARTTLS line too); the STARTTLS after the "." is refused here.
+      expect(Buffer.concat(sent).toString('latin1')).toBe(`${body}.\r\nQUIT\r\n`)
+      expect(recorder.commands).toEqual(['STARTTLS', 'QUIT'])
+      expect(Buffer.concat(replies).toString()).toContain('502 5.5.1 STARTTLS is not available here')
+    }
+  })
+
+  it('bare LF line endings end a body too', () => {
+    const recorder = new CommandRecorder()
+    const f = createFilters('smtp', { recorder, serverGreets: true })
+    f.fromServer.sink = () => {}
+    f.fromServer.write(latin1('220 mx\n354 go\n'))
+    f.fromClient.sink = () => {}
+    f.fromClient.write(latin1('a\n..\n.\nQUIT\n'))
+    expect(recorder.commands).toEqual(['QUIT'])
+  })
+})
+
 describe('the server’s answer to a login is recorded, never the credentials', () => {
   async function session(protocol: 'imap' | 'pop3' | 'smtp', client: string, server: string) {
     const recorder = new CommandRecorder()

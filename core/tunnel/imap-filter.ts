@@ -3,6 +3,7 @@
 // LOGINDISABLED and COMPRESS (compression would hide the stream from this filter), literals pass
 // untouched. Client → server: STARTTLS and COMPRESS get a local BAD, LOGIN and SASL are redacted
 // in the record, literals pass untouched.
+import { ClientFilter } from './client-filter.js'
 import { MAX_IMAP_RESPONSE_HEAD_BYTES } from './limits.js'
 import { EMPTY, LineStream, literalLength, text } from './line-stream.js'
 import { type CommandRecorder, REDACTED } from './recorder.js'
@@ -76,53 +77,48 @@ export class ImapFromServer extends LineStream {
   }
 }
 
-export class ImapFromClient extends LineStream {
+export class ImapFromClient extends ClientFilter {
   readonly #server: ImapFromServer
-  readonly #recorder: CommandRecorder
   /** After a literal the line goes on: the next line is not a new command. */
   #continuation = false
   /** The command in progress carries a credential (LOGIN): its continuations are not recorded. */
   #secret = false
 
   constructor(server: ImapFromServer, recorder: CommandRecorder) {
-    super()
+    super(server, recorder)
     this.#server = server
-    this.#recorder = recorder
   }
 
-  protected line(line: Buffer): Buffer | null {
-    const value = text(line)
-    if (this.#server.saslTag) {
-      // A SASL response (base64 credentials) or "*" to cancel: never recorded.
-      this.#recorder.add(`${REDACTED} (SASL response)`)
-      return null
-    }
+  /** A SASL response (base64 credentials) or "*" to cancel, until AUTHENTICATE's tagged answer. */
+  protected inSasl(): boolean {
+    return this.#server.saslTag !== null
+  }
+
+  protected command(value: string): Buffer | null {
     const literal = literalLength(value)
     if (literal !== null) this.raw = literal
     if (this.#continuation) {
       this.#continuation = literal !== null
-      if (!this.#secret && value) this.#recorder.add(`… ${value}`)
+      if (!this.#secret && value) this.recorder.add(`… ${value}`)
       return null
     }
     this.#continuation = literal !== null
     const [tag = '', verb = '', ...rest] = value.split(' ')
     const command = verb.toUpperCase()
     this.#secret = command === 'LOGIN'
-    if ((command === 'STARTTLS' || command === 'COMPRESS') && literal === null) {
-      this.#recorder.add(value)
-      this.#server.inject(
+    if ((command === 'STARTTLS' || command === 'COMPRESS') && literal === null)
+      return this.refuse(
+        value,
         `${tag} BAD ${command} is not available here: Mailwarden already encrypts this connection to the server.\r\n`,
       )
-      return EMPTY
-    }
     if (command === 'LOGIN') {
       this.#server.loginTag = tag
-      this.#recorder.add(`${tag} LOGIN ${REDACTED}`)
+      this.recorder.add(`${tag} LOGIN ${REDACTED}`)
     } else if (command === 'AUTHENTICATE') {
       this.#server.saslTag = tag
       this.#server.loginTag = tag
-      this.#recorder.add(`${tag} AUTHENTICATE ${rest[0] ?? ''}${rest.length > 1 ? ` ${REDACTED}` : ''}`)
-    } else this.#recorder.add(value)
+      this.recorder.add(`${tag} AUTHENTICATE ${rest[0] ?? ''}${rest.length > 1 ? ` ${REDACTED}` : ''}`)
+    } else this.recorder.add(value)
     return null
   }
 
@@ -131,51 +127,4 @@ export class ImapFromClient extends LineStream {
     if (literal !== null) this.raw = literal
     this.#continuation = literal !== null
   }
-}
-
-/** A local STARTTLS side (LAN device), before TLS: what the tunnel answers without the server. */
-export interface BeforeTlsAnswer {
-  reply: string
-  /** continue: read the next line; upgrade: TLS handshake now; close: the client said goodbye. */
-  next: 'continue' | 'upgrade' | 'close'
-  /** The line as the connection record keeps it (credentials redacted). */
-  record: string
-  /** A login the tunnel refused (sent before TLS): counted as a failed login. */
-  refusedLogin?: true
-}
-
-const IMAP_BEFORE_TLS_CAPS = 'IMAP4rev1 STARTTLS LOGINDISABLED'
-
-export const imapBeforeTls = {
-  greeting: `* OK [CAPABILITY ${IMAP_BEFORE_TLS_CAPS}] Mailwarden tunnel ready; STARTTLS first.\r\n`,
-  /** Like a careful server (RFC 3501 LOGINDISABLED, RFC 5530 PRIVACYREQUIRED): no login in clear. */
-  answer(line: string): BeforeTlsAnswer {
-    const [tag = '', verb = ''] = line.split(' ')
-    const command = verb.toUpperCase()
-    const t = /^[^\s(){%*"\\\]]+$/.test(tag) ? tag : '*'
-    switch (command) {
-      case 'CAPABILITY':
-        return {
-          reply: `* CAPABILITY ${IMAP_BEFORE_TLS_CAPS}\r\n${t} OK CAPABILITY completed\r\n`,
-          next: 'continue',
-          record: line,
-        }
-      case 'NOOP':
-        return { reply: `${t} OK NOOP completed\r\n`, next: 'continue', record: line }
-      case 'LOGOUT':
-        return { reply: `* BYE Logging out\r\n${t} OK LOGOUT completed\r\n`, next: 'close', record: line }
-      case 'STARTTLS':
-        return { reply: `${t} OK Begin TLS negotiation now\r\n`, next: 'upgrade', record: line }
-      case 'LOGIN':
-      case 'AUTHENTICATE':
-        return {
-          reply: `${t} NO [PRIVACYREQUIRED] Must issue STARTTLS first: no login without TLS.\r\n`,
-          next: 'continue',
-          record: `${t} ${command} ${REDACTED}`,
-          refusedLogin: true,
-        }
-      default:
-        return { reply: `${t} BAD Must issue STARTTLS first.\r\n`, next: 'continue', record: line }
-    }
-  },
 }

@@ -9,6 +9,11 @@ import { MAX_HELD_LINE_BYTES } from './limits.js'
 const EMPTY = Buffer.alloc(0)
 /** Enough of a line's end to read an IMAP literal marker like "{4294967295+}\r\n". */
 const TAIL_BYTES = 24
+const LF = 0x0a
+const CR = 0x0d
+const DOT = 0x2e
+/** A line that starts with a dot, seen from the end of the line before. */
+const LF_DOT = Buffer.from('\n.')
 
 export abstract class LineStream {
   /** Where the filtered bytes go (the socket toward this filter's reader); set by the owner. */
@@ -20,6 +25,8 @@ export abstract class LineStream {
   /** Bytes to pass through raw before lines resume (IMAP literal, SMTP BDAT chunk). */
   protected raw = 0
   #held: Buffer[] = []
+  /** The bytes passed so far ended a line (for dotted bodies, whose chunks end anywhere). */
+  #atLineStart = true
   #heldBytes = 0
   #passing = false
   #tail: Buffer = EMPTY
@@ -32,6 +39,15 @@ export abstract class LineStream {
 
   /** A line too long to hold passed through unchanged; `tail` is its last bytes. */
   protected longLine(_tail: Buffer): void {}
+
+  /**
+   * True while the bytes are a dot-terminated body (a POP3 multi-line answer, SMTP DATA): only a
+   * line that could be its lone "." reaches line(); the rest passes as it comes, found by a byte
+   * search for a line that starts with a dot, with no line cut out or turned into a string.
+   */
+  protected get dottedBody(): boolean {
+    return false
+  }
 
   /** Sends bytes of our own toward this filter's reader (a refusal, a rewritten reply). */
   inject(data: Buffer | string): void {
@@ -72,7 +88,17 @@ export abstract class LineStream {
         pos += n
         continue
       }
-      const lf = chunk.indexOf(0x0a, pos)
+      if (this.#held.length === 0 && !this.#passing && this.dottedBody) {
+        const atLineStart = pos === 0 ? this.#atLineStart : chunk[pos - 1] === LF
+        const dotLine = possibleDotLine(chunk, pos, atLineStart)
+        if (dotLine === -1) {
+          pos = chunk.length
+          break
+        }
+        // The lines before it pass in the run; this one is looked at like any other.
+        pos = dotLine
+      }
+      const lf = chunk.indexOf(LF, pos)
       const end = lf === -1 ? chunk.length : lf + 1
       if (this.#passing) {
         this.#keepTail(chunk.subarray(pos, end))
@@ -125,11 +151,31 @@ export abstract class LineStream {
       pos = end
     }
     flushRun(chunk.length)
+    if (chunk.length > 0) this.#atLineStart = chunk[chunk.length - 1] === LF
   }
 
   #keepTail(piece: Buffer): void {
     if (piece.length >= TAIL_BYTES) this.#tail = Buffer.from(piece.subarray(piece.length - TAIL_BYTES))
     else this.#tail = Buffer.concat([this.#tail, piece]).subarray(-TAIL_BYTES)
+  }
+}
+
+/**
+ * Where, from `pos`, the first line starts that could be a lone "." (a dot followed by CR, LF or
+ * the end of the chunk), or -1. A dot-stuffed line ("..") cannot be, so it is not looked at.
+ */
+export function possibleDotLine(chunk: Buffer, pos: number, atLineStart: boolean): number {
+  const couldEnd = (start: number) =>
+    start + 1 >= chunk.length || chunk[start + 1] === CR || chunk[start + 1] === LF
+  if (atLineStart && chunk[pos] === DOT && couldEnd(pos)) return pos
+  for (let from = pos; ; ) {
+    const hit = chunk.indexOf(LF_DOT, from)
+    if (hit === -1) {
+      // A line ending at the very end: the next chunk starts a line (#atLineStart).
+      return -1
+    }
+    if (couldEnd(hit + 1)) return hit + 1
+    from = hit + 1
   }
 }
 

@@ -9,8 +9,8 @@ import type tls from 'node:tls'
 import type { MailProtocol } from '../../shared/contract/mail.js'
 import { MAX_PLAINTEXT_BYTES } from '../net/limits.js'
 import { LineReader } from '../net/line-reader.js'
-import { refusal, smtpDomain } from './greeting.js'
-import { type BeforeTlsAnswer, imapBeforeTls } from './imap-filter.js'
+import { beforeTlsDialogue } from './before-tls/dialogue.js'
+import { refusal } from './greeting.js'
 import {
   CLOSE_GRACE_MS,
   LOCAL_BEFORE_TLS_LINE_MS,
@@ -18,25 +18,7 @@ import {
   MAX_LOCAL_BEFORE_TLS_LINE_BYTES,
 } from './limits.js'
 import { acceptLocalTls, type LocalTlsRuntime } from './local-tls.js'
-import { pop3BeforeTls } from './pop3-filter.js'
 import type { CommandRecorder } from './recorder.js'
-import { smtpBeforeTls } from './smtp-filter.js'
-
-interface Dialogue {
-  greeting: string
-  answer(line: string): BeforeTlsAnswer
-}
-
-function dialogue(protocol: MailProtocol, domain: string): Dialogue {
-  switch (protocol) {
-    case 'imap':
-      return imapBeforeTls
-    case 'pop3':
-      return pop3BeforeTls
-    case 'smtp':
-      return smtpBeforeTls(smtpDomain(domain))
-  }
-}
 
 export interface LocalStartTlsOptions {
   protocol: MailProtocol
@@ -53,7 +35,7 @@ export async function localStartTls(
   raw: net.Socket,
   options: LocalStartTlsOptions,
 ): Promise<tls.TLSSocket | null> {
-  const talk = dialogue(options.protocol, options.domain)
+  const talk = beforeTlsDialogue(options.protocol, options.domain)
   const reader = new LineReader(raw, 'the client', {
     maxLineBytes: MAX_LOCAL_BEFORE_TLS_LINE_BYTES,
     maxTotalBytes: MAX_PLAINTEXT_BYTES,

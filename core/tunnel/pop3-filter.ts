@@ -2,7 +2,7 @@
 // TOP, LIST, UIDL, CAPA) are followed to their "." so a message line reading "STLS" is left alone.
 // Client → server: STLS gets a local -ERR; PASS, APOP and AUTH (with its SASL lines) are redacted.
 
-import type { BeforeTlsAnswer } from './imap-filter.js'
+import { ClientFilter } from './client-filter.js'
 import { MAX_POP3_PENDING_COMMANDS } from './limits.js'
 import { EMPTY, LineStream, text } from './line-stream.js'
 import { type CommandRecorder, REDACTED } from './recorder.js'
@@ -53,6 +53,11 @@ export class Pop3FromServer extends LineStream {
     this.#dropGreeting = serverGreets && dropGreeting
   }
 
+  /** A RETR, TOP, LIST or UIDL answer's lines pass by a byte search for their "." (CAPA's are read). */
+  protected override get dottedBody(): boolean {
+    return this.#multi && !this.#capa
+  }
+
   protected line(line: Buffer): Buffer | null {
     const value = text(line)
     if (this.#multi) {
@@ -86,66 +91,35 @@ export class Pop3FromServer extends LineStream {
   }
 }
 
-export class Pop3FromClient extends LineStream {
+export class Pop3FromClient extends ClientFilter {
   readonly #server: Pop3FromServer
-  readonly #recorder: CommandRecorder
 
   constructor(server: Pop3FromServer, recorder: CommandRecorder) {
-    super()
+    super(server, recorder)
     this.#server = server
-    this.#recorder = recorder
   }
 
-  protected line(line: Buffer): Buffer | null {
-    const value = text(line)
-    if (this.#server.sasl) {
-      this.#recorder.add(`${REDACTED} (SASL response)`)
-      return null
-    }
+  protected inSasl(): boolean {
+    return this.#server.sasl
+  }
+
+  protected command(value: string): Buffer | null {
     const [word = '', ...args] = value.trim().split(/\s+/)
     const verb = word.toUpperCase()
-    if (verb === 'STLS') {
-      this.#recorder.add(value)
-      this.#server.inject('-ERR STLS is not available here: Mailwarden already encrypts this connection.\r\n')
-      return EMPTY
-    }
+    if (verb === 'STLS')
+      return this.refuse(
+        value,
+        '-ERR STLS is not available here: Mailwarden already encrypts this connection.\r\n',
+      )
     if (this.#server.pending.length >= MAX_POP3_PENDING_COMMANDS)
       throw new Error('The client sent too many commands without reading the answers.')
     this.#server.pending.push({ verb, hasArgument: args.length > 0 })
-    if (verb === 'PASS') this.#recorder.add(`PASS ${REDACTED}`)
-    else if (verb === 'APOP') this.#recorder.add(`APOP ${args[0] ?? ''} ${REDACTED}`)
+    if (verb === 'PASS') this.recorder.add(`PASS ${REDACTED}`)
+    else if (verb === 'APOP') this.recorder.add(`APOP ${args[0] ?? ''} ${REDACTED}`)
     else if (verb === 'AUTH' && args.length > 0) {
       this.#server.sasl = true
-      this.#recorder.add(`AUTH ${args[0]}${args.length > 1 ? ` ${REDACTED}` : ''}`)
-    } else this.#recorder.add(value)
+      this.recorder.add(`AUTH ${args[0]}${args.length > 1 ? ` ${REDACTED}` : ''}`)
+    } else this.recorder.add(value)
     return null
   }
-}
-
-export const pop3BeforeTls = {
-  greeting: '+OK Mailwarden tunnel ready; STLS first.\r\n',
-  /** Like a careful server (RFC 2595): only CAPA, STLS and QUIT before TLS; no USER, PASS, AUTH. */
-  answer(line: string): BeforeTlsAnswer {
-    const verb = (line.trim().split(/\s+/)[0] ?? '').toUpperCase()
-    switch (verb) {
-      case 'CAPA':
-        return { reply: '+OK Capability list follows\r\nSTLS\r\n.\r\n', next: 'continue', record: line }
-      case 'STLS':
-        return { reply: '+OK Begin TLS negotiation\r\n', next: 'upgrade', record: line }
-      case 'QUIT':
-        return { reply: '+OK Bye\r\n', next: 'close', record: line }
-      case 'USER':
-      case 'PASS':
-      case 'APOP':
-      case 'AUTH':
-        return {
-          reply: '-ERR [AUTH] Must issue STLS first: no login without TLS.\r\n',
-          next: 'continue',
-          record: `${verb} ${REDACTED}`,
-          ...(verb === 'USER' ? {} : { refusedLogin: true as const }),
-        }
-      default:
-        return { reply: '-ERR Must issue STLS first.\r\n', next: 'continue', record: line }
-    }
-  },
 }

@@ -3,7 +3,7 @@
 // data until its lone ".". Client → server: STARTTLS gets a local 502; BDAT chunks pass
 // untouched; AUTH and its SASL lines are redacted in the record.
 
-import type { BeforeTlsAnswer } from './imap-filter.js'
+import { ClientFilter } from './client-filter.js'
 import { MAX_HELD_REPLY_LINES } from './limits.js'
 import { EMPTY, LineStream, text } from './line-stream.js'
 import { type CommandRecorder, REDACTED } from './recorder.js'
@@ -76,74 +76,43 @@ export class SmtpFromServer extends LineStream {
   }
 }
 
-export class SmtpFromClient extends LineStream {
+export class SmtpFromClient extends ClientFilter {
   readonly #server: SmtpFromServer
-  readonly #recorder: CommandRecorder
 
   constructor(server: SmtpFromServer, recorder: CommandRecorder) {
-    super()
+    super(server, recorder)
     this.#server = server
-    this.#recorder = recorder
   }
 
-  protected line(line: Buffer): Buffer | null {
-    const value = text(line)
+  protected inSasl(): boolean {
+    return this.#server.sasl && !this.#server.dataMode
+  }
+
+  /** Message data passes by a byte search for its lone "."; no line is cut out or read. */
+  protected override get dottedBody(): boolean {
+    return this.#server.dataMode
+  }
+
+  protected command(value: string): Buffer | null {
     if (this.#server.dataMode) {
       if (value === '.') this.#server.dataMode = false
       return null
     }
-    if (this.#server.sasl) {
-      this.#recorder.add(`${REDACTED} (SASL response)`)
-      return null
-    }
     const [word = '', ...args] = value.trim().split(/\s+/)
     const verb = word.toUpperCase()
-    if (verb === 'STARTTLS') {
-      this.#recorder.add(value)
-      this.#server.inject(
+    if (verb === 'STARTTLS')
+      return this.refuse(
+        value,
         '502 5.5.1 STARTTLS is not available here: Mailwarden already encrypts this connection to the server.\r\n',
       )
-      return EMPTY
-    }
     if (verb === 'BDAT') {
       const size = Number(args[0])
       if (Number.isSafeInteger(size) && size >= 0) this.raw = size
     }
     if (verb === 'AUTH') {
       this.#server.sasl = true
-      this.#recorder.add(`AUTH ${args[0] ?? ''}${args.length > 1 ? ` ${REDACTED}` : ''}`)
-    } else this.#recorder.add(value)
+      this.recorder.add(`AUTH ${args[0] ?? ''}${args.length > 1 ? ` ${REDACTED}` : ''}`)
+    } else this.recorder.add(value)
     return null
-  }
-}
-
-export function smtpBeforeTls(domain: string) {
-  return {
-    greeting: `220 ${domain} ESMTP Mailwarden tunnel ready; STARTTLS first\r\n`,
-    /** Like a careful submission server (RFC 3207): nothing but EHLO/HELO, NOOP, RSET, QUIT and
-     * STARTTLS before TLS; everything else gets 530. */
-    answer(line: string): BeforeTlsAnswer {
-      const verb = (line.trim().split(/\s+/)[0] ?? '').toUpperCase()
-      switch (verb) {
-        case 'EHLO':
-          return { reply: `250-${domain}\r\n250 STARTTLS\r\n`, next: 'continue', record: line }
-        case 'HELO':
-          return { reply: `250 ${domain}\r\n`, next: 'continue', record: line }
-        case 'NOOP':
-        case 'RSET':
-          return { reply: '250 2.0.0 OK\r\n', next: 'continue', record: line }
-        case 'QUIT':
-          return { reply: '221 2.0.0 Bye\r\n', next: 'close', record: line }
-        case 'STARTTLS':
-          return { reply: '220 2.0.0 Ready to start TLS\r\n', next: 'upgrade', record: line }
-        default:
-          return {
-            reply: '530 5.7.0 Must issue a STARTTLS command first\r\n',
-            next: 'continue',
-            record: verb === 'AUTH' ? `AUTH ${REDACTED}` : line,
-            ...(verb === 'AUTH' ? { refusedLogin: true as const } : {}),
-          }
-      }
-    },
   }
 }
