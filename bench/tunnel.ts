@@ -1,34 +1,44 @@
-// `npm run bench:tunnel`: the tunnel beside stunnel (Debian stunnel4, client mode, same upstream,
-// same run) and direct TLS, printed as ratios. Upstream: a local IMAP-ish TLS server on a lab
-// address (e2e/tunnel/imap-upstream.ts, the lab's imap.lab.test certificate, verified against the
-// lab CA by all three), plus the lab's Dovecot 993 for a realistic IMAP round trip. Measured:
-// bulk throughput both ways (one 64 MiB literal), NOOP latency p50/p99, new connections per
-// second, and 2,000 idle sessions held by the tunnel (run in a child process: its RSS and fds).
-// Targets (issue 8): throughput and connections/s at least stunnel's, p99 no worse than stunnel's,
-// 2,000 sessions under 150 MB, no descriptor leaked.
-import { type ChildProcess, fork, spawn } from 'node:child_process'
+// `npm run bench:tunnel`: Mailwarden's tunnel beside stunnel (Debian stunnel4, client mode), a
+// plain Node pipe (bench/lib/plain-pipe.ts: net + tls.connect + pipe(), Node's defaults; the floor
+// any tunnel written in Node should reach) and direct TLS, in one run, interleaved, as ratios.
+// Upstreams, verified against the lab CA by every relay: local implicit-TLS servers on lab
+// addresses with lab certificates, IMAP (e2e/tunnel/imap-upstream.ts), POP3 and SMTP
+// (bench/lib/pop3-upstream.ts, smtp-upstream.ts), and the lab's Dovecot 993 for a real server.
+// Measured: an IMAP literal of 64 MiB both ways, a POP3 RETR of a 64 MiB text message and an SMTP
+// DATA of 32 MiB (ordinary ~70-character lines, some dot-stuffed: what the line filters of
+// `--protocol pop3` and `smtp` read through), each the median of 3 rounds; NOOP latency p50/p99
+// (local server and Dovecot), new connections per second, and 2,000 idle sessions held (RSS and
+// descriptors of the relay's process). Targets (issue 16) are printed MET or MISSED at the end.
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { build } from 'esbuild'
 import { getLab } from '../e2e/lab/lab.js'
 import { startImapUpstream } from '../e2e/tunnel/imap-upstream.js'
+import { makeMessage, prefixOf } from './lib/mail-text.js'
 import {
-  bulkDown,
-  bulkUp,
-  type Conn,
-  connectionsPerSecond,
-  greeted,
-  noopLatencies,
-  percentile,
-  type Target,
-} from './lib/tunnel-clients.js'
+  cases,
+  connectionRate,
+  idleChild,
+  idleStunnel,
+  latencies,
+  type PerRelay,
+  throughput,
+} from './lib/phases.js'
+import { startPop3Upstream } from './lib/pop3-upstream.js'
+import { type Child, Relays, type Upstream } from './lib/processes.js'
+import { printReport } from './lib/report.js'
+import { startSmtpUpstream } from './lib/smtp-upstream.js'
+import type { Target } from './lib/tunnel-clients.js'
 
-const BULK_BYTES = 64 * 1024 * 1024
-const BULK_RUNS = 3
+const MIB = 1024 * 1024
+const IMAP_BYTES = 64 * MIB
+const POP3_BYTES = 64 * MIB
+const SMTP_BYTES = 32 * MIB
+const THROUGHPUT_ROUNDS = 3
 const NOOPS = 2000
+const LATENCY_ROUNDS = 4
 const CONNECTIONS = 600
+const CONNECTION_ROUNDS = 3
 const PARALLEL = 8
 const IDLE_SESSIONS = 2000
 const TARGET_IDLE_MB = 150
@@ -36,244 +46,89 @@ const TARGET_IDLE_MB = 150
 const lab = getLab()
 const certDir = path.join(lab.stateDir, 'certs')
 const ca = fs.readFileSync(lab.caPath, 'utf8')
-const dovecot = lab.good.dovecot
+const { dovecot, exim } = lab.good
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mw-bench-tunnel-'))
+const relays = new Relays(work, lab.caPath)
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo
-      s.close(() => resolve(port))
-    })
-  })
-}
-
-async function waitListening(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect({ host: '127.0.0.1', port }, () => {
-        s.destroy()
-        resolve(true)
-      })
-      s.on('error', () => resolve(false))
-    })
-    if (ok) return
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  throw new Error(`nothing listens on ${port}`)
-}
-
-interface Child {
-  process: ChildProcess
-  port: number
-  measure(): Promise<{ rss: number; heapUsed: number; fds: number; active: number }>
-  stop(): Promise<void>
-}
-
-/** The tunnel bundled (no TypeScript loader in the measured process) and forked. */
-async function startMailwarden(upstreamPort: number, upstreamHost: string, address: string): Promise<Child> {
-  const bundle = path.join(work, 'tunnel-child.mjs')
-  if (!fs.existsSync(bundle))
-    await build({
-      entryPoints: [path.join(import.meta.dirname, 'lib/tunnel-child.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      outfile: bundle,
-      logLevel: 'error',
-    })
-  const config = {
-    id: 'bench',
-    name: 'bench',
-    listenPort: 0,
-    upstreamHost,
-    upstreamPort,
-    mode: 'implicit-tls',
-    protocol: 'imap',
-    caFile: lab.caPath,
-  }
-  const child = fork(bundle, [JSON.stringify(config), address], {
-    execArgv: ['--expose-gc'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  })
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (m: { port: number }) => resolve(m.port))
-    child.once('exit', (code) => reject(new Error(`tunnel child exited ${code}`)))
-  })
+/** The four ways to one upstream: through each relay's port, or TLS straight to it. */
+function targetsFor(
+  upstream: Upstream,
+  mailwarden: Child,
+  stunnelPort: number,
+  pipe: Child,
+): PerRelay<Target> {
   return {
-    process: child,
-    port,
-    measure: () =>
-      new Promise((resolve) => {
-        child.once('message', resolve as (m: unknown) => void)
-        child.send('measure')
-      }),
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve())
-        child.send('stop')
-      }),
+    Mailwarden: { label: 'Mailwarden', port: mailwarden.port },
+    stunnel: { label: 'stunnel', port: stunnelPort },
+    'plain pipe': { label: 'plain pipe', port: pipe.port },
+    'direct TLS': {
+      label: 'direct TLS',
+      port: null,
+      tls: { address: upstream.address, port: upstream.port, servername: upstream.host, ca },
+    },
   }
 }
-
-async function startStunnel(
-  services: { name: string; connect: string }[],
-): Promise<{ ports: number[]; pid: number; stop(): void }> {
-  const ports: number[] = []
-  let conf = `foreground = yes\npid =\ndebug = err\n`
-  for (const service of services) {
-    const port = await freePort()
-    ports.push(port)
-    conf += `[${service.name}]\nclient = yes\naccept = 127.0.0.1:${port}\nconnect = ${service.connect}\nverifyChain = yes\nCAfile = ${lab.caPath}\ncheckHost = ${dovecot.host}\nsni = ${dovecot.host}\nsslVersionMin = TLSv1.2\n`
-  }
-  const file = path.join(work, 'stunnel.conf')
-  fs.writeFileSync(file, conf)
-  const child = spawn('stunnel4', [file], { stdio: ['ignore', 'ignore', 'inherit'] })
-  for (const port of ports) await waitListening(port)
-  return { ports, pid: child.pid ?? 0, stop: () => child.kill('SIGTERM') }
-}
-
-function rssOf(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024
-}
-function fdsOf(pid: number): number {
-  return fs.readdirSync(`/proc/${pid}/fd`).length
-}
-
-const median = (xs: number[]) => percentile(xs, 50)
-const fmt = (n: number, digits = 0) => n.toFixed(digits)
 
 async function main(): Promise<void> {
-  const upstream = await startImapUpstream(certDir, { bulkBytes: BULK_BYTES, host: dovecot.address })
-  const mailwarden = await startMailwarden(upstream.port, dovecot.host, dovecot.address)
-  const mailwardenDovecot = await startMailwarden(993, dovecot.host, dovecot.address)
-  const stunnel = await startStunnel([
-    { name: 'fake', connect: `${dovecot.address}:${upstream.port}` },
-    { name: 'dovecot', connect: `${dovecot.address}:993` },
-  ])
-  const direct = (port: number): Target => ({
-    label: 'direct TLS',
-    port: null,
-    tls: { address: dovecot.address, port, servername: dovecot.host, ca },
+  const message = makeMessage(POP3_BYTES)
+  const smtpMessage = prefixOf(message, SMTP_BYTES)
+  const imapServer = await startImapUpstream(certDir, { bulkBytes: IMAP_BYTES, host: dovecot.address })
+  const pop3Server = await startPop3Upstream({ certDir, host: dovecot.address }, message)
+  const smtpServer = await startSmtpUpstream({ certDir, host: exim.address })
+  const imap: Upstream = { host: dovecot.host, address: dovecot.address, port: imapServer.port }
+  const real: Upstream = { host: dovecot.host, address: dovecot.address, port: 993 }
+  const pop3: Upstream = { host: 'pop.lab.test', address: dovecot.address, port: pop3Server.port }
+  const smtp: Upstream = { host: exim.host, address: exim.address, port: smtpServer.port }
+  const upstreams = [imap, real, pop3, smtp]
+  const protocols = ['imap', 'imap', 'pop3', 'smtp'] as const
+  const mailwardens = await Promise.all(upstreams.map((u, i) => relays.mailwarden(u, protocols[i] ?? 'imap')))
+  const pipes = await Promise.all(upstreams.map((u) => relays.plainPipe(u)))
+  const stunnel = await relays.stunnel(upstreams)
+  const [imapT, realT, pop3T, smtpT] = upstreams.map((u, i) =>
+    targetsFor(u, mailwardens[i] as Child, stunnel.ports[i] ?? 0, pipes[i] as Child),
+  ) as [PerRelay<Target>, PerRelay<Target>, PerRelay<Target>, PerRelay<Target>]
+
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')
+  console.log(`tunnel benchmark: ${os.cpus().length} cores, load ${load}`)
+  console.log(
+    `upstreams: local TLS IMAP ${dovecot.address}:${imap.port}, POP3 ${dovecot.address}:${pop3.port} (${pop3.host}), SMTP ${exim.address}:${smtp.port} (${smtp.host}); Dovecot ${dovecot.address}:993`,
+  )
+  console.log(
+    `POP3 message: ${message.wire.length} octets on the wire (${message.octets} unstuffed, ${message.dotLines} dot-stuffed lines); SMTP: ${smtpMessage.wire.length} (${smtpMessage.dotLines})\n`,
+  )
+
+  const sizes = {
+    imapBytes: IMAP_BYTES,
+    pop3: message,
+    smtp: smtpMessage,
+    smtpDelivered: () => smtpServer.lastMessageOctets,
+  }
+  const rates = await throughput(cases(imapT, pop3T, smtpT, sizes), THROUGHPUT_ROUNDS)
+  const noop = await latencies(imapT, NOOPS, LATENCY_ROUNDS, 'OK NOOP')
+  const dovecotNoop = await latencies(realT, NOOPS / 2, LATENCY_ROUNDS)
+  const connections = await connectionRate(imapT, CONNECTIONS, CONNECTION_ROUNDS, PARALLEL)
+  // Fresh processes: the bulk runs leave freed-but-kept memory in the first ones.
+  const idle = {
+    Mailwarden: await idleChild(() => relays.mailwarden(imap, 'imap'), IDLE_SESSIONS),
+    'plain pipe': await idleChild(() => relays.plainPipe(imap), IDLE_SESSIONS),
+    stunnel: await idleStunnel(stunnel.pid, stunnel.ports[0] ?? 0, IDLE_SESSIONS),
+  }
+  printReport({
+    throughput: rates,
+    noop,
+    dovecot: dovecotNoop,
+    connections,
+    idle,
+    idleSessions: IDLE_SESSIONS,
+    targetIdleMb: TARGET_IDLE_MB,
   })
-  const targets: Target[] = [
-    { label: 'Mailwarden', port: mailwarden.port },
-    { label: 'stunnel', port: stunnel.ports[0] ?? 0 },
-    direct(upstream.port),
-  ]
-  const dovecotTargets: Target[] = [
-    { label: 'Mailwarden', port: mailwardenDovecot.port },
-    { label: 'stunnel', port: stunnel.ports[1] ?? 0 },
-    direct(993),
-  ]
-
-  console.log(
-    `tunnel benchmark: ${os.cpus().length} cores, load ${os
-      .loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ')}`,
-  )
-  console.log(
-    `upstream: local TLS IMAP server on ${dovecot.address}:${upstream.port} (lab certificate), and Dovecot ${dovecot.address}:993\n`,
-  )
-
-  const rows: Record<string, Record<string, number>> = {}
-  for (const t of targets) rows[t.label] = {}
-  // Interleaved rounds, so a burst of load on the shared machine hits all three alike.
-  for (let round = 0; round < BULK_RUNS; round++)
-    for (const t of targets) {
-      const row = rows[t.label] as Record<string, number>
-      row[`down${round}`] = await bulkDown(t, BULK_BYTES)
-      row[`up${round}`] = await bulkUp(t, BULK_BYTES)
-    }
-  const latency: Record<string, number[]> = {}
-  const latencyDovecot: Record<string, number[]> = {}
-  for (const t of targets) latency[t.label] = await noopLatencies(t, NOOPS, 'OK NOOP')
-  for (const t of dovecotTargets) latencyDovecot[t.label] = await noopLatencies(t, NOOPS / 2)
-  const cps: Record<string, number> = {}
-  for (const t of targets) await connectionsPerSecond(t, 50, PARALLEL) // warm-up: session caches
-  for (const t of targets) cps[t.label] = await connectionsPerSecond(t, CONNECTIONS, PARALLEL)
-
-  const pick = (label: string, kind: 'down' | 'up') =>
-    median(Array.from({ length: BULK_RUNS }, (_, i) => rows[label]?.[`${kind}${i}`] ?? 0))
-  console.log(
-    '                     bulk down MB/s  bulk up MB/s  NOOP p50 µs  NOOP p99 µs  Dovecot p50/p99 µs  conn/s',
-  )
-  for (const t of targets) {
-    const l = latency[t.label] ?? []
-    const d = latencyDovecot[t.label] ?? []
-    console.log(
-      `${t.label.padEnd(20)} ${fmt(pick(t.label, 'down')).padStart(14)} ${fmt(pick(t.label, 'up')).padStart(13)} ${fmt(percentile(l, 50)).padStart(12)} ${fmt(percentile(l, 99)).padStart(12)} ${`${fmt(percentile(d, 50))}/${fmt(percentile(d, 99))}`.padStart(19)} ${fmt(cps[t.label] ?? 0).padStart(7)}`,
-    )
-  }
-  const ratio = (a: number, b: number) => (a / b).toFixed(2)
-  const mw = 'Mailwarden'
-  console.log(
-    '\nratios Mailwarden / stunnel (throughput and conn/s: higher is better; latency: lower is better)',
-  )
-  console.log(
-    `  bulk down ${ratio(pick(mw, 'down'), pick('stunnel', 'down'))}, bulk up ${ratio(pick(mw, 'up'), pick('stunnel', 'up'))}, conn/s ${ratio(cps[mw] ?? 0, cps.stunnel ?? 1)}`,
-  )
-  console.log(
-    `  NOOP p50 ${ratio(percentile(latency[mw] ?? [], 50), percentile(latency.stunnel ?? [], 50))}, p99 ${ratio(percentile(latency[mw] ?? [], 99), percentile(latency.stunnel ?? [], 99))}; Dovecot p50 ${ratio(percentile(latencyDovecot[mw] ?? [], 50), percentile(latencyDovecot.stunnel ?? [], 50))}, p99 ${ratio(percentile(latencyDovecot[mw] ?? [], 99), percentile(latencyDovecot.stunnel ?? [], 99))}`,
-  )
-  console.log('ratios Mailwarden / direct TLS')
-  console.log(
-    `  bulk down ${ratio(pick(mw, 'down'), pick('direct TLS', 'down'))}, bulk up ${ratio(pick(mw, 'up'), pick('direct TLS', 'up'))}, conn/s ${ratio(cps[mw] ?? 0, cps['direct TLS'] ?? 1)}, NOOP p99 ${ratio(percentile(latency[mw] ?? [], 99), percentile(latency['direct TLS'] ?? [], 99))}`,
-  )
-
-  // 2,000 idle sessions held open through the tunnel (and through stunnel, for comparison).
-  const idle = async (port: number): Promise<Conn[]> => {
-    const conns: Conn[] = []
-    for (let i = 0; i < IDLE_SESSIONS; i += 100)
-      conns.push(
-        ...(await Promise.all(
-          Array.from({ length: Math.min(100, IDLE_SESSIONS - i) }, () => greeted({ label: '', port })),
-        )),
-      )
-    return conns
-  }
-  // A fresh tunnel process: the bulk runs above leave freed-but-kept memory in the first one.
-  const fresh = await startMailwarden(upstream.port, dovecot.host, dovecot.address)
-  await greeted({ label: '', port: fresh.port }).then((c) => c.close()) // one session: code warmed up
-  const base = await fresh.measure()
-  const held = await idle(fresh.port)
-  await new Promise((r) => setTimeout(r, 500))
-  const loaded = await fresh.measure()
-  await Promise.all(held.map((c) => c.close()))
-  for (let i = 0; i < 100 && (await fresh.measure()).active > 0; i++)
-    await new Promise((r) => setTimeout(r, 50))
-  const after = await fresh.measure()
-  await fresh.stop()
-  const stunnelBase = { rss: rssOf(stunnel.pid), fds: fdsOf(stunnel.pid) }
-  const heldS = await idle(stunnel.ports[0] ?? 0)
-  await new Promise((r) => setTimeout(r, 500))
-  const stunnelLoaded = { rss: rssOf(stunnel.pid), fds: fdsOf(stunnel.pid) }
-  await Promise.all(heldS.map((c) => c.close()))
-  const mb = (n: number) => (n / 1024 / 1024).toFixed(1)
-  console.log(`\n${IDLE_SESSIONS} idle sessions (greeted, then silent)`)
-  console.log(
-    `  Mailwarden: RSS ${mb(base.rss)} -> ${mb(loaded.rss)} MB (heap ${mb(loaded.heapUsed)} MB), fds ${base.fds} -> ${loaded.fds} -> ${after.fds} after close; ${loaded.active} active while held`,
-  )
-  console.log(
-    `  stunnel:    RSS ${mb(stunnelBase.rss)} -> ${mb(stunnelLoaded.rss)} MB, fds ${stunnelBase.fds} -> ${stunnelLoaded.fds}`,
-  )
-  const verdicts = [
-    ['throughput down >= stunnel', pick(mw, 'down') >= pick('stunnel', 'down')],
-    ['throughput up >= stunnel', pick(mw, 'up') >= pick('stunnel', 'up')],
-    ['conn/s >= stunnel', (cps[mw] ?? 0) >= (cps.stunnel ?? 0)],
-    ['NOOP p99 <= stunnel', percentile(latency[mw] ?? [], 99) <= percentile(latency.stunnel ?? [], 99)],
-    [`${IDLE_SESSIONS} sessions < ${TARGET_IDLE_MB} MB`, loaded.rss < TARGET_IDLE_MB * 1024 * 1024],
-    ['no descriptor leaked', after.fds <= base.fds],
-  ] as const
-  console.log(`\ntargets: ${verdicts.map(([name, ok]) => `${ok ? 'MET' : 'MISSED'} ${name}`).join('; ')}`)
 
   stunnel.stop()
-  await mailwarden.stop()
-  await mailwardenDovecot.stop()
-  await upstream.close()
+  await Promise.all([...mailwardens, ...pipes].map((c) => c.stop()))
+  await Promise.all([imapServer.close(), pop3Server.close(), smtpServer.close()])
   fs.rmSync(work, { recursive: true, force: true })
 }
 
