@@ -65,3 +65,11 @@ export const MAX_TUNNEL_ID_SLUG_CHARS = 40
 /** Characters of a server's refusal quoted in a start check's detail: a long greeting cannot
  * flood the UI or the log. */
 export const MAX_CHECK_REFUSAL_CHARS = 200
+
+/** A refused client's warning is logged once per source address in this window; later refusals
+ * in it are counted and said in one line: a device retrying every second cannot flood the log. */
+export const REFUSAL_LOG_WINDOW_MS = 60_000
+
+/** Source addresses whose refusal window is tracked at once: a scan from many addresses cannot
+ * grow memory; refusals from further addresses share one window and one count. */
+export const MAX_REFUSAL_LOG_SOURCES = 1024

@@ -11,6 +11,7 @@ import { NetError } from '../net/errors.js'
 import { systemTrustStore } from '../net/trust-store.js'
 import { DNS_CACHE_MS } from './limits.js'
 import type { LocalTlsRuntime } from './local-tls.js'
+import type { RefusalLogOptions } from './refusal-log.js'
 import type { TrustPolicy } from './upstream.js'
 
 /** What one running tunnel (tunnel.ts) and each of its connections (connection.ts) are given. */
@@ -28,6 +29,8 @@ export interface TunnelRuntime {
   local?: LocalTlsRuntime | null
   /** Overrides the per-line deadline of a local STARTTLS dialogue (tests). */
   localLineTimeoutMs?: number
+  /** Overrides the window, bound or clock of the refused clients' warnings (tests). */
+  refusalLog?: RefusalLogOptions
 }
 
 /** One CA file, read and checked as everywhere else (core/net/ca-file.ts); its sentence as an EngineError. */

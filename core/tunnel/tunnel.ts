@@ -13,23 +13,31 @@ import { Connection, type ConnectionContext } from './connection.js'
 import { refusal } from './greeting.js'
 import { CLOSE_GRACE_MS, LISTEN_BACKLOG, MAX_CONNECTIONS_PER_TUNNEL, STREAM_BUFFER_BYTES } from './limits.js'
 import { CommandRecorder } from './recorder.js'
+import { RefusalLog } from './refusal-log.js'
 import type { TunnelRuntime } from './runtime.js'
 
 const NOT_ALLOWED = "This client address is not on the tunnel's allowlist."
 
-function address(host: string | undefined, port: number | undefined): string {
+/** A client's address as logged: IPv4-mapped addresses as IPv4, IPv6 in brackets. */
+function hostText(host: string | undefined): string {
   // Checked before the regex: this runs for every connection.
   const h =
     host?.startsWith('::ffff:') || host?.startsWith('::FFFF:')
       ? host.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '')
       : (host ?? '?')
-  return `${h.includes(':') ? `[${h}]` : h}:${port ?? '?'}`
+  return h.includes(':') ? `[${h}]` : h
+}
+
+function address(host: string | undefined, port: number | undefined): string {
+  return `${hostText(host)}:${port ?? '?'}`
 }
 
 export class Tunnel {
   readonly config: TunnelConfig
   readonly #runtime: TunnelRuntime
   readonly #allow: ClientAllowList
+  /** The warnings about refused clients: one per address per minute, the rest counted. */
+  readonly #refusals: RefusalLog
   #server: net.Server | null = null
   readonly #live = new Set<Connection>()
   #seq = 0
@@ -68,6 +76,7 @@ export class Tunnel {
     } catch (error) {
       throw new EngineError('invalid-request', (error as Error).message)
     }
+    this.#refusals = new RefusalLog((line) => runtime.warn(line), runtime.refusalLog)
     this.#context = {
       config,
       runtime,
@@ -157,6 +166,8 @@ export class Tunnel {
       const server = this.#server
       this.#server = null
       const closed = server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve()
+      // No client is accepted any more: the refusals held back are said now.
+      this.#refusals.flush()
       const sockets = [...this.#live].map((live) => {
         live.outcome ??= 'stopped'
         live.abort.abort()
@@ -180,7 +191,7 @@ export class Tunnel {
     if (!this.#allow.allows(raw.remoteAddress)) {
       this.#rejected++
       this.#refuse(raw)
-      this.#runtime.warn(`${clientName}: refused: ${NOT_ALLOWED}`)
+      this.#refusals.refused(hostText(raw.remoteAddress), `${clientName}: refused: ${NOT_ALLOWED}`)
       this.#runtime.onRecord(
         this.#record(seq, clientName, startedAt, 0, 0, 'rejected', NOT_ALLOWED, null, new CommandRecorder()),
       )

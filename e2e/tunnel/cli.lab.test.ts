@@ -1,12 +1,17 @@
 // `mailwarden tunnel` as a user runs it: one line when ready, curl through it, a redacted
-// connection record on stderr, a clean stop on the signal; usage errors and a taken port.
+// connection record on stderr, a clean stop on the signal; usage errors and a taken port; the
+// local certificates of a --config file found again after a restart with the tunnels reordered
+// (that test needs the OS keychain: run in a keychain session, see docs/tunnel.md).
 import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { cliTunnelId } from '../../core/cli/commands/tunnel-id.js'
 import { runCli } from '../../core/cli/main.js'
 import { createEngine } from '../../core/engine.js'
+import { openSystemKeychain } from '../../core/keychain/keychain.js'
+import { localTlsSecretName } from '../../core/tunnel/local-tls.js'
 import { getLab } from '../lab/lab.js'
 import { run } from './helpers.js'
 
@@ -136,6 +141,61 @@ describe('mailwarden tunnel', () => {
     expect(several.out[1]).toMatch(/-> smtp\.lab\.test:587 \(starttls, smtp\)$/)
     several.stop('SIGINT')
     expect(await several.exit).toBe(0)
+  })
+
+  it('a restart finds each local certificate again though the --config file lists the tunnels in another order', async () => {
+    const imap = {
+      listen: '127.0.0.1:0',
+      to: `${lab.good.dovecot.host}:993`,
+      tls: 'implicit-tls',
+      protocol: 'imap',
+      ca: lab.caPath,
+      localTls: 'implicit-tls',
+    }
+    const pop3 = { ...imap, to: `${lab.good.dovecot.host}:995`, protocol: 'pop3' }
+    const keychain = openSystemKeychain()
+    const secrets = [993, 995].map((upstreamPort) =>
+      localTlsSecretName(
+        cliTunnelId({
+          listenHost: '127.0.0.1',
+          listenPort: 0,
+          upstreamHost: lab.good.dovecot.host,
+          upstreamPort,
+        }),
+      ),
+    )
+    // An entry as earlier versions named it (by place) is left alone; the tester's own is restored.
+    const oldName = localTlsSecretName('cli-1')
+    const oldValue = await keychain.get(oldName)
+    await keychain.set(oldName, 'an earlier version’s certificate')
+    for (const name of secrets) await keychain.delete(name)
+    try {
+      const pins = async (tunnels: object[]) => {
+        const file = path.join(dir, 'local-tls-tunnels.json')
+        fs.writeFileSync(file, JSON.stringify({ tunnels }))
+        const started = cli(['--config', file, '--dns', lab.dns.server])
+        for (let i = 0; i < 200 && started.out.length < 4; i++) await new Promise((r) => setTimeout(r, 50))
+        started.stop('SIGINT')
+        expect(await started.exit, started.err.join('\n')).toBe(0)
+        const said = started.out.map((line) => /pin (sha256\/\S+)/.exec(line)?.[1]).filter(Boolean)
+        expect(said).toHaveLength(2)
+        return {
+          pins: said,
+          generated: started.err.filter((l) => l.includes('generated a new local certificate')),
+        }
+      }
+      const first = await pins([imap, pop3])
+      expect(first.generated).toHaveLength(2)
+      expect(first.pins[0]).not.toBe(first.pins[1])
+      const second = await pins([pop3, imap])
+      expect(second.generated).toEqual([])
+      expect(second.pins).toEqual([first.pins[1], first.pins[0]])
+      expect(await keychain.get(oldName)).toBe('an earlier version’s certificate')
+    } finally {
+      for (const name of secrets) await keychain.delete(name)
+      if (oldValue === null) await keychain.delete(oldName)
+      else await keychain.set(oldName, oldValue)
+    }
   })
 
   it('a server it cannot verify is reported at start with the fix, and the command exits 1', async () => {

@@ -21,6 +21,7 @@ import type { TrustPolicy } from '../../tunnel/upstream.js'
 import type { Command } from '../command.js'
 import { EXIT } from '../exit-codes.js'
 import { CliError, usageError } from '../output.js'
+import { cliTunnelIdsOfOneRun, type TunnelEnds } from './tunnel-id.js'
 
 /** A --config file is a short list of tunnels; a bigger file is a mistake. */
 const MAX_CONFIG_FILE_BYTES = 256 * 1024
@@ -66,16 +67,17 @@ export function parseHostPort(
   return { host, port }
 }
 
-function toConfig(entry: FileEntry, index: number): TunnelConfig {
+function endsOf(entry: FileEntry): TunnelEnds {
   const listen = parseHostPort(entry.listen, '--listen', '127.0.0.1')
   const to = parseHostPort(entry.to, '--to', null)
+  return { listenHost: listen.host, listenPort: listen.port, upstreamHost: to.host, upstreamPort: to.port }
+}
+
+function toConfig(entry: FileEntry, index: number, ends: TunnelEnds, id: string): TunnelConfig {
   const parsed = TunnelConfig.safeParse({
-    id: `cli-${index + 1}`,
+    id,
     name: entry.name ?? `tunnel ${index + 1}`,
-    listenHost: listen.host,
-    listenPort: listen.port,
-    upstreamHost: to.host,
-    upstreamPort: to.port,
+    ...ends,
     mode: entry.tls,
     protocol: entry.protocol,
     caFile: entry.ca ?? null,
@@ -90,6 +92,15 @@ function toConfig(entry: FileEntry, index: number): TunnelConfig {
       `Invalid tunnel: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
     )
   return parsed.data
+}
+
+/** The tunnels of one run, each with the id its two ends make (tunnel-id.ts), not its place. */
+export function toConfigs(entries: readonly FileEntry[]): TunnelConfig[] {
+  const idOf = cliTunnelIdsOfOneRun()
+  return entries.map((entry, index) => {
+    const ends = endsOf(entry)
+    return toConfig(entry, index, ends, idOf(ends))
+  })
 }
 
 function readConfigFile(file: string): FileEntry[] {
@@ -228,7 +239,7 @@ async function listen(config: TunnelConfig, shared: Shared): Promise<Started> {
   const warn = (message: string) => {
     if (!shared.jsonLog) shared.log(`${config.name}: ${message}`)
   }
-  // CLI tunnels are named cli-1, cli-2...: the certificate of each is kept under that name.
+  // The certificate is kept under the tunnel's id, which its listen address and server make.
   const local = await prepareLocalTls(shared.keychain, config, warn)
   const trust = await trustPolicy(config, shared.extraCaFile)
   const tunnel = new Tunnel(config, {
@@ -296,7 +307,8 @@ Mailwarden talks verified TLS (1.2 or newer) to the server, never plaintext. Run
   --json-log            connection records as JSON lines on stderr
   --local-tls MODE      TLS toward the client too (a LAN device): implicit-tls, or starttls offered in
                         the greeting (a login before it is refused); the certificate is generated
-                        once per tunnel, its key kept in the OS keychain; its pin is printed
+                        once per listen address and server (kept across restarts whatever the
+                        order in --config), its key kept in the OS keychain; its pin is printed
   --local-legacy-tls    also accept TLS 1.0/1.1 from the client (old devices; never upstream)
   --start-unverified    keep listening even when the start-time check of the server fails
                         (each connection is still refused until the server can be verified)
@@ -312,7 +324,7 @@ Prints one line per tunnel when it listens: listening on HOST:PORT -> HOST:PORT 
 and for a TLS local side a second one: local certificate pin sha256/... sha256 AB:CD:...`,
   async run(args, context) {
     const values = parseFlags(args)
-    const configs = entriesFrom(values).map(toConfig)
+    const configs = toConfigs(entriesFrom(values))
     const engine = await context.engine()
     const { settings } = await engine.settings.load()
     const shared: Shared = {
