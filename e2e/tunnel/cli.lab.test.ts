@@ -143,6 +143,42 @@ describe('mailwarden tunnel', () => {
     expect(await several.exit).toBe(0)
   })
 
+  it('a client refused again and again is one line on stderr with a count, not a line per connection', async () => {
+    const file = path.join(dir, 'lan.json')
+    const entry = {
+      listen: '0.0.0.0:0',
+      to: `${lab.good.dovecot.host}:993`,
+      tls: 'implicit-tls',
+      protocol: 'imap',
+      ca: lab.caPath,
+      allowLan: true,
+      allowedClients: ['127.0.0.5'],
+    }
+    for (const jsonLog of [false, true]) {
+      fs.writeFileSync(file, JSON.stringify({ tunnels: [entry] }))
+      const tunnel = cli(['--config', file, '--dns', lab.dns.server, ...(jsonLog ? ['--json-log'] : [])])
+      const port = Number(/:(\d+) ->/.exec(await tunnel.firstLine)?.[1])
+      // Ten connections from an address not on the allowlist, each told and closed.
+      for (let i = 0; i < 10; i++)
+        await new Promise<void>((resolve, reject) => {
+          const socket = net.connect({ host: '127.0.0.1', port, localAddress: '127.0.0.6' })
+          socket.on('error', reject)
+          socket.on('close', () => resolve())
+          socket.resume()
+        })
+      tunnel.stop('SIGINT')
+      expect(await tunnel.exit).toBe(0)
+      const refusals = tunnel.err.filter((line) => line.includes('127.0.0.6'))
+      // The first refusal, then at the stop the nine held back: two lines for ten connections.
+      expect(refusals).toHaveLength(2)
+      expect(refusals[0]).toContain('allowlist')
+      expect(refusals[1]).toMatch(/refused 9 more times/)
+      // With --json-log they are JSON lines like the records: {"tunnel", "warning"}.
+      if (jsonLog)
+        for (const line of refusals) expect(JSON.parse(line)).toMatchObject({ warning: expect.any(String) })
+    }
+  })
+
   it('a restart finds each local certificate again though the --config file lists the tunnels in another order', async () => {
     const imap = {
       listen: '127.0.0.1:0',

@@ -236,9 +236,13 @@ interface Started {
 
 /** One tunnel listening (its local certificate made or loaded first, when it has a TLS local side). */
 async function listen(config: TunnelConfig, shared: Shared): Promise<Started> {
-  const warn = (message: string) => {
-    if (!shared.jsonLog) shared.log(`${config.name}: ${message}`)
-  }
+  // With --json-log a warning is a JSON line too ({"tunnel", "warning"}): stderr stays JSON.
+  const warn = (message: string) =>
+    shared.log(
+      shared.jsonLog
+        ? JSON.stringify({ tunnel: config.name, warning: message })
+        : `${config.name}: ${message}`,
+    )
   // The certificate is kept under the tunnel's id, which its listen address and server make.
   const local = await prepareLocalTls(shared.keychain, config, warn)
   const trust = await trustPolicy(config, shared.extraCaFile)
@@ -247,8 +251,12 @@ async function listen(config: TunnelConfig, shared: Shared): Promise<Started> {
     trust,
     timeoutMs: shared.timeoutMs,
     resolve: shared.resolve,
-    onRecord: (record) =>
-      shared.log(shared.jsonLog ? JSON.stringify(record) : humanRecord(config.name, record)),
+    // A refused client is said by the tunnel's warning, limited to one per address per minute
+    // with a count: a record per refusal would let a scan of the LAN fill the log.
+    onRecord: (record) => {
+      if (record.outcome === 'rejected') return
+      shared.log(shared.jsonLog ? JSON.stringify(record) : humanRecord(config.name, record))
+    },
     warn,
   })
   const bound = await tunnel.start()
