@@ -33,13 +33,16 @@ export interface ThroughputCase {
   run(target: Target): Promise<number>
 }
 
-/** MiB/s per case and relay: the median of `rounds` rounds, relays interleaved within a case. */
+/** MiB/s per case and relay: the median of `rounds` rounds after a warm-up round, relays interleaved within a case. */
 export async function throughput(
   cases: ThroughputCase[],
   rounds: number,
 ): Promise<Record<string, PerRelay<number>>> {
   const runs: Record<string, PerRelay<number[]>> = {}
   for (const c of cases) runs[c.name] = perRelay(() => [])
+  // One untimed round first, every relay alike: a tunnel is a long-running process, and a Node
+  // relay's first 64 MiB after start run while V8 still compiles its code (a third of the speed).
+  for (const c of cases) for (const relay of RELAYS) await c.run(c.targets[relay])
   for (let round = 0; round < rounds; round++)
     for (const c of cases)
       for (const relay of RELAYS)

@@ -78,7 +78,9 @@ export abstract class LineStream {
     // Start of a run of unchanged bytes of this chunk not yet sent.
     let runStart = 0
     const flushRun = (end: number) => {
-      if (end > runStart) this.sink(chunk.subarray(runStart, end))
+      // A chunk that passes whole goes on as it is: no view object made for it.
+      if (end > runStart)
+        this.sink(runStart === 0 && end === chunk.length ? chunk : chunk.subarray(runStart, end))
       runStart = end
     }
     while (pos < chunk.length) {

@@ -1,8 +1,10 @@
 // One direction of a tunnel connection: the source socket's chunks through a protocol filter
 // into the target socket, without a stream layer in between (a Transform per direction cost more
-// CPU per chunk and memory per idle connection). A chunk's output is usually one slice of it, one
-// write; when the filter splits it (a rewritten capability line between two slices), the pieces
-// after the first are corked into one writev, so a chunk costs at most two TLS records / syscalls.
+// CPU per chunk and memory per idle connection). A chunk's output is usually the chunk itself or
+// one slice of it. The target is corked from the first chunk of a loop turn until the turn ends
+// (setImmediate): TLS hands over one 16 KiB record per chunk, about 75 of them per turn on a bulk
+// download, and a write each was the largest cost of the tunnel (a system call per 16 KiB, slow in
+// a virtual machine); now a turn is one writev (or, toward TLS, one set of records and one write).
 // Backpressure: while the target holds more than STREAM_BUFFER_BYTES unsent, the source is paused
 // until the target drains, so nothing buffers without bound. (Not the target's own high-water mark:
 // a TLS socket's is 16 KiB, less than one 64 KiB read, so pipe() stopped and restarted an upload
@@ -24,30 +26,33 @@ export function pump(
 ): Pump {
   let ended = false
   let waiting = false
-  // Inside this direction's 'data' handler: pieces written for the current chunk.
-  let feeding = false
-  let pieces = 0
+  let corked = false
   const resume = () => {
     waiting = false
     if (!source.destroyed) source.resume()
   }
+  const uncork = () => {
+    corked = false
+    target.uncork()
+  }
   // Also called by the other direction's filter (a local refusal injected toward this target).
   filter.sink = (data) => {
     if (ended || target.destroyed || data.length === 0) return
-    if (feeding && ++pieces === 2) target.cork()
     target.write(data)
   }
   source.on('data', (chunk: Buffer) => {
-    feeding = true
-    pieces = 0
+    // Everything that arrives in one turn (a TCP read decrypts into several 16 KiB records, each
+    // its own chunk) goes out in one writev when the turn ends: a system call per turn, not per chunk.
+    if (!corked) {
+      corked = true
+      target.cork()
+      setImmediate(uncork)
+    }
     try {
       filter.write(chunk)
     } catch (error) {
       onError(error as Error)
       return
-    } finally {
-      feeding = false
-      if (pieces >= 2) target.uncork()
     }
     if (!waiting && target.writableNeedDrain && target.writableLength > STREAM_BUFFER_BYTES) {
       waiting = true
