@@ -6,7 +6,8 @@
 // (bench/lib/pop3-upstream.ts, smtp-upstream.ts), and the lab's Dovecot 993 for a real server.
 // Measured: an IMAP literal of 64 MiB both ways, a POP3 RETR of a 64 MiB text message and an SMTP
 // DATA of 32 MiB (ordinary ~70-character lines, some dot-stuffed: what the line filters of
-// `--protocol pop3` and `smtp` read through), each the median of 3 rounds; NOOP latency p50/p99
+// `--protocol pop3` and `smtp` read through), each the median of 3 rounds after an untimed one, with
+// each relay process's CPU time per MiB (what it costs, apart from the shared cores); NOOP latency p50/p99
 // (local server and Dovecot), new connections per second, and 2,000 idle sessions held (RSS and
 // descriptors of the relay's process). Targets (issue 16) are printed MET or MISSED at the end.
 import fs from 'node:fs'
@@ -55,12 +56,13 @@ function targetsFor(
   upstream: Upstream,
   mailwarden: Child,
   stunnelPort: number,
+  stunnelPid: number,
   pipe: Child,
 ): PerRelay<Target> {
   return {
-    Mailwarden: { label: 'Mailwarden', port: mailwarden.port },
-    stunnel: { label: 'stunnel', port: stunnelPort },
-    'plain pipe': { label: 'plain pipe', port: pipe.port },
+    Mailwarden: { label: 'Mailwarden', port: mailwarden.port, pid: mailwarden.process.pid },
+    stunnel: { label: 'stunnel', port: stunnelPort, pid: stunnelPid },
+    'plain pipe': { label: 'plain pipe', port: pipe.port, pid: pipe.process.pid },
     'direct TLS': {
       label: 'direct TLS',
       port: null,
@@ -85,7 +87,7 @@ async function main(): Promise<void> {
   const pipes = await Promise.all(upstreams.map((u) => relays.plainPipe(u)))
   const stunnel = await relays.stunnel(upstreams)
   const [imapT, realT, pop3T, smtpT] = upstreams.map((u, i) =>
-    targetsFor(u, mailwardens[i] as Child, stunnel.ports[i] ?? 0, pipes[i] as Child),
+    targetsFor(u, mailwardens[i] as Child, stunnel.ports[i] ?? 0, stunnel.pid, pipes[i] as Child),
   ) as [PerRelay<Target>, PerRelay<Target>, PerRelay<Target>, PerRelay<Target>]
 
   const load = os

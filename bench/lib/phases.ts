@@ -5,7 +5,7 @@
 
 import { pop3Retr, smtpData } from './line-clients.js'
 import type { WireMessage } from './mail-text.js'
-import { type Child, fdsOf, type Measure, rssOf } from './processes.js'
+import { type Child, cpuSecondsOf, fdsOf, type Measure, rssOf } from './processes.js'
 import {
   bulkDown,
   bulkUp,
@@ -29,26 +29,56 @@ function perRelay<T>(make: (relay: Relay) => T): PerRelay<T> {
 
 export interface ThroughputCase {
   name: string
+  /** MiB moved by one run. */
+  mib: number
   targets: PerRelay<Target>
   run(target: Target): Promise<number>
+}
+
+/** A throughput case's figures: MiB/s (median), and the relay's CPU ms per MiB (all timed rounds). */
+export interface ThroughputFigures {
+  rate: PerRelay<number>
+  cpuMsPerMib: Partial<PerRelay<number>>
 }
 
 /** MiB/s per case and relay: the median of `rounds` rounds after a warm-up round, relays interleaved within a case. */
 export async function throughput(
   cases: ThroughputCase[],
   rounds: number,
-): Promise<Record<string, PerRelay<number>>> {
+): Promise<Record<string, ThroughputFigures>> {
   const runs: Record<string, PerRelay<number[]>> = {}
-  for (const c of cases) runs[c.name] = perRelay(() => [])
+  const cpu: Record<string, PerRelay<number>> = {}
+  for (const c of cases) {
+    runs[c.name] = perRelay(() => [])
+    cpu[c.name] = perRelay(() => 0)
+  }
   // One untimed round first, every relay alike: a tunnel is a long-running process, and a Node
   // relay's first 64 MiB after start run while V8 still compiles its code (a third of the speed).
   for (const c of cases) for (const relay of RELAYS) await c.run(c.targets[relay])
+  // The relay's own CPU time per MiB: what it costs, whatever the rest of the machine does (the
+  // upstream server and the client share the 2 cores with it and bound the MiB/s of all relays).
   for (let round = 0; round < rounds; round++)
     for (const c of cases)
-      for (const relay of RELAYS)
-        (runs[c.name] as PerRelay<number[]>)[relay].push(await c.run(c.targets[relay]))
+      for (const relay of RELAYS) {
+        const pid = c.targets[relay].pid
+        const before = pid ? cpuSecondsOf(pid) : 0
+        ;(runs[c.name] as PerRelay<number[]>)[relay].push(await c.run(c.targets[relay]))
+        if (pid) (cpu[c.name] as PerRelay<number>)[relay] += cpuSecondsOf(pid) - before
+      }
   return Object.fromEntries(
-    Object.entries(runs).map(([name, r]) => [name, perRelay((relay) => median(r[relay]))]),
+    cases.map((c) => {
+      const used = cpu[c.name] as PerRelay<number>
+      const cpuMsPerMib = Object.fromEntries(
+        RELAYS.filter((relay) => c.targets[relay].pid).map((relay) => [
+          relay,
+          (used[relay] * 1000) / (c.mib * rounds),
+        ]),
+      ) as Partial<PerRelay<number>>
+      return [
+        c.name,
+        { rate: perRelay((relay) => median((runs[c.name] as PerRelay<number[]>)[relay])), cpuMsPerMib },
+      ]
+    }),
   )
 }
 
@@ -140,17 +170,25 @@ export function cases(
   return [
     {
       name: 'IMAP literal down',
+      mib: sizes.imapBytes / (1024 * 1024),
       targets: imap,
       run: async (t) => (await bulkDown(t, sizes.imapBytes)) * MIB_PER_MB,
     },
     {
       name: 'IMAP literal up',
+      mib: sizes.imapBytes / (1024 * 1024),
       targets: imap,
       run: async (t) => (await bulkUp(t, sizes.imapBytes)) * MIB_PER_MB,
     },
-    { name: `POP3 RETR ${mib(sizes.pop3)} MiB`, targets: pop3, run: (t) => pop3Retr(t, sizes.pop3) },
+    {
+      name: `POP3 RETR ${mib(sizes.pop3)} MiB`,
+      mib: sizes.pop3.wire.length / (1024 * 1024),
+      targets: pop3,
+      run: (t) => pop3Retr(t, sizes.pop3),
+    },
     {
       name: `SMTP DATA ${mib(sizes.smtp)} MiB`,
+      mib: sizes.smtp.wire.length / (1024 * 1024),
       targets: smtp,
       run: (t) => smtpData(t, sizes.smtp, sizes.smtpDelivered),
     },

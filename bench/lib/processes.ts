@@ -57,6 +57,12 @@ export function rssOf(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024
 }
 
+/** User + system CPU seconds a process has used (/proc/PID/stat, clock ticks of 1/100 s). */
+export function cpuSecondsOf(pid: number): number {
+  const fields = (fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
 export function fdsOf(pid: number): number {
   return fs.readdirSync(`/proc/${pid}/fd`).length
 }

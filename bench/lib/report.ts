@@ -1,11 +1,11 @@
 // The benchmark's printout: one table (each measure a row, each relay a column, then Mailwarden's
 // ratios to stunnel and to the plain Node pipe), the idle-session details, and issue 16's targets,
 // each MET or MISSED.
-import { type IdleFigures, type PerRelay, RELAYS, type Relay } from './phases.js'
+import { type IdleFigures, type PerRelay, RELAYS, type Relay, type ThroughputFigures } from './phases.js'
 import { percentile } from './tunnel-clients.js'
 
 export interface Figures {
-  throughput: Record<string, PerRelay<number>>
+  throughput: Record<string, ThroughputFigures>
   noop: PerRelay<number[]>
   dovecot: PerRelay<number[]>
   connections: PerRelay<number>
@@ -31,7 +31,16 @@ function rows(f: Figures): Row[] {
   const pct = (xs: PerRelay<number[]>, p: number) =>
     Object.fromEntries(RELAYS.map((r) => [r, percentile(xs[r], p)])) as PerRelay<number>
   return [
-    ...Object.entries(f.throughput).map(([name, values]) => ({ name: `${name} MiB/s`, values, digits: 0 })),
+    ...Object.entries(f.throughput).map(([name, t]) => ({
+      name: `${name} MiB/s`,
+      values: t.rate,
+      digits: 0,
+    })),
+    ...Object.entries(f.throughput).map(([name, t]) => ({
+      name: `${name.replace(/ \d+ MiB$/, '')} CPU ms/MiB`,
+      values: t.cpuMsPerMib,
+      digits: 2,
+    })),
     { name: 'NOOP p50 µs', values: pct(f.noop, 50), digits: 0 },
     { name: 'NOOP p99 µs', values: pct(f.noop, 99), digits: 0 },
     { name: 'Dovecot NOOP p50 µs', values: pct(f.dovecot, 50), digits: 0 },
@@ -82,8 +91,8 @@ function verdicts(f: Figures): [string, boolean][] {
   const mw = (values: Partial<PerRelay<number>>) => values.Mailwarden ?? Number.NaN
   const vs = (label: string, r: number, limit: number, higherIsBetter: boolean) =>
     out.push([`${label} (${r.toFixed(2)}x)`, higherIsBetter ? r >= limit : r <= limit])
-  for (const [name, values] of Object.entries(f.throughput))
-    vs(`${name} >= 1.0x stunnel`, ratio(mw(values), values.stunnel), 1, true)
+  for (const [name, { rate }] of Object.entries(f.throughput))
+    vs(`${name} >= 1.0x stunnel`, ratio(mw(rate), rate.stunnel), 1, true)
   vs('conn/s >= 1.0x stunnel', ratio(f.connections.Mailwarden, f.connections.stunnel), 1, true)
   const p99 = (xs: PerRelay<number[]>, r: Relay) => percentile(xs[r], 99)
   vs('NOOP p99 <= 1.0x stunnel', ratio(p99(f.noop, 'Mailwarden'), p99(f.noop, 'stunnel')), 1, false)
@@ -102,7 +111,7 @@ function verdicts(f: Figures): [string, boolean][] {
     `no descriptor left (${idle.base.fds} before, ${idle.after ?? '?'} after)`,
     idle.after !== null && idle.after <= idle.base.fds,
   ])
-  const below = Object.entries(f.throughput).filter(([, v]) => mw(v) < (v['plain pipe'] ?? 0))
+  const below = Object.entries(f.throughput).filter(([, { rate }]) => mw(rate) < rate['plain pipe'])
   out.push([
     `never below the plain pipe on a throughput row${below.length ? ` (below on: ${below.map(([n]) => n).join(', ')})` : ''}`,
     below.length === 0,

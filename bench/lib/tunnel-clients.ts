@@ -10,6 +10,8 @@ export interface Target {
   port: number | null
   /** Direct TLS: where and how. */
   tls?: { address: string; port: number; servername: string; ca: string }
+  /** The relay's process, whose CPU time a throughput run reads (none for direct TLS). */
+  pid?: number
 }
 
 const sessions = new Map<string, Buffer>()

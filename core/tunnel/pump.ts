@@ -5,12 +5,12 @@
 // (setImmediate): TLS hands over one 16 KiB record per chunk, about 75 of them per turn on a bulk
 // download, and a write each was the largest cost of the tunnel (a system call per 16 KiB, slow in
 // a virtual machine); now a turn is one writev (or, toward TLS, one set of records and one write).
-// Backpressure: while the target holds more than STREAM_BUFFER_BYTES unsent, the source is paused
+// Backpressure: while the target holds more than PUMP_PAUSE_BYTES unsent, the source is paused
 // until the target drains, so nothing buffers without bound. (Not the target's own high-water mark:
 // a TLS socket's is 16 KiB, less than one 64 KiB read, so pipe() stopped and restarted an upload
 // at every chunk, a loop turn each time.)
 import type net from 'node:net'
-import { STREAM_BUFFER_BYTES } from './limits.js'
+import { PUMP_PAUSE_BYTES } from './limits.js'
 import type { LineStream } from './line-stream.js'
 
 export interface Pump {
@@ -54,7 +54,7 @@ export function pump(
       onError(error as Error)
       return
     }
-    if (!waiting && target.writableNeedDrain && target.writableLength > STREAM_BUFFER_BYTES) {
+    if (!waiting && target.writableNeedDrain && target.writableLength > PUMP_PAUSE_BYTES) {
       waiting = true
       source.pause()
       target.once('drain', resume)
