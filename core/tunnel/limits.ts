@@ -32,6 +32,10 @@ export const STREAM_BUFFER_BYTES = 64 * 1024
  * one read (64 KiB), so a loop turn's records still go out in one write; measured, 64 KiB -> 256
  * KiB took SMTP DATA from 2.9 to 2.6 ms of CPU per MiB; at most 256 KiB + one read per direction. */
 export const PUMP_PAUSE_BYTES = 256 * 1024
+/** A chunk this big (a full TLS record) is bulk data: its target is corked until the loop turn
+ * ends, so the turn's chunks leave in one write. Smaller ones (commands, answers) go at once:
+ * corking them too cost an interactive round trip about 15 µs. */
+export const CORK_FROM_BYTES = 16 * 1024
 
 /** How long a client may take to send each line before STARTTLS on a local STARTTLS side: stops a
  * device that connects and never upgrades (or drips one byte at a time). */

@@ -58,6 +58,42 @@ describe('pump', () => {
     expect(got.bytes().equals(expected)).toBe(true)
   })
 
+  it('sends bulk chunks of one loop turn in one write, and a small answer at once', async () => {
+    const [sender, source] = await pair()
+    const [target, receiver] = await pair()
+    const { fromServer } = createFilters('imap', { recorder: new CommandRecorder(), serverGreets: false })
+    pump(source, fromServer, target, (error) => {
+      throw error
+    })
+    // What the socket hands to the system: one call per write or writev.
+    const calls: number[] = []
+    const write = target._write.bind(target)
+    const writev = target._writev?.bind(target)
+    target._write = (chunk, encoding, done) => {
+      calls.push(1)
+      write(chunk, encoding, done)
+    }
+    target._writev = (chunks, done) => {
+      calls.push(chunks.length)
+      writev?.(chunks, done)
+    }
+    const got = collect(receiver)
+    // A small answer: written at once, not held to the end of the turn.
+    sender.write('a1 OK NOOP completed\r\n')
+    for (let i = 0; i < 50 && got.bytes().length === 0; i++) await new Promise((r) => setTimeout(r, 10))
+    expect(calls).toEqual([1])
+    // In one turn, as TLS hands them over after one read: a short line (at once), then four
+    // full records, which leave together in one writev when the turn ends.
+    const head = `* 1 FETCH (BODY[] {${4 * 16384}}\r\n`
+    source.emit('data', Buffer.from(head))
+    for (let i = 0; i < 4; i++) source.emit('data', Buffer.alloc(16384, 'x'))
+    await new Promise((r) => setImmediate(r))
+    expect(calls.slice(1)).toEqual([1, 4])
+    sender.end()
+    await got.ended
+    expect(got.bytes().length).toBe('a1 OK NOOP completed\r\n'.length + head.length + 4 * 16384)
+  })
+
   it('pauses the source while the target is not read, and resumes when it is', async () => {
     const [sender, source] = await pair()
     const [target, receiver] = await pair()

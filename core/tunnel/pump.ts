@@ -10,7 +10,7 @@
 // a TLS socket's is 16 KiB, less than one 64 KiB read, so pipe() stopped and restarted an upload
 // at every chunk, a loop turn each time.)
 import type net from 'node:net'
-import { PUMP_PAUSE_BYTES } from './limits.js'
+import { CORK_FROM_BYTES, PUMP_PAUSE_BYTES } from './limits.js'
 import type { LineStream } from './line-stream.js'
 
 export interface Pump {
@@ -41,9 +41,10 @@ export function pump(
     target.write(data)
   }
   source.on('data', (chunk: Buffer) => {
-    // Everything that arrives in one turn (a TCP read decrypts into several 16 KiB records, each
-    // its own chunk) goes out in one writev when the turn ends: a system call per turn, not per chunk.
-    if (!corked) {
+    // Bulk data (a full TLS record or more) that arrives in one turn (a TCP read decrypts into
+    // several 16 KiB records, each its own chunk) goes out in one writev when the turn ends: a
+    // system call per turn, not per chunk. A small chunk (a command, an answer) goes at once.
+    if (!corked && chunk.length >= CORK_FROM_BYTES) {
       corked = true
       target.cork()
       setImmediate(uncork)
