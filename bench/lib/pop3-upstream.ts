@@ -2,8 +2,9 @@
 // certificate (pop.lab.test) on Dovecot's lab address. It greets +OK, answers USER, PASS, CAPA,
 // NOOP, STAT, QUIT, and "RETR 1" with one large message: "+OK n octets", the dot-stuffed text
 // made once by the caller, then ".". What the relays' POP3 line filters have to read through.
+
+import { readLines, sendSliced, startTlsUpstream, type TlsUpstream } from '../../e2e/tunnel/tls-upstream.js'
 import type { WireMessage } from './mail-text.js'
-import { readLines, sendSliced, startTlsUpstream, type TlsUpstream } from './tls-upstream.js'
 
 const CAPA = '+OK Capability list follows\r\nUSER\r\nPIPELINING\r\nUIDL\r\nTOP\r\nRESP-CODES\r\n.\r\n'
 

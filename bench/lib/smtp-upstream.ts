@@ -4,7 +4,7 @@
 // the lone "." line, then "250 OK queued". The size of each message's data (stuffed, with the
 // final ".\r\n") is kept, so the benchmark can check that every byte arrived.
 import type { TLSSocket } from 'node:tls'
-import { startTlsUpstream, type TlsUpstream } from './tls-upstream.js'
+import { startTlsUpstream, type TlsUpstream } from '../../e2e/tunnel/tls-upstream.js'
 
 const EHLO =
   '250-smtp.lab.test Hello bench\r\n250-PIPELINING\r\n250-8BITMIME\r\n250-SIZE 104857600\r\n250 HELP\r\n'

@@ -3,17 +3,10 @@
 // 2,000 concurrent sessions need a server of our own. It speaks just enough IMAP: a greeting with
 // capabilities, NOOP, CAPABILITY, LOGOUT, "FETCH n BODY[]" answering a literal of `bulkBytes`, and
 // "APPEND box {n+}" reading n bytes. Uses the lab's Dovecot certificate (imap.lab.test, lab CA).
-import fs from 'node:fs'
-import type { AddressInfo } from 'node:net'
-import path from 'node:path'
-import tls from 'node:tls'
+import type tls from 'node:tls'
+import { startTlsUpstream, type TlsUpstream } from './tls-upstream.js'
 
-export interface ImapUpstream {
-  port: number
-  /** Sessions open now. */
-  readonly open: number
-  close(): Promise<void>
-}
+export type ImapUpstream = TlsUpstream
 
 const CHUNK = Buffer.alloc(256 * 1024, 'x')
 
@@ -38,73 +31,47 @@ export async function startImapUpstream(
   options: { bulkBytes?: number; host?: string } = {},
 ): Promise<ImapUpstream> {
   const bulkBytes = options.bulkBytes ?? 1024 * 1024
-  const sockets = new Set<tls.TLSSocket>()
-  const server = tls.createServer(
-    {
-      cert: fs.readFileSync(path.join(certDir, 'dovecot.pem')),
-      key: fs.readFileSync(path.join(certDir, 'dovecot.key')),
-      minVersion: 'TLSv1.2',
-    },
-    (socket) => {
-      sockets.add(socket)
-      socket.setNoDelay(true)
-      socket.on('close', () => sockets.delete(socket))
-      socket.on('error', () => socket.destroy())
-      socket.write('* OK [CAPABILITY IMAP4rev1 LITERAL+ STARTTLS LOGINDISABLED] fake upstream ready\r\n')
-      let buffer: Buffer = Buffer.alloc(0)
-      let literal = 0
-      let appendTag = ''
-      socket.on('data', (chunk: Buffer) => {
-        buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk
-        for (;;) {
-          if (literal > 0) {
-            const n = Math.min(literal, buffer.length)
-            literal -= n
-            buffer = buffer.subarray(n)
-            if (literal > 0) return
-            continue
-          }
-          const lf = buffer.indexOf(0x0a)
-          if (lf === -1) return
-          const line = buffer.toString('latin1', 0, lf).replace(/\r$/, '')
-          buffer = buffer.subarray(lf + 1)
-          if (appendTag && line === '') {
-            socket.write(`${appendTag} OK APPEND completed\r\n`)
-            appendTag = ''
-            continue
-          }
-          const [tag, verb = ''] = line.split(' ')
-          const command = verb.toUpperCase()
-          const size = /\{(\d+)\+?\}$/.exec(line)
-          if (command === 'APPEND' && size) {
-            literal = Number(size[1])
-            appendTag = tag ?? '*'
-          } else if (command === 'NOOP') socket.write(`${tag} OK NOOP completed\r\n`)
-          else if (command === 'CAPABILITY')
-            socket.write(`* CAPABILITY IMAP4rev1 LITERAL+ STARTTLS\r\n${tag} OK CAPABILITY completed\r\n`)
-          else if (command === 'LOGOUT') {
-            socket.end(`* BYE logging out\r\n${tag} OK LOGOUT completed\r\n`)
-            return
-          } else if (command === 'FETCH') {
-            socket.write(`* 1 FETCH (BODY[] {${bulkBytes}}\r\n`)
-            sendBulk(socket, bulkBytes, () => socket.write(`)\r\n${tag} OK FETCH completed\r\n`))
-          } else socket.write(`${tag} BAD unknown command\r\n`)
+  return startTlsUpstream({ certDir, certName: 'dovecot', host: options.host ?? '127.0.0.1' }, (socket) => {
+    socket.write('* OK [CAPABILITY IMAP4rev1 LITERAL+ STARTTLS LOGINDISABLED] fake upstream ready\r\n')
+    let buffer: Buffer = Buffer.alloc(0)
+    let literal = 0
+    let appendTag = ''
+    socket.on('data', (chunk: Buffer) => {
+      buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk
+      for (;;) {
+        if (literal > 0) {
+          const n = Math.min(literal, buffer.length)
+          literal -= n
+          buffer = buffer.subarray(n)
+          if (literal > 0) return
+          continue
         }
-      })
-    },
-  )
-  await new Promise<void>((resolve) =>
-    server.listen({ host: options.host ?? '127.0.0.1', port: 0, backlog: 4096 }, resolve),
-  )
-  return {
-    port: (server.address() as AddressInfo).port,
-    get open() {
-      return sockets.size
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy()
-        server.close(() => resolve())
-      }),
-  }
+        const lf = buffer.indexOf(0x0a)
+        if (lf === -1) return
+        const line = buffer.toString('latin1', 0, lf).replace(/\r$/, '')
+        buffer = buffer.subarray(lf + 1)
+        if (appendTag && line === '') {
+          socket.write(`${appendTag} OK APPEND completed\r\n`)
+          appendTag = ''
+          continue
+        }
+        const [tag, verb = ''] = line.split(' ')
+        const command = verb.toUpperCase()
+        const size = /\{(\d+)\+?\}$/.exec(line)
+        if (command === 'APPEND' && size) {
+          literal = Number(size[1])
+          appendTag = tag ?? '*'
+        } else if (command === 'NOOP') socket.write(`${tag} OK NOOP completed\r\n`)
+        else if (command === 'CAPABILITY')
+          socket.write(`* CAPABILITY IMAP4rev1 LITERAL+ STARTTLS\r\n${tag} OK CAPABILITY completed\r\n`)
+        else if (command === 'LOGOUT') {
+          socket.end(`* BYE logging out\r\n${tag} OK LOGOUT completed\r\n`)
+          return
+        } else if (command === 'FETCH') {
+          socket.write(`* 1 FETCH (BODY[] {${bulkBytes}}\r\n`)
+          sendBulk(socket, bulkBytes, () => socket.write(`)\r\n${tag} OK FETCH completed\r\n`))
+        } else socket.write(`${tag} BAD unknown command\r\n`)
+      }
+    })
+  })
 }

@@ -1,6 +1,7 @@
-// What the benchmark's own POP3 and SMTP servers share: implicit TLS with a lab certificate on a
-// lab address (verified by every relay against the lab CA), the open sessions closed on close(),
-// and a large buffer written in slices with backpressure (no copy, no 64 MiB TLS write at once).
+// What the tunnel's own test servers share (the IMAP one here, the benchmark's POP3 and SMTP ones):
+// implicit TLS with a lab certificate on a lab address (verified by every relay against the lab
+// CA), the open sessions counted and closed on close(), and a large buffer written in slices with
+// backpressure (no copy, no 64 MiB TLS write at once).
 import fs from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
@@ -8,6 +9,8 @@ import tls from 'node:tls'
 
 export interface TlsUpstream {
   port: number
+  /** Sessions open now. */
+  readonly open: number
   close(): Promise<void>
 }
 
@@ -33,6 +36,9 @@ export async function startTlsUpstream(
   await new Promise<void>((resolve) => server.listen({ host: options.host, port: 0, backlog: 4096 }, resolve))
   return {
     port: (server.address() as AddressInfo).port,
+    get open() {
+      return sockets.size
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy()
