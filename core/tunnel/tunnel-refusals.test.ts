@@ -2,8 +2,8 @@
 // is answered, recorded and counted, but the warnings are one per address per window, with the
 // rest counted in one line after the window or when the tunnel stops (the window's clock is the
 // test's). The listener is a LAN one (0.0.0.0): a loopback listener accepts all of 127/8.
-import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
+import { connectFrom } from '../../e2e/tunnel/connect-from.js'
 import type { ConnectionRecord } from '../../shared/contract/tunnel.js'
 import { TunnelConfig } from '../../shared/contract/tunnel-config.js'
 import { Tunnel } from './tunnel.js'
@@ -13,21 +13,6 @@ const stops: (() => Promise<void>)[] = []
 afterEach(async () => {
   await Promise.all(stops.splice(0).map((stop) => stop()))
 })
-
-/** Connects to the tunnel from `localAddress`; resolves with what it was told once closed. */
-function connectFrom(localAddress: string, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: '127.0.0.1', port, localAddress })
-    let text = ''
-    socket.setEncoding('latin1')
-    socket.on('data', (chunk: string) => {
-      text += chunk
-    })
-    socket.on('error', reject)
-    socket.on('close', () => resolve(text))
-    setTimeout(() => socket.destroy(), 5_000).unref()
-  })
-}
 
 async function refusingTunnel() {
   let now = 0

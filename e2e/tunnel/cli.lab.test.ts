@@ -13,6 +13,7 @@ import { createEngine } from '../../core/engine.js'
 import { openSystemKeychain } from '../../core/keychain/keychain.js'
 import { localTlsSecretName } from '../../core/tunnel/local-tls.js'
 import { getLab } from '../lab/lab.js'
+import { connectFrom } from './connect-from.js'
 import { run } from './helpers.js'
 
 const lab = getLab()
@@ -159,13 +160,7 @@ describe('mailwarden tunnel', () => {
       const tunnel = cli(['--config', file, '--dns', lab.dns.server, ...(jsonLog ? ['--json-log'] : [])])
       const port = Number(/:(\d+) ->/.exec(await tunnel.firstLine)?.[1])
       // Ten connections from an address not on the allowlist, each told and closed.
-      for (let i = 0; i < 10; i++)
-        await new Promise<void>((resolve, reject) => {
-          const socket = net.connect({ host: '127.0.0.1', port, localAddress: '127.0.0.6' })
-          socket.on('error', reject)
-          socket.on('close', () => resolve())
-          socket.resume()
-        })
+      for (let i = 0; i < 10; i++) expect(await connectFrom('127.0.0.6', port)).toMatch(/allowlist/)
       tunnel.stop('SIGINT')
       expect(await tunnel.exit).toBe(0)
       const refusals = tunnel.err.filter((line) => line.includes('127.0.0.6'))

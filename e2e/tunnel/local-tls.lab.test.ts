@@ -5,7 +5,6 @@
 // LAN allowlist with real source addresses (127.0.0.5 allowed, 127.0.0.6 refused in protocol).
 import { randomBytes, X509Certificate } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -18,6 +17,7 @@ import { Tunnel } from '../../core/tunnel/tunnel.js'
 import type { ConnectionRecord, TunnelState } from '../../shared/contract/tunnel.js'
 import { TunnelConfig, type TunnelConfigInput } from '../../shared/contract/tunnel-config.js'
 import { getLab } from '../lab/lab.js'
+import { connectFrom } from './connect-from.js'
 import { run, talk, waitForMessage } from './helpers.js'
 
 const lab = getLab()
@@ -477,17 +477,7 @@ describe('LAN allowlist with real source addresses', () => {
     expect(first.client).toMatch(/^127\.0\.0\.5:/)
     expect(first.outcome).toBe('ok')
 
-    const refused = await new Promise<string>((resolve, reject) => {
-      const socket = net.connect({ host: '127.0.0.1', port: t.port, localAddress: '127.0.0.6' })
-      let text = ''
-      socket.setEncoding('latin1')
-      socket.on('data', (chunk: string) => {
-        text += chunk
-      })
-      socket.on('error', reject)
-      socket.on('close', () => resolve(text))
-      setTimeout(() => socket.destroy(), 5_000).unref()
-    })
+    const refused = await connectFrom('127.0.0.6', t.port)
     expect(refused).toMatch(
       /^\* BYE \[UNAVAILABLE\] Mailwarden tunnel: This client address is not on the tunnel's allowlist\.\r\n$/,
     )
