@@ -31,6 +31,15 @@ function accounted(lines: string[]): number {
 }
 
 describe('RefusalLog', () => {
+  it('says whether a refusal was logged (the tunnel records only those)', () => {
+    const t = harness()
+    expect(t.log.refused('10.0.0.1', 'first')).toBe(true)
+    expect(t.log.refused('10.0.0.1', 'again')).toBe(false)
+    expect(t.log.refused('10.0.0.2', 'another address')).toBe(true)
+    t.advance(60_000)
+    expect(t.log.refused('10.0.0.1', 'a new minute')).toBe(true)
+  })
+
   it('logs the first refusal of an address, counts the rest of its minute, says the count after it', () => {
     const t = harness()
     t.refuse('192.168.1.9', 38)

@@ -3,7 +3,8 @@
 // address per window; refusals held back are counted and said once that window is over (at the
 // next refusal from anyone, or when the tunnel stops), so none goes unsaid. Memory is bounded by
 // the number of tracked addresses; refusals from addresses beyond it share one window and count.
-// Only the log lines are limited: every refusal is still counted and recorded by the tunnel.
+// The tunnel records a refusal only when its line is logged (a scan must not push real sessions
+// out of the app's bounded log either); every refusal is still counted in the tunnel's stats.
 import { MAX_REFUSAL_LOG_SOURCES, REFUSAL_LOG_WINDOW_MS } from './limits.js'
 
 interface Window {
@@ -52,28 +53,29 @@ export class RefusalLog {
   }
 
   /** A client from `source` (its address, as logged) was refused; `line` is logged unless one was
-   * for that address within the window. */
-  refused(source: string, line: string): void {
+   * for that address within the window. True when it was logged (false: counted for later). */
+  refused(source: string, line: string): boolean {
     const now = this.#now()
     this.#closeEnded(now)
     const open = this.#sources.get(source)
     if (open) {
       open.held++
-      return
+      return false
     }
     if (this.#sources.size < this.#maxSources) {
       this.#sources.set(source, { since: now, held: 0 })
       this.#warn(line)
-      return
+      return true
     }
     if (this.#overflow) {
       this.#overflow.held++
-      return
+      return false
     }
     this.#overflow = { since: now, held: 0 }
     this.#warn(
       `${line} (clients from more than ${this.#maxSources} addresses refused within ${span(this.#windowMs)}: refusals from further addresses are counted together)`,
     )
+    return true
   }
 
   /** Says every count still held back: the tunnel stops. */

@@ -58,7 +58,7 @@ async function refusingTunnel() {
 }
 
 describe('refused clients of a LAN tunnel', () => {
-  it('are all answered and recorded, but warned of once per address per minute, the rest counted', async () => {
+  it('are all answered and counted, but warned of and recorded once per address per minute, the rest counted', async () => {
     const t = await refusingTunnel()
     await t.refuse('127.0.0.6', 30)
     await t.refuse('127.0.0.7', 3)
@@ -83,10 +83,15 @@ describe('refused clients of a LAN tunnel', () => {
       '127.0.0.6: refused 4 more times within a minute of the line above for it (not logged one by one)',
     ])
 
-    // Recording and counting are not limited: one rejected record per connection.
-    expect(t.records).toHaveLength(38)
+    // A record goes with each logged line (three), so a scan cannot push real sessions out of the
+    // app's bounded log; the count is not limited: all 38 refusals.
+    expect(t.records).toHaveLength(3)
     expect(t.records.every((r) => r.outcome === 'rejected' && r.error === NOT_ALLOWED)).toBe(true)
-    expect(t.records.filter((r) => r.client.startsWith('127.0.0.7:'))).toHaveLength(3)
+    expect(t.records.map((r) => r.client.replace(/:\d+$/, ''))).toEqual([
+      '127.0.0.6',
+      '127.0.0.7',
+      '127.0.0.6',
+    ])
     expect(t.tunnel.stats()).toMatchObject({ rejected: 38, total: 0, active: 0 })
   })
 })

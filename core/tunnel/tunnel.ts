@@ -191,10 +191,22 @@ export class Tunnel {
     if (!this.#allow.allows(raw.remoteAddress)) {
       this.#rejected++
       this.#refuse(raw)
-      this.#refusals.refused(hostText(raw.remoteAddress), `${clientName}: refused: ${NOT_ALLOWED}`)
-      this.#runtime.onRecord(
-        this.#record(seq, clientName, startedAt, 0, 0, 'rejected', NOT_ALLOWED, null, new CommandRecorder()),
-      )
+      // Recorded with its warning, once per address per minute (the rest counted): a scan of the
+      // LAN must not fill the log nor push real sessions out of the app's bounded one.
+      if (this.#refusals.refused(hostText(raw.remoteAddress), `${clientName}: refused: ${NOT_ALLOWED}`))
+        this.#runtime.onRecord(
+          this.#record(
+            seq,
+            clientName,
+            startedAt,
+            0,
+            0,
+            'rejected',
+            NOT_ALLOWED,
+            null,
+            new CommandRecorder(),
+          ),
+        )
       return
     }
     this.#total++

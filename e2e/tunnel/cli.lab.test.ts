@@ -164,13 +164,17 @@ describe('mailwarden tunnel', () => {
       tunnel.stop('SIGINT')
       expect(await tunnel.exit).toBe(0)
       const refusals = tunnel.err.filter((line) => line.includes('127.0.0.6'))
-      // The first refusal, then at the stop the nine held back: two lines for ten connections.
-      expect(refusals).toHaveLength(2)
-      expect(refusals[0]).toContain('allowlist')
-      expect(refusals[1]).toMatch(/refused 9 more times/)
-      // With --json-log they are JSON lines like the records: {"tunnel", "warning"}.
-      if (jsonLog)
-        for (const line of refusals) expect(JSON.parse(line)).toMatchObject({ warning: expect.any(String) })
+      // The first refusal (its warning and its record), then at the stop the nine held back: three
+      // lines for ten connections.
+      expect(refusals).toHaveLength(3)
+      expect(refusals.filter((line) => line.includes('allowlist'))).toHaveLength(2)
+      expect(refusals[2]).toMatch(/refused 9 more times/)
+      // With --json-log every one is a JSON line: the record, and {"tunnel", "warning"} for the rest.
+      if (jsonLog) {
+        const parsed = refusals.map((line) => JSON.parse(line) as { outcome?: string; warning?: string })
+        expect(parsed.filter((p) => p.outcome === 'rejected')).toHaveLength(1)
+        expect(parsed.filter((p) => typeof p.warning === 'string')).toHaveLength(2)
+      }
     }
   })
 

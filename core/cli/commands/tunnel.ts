@@ -251,12 +251,8 @@ async function listen(config: TunnelConfig, shared: Shared): Promise<Started> {
     trust,
     timeoutMs: shared.timeoutMs,
     resolve: shared.resolve,
-    // A refused client is said by the tunnel's warning, limited to one per address per minute
-    // with a count: a record per refusal would let a scan of the LAN fill the log.
-    onRecord: (record) => {
-      if (record.outcome === 'rejected') return
-      shared.log(shared.jsonLog ? JSON.stringify(record) : humanRecord(config.name, record))
-    },
+    onRecord: (record) =>
+      shared.log(shared.jsonLog ? JSON.stringify(record) : humanRecord(config.name, record)),
     warn,
   })
   const bound = await tunnel.start()
