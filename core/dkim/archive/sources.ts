@@ -229,7 +229,7 @@ export function readItemWhole(item: ArchiveItem): Buffer | null {
 
 // A first read into a buffer kept for the thread: most messages fit, and then a file costs open,
 // one read and close, without an fstat (each a system call, and they are slow in a sandbox). A
-// regular file's read comes short only at its end. A longer file is sized and read whole.
+// regular file's read comes short only at its end. A longer file is sized and read again, whole.
 let scratch: Buffer | null = null
 
 /** A whole file of at most WHOLE_READ_MAX_BYTES, or null when it is bigger. */
@@ -238,10 +238,7 @@ function readSmallFile(fd: number): Buffer | null {
   const first = readSync(fd, scratch, 0, FIRST_READ_BYTES, 0)
   if (first < FIRST_READ_BYTES) return Buffer.from(scratch.subarray(0, first))
   const size = fstatSync(fd).size
-  if (size > WHOLE_READ_MAX_BYTES) return null
-  const whole = readAll(fd, FIRST_READ_BYTES, size - FIRST_READ_BYTES, FIRST_READ_BYTES)
-  scratch.copy(whole, 0, 0, FIRST_READ_BYTES)
-  return whole
+  return size > WHOLE_READ_MAX_BYTES ? null : readAll(fd, 0, size)
 }
 
 function readRange(file: string, start: number, length: number): Buffer {
@@ -254,13 +251,13 @@ function readRange(file: string, start: number, length: number): Buffer {
 }
 
 /** Up to `length` bytes from `position`: fewer when the file is shorter (it changed under us). */
-function readAll(fd: number, position: number, length: number, room = 0): Buffer {
-  const buffer = Buffer.allocUnsafe(room + length)
+function readAll(fd: number, position: number, length: number): Buffer {
+  const buffer = Buffer.allocUnsafe(length)
   let done = 0
   while (done < length) {
-    const read = readSync(fd, buffer, room + done, length - done, position + done)
+    const read = readSync(fd, buffer, done, length - done, position + done)
     if (read === 0) break
     done += read
   }
-  return buffer.subarray(0, room + done)
+  return buffer.subarray(0, done)
 }
