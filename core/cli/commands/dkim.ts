@@ -60,6 +60,9 @@ one line per message, with a summary.
 Keys seen are remembered in the config directory (dkim-keys.json), so old mail still verifies
 after the domain rotates its key, and a changed key is pointed out (not with --keys).
 
+A big archive (100,000 messages and more) uses less memory and runs faster when Node starts with
+a smaller young generation: NODE_OPTIONS=--max-semi-space-size=4 mailwarden dkim verify ...
+
 Exit codes: 0 a signature aligned with From passes (for many messages: for every one of them),
 1 otherwise, 2 unusable input or arguments.`
 
