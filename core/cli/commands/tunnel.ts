@@ -308,7 +308,8 @@ Mailwarden talks verified TLS (1.2 or newer) to the server, never plaintext. Run
   --ca FILE             trust these CAs (PEM) instead of the system's
   --pin sha256/BASE64   trust exactly this public key (a self-signed server); see the app's inspect
   --dns HOST[:PORT]     resolve the server with this DNS server
-  --json-log            connection records as JSON lines on stderr
+  --json-log            connection records and warnings as JSON lines on stderr (a refused LAN
+                        client: once per address per minute, the rest counted)
   --local-tls MODE      TLS toward the client too (a LAN device): implicit-tls, or starttls offered in
                         the greeting (a login before it is refused); the certificate is generated
                         once per listen address and server (kept across restarts whatever the
