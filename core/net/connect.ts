@@ -102,13 +102,16 @@ export interface TlsOptions extends ConnectOptions {
   /** One context for many connections (the tunnel's): no CA parsing and SSL_CTX per connection.
    * When given, ca, minVersion, maxVersion and ciphers belong to it and are not read here. */
   secureContext?: tls.SecureContext
+  /** Where decrypted bytes are read into (tls.connect's documented `onread`; only without `socket`). */
+  onread?: net.OnReadOpts
 }
 
 export function handshakeTls(endpoint: Endpoint, options: TlsOptions): Promise<tls.TLSSocket> {
   const where = describeEndpoint(endpoint)
   const timeoutMs = options.timeoutMs ?? HANDSHAKE_TIMEOUT_MS
   const servername = net.isIP(endpoint.host) ? undefined : endpoint.host
-  const settings: tls.ConnectionOptions = {
+  // `onread` is tls.connect's (documented there; @types/node lists it only for net.connect).
+  const settings: tls.ConnectionOptions & net.ConnectOpts = {
     // With an existing socket, `host` is only what the certificate is checked against: without it
     // Node would check the name "localhost".
     ...(options.socket
@@ -123,9 +126,10 @@ export function handshakeTls(endpoint: Endpoint, options: TlsOptions): Promise<t
     checkServerIdentity: options.checkServerIdentity,
     session: options.session,
     secureContext: options.secureContext,
+    onread: options.socket ? undefined : options.onread,
   }
   // Node treats a key set to undefined differently from an absent one (it crashes on some).
-  for (const key of Object.keys(settings) as (keyof tls.ConnectionOptions)[])
+  for (const key of Object.keys(settings) as (keyof typeof settings)[])
     if (settings[key] === undefined) delete settings[key]
   const socket = tls.connect(settings)
   if (!options.socket) socket.setNoDelay(true)

@@ -14,6 +14,7 @@ import { CLOSE_GRACE_MS } from './limits.js'
 import { localStartTls } from './local-starttls.js'
 import { acceptLocalTls, type LocalTlsRuntime } from './local-tls.js'
 import { type Pump, pump } from './pump.js'
+import { ReadArena } from './read-arena.js'
 import { CommandRecorder } from './recorder.js'
 import type { TunnelRuntime } from './runtime.js'
 import { openUpstream, type Upstream } from './upstream.js'
@@ -155,6 +156,7 @@ export class Connection {
           timeoutMs: runtime.timeoutMs,
           session: this.#context.resumption.session,
           signal: this.abort.signal,
+          arena: new ReadArena(),
         },
       )
     } catch (error) {
@@ -209,7 +211,7 @@ export class Connection {
       socket.destroy()
     }
     pump(client, filters.fromClient, socket, broken)
-    const toClient = pump(socket, filters.fromServer, client, broken)
+    const toClient = pump(socket, filters.fromServer, client, broken, upstream.arena)
     socket.once('close', () => this.#onUpstreamClose(upstream, filters, toClient))
     if (upstream.greeting && config.localTls !== 'starttls') client.write(upstream.greeting)
     if (upstream.leftover.length > 0) filters.fromServer.write(upstream.leftover)

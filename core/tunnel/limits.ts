@@ -36,6 +36,11 @@ export const PUMP_PAUSE_BYTES = 256 * 1024
  * ends, so the turn's chunks leave in one write. Smaller ones (commands, answers) go at once:
  * corking them too cost an interactive round trip about 15 µs. */
 export const CORK_FROM_BYTES = 16 * 1024
+/** An upstream connection's own read arena (read-arena.ts), taken once a read is this big, and
+ * its size: about one loop turn of a bulk download (up to 32 reads of 64 KiB), so most turns are
+ * one write, and it is reused rather than replaced (the write before it has completed). */
+export const BULK_READ_BYTES = 4 * 1024
+export const ARENA_BYTES = 1024 * 1024
 
 /** How long a client may take to send each line before STARTTLS on a local STARTTLS side: stops a
  * device that connects and never upgrades (or drips one byte at a time). */

@@ -1,9 +1,12 @@
 // The pump between two real loopback sockets: bytes arrive intact and in order, capability lines
-// are still rewritten, and a target that is not read pauses the source instead of buffering.
+// are still rewritten, and a target that is not read pauses the source instead of buffering; also
+// from a source that reads into an arena (read-arena.ts), whose memory is reused.
+import { createHash } from 'node:crypto'
 import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createFilters } from './filters.js'
 import { pump } from './pump.js'
+import { ReadArena } from './read-arena.js'
 import { CommandRecorder } from './recorder.js'
 
 const sockets: net.Socket[] = []
@@ -13,13 +16,14 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))))
 })
 
-/** Two connected sockets: [the side we use, its peer]. */
-async function pair(): Promise<[net.Socket, net.Socket]> {
+/** Two connected sockets: [the side we use, its peer]; the near side reads into `arena` if given. */
+async function pair(arena?: ReadArena): Promise<[net.Socket, net.Socket]> {
   const server = net.createServer({ pauseOnConnect: true })
   servers.push(server)
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   const accepted = new Promise<net.Socket>((r) => server.once('connection', r))
-  const near = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1')
+  const port = (server.address() as net.AddressInfo).port
+  const near = net.connect({ port, host: '127.0.0.1', onread: arena?.onread })
   const far = await accepted
   await new Promise((r) => near.once('connect', r))
   sockets.push(near, far)
@@ -114,5 +118,103 @@ describe('pump', () => {
     sender.end()
     await got.ended
     expect(got.bytes().length).toBe(`a1 APPEND INBOX {${total}+}\r\n`.length + total)
+  })
+
+  describe('from an arena', () => {
+    /** A POP3 answer of `lines` ordinary lines, some dot-stuffed, each line numbered. */
+    function body(lines: number): Buffer {
+      const parts = ['+OK message follows\r\n']
+      for (let i = 0; i < lines; i++)
+        parts.push(`${i % 97 === 0 ? '..' : ''}line ${i} ${'abcdefghij'.repeat(1 + (i % 7))}\r\n`)
+      parts.push('.\r\n')
+      return Buffer.from(parts.join(''), 'latin1')
+    }
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
+
+    /** A server socket read into an arena, pumped through `protocol`'s filters to a client socket. */
+    async function fromArena(protocol: 'imap' | 'pop3') {
+      const arena = new ReadArena()
+      const [source, sender] = await pair(arena)
+      const [target, receiver] = await pair()
+      const filters = createFilters(protocol, { recorder: new CommandRecorder(), serverGreets: true })
+      const start = () =>
+        pump(
+          source,
+          filters.fromServer,
+          target,
+          (error) => {
+            throw error
+          },
+          arena,
+        )
+      return { source, sender, target, receiver, filters, start }
+    }
+
+    it('passes a download intact, in runs of the arena, while the client reads slowly', async () => {
+      const { source, sender, target, receiver, filters, start } = await fromArena('pop3')
+      start()
+      const writes: number[] = []
+      const write = target._write.bind(target)
+      target._write = (chunk, encoding, done) => {
+        writes.push(chunk.length)
+        write(chunk, encoding, done)
+      }
+      filters.fromClient.write(Buffer.from('RETR 1\r\n')) // the answer that follows is multi-line
+      const answer = body(200_000) // ~11 MiB: arenas fill, are reused or replaced
+      const parts: Buffer[] = []
+      // The client stops reading for a while, then reads: the arena must not be reused under
+      // writes still queued, and the source is paused meanwhile.
+      receiver.on('data', (b: Buffer) => parts.push(b))
+      receiver.pause()
+      sender.write(Buffer.from('+OK hello\r\n'))
+      sender.end(answer)
+      await new Promise((r) => setTimeout(r, 300))
+      expect(source.isPaused()).toBe(true)
+      // Then in trickles, so that writes are still queued when the arena fills up again.
+      const trickle = setInterval(() => (receiver.isPaused() ? receiver.resume() : receiver.pause()), 2)
+      await new Promise((r) => receiver.once('end', r))
+      clearInterval(trickle)
+      const got = Buffer.concat(parts)
+      const expected = Buffer.concat([Buffer.from('+OK hello\r\n'), answer])
+      expect(got.length).toBe(expected.length)
+      expect(sha(got)).toBe(sha(expected))
+      // Runs, not a write per read: far fewer writes than the 16 KiB reads it took.
+      expect(writes.length).toBeLessThan(expected.length / (16 * 1024) / 2)
+    })
+
+    it('copies out the reads of a quiet connection, and rewrites the lines it must', async () => {
+      const { sender, receiver, start } = await fromArena('imap')
+      start()
+      const got = collect(receiver)
+      // Small answers one at a time (each read lands in the buffer quiet connections share),
+      // then a bulk literal, then small again.
+      sender.write('* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] hi\r\n')
+      await new Promise((r) => setTimeout(r, 20))
+      const literal = Buffer.alloc(2 * 1024 * 1024)
+      for (let i = 0; i < literal.length; i++) literal[i] = (i * 31 + (i >> 11)) & 0xff
+      sender.write(`* 1 FETCH (BODY[] {${literal.length}}\r\n`)
+      sender.write(literal)
+      sender.write(')\r\na1 OK done\r\n')
+      await new Promise((r) => setTimeout(r, 20))
+      sender.end('* CAPABILITY IMAP4rev1 STARTTLS\r\na2 OK\r\n')
+      await got.ended
+      const expected = Buffer.concat([
+        Buffer.from(`* OK [CAPABILITY IMAP4rev1] hi\r\n* 1 FETCH (BODY[] {${literal.length}}\r\n`, 'latin1'),
+        literal,
+        Buffer.from(')\r\na1 OK done\r\n* CAPABILITY IMAP4rev1\r\na2 OK\r\n', 'latin1'),
+      ])
+      expect(sha(got.bytes())).toBe(sha(expected))
+    })
+
+    it('keeps what arrives before the pump starts (a server that greets at once)', async () => {
+      const { sender, receiver, start } = await fromArena('pop3')
+      sender.write('+OK ready\r\n')
+      await new Promise((r) => setTimeout(r, 50))
+      start()
+      const got = collect(receiver)
+      sender.end()
+      await got.ended
+      expect(got.bytes().toString('latin1')).toBe('+OK ready\r\n')
+    })
   })
 })

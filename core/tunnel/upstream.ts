@@ -12,6 +12,7 @@ import { openSession } from '../net/session.js'
 import { connectStartTls } from '../net/starttls.js'
 import { smtpDomain } from './greeting.js'
 import { filterImapAtoms } from './imap-filter.js'
+import type { ReadArena } from './read-arena.js'
 
 export interface TrustPolicy {
   /** PEM CAs; undefined: Node's bundled roots. */
@@ -32,6 +33,9 @@ export interface UpstreamOptions {
   /** The last TLS session from this upstream (resumption saves a round trip and the RSA/ECDHE work). */
   session?: Buffer
   signal?: AbortSignal
+  /** Implicit TLS: the decrypted bytes are read into it (read-arena.ts). A STARTTLS socket cannot
+   * take one (Node reads a socket it wraps its own way), so it reads as sockets do. */
+  arena?: ReadArena
 }
 
 export interface Upstream {
@@ -40,6 +44,8 @@ export interface Upstream {
   greeting: string | null
   /** Bytes the server sent over TLS that were read while preparing (forwarded to the client). */
   leftover: Buffer
+  /** Where the socket's bytes arrive, when they do not come as 'data' events. */
+  arena: ReadArena | null
   tls: { version: string; cipher: string; resumed: boolean; pinned: boolean }
 }
 
@@ -95,14 +101,16 @@ export async function openUpstream(endpoint: Endpoint, options: UpstreamOptions)
   const settings = tlsOptions(endpoint, options)
   const pin = options.trust.pin
   if (options.mode === 'implicit-tls') {
-    const socket = await handshakeTls(endpoint, settings)
+    const arena = options.arena ?? null
+    const socket = await handshakeTls(endpoint, { ...settings, onread: arena?.onread })
     try {
       if (pin) checkPin(socket, endpoint, pin)
     } catch (error) {
       socket.destroy()
       throw error
     }
-    return { socket, greeting: null, leftover: Buffer.alloc(0), tls: describeTls(socket, pin !== null) }
+    const info = describeTls(socket, pin !== null)
+    return { socket, greeting: null, leftover: Buffer.alloc(0), arena, tls: info }
   }
   const { tls: socket } = await connectStartTls(endpoint, options.protocol, {
     ...settings,
@@ -123,15 +131,16 @@ export async function openUpstream(endpoint: Endpoint, options: UpstreamOptions)
         const leftover = session.reader.detach()
         const atoms = filterImapAtoms(caps.raw.join(' '))
         const greeting = caps.known && atoms ? `* OK [CAPABILITY ${atoms}] ${text}\r\n` : `* OK ${text}\r\n`
-        return { socket, greeting, leftover, tls: info }
+        return { socket, greeting, leftover, arena: null, tls: info }
       }
       case 'pop3':
-        return { socket, greeting: `+OK ${text}\r\n`, leftover: Buffer.alloc(0), tls: info }
+        return { socket, greeting: `+OK ${text}\r\n`, leftover: Buffer.alloc(0), arena: null, tls: info }
       case 'smtp':
         return {
           socket,
           greeting: `220 ${smtpDomain(endpoint.host)} ESMTP ${text}\r\n`,
           leftover: Buffer.alloc(0),
+          arena: null,
           tls: info,
         }
     }

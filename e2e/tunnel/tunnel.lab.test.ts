@@ -19,7 +19,7 @@ import {
   talk,
   waitForMessage,
 } from './helpers.js'
-import { startImapUpstream } from './imap-upstream.js'
+import { bulkBytesOf, startImapUpstream } from './imap-upstream.js'
 
 const lab = getLab()
 const { login, password } = lab.user
@@ -376,19 +376,25 @@ describe('hostile upstreams', () => {
   })
 })
 
+/** A tunnel to the minimal IMAP server of e2e/tunnel/imap-upstream.ts (its FETCH answers `bulkBytes`). */
+async function fakeImapTunnel(bulkBytes?: number) {
+  const upstream = await startImapUpstream(path.join(lab.stateDir, 'certs'), { bulkBytes })
+  const t = await startTunnel(
+    {
+      upstreamHost: lab.good.dovecot.host,
+      upstreamPort: upstream.port,
+      mode: 'implicit-tls',
+      protocol: 'imap',
+    },
+    { resolve: async () => '127.0.0.1' },
+  )
+  return { upstream, t }
+}
+
 describe('load', () => {
   it('500 concurrent IMAP sessions through one tunnel succeed and leave no descriptor', async () => {
     const before = openFds()
-    const upstream = await startImapUpstream(path.join(lab.stateDir, 'certs'))
-    const t = await startTunnel(
-      {
-        upstreamHost: lab.good.dovecot.host,
-        upstreamPort: upstream.port,
-        mode: 'implicit-tls',
-        protocol: 'imap',
-      },
-      { resolve: async () => '127.0.0.1' },
-    )
+    const { upstream, t } = await fakeImapTunnel()
     const session = () =>
       new Promise<string>((resolve, reject) => {
         const socket = net.connect({ host: '127.0.0.1', port: t.port })
@@ -422,6 +428,34 @@ describe('load', () => {
     await upstream.close()
     expect(t.tunnel.stats().active).toBe(0)
     expect(openFds()).toBeLessThanOrEqual(before)
+  }, 60_000)
+})
+
+describe('bulk', () => {
+  it('a 24 MiB literal read slowly by the client arrives byte for byte', async () => {
+    const bytes = 24 * 1024 * 1024
+    const { upstream, t } = await fakeImapTunnel(bytes)
+    tunnels.push(t)
+    const socket = net.connect({ host: '127.0.0.1', port: t.port })
+    const parts: Buffer[] = []
+    socket.on('data', (b: Buffer) => parts.push(b))
+    await new Promise((r) => socket.once('data', r))
+    socket.write('a1 FETCH 1 BODY[]\r\n')
+    // The client stops and starts reading: the tunnel's writes queue while it reads on.
+    const stutter = setInterval(() => (socket.isPaused() ? socket.resume() : socket.pause()), 3)
+    const until = Date.now() + 30_000
+    while (!Buffer.concat(parts).includes('a1 OK FETCH completed') && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 20))
+    clearInterval(stutter)
+    socket.destroy()
+    await upstream.close()
+    const got = Buffer.concat(parts)
+    const head = Buffer.from(`* 1 FETCH (BODY[] {${bytes}}\r\n`, 'latin1')
+    const start = got.indexOf(head)
+    expect(start).toBeGreaterThan(0)
+    const literal = got.subarray(start + head.length, start + head.length + bytes)
+    expect(literal.length).toBe(bytes)
+    expect(literal.equals(bulkBytesOf(bytes))).toBe(true)
   }, 60_000)
 })
 
