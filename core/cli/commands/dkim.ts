@@ -22,6 +22,7 @@ import { MAX_KEY_FILE_BYTES } from '../../dkim/limits.js'
 import type { Command, CommandContext } from '../command.js'
 import { EXIT, type ExitCode } from '../exit-codes.js'
 import { CliError, usageError } from '../output.js'
+import { KEYGEN_USAGE } from './dkim-keygen-usage.js'
 import { formatReport } from './dkim-report.js'
 
 /** "1 message", "2 messages". */
@@ -64,7 +65,9 @@ A big archive (100,000 messages and more) uses less memory and runs faster when 
 a smaller young generation: NODE_OPTIONS=--max-semi-space-size=4 mailwarden dkim verify ...
 
 Exit codes: 0 a signature aligned with From passes (for many messages: for every one of them),
-1 otherwise, 2 unusable input or arguments.`
+1 otherwise, 2 unusable input or arguments.
+
+${KEYGEN_USAGE}`
 
 function parseAt(text: string | undefined): Date | undefined {
   if (text === undefined) return undefined
@@ -169,13 +172,15 @@ export interface DkimCommandOptions {
 export function makeDkimCommand(options: DkimCommandOptions = {}): Command {
   return {
     name: 'dkim',
-    summary: 'Verify the DKIM signatures of a message, a folder, an mbox or a Maildir',
+    summary: 'Verify the DKIM signatures of a message, a folder, an mbox or a Maildir; make a signing key',
     usage: USAGE,
     async run(args, context) {
       const [action, ...rest] = args
+      // keygen lives in its own file, loaded only when asked for (verify stays lean).
+      if (action === 'keygen') return (await import('./dkim-keygen.js')).runKeygenCommand(rest, context)
       if (action !== 'verify')
         throw usageError(
-          `Unknown dkim action ${JSON.stringify(action ?? '')}; use: mailwarden dkim verify FILE.`,
+          `Unknown dkim action ${JSON.stringify(action ?? '')}; use: mailwarden dkim verify FILE, or dkim keygen.`,
         )
       const { values, positionals } = parseArgs({
         args: rest,
