@@ -1,9 +1,10 @@
 // The lab's certificates, made the classic way (openssl genrsa / req -x509 / x509 -req / ca),
-// plus Exim's DKIM signing key. Cached in the state dir: `up` regenerates only when missing,
+// plus Exim's DKIM signing key (made by `dkim keygen`'s makeDkimKey). Cached in the state dir: `up` regenerates only when missing,
 // changed in layout, or close to expiry.
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import { makeDkimKey } from '../../core/domain/keygen/make-key.js'
 import { must, run } from './exec.js'
 import {
   ADDR,
@@ -16,7 +17,7 @@ import {
 } from './topology.js'
 
 // Bump when the set or shape of certificates changes, to invalidate caches.
-const LAYOUT_VERSION = 4
+const LAYOUT_VERSION = 5
 
 export interface KeyPair {
   cert: string
@@ -232,7 +233,7 @@ function cacheValid(dir: string, set: CertSet): boolean {
   )
 }
 
-export function ensureCerts(dir: string): { set: CertSet; cached: boolean } {
+export async function ensureCerts(dir: string): Promise<{ set: CertSet; cached: boolean }> {
   fs.mkdirSync(dir, { recursive: true, mode: 0o755 })
   const set = layout(dir)
   if (cacheValid(dir, set)) {
@@ -279,7 +280,10 @@ export function ensureCerts(dir: string): { set: CertSet; cached: boolean } {
   expiredCert(dir, ca)
   selfSignedCert(dir)
 
-  genrsa(set.dkim.key)
+  // Exim signs with a key made as `mailwarden dkim keygen` makes one (PKCS#8 PEM, RSA 2048), so
+  // every lab test of a message Exim signed also proves that key in a real signer.
+  const dkim = await makeDkimKey({ type: 'rsa-2048' })
+  fs.writeFileSync(set.dkim.key, dkim.privatePem, { mode: 0o600 })
   set.dkim.publicKeyBase64 = dkimPublic(set.dkim.key)
   fs.writeFileSync(path.join(dir, 'layout.json'), JSON.stringify({ version: LAYOUT_VERSION }))
   return { set, cached: false }

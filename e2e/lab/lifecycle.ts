@@ -215,7 +215,7 @@ export async function up(log: Log = console.log): Promise<{ started: boolean; se
     for (const d of [p.run, p.log, p.conf, p.spool, p.mail]) fs.mkdirSync(d, { recursive: true, mode: 0o755 })
     fs.chmodSync(p.root, 0o755) // daemons that dropped privileges must reach their files
 
-    const { set: certs, cached } = ensureCerts(p.certs)
+    const { set: certs, cached } = await ensureCerts(p.certs)
     log(
       cached
         ? 'certificates: cached'
