@@ -7,6 +7,7 @@ import { type Caller, type Handlers, type JobModule, LOCAL_CALLER } from './api/
 import { appModule } from './app/handlers.js'
 import { type EngineContext, resolverFactory } from './context.js'
 import { dkimModule } from './dkim/handlers.js'
+import { domainModule } from './domain/handlers.js'
 import type { EngineOptions } from './engine-options.js'
 import { EventBus } from './events/bus.js'
 import { secretsModule } from './keychain/handlers.js'
@@ -61,6 +62,7 @@ export function createEngine(options: EngineOptions): Engine {
     probeModule(context),
     accountsModule(context),
     dkimModule(context),
+    domainModule(),
     tunnelModule(context),
   ] as unknown as JobModule<never>[]
   // Each module's handlers are typed against its own operations; together they cover them all

@@ -2,6 +2,7 @@ import { type ComponentType, useEffect } from 'react'
 import { AppFrame } from './components/AppFrame.js'
 import { ActivitySection } from './sections/ActivitySection.js'
 import { DkimSection } from './sections/DkimSection.js'
+import { DomainSection } from './sections/DomainSection.js'
 import { ProbeSection } from './sections/ProbeSection.js'
 import type { SectionId } from './sections/registry.js'
 import { SettingsSection } from './sections/SettingsSection.js'
@@ -13,6 +14,7 @@ import { useDocumentTheme } from './theme.js'
 const VIEWS: Record<SectionId, ComponentType> = {
   probe: ProbeSection,
   dkim: DkimSection,
+  domain: DomainSection,
   tunnels: TunnelsSection,
   settings: SettingsSection,
   activity: ActivitySection,

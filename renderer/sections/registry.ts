@@ -2,6 +2,7 @@
 export const SECTIONS = [
   { id: 'probe', label: 'Probe' },
   { id: 'dkim', label: 'DKIM' },
+  { id: 'domain', label: 'Your domain' },
   { id: 'tunnels', label: 'Tunnels' },
   { id: 'settings', label: 'Settings' },
   { id: 'activity', label: 'Activity' },

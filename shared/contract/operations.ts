@@ -3,6 +3,7 @@
 // operation is one entry here plus its handler in core/.
 import { z } from 'zod'
 import { dkimOperations } from './dkim.js'
+import { domainOperations } from './domain.js'
 import { probeOperations } from './probe.js'
 import { accountOperations } from './probe-accounts.js'
 import { operation, runOperations } from './runs.js'
@@ -44,6 +45,7 @@ export const operations = {
   ...probeOperations,
   ...accountOperations,
   ...dkimOperations,
+  ...domainOperations,
   ...tunnelOperations,
 } as const
 

@@ -3,13 +3,14 @@
 // opendkim-genkey writes the same "BEGIN PRIVATE KEY" form) and the p= value of the DNS record.
 import { createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto'
 import { promisify } from 'node:util'
+import { KEYGEN_TYPES, type KeygenType } from '../../../shared/contract/domain.js'
+
+export { KEYGEN_TYPES, type KeygenType }
 
 const generate = promisify(generateKeyPair)
 
 /** One key's kind. `rsa-2048+ed25519` (two keys) is a KeygenType, made as two of these. */
 export type KeyType = 'rsa-2048' | 'rsa-3072' | 'ed25519'
-export type KeygenType = KeyType | 'rsa-2048+ed25519'
-export const KEYGEN_TYPES: readonly KeygenType[] = ['rsa-2048', 'rsa-3072', 'ed25519', 'rsa-2048+ed25519']
 
 /** The k= tag of the record. */
 export type KeyAlgorithm = 'rsa' | 'ed25519'

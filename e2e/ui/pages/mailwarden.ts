@@ -2,7 +2,7 @@
 // drives the web-host runs and the Electron runs.
 import { expect, type Locator, type Page } from '@playwright/test'
 
-export const SECTION_NAMES = ['Probe', 'DKIM', 'Tunnels', 'Settings', 'Activity'] as const
+export const SECTION_NAMES = ['Probe', 'DKIM', 'Your domain', 'Tunnels', 'Settings', 'Activity'] as const
 export type SectionName = (typeof SECTION_NAMES)[number]
 
 export class MailwardenPage {
