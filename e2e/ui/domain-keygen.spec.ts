@@ -75,7 +75,7 @@ test('makes two keys, saves each as PEM matching its record, and copies a record
     .getByRole('button', { name: 'Copy the record value for s20261207._domainkey.example.org' })
     .click()
   await expect(page.getByText('Copied.').first()).toBeVisible()
-  const copied = await page.evaluate(() => navigator.clipboard.readText())
+  const copied = await page.evaluate<string>('navigator.clipboard.readText()')
   expect(copied).toMatch(/^v=DKIM1; k=rsa; p=MII/)
 
   // The advice says why two signatures, and the snippets name the key files.
