@@ -59,6 +59,8 @@ export interface DnssecLab {
   resolver: string
   /** "ADDR:PORT" of the authoritative server (answers without validation; AD never set). */
   authoritative: string
+  /** What was started (unbound x2, the chain Exim), for the lab's processes.json. */
+  processes: readonly ProcessRecord[]
   stop(): Promise<void>
 }
 
@@ -304,6 +306,7 @@ export async function startDnssec(
   return {
     resolver: `${DNSSEC_ADDR.resolver}:${port}`,
     authoritative: `${DNSSEC_ADDR.auth}:${port}`,
+    processes: records,
     stop,
   }
 }

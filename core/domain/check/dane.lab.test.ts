@@ -14,12 +14,26 @@ import { DNS_TYPE, queryDnssec } from './dane-dns.js'
 
 const lab = getLab()
 const TEST_PORT = 10053
-let dnssec: DnssecLab
+let dnssec: Pick<DnssecLab, 'resolver' | 'authoritative' | 'stop'>
+
+// Once the lab lifecycle starts the DNSSEC pieces itself (it then records them in the state file
+// as `dnssec`), use those: a second chain Exim could not bind 127.0.10.56:25 next to the lab's.
+function labDnssec(): { resolver: string; authoritative: string } | undefined {
+  const described: unknown = (lab as unknown as Record<string, unknown>).dnssec
+  if (typeof described !== 'object' || described === null) return undefined
+  const { resolver, authoritative } = described as Record<string, unknown>
+  return typeof resolver === 'string' && typeof authoritative === 'string'
+    ? { resolver, authoritative }
+    : undefined
+}
 
 beforeAll(async () => {
-  dnssec = await startDnssec(path.join(os.tmpdir(), 'mailwarden-dane-test'), path.dirname(lab.caPath), {
-    port: TEST_PORT,
-  })
+  const shared = labDnssec()
+  dnssec = shared
+    ? { ...shared, stop: async () => {} }
+    : await startDnssec(path.join(os.tmpdir(), 'mailwarden-dane-test'), path.dirname(lab.caPath), {
+        port: TEST_PORT,
+      })
 }, 60_000)
 
 afterAll(async () => {
@@ -93,6 +107,8 @@ describe('DANE against the lab DNSSEC zone', () => {
     })
     expect(report.mxValidated).toBe(false)
     expect(report.findings.map((f) => f.id)).toEqual(['dane-mx-unsigned', 'dane-not-validated'])
+    // The TLSA answer itself is the one found unvalidated (not only the address records).
+    expect(report.findings[1]?.detail).toContain(`_25._tcp.${DANE_HOSTS.unsigned} without the AD bit`)
     expect(report.findings.some((f) => f.id === 'dane-match')).toBe(false)
   })
 
