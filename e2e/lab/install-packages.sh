@@ -9,9 +9,9 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 # The lab servers, then the peers the tests and benchmarks compare against (dkimpy, OpenDKIM,
-# stunnel, testssl.sh) and curl, a real client driven through the tunnel.
+# pyspf, stunnel, testssl.sh) and curl, a real client driven through the tunnel.
 PACKAGES=(exim4-daemon-heavy dovecot-imapd dovecot-pop3d dovecot-lmtpd perdition dnsmasq-base nginx-light socat openssl iproute2 passwd
-  python3-dkim opendkim-tools stunnel4 testssl.sh curl python3)
+  python3-dkim python3-spf opendkim-tools stunnel4 testssl.sh curl python3)
 
 # Package installs must not start system-wide daemons: they would take the lab's ports. The
 # guard lasts only as long as this script, so the machine's later installs behave as usual.

@@ -254,7 +254,8 @@ const DMARC = {
   'dmarc-syntax': {
     severity: 'bad',
     title: 'The DMARC record at {name} is malformed',
-    detail: '{reason}; receivers ignore a record they cannot parse, so no policy applies.',
+    detail:
+      '{reason}; strict receivers ignore the whole record, others read past the error, so whether your policy applies depends on who receives the mail.',
     fix: 'Correct the record, e.g. "v=DMARC1; p=quarantine; rua=mailto:dmarc-reports@{domain}".',
   },
   'dmarc-tag-invalid': {

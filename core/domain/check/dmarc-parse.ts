@@ -1,5 +1,6 @@
 // DMARC records (RFC 9989 4.7, which replaced RFC 7489): "v=DMARC1" first, then tags. The tag list
-// is the RFC 6376 one the DKIM verifier parses (core/dkim/tag-list.ts); values are checked here.
+// is the RFC 6376 one the DKIM verifier parses (core/dkim/tag-list.ts), with a lenient reading of a
+// record that breaks it (as most receivers read it); values are checked here.
 // pct=, rf= and ri= were removed by RFC 9989 and are reported as such, unknown tags are ignored.
 import { parseTagList } from '../../dkim/tag-list.js'
 import { DMARC_MAX_RECORD_CHARS } from './limits.js'
@@ -9,6 +10,8 @@ export type DmarcParse =
       ok: true
       tags: Record<string, string>
       invalid: { tag: string; value: string; allowed: string; fallback: string }[]
+      /** The record breaks the tag-list grammar: strict receivers ignore it (see lenientTags). */
+      grammarError?: string
     }
   | { ok: false; reason: string }
 
@@ -43,29 +46,47 @@ export function isDmarcRecord(text: string): boolean {
   return /^v\s*=\s*DMARC1\s*(?:;|$)/i.test(text)
 }
 
+/**
+ * Receivers differ on a record that breaks the tag-list grammar (";;", a duplicate tag, a part
+ * without "="): strict ones ignore the record, most read past the error (empty parts skipped, the
+ * last of a duplicated tag wins). This reads it the lenient way, to say what most receivers apply.
+ */
+function lenientTags(record: string): Map<string, string> {
+  const tags = new Map<string, string>()
+  for (const part of record.split(';')) {
+    const eq = part.indexOf('=')
+    if (eq <= 0) continue
+    tags.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim())
+  }
+  return tags
+}
+
 export function parseDmarcRecord(record: string): DmarcParse {
   if (record.length > DMARC_MAX_RECORD_CHARS)
     return { ok: false, reason: `the record is longer than ${DMARC_MAX_RECORD_CHARS} characters` }
-  const parsed = parseTagList(record)
-  if (!parsed.ok) return { ok: false, reason: `it is not a valid tag list: ${parsed.reason}` }
-  const first = parsed.tags.keys().next().value
-  if (first !== 'v' || parsed.tags.get('v')?.value !== 'DMARC1')
+  const strict = parseTagList(record)
+  const raw = strict.ok
+    ? new Map([...strict.tags].map(([name, tag]) => [name.toLowerCase(), tag.value]))
+    : lenientTags(record)
+  const first = raw.keys().next().value
+  if (first !== 'v' || raw.get('v')?.toUpperCase() !== 'DMARC1')
     return { ok: false, reason: 'it does not start with v=DMARC1' }
   const tags: Record<string, string> = {}
   const invalid: { tag: string; value: string; allowed: string; fallback: string }[] = []
-  for (const [name, tag] of parsed.tags) {
-    const key = name.toLowerCase()
+  for (const [key, rawValue] of raw) {
     const rule = ENUMS[key]
-    const value = rule ? tag.value.toLowerCase() : tag.value
+    const value = rule ? rawValue.toLowerCase() : rawValue
     if (rule && !rule.allowed.includes(value)) {
-      invalid.push({ tag: key, value: tag.value, allowed: rule.allowed.join(', '), fallback: rule.fallback })
+      invalid.push({ tag: key, value: rawValue, allowed: rule.allowed.join(', '), fallback: rule.fallback })
       continue
     }
     if (key === 'fo' && !/^[01ds](?::[01ds])*$/i.test(value.replace(/\s+/g, '')))
       invalid.push({ tag: 'fo', value, allowed: '0, 1, d, s (separated by colons)', fallback: '0' })
     tags[key] = value
   }
-  return { ok: true, tags, invalid }
+  return strict.ok
+    ? { ok: true, tags, invalid }
+    : { ok: true, tags, invalid, grammarError: `it is not a valid tag list: ${strict.reason}` }
 }
 
 /** The report URIs of rua= or ruf= (comma-separated; RFC 9989 allows only mailto: to be used). */

@@ -22,7 +22,8 @@ export interface WalkAnswer {
   found: WalkEntry[]
   /** The _dmarc names asked, in order. */
   queried: string[]
-  /** What the domain's own name held when it was not one usable record. */
+  /** What the domain's own name held: none, several records, one malformed (used only by lenient
+   * receivers when it still reads as DMARC), or one good record. */
   own:
     | { status: 'none' }
     | { status: 'multiple'; count: number }
@@ -50,6 +51,8 @@ export async function treeWalk(domain: string, resolver: Resolver): Promise<Walk
       if (records.length > 1) answer.own = { status: 'multiple', count: records.length }
       else if (parsed && !parsed.ok)
         answer.own = { status: 'malformed', record: records[0] as string, reason: parsed.reason }
+      else if (parsed?.ok && parsed.grammarError)
+        answer.own = { status: 'malformed', record: records[0] as string, reason: parsed.grammarError }
       else if (parsed?.ok) answer.own = { status: 'record' }
     }
     if (parsed?.ok) {

@@ -14,7 +14,7 @@ import {
   SPF_MAX_WALK_LOOKUPS,
 } from './limits.js'
 import { hasMacro, isSpfRecord, parseSpfRecord, type SpfTerm } from './spf-parse.js'
-import type { Finding, SpfCheck, SpfLookup } from './types.js'
+import type { Finding, SpfCheck, SpfLookup, SpfResult } from './types.js'
 
 interface Walk {
   resolver: Resolver
@@ -100,50 +100,52 @@ async function addressTerm(
     if (await answersNothing(() => walk.resolver.addresses(host))) walk.voidNames.push(host)
 }
 
-/** Follows one include: or redirect= to its record. */
-async function follow(walk: Walk, text: string, target: string): Promise<void> {
+/** Follows one include: or redirect= to its record; returns the all that ends that record. */
+async function follow(walk: Walk, text: string, target: string): Promise<string | null> {
   if (hasMacro(target)) {
     count(walk, text, target, false)
-    return
+    return null
   }
   if (walk.chain.includes(target.toLowerCase())) {
     count(walk, text, target, false)
     walk.findings.push(domainCheckFinding('spf-include-loop', { path: [...walk.chain, target].join(' → ') }))
-    return
+    return null
   }
   const answer = await spfRecordOf(walk, target)
-  if (!count(walk, text, target, 'missing' in answer)) return
+  if (!count(walk, text, target, 'missing' in answer)) return null
   if ('missing' in answer) {
     walk.findings.push(
       domainCheckFinding('spf-include-missing', { term: text, target: `${target} (${answer.missing})` }),
     )
-    return
+    return null
   }
-  if ('record' in answer) await walkRecord(walk, target, answer.record)
+  return 'record' in answer ? await walkRecord(walk, target, answer.record) : null
 }
 
-async function walkRecord(walk: Walk, domain: string, record: string): Promise<void> {
+/** Counts the lookups of one record and what it reaches; returns the all that ends it (or null). */
+async function walkRecord(walk: Walk, domain: string, record: string): Promise<string | null> {
   const parsed = parseSpfRecord(record)
   if (!parsed.ok) {
     walk.findings.push(
       domainCheckFinding('spf-syntax', { domain, reason: `"${shown(record, 200)}": ${parsed.reason}` }),
     )
-    return
+    return null
   }
   walk.chain.push(domain.toLowerCase())
   try {
     for (const term of parsed.terms) {
-      if (walk.cut) return
+      if (walk.cut) return null
       if (term.kind === 'modifier') continue
       if (term.name === 'include' && term.domain) await follow(walk, term.text, term.domain)
       else if (term.name === 'a' || term.name === 'mx' || term.name === 'ptr' || term.name === 'exists')
         await addressTerm(walk, term, domain)
     }
     // RFC 7208 6.1: redirect= is used only when no mechanism matched, and ignored when all is present.
+    const all = parsed.terms.find((t) => t.kind === 'mechanism' && t.name === 'all')
+    if (all?.kind === 'mechanism') return `${all.qualifier}all`
     const redirect = parsed.terms.find((t) => t.kind === 'modifier' && t.name === 'redirect')
-    const hasAll = parsed.terms.some((t) => t.kind === 'mechanism' && t.name === 'all')
-    if (redirect?.kind === 'modifier' && !hasAll && !walk.cut)
-      await follow(walk, redirect.text, redirect.value)
+    if (redirect?.kind === 'modifier' && !walk.cut) return await follow(walk, redirect.text, redirect.value)
+    return null
   } finally {
     walk.chain.pop()
   }
@@ -165,6 +167,30 @@ function judgeTerms(terms: SpfTerm[], findings: Finding[]): string | null {
   return null
 }
 
+const PERMANENT_ERRORS = new Set<string>([
+  'spf-multiple',
+  'spf-syntax',
+  'spf-too-many-lookups',
+  'spf-void-lookups',
+  'spf-include-missing',
+  'spf-include-loop',
+])
+const ALL_RESULT: Record<string, SpfResult> = {
+  '+all': 'pass',
+  '-all': 'fail',
+  '~all': 'softfail',
+  '?all': 'neutral',
+}
+
+/** RFC 7208 2.6 result for a server not listed (every term evaluated, nothing matched). */
+function unlistedResult(check: SpfCheck, finalAll: string | null): SpfResult {
+  if (check.findings.some((f) => PERMANENT_ERRORS.has(f.id))) return 'permerror'
+  if (check.findings.some((f) => f.id === 'check-dns-failed')) return 'temperror'
+  if (check.record === null) return 'none'
+  // finalAll: the all that ends evaluation, through redirect= (RFC 7208 6.1); none: neutral.
+  return finalAll === null ? 'neutral' : (ALL_RESULT[finalAll] ?? 'neutral')
+}
+
 export async function checkSpf(domain: string, options: { resolver: Resolver }): Promise<SpfCheck> {
   const walk: Walk = {
     resolver: options.resolver,
@@ -179,15 +205,19 @@ export async function checkSpf(domain: string, options: { resolver: Resolver }):
     lookups: walk.lookups,
     voidLookups: 0,
     all: null,
+    unlistedResult: 'none',
     findings: walk.findings,
   }
   const top = await spfRecordOf(walk, domain)
   if ('missing' in top) walk.findings.push(domainCheckFinding('spf-absent', { domain }))
-  if (!('record' in top)) return result
+  if (!('record' in top)) {
+    result.unlistedResult = unlistedResult(result, null)
+    return result
+  }
   result.record = shown(top.record, MAX_SHOWN_RECORD_CHARS)
   const parsed = parseSpfRecord(top.record)
   if (parsed.ok) result.all = judgeTerms(parsed.terms, walk.findings)
-  await walkRecord(walk, domain, top.record)
+  const finalAll = await walkRecord(walk, domain, top.record)
   result.voidLookups = walk.voidNames.length
   if (walk.lookups.length > SPF_MAX_DNS_LOOKUPS) {
     const path = walk.lookups.map((l) => l.term).join(', ')
@@ -205,6 +235,7 @@ export async function checkSpf(domain: string, options: { resolver: Resolver }):
         names: walk.voidNames.slice(0, 10).join(', '),
       }),
     )
+  result.unlistedResult = unlistedResult(result, finalAll)
   if (parsed.ok && !walk.findings.some((f) => f.severity === 'bad'))
     walk.findings.unshift(
       domainCheckFinding('spf-present', {

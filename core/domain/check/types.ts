@@ -53,8 +53,15 @@ export interface SpfCheck {
   voidLookups: number
   /** The all term that ends the top record ("-all"), or null. */
   all: string | null
+  /**
+   * What receivers conclude (RFC 7208 2.6) for mail from a server the record does not list:
+   * the error when the record is broken, else what its all (or no all) says.
+   */
+  unlistedResult: SpfResult
   findings: Finding[]
 }
+
+export type SpfResult = 'none' | 'neutral' | 'pass' | 'fail' | 'softfail' | 'temperror' | 'permerror'
 
 export type DmarcTags = Record<string, string>
 
