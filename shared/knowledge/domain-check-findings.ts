@@ -347,7 +347,8 @@ const GENERAL = {
   'check-dns-failed': {
     severity: 'warn',
     title: 'A record could not be checked',
-    detail: 'The DNS lookup of {name} failed ({reason}), so this part of the check is incomplete.',
+    detail:
+      '{reason} This part of the check is incomplete: a problem at {name} may be missing from the report.',
     fix: 'Retry; if it keeps failing, check the DNS server Mailwarden uses (--dns) and the domain’s name servers.',
   },
 } as const satisfies Record<string, DomainCheckFindingText>

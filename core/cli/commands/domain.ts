@@ -94,7 +94,7 @@ export const domainCommand: Command = {
     }
     const resolver = createResolver({ server: request.dnsServer ?? null, timeoutMs: DNS_TIMEOUT_MS })
     const report = await checkDomain(request.domain, { resolver, selectors: request.selectors, privateKey })
-    context.io.out(context.json ? JSON.stringify(report, null, 2) : formatDomainReport(report))
+    context.io.out(context.json ? JSON.stringify(report) : formatDomainReport(report))
     // Every lookup failed: nothing about the domain was learned (as the probe, exit 2).
     if (report.findings.every((f) => f.id === 'check-dns-failed')) {
       context.io.err(`The check could not run: no DNS lookup answered (${report.resolver}); check --dns.`)

@@ -100,6 +100,10 @@ describe('domain check (lab)', () => {
   it('exits 2 on unusable input', async () => {
     const garbage = path.join(dir, 'not-a-key.pem')
     await writeFile(garbage, 'hello')
+    // No DNS server answers: nothing was learned about the domain.
+    const dead = await cli('domain', 'check', ADMIN.good, '--dns', '127.0.10.254')
+    expect(dead.code).toBe(2)
+    expect(dead.err).toContain('no DNS lookup answered')
     for (const args of [
       ['domain', 'check'],
       ['domain', 'verify', ADMIN.good],
