@@ -10,7 +10,7 @@ import { runCli } from '../../cli/main.js'
 import { createEngine } from '../../engine.js'
 import { checkDomain } from './check-domain.js'
 import { checkDomainKeysPolicy } from './domainkeys-policy.js'
-import { ids, labResolver } from './lab-support.js'
+import { ids, labResolver } from './test-support/lab.js'
 
 const { lab, resolver } = labResolver()
 let dir: string

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest'
 import { ADMIN } from '../../../e2e/lab/admin-domains.js'
 import { adminKeyFile } from '../../../e2e/lab/admin-keys.js'
 import { checkDkimRecords } from './dkim-records.js'
-import { ids, labResolver } from './lab-support.js'
 import { readPrivateKey } from './private-key.js'
+import { ids, labResolver } from './test-support/lab.js'
 
 const { lab, resolver } = labResolver()
 const one = async (domain: string, selector: string) => {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { ADMIN } from '../../../e2e/lab/admin-domains.js'
 import { checkDmarc } from './dmarc.js'
-import { ids, labResolver } from './lab-support.js'
+import { ids, labResolver } from './test-support/lab.js'
 
 const { lab, resolver } = labResolver()
 

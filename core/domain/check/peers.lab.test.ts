@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { ADMIN } from '../../../e2e/lab/admin-domains.js'
 import { checkDmarc } from './dmarc.js'
-import { labResolver } from './lab-support.js'
 import { checkSpf } from './spf.js'
+import { labResolver } from './test-support/lab.js'
 
 const { lab, resolver } = labResolver()
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -45,7 +45,7 @@ describe('differential: SPF against python3-spf', () => {
     const peer = JSON.parse(
       execFileSync(
         '/usr/bin/python3',
-        [path.join(here, 'peers/pyspf-results.py'), lab.dns.server, UNLISTED_IP, ...SPF_DOMAINS],
+        [path.join(here, 'test-support/pyspf-results.py'), lab.dns.server, UNLISTED_IP, ...SPF_DOMAINS],
         {
           encoding: 'utf8',
           timeout: 60_000,

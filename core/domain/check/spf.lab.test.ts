@@ -1,8 +1,8 @@
 // SPF of the lab's admin test domains (e2e/lab/admin-domains.ts): one test per SPF finding.
 import { describe, expect, it } from 'vitest'
 import { ADMIN } from '../../../e2e/lab/admin-domains.js'
-import { ids, labResolver } from './lab-support.js'
 import { checkSpf } from './spf.js'
+import { ids, labResolver } from './test-support/lab.js'
 
 const { resolver } = labResolver()
 

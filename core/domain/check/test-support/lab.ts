@@ -1,6 +1,6 @@
 // What the domain-check lab tests share: a resolver on the lab's dnsmasq and finding-id helpers.
-import { getLab, type Lab } from '../../../e2e/lab/lab.js'
-import { createResolver, type Resolver } from '../../dns/resolver.js'
+import { getLab, type Lab } from '../../../../e2e/lab/lab.js'
+import { createResolver, type Resolver } from '../../../dns/resolver.js'
 
 export function labResolver(): { lab: Lab; resolver: Resolver } {
   const lab = getLab()

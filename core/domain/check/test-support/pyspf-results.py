@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # The SPF result python3-spf (pyspf, Debian package python3-spf) gives for mail from an address
 # that matches nothing, for each domain on the command line, asking only the DNS server given.
-# Used by spf-peer.lab.test.ts (the differential test of core/domain/check/spf.ts).
+# Used by peers.lab.test.ts (the differential test of core/domain/check/spf.ts).
 # Usage: pyspf-results.py DNS_IP[:PORT] IP DOMAIN... ; prints {"domain": ["result", "explanation"]}.
 import json
 import sys
