@@ -281,8 +281,8 @@ const DMARC = {
   'dmarc-subdomain-weaker': {
     severity: 'warn',
     title: 'Subdomains get a weaker DMARC policy ({tag}={value})',
-    detail: '{tag}={value} applies a weaker policy than p={policy} to {what}, which forgers can use.',
-    fix: 'Remove {tag}= (subdomains then get p=) or set it to p’s value.',
+    detail: '{tag}={value} applies a weaker policy than {against} to {what}, which forgers can use.',
+    fix: 'Remove {tag}= (then {against} applies) or make it as strict.',
   },
   'dmarc-testing': {
     severity: 'warn',

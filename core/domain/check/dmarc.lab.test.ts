@@ -96,8 +96,7 @@ describe('DMARC (lab)', () => {
     expect(ids(d.findings)).toEqual([
       'dmarc-present',
       'dmarc-tag-invalid',
-      'dmarc-subdomain-weaker',
-      'dmarc-subdomain-weaker',
+      'dmarc-subdomain-weaker', // sp=none; np=quarantine is weaker than p=reject but not than sp=none
       'dmarc-testing',
       'dmarc-strict-alignment',
       'dmarc-removed-tag',

@@ -59,8 +59,10 @@ function judgeTags(entry: WalkEntry, domain: string, findings: Finding[]): void 
     ['np', 'subdomains that do not exist'],
   ] as const) {
     const value = tags[tag]
-    if (value !== undefined && policyRank(value) < policyRank(p))
-      findings.push(domainCheckFinding('dmarc-subdomain-weaker', { tag, value, policy: p, what }))
+    // np= falls back to sp=, then p= (RFC 9989 4.7): it is weaker only than what would apply without it.
+    const against = tag === 'np' && tags.sp !== undefined ? `sp=${tags.sp}` : `p=${p}`
+    if (value !== undefined && policyRank(value) < policyRank(against.slice(against.indexOf('=') + 1)))
+      findings.push(domainCheckFinding('dmarc-subdomain-weaker', { tag, value, against, what }))
   }
   if (tags.t === 'y') findings.push(domainCheckFinding('dmarc-testing', vars))
   if (tags.psd === 'y') findings.push(domainCheckFinding('dmarc-psd-yes', vars))
