@@ -19,10 +19,13 @@ export const ADMIN = {
   /** Selectors s2026a (2048), ed (Ed25519) and big (3072); SPF and DMARC p=reject done right. */
   good: at('good'),
   revoked: at('dkim-revoked'),
-  /** Selectors notdkim, sha1, strict (t=s), garbage (p= not a key), v2 (v=DKIM2), two; an ADSP record. */
+  /** Selectors notdkim, sha1, strict (t=s), garbage (p= not a key), v2 (v=DKIM2), two, other (s=tlsrpt),
+   * dsa (k=dsa); an ADSP record. */
   odd: at('dkim-odd'),
   spfOver: at('spf-over'),
   spfChain: at('spfchain'),
+  /** 60 includes deep: the walk must stop at its own cap (SPF_MAX_WALK_LOOKUPS), not follow all. */
+  spfEndless: at('spf-endless'),
   spfLoop: at('spf-loop'),
   spfVoid: at('spf-void'),
   spfPassAll: at('spf-all'),
@@ -84,10 +87,18 @@ function txtRecords(k: AdminKeys): AdminRecords['txt'] {
       name: `two._domainkey.${ADMIN.odd}`,
       values: [dkim(k.good2048.publicKeyBase64), dkim(k.big3072.publicKeyBase64)],
     },
+    one(`other._domainkey.${ADMIN.odd}`, dkim(k.good2048.publicKeyBase64, ' s=tlsrpt;')),
+    one(`dsa._domainkey.${ADMIN.odd}`, `v=DKIM1; k=dsa; p=${k.good2048.publicKeyBase64}`),
     one(`_adsp._domainkey.${ADMIN.odd}`, 'dkim=all'),
     // SPF: a chain of includes, three lookups per level (a, mx, include), 13 in all.
     one(ADMIN.spfOver, `v=spf1 include:${chain[0]} -all`),
     ...chain.map((name, i) => one(name, `v=spf1 a mx${chain[i + 1] ? ` include:${chain[i + 1]}` : ''} ~all`)),
+    ...Array.from({ length: 60 }, (_, n) =>
+      one(
+        n === 0 ? ADMIN.spfEndless : `e${n}.${ADMIN.spfEndless}`,
+        `v=spf1 include:e${n + 1}.${ADMIN.spfEndless} -all`,
+      ),
+    ),
     one(ADMIN.spfLoop, `v=spf1 include:loop.${ADMIN.spfLoop} -all`),
     one(`loop.${ADMIN.spfLoop}`, `v=spf1 include:${ADMIN.spfLoop} -all`),
     one(

@@ -66,6 +66,12 @@ describe('DKIM key records (lab)', () => {
     expect(ids(v2.findings)).toEqual(['dkim-record-malformed'])
     expect(v2.findings[0]?.detail).toContain('DKIM2')
     expect(ids((await one(ADMIN.odd, 'garbage')).findings)).toEqual(['dkim-key-invalid'])
+    const other = await one(ADMIN.odd, 'other')
+    expect(ids(other.findings)).toEqual(['dkim-record-malformed'])
+    expect(other.findings[0]?.detail).toContain('s=tlsrpt')
+    const dsa = await one(ADMIN.odd, 'dsa')
+    expect(ids(dsa.findings)).toEqual(['dkim-record-malformed'])
+    expect(dsa.findings[0]?.detail).toContain('k=dsa')
   })
 
   it('flags h=sha1 and explains t=s', async () => {

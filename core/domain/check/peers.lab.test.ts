@@ -32,6 +32,7 @@ const SPF_DOMAINS = [
   ADMIN.good,
   ADMIN.weak512,
   ADMIN.spfOver,
+  ADMIN.spfEndless,
   ADMIN.spfLoop,
   ADMIN.spfVoid,
   ADMIN.spfPassAll,

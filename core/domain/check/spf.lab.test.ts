@@ -1,6 +1,7 @@
 // SPF of the lab's admin test domains (e2e/lab/admin-domains.ts): one test per SPF finding.
 import { describe, expect, it } from 'vitest'
 import { ADMIN } from '../../../e2e/lab/admin-domains.js'
+import { SPF_MAX_WALK_LOOKUPS } from './limits.js'
 import { checkSpf } from './spf.js'
 import { ids, labResolver } from './test-support/lab.js'
 
@@ -26,6 +27,14 @@ describe('SPF (lab)', () => {
     })
     expect(ids(spf.findings)).toEqual(['spf-too-many-lookups'])
     expect(spf.findings[0]?.title).toContain('12')
+  })
+
+  it('stops following a hostile chain of includes at its own cap', async () => {
+    const spf = await checkSpf(ADMIN.spfEndless, { resolver })
+    expect(spf.lookups).toHaveLength(SPF_MAX_WALK_LOOKUPS)
+    expect(ids(spf.findings)).toEqual(['spf-too-many-lookups'])
+    expect(spf.findings[0]?.title).toContain(`${SPF_MAX_WALK_LOOKUPS}+`)
+    expect(spf.unlistedResult).toBe('permerror')
   })
 
   it('flags more than two void lookups and an include without a record', async () => {
