@@ -31,6 +31,7 @@ export const ADMIN = {
   spfPassAll: at('spf-all'),
   spfNeutral: at('spf-neutral'),
   spfTwo: at('spf-two'),
+  spfNoAll: at('spf-noall'),
   spfBad: at('spf-bad'),
   dmarcPct: at('dmarc-pct'),
   dmarcNone: at('dmarc-none'),
@@ -48,6 +49,7 @@ export const ADMIN = {
   dmarcMisc: at('dmarc-misc'),
   dmarcPsd: at('dmarc-psd'),
   dmarcNoRua: at('dmarc-norua'),
+  dmarcNoPolicy: at('dmarc-nop'),
 } as const
 
 export interface AdminRecords {
@@ -109,6 +111,7 @@ function txtRecords(k: AdminKeys): AdminRecords['txt'] {
     one(ADMIN.spfNeutral, `v=spf1 ptr ?all`),
     { name: ADMIN.spfTwo, values: [goodSpf, 'v=spf1 mx -all'] },
     one(ADMIN.spfBad, 'v=spf1 ip4:300.1.2.3 -all'),
+    one(ADMIN.spfNoAll, `v=spf1 ip4:${ADDR.exim}`),
     // DMARC
     one(`_dmarc.${ADMIN.dmarcPct}`, `v=DMARC1; p=quarantine; pct=25; psd=n; ${rua(ADMIN.dmarcPct)}`),
     one(`_dmarc.${ADMIN.dmarcNone}`, `v=DMARC1; p=none; psd=n; ${rua(ADMIN.dmarcNone)}`),
@@ -128,6 +131,7 @@ function txtRecords(k: AdminKeys): AdminRecords['txt'] {
     ),
     one(`_dmarc.${ADMIN.dmarcPsd}`, `v=DMARC1; p=reject; psd=y; ${rua(ADMIN.dmarcPsd)}`),
     one(`_dmarc.${ADMIN.dmarcNoRua}`, 'v=DMARC1; p=reject; psd=n'),
+    one(`_dmarc.${ADMIN.dmarcNoPolicy}`, `v=DMARC1; psd=n; ${rua(ADMIN.dmarcNoPolicy)}`),
   ]
 }
 

@@ -106,6 +106,11 @@ describe('DMARC (lab)', () => {
     ])
   })
 
+  it('flags a record without p=', async () => {
+    const d = await checkDmarc(ADMIN.dmarcNoPolicy, { resolver })
+    expect(ids(d.findings)).toEqual(['dmarc-present', 'dmarc-policy-missing'])
+  })
+
   it('flags psd=y on an own domain, and a record without rua=', async () => {
     expect(ids((await checkDmarc(ADMIN.dmarcPsd, { resolver })).findings)).toEqual([
       'dmarc-present',

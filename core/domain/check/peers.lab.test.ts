@@ -39,6 +39,7 @@ const SPF_DOMAINS = [
   ADMIN.spfNeutral,
   ADMIN.spfTwo,
   ADMIN.spfBad,
+  ADMIN.spfNoAll,
 ]
 
 describe('differential: SPF against python3-spf', () => {
@@ -100,6 +101,7 @@ const DMARC_DOMAINS = [
   ADMIN.dmarcPsd,
   `x.${ADMIN.dmarcPsd}`,
   ADMIN.dmarcNone,
+  ADMIN.dmarcNoPolicy,
   ADMIN.reports,
 ]
 

@@ -49,6 +49,12 @@ describe('SPF (lab)', () => {
     expect(spf.findings[0]?.detail).toContain(`${ADMIN.spfLoop} → loop.${ADMIN.spfLoop} → ${ADMIN.spfLoop}`)
   })
 
+  it('flags a record with neither all nor redirect', async () => {
+    const spf = await checkSpf(ADMIN.spfNoAll, { resolver })
+    expect(ids(spf.findings)).toEqual(['spf-present', 'spf-no-all'])
+    expect(spf.unlistedResult).toBe('neutral')
+  })
+
   it('flags +all, ?all and ptr', async () => {
     expect(ids((await checkSpf(ADMIN.spfPassAll, { resolver })).findings)).toEqual(['spf-pass-all'])
     expect(ids((await checkSpf(ADMIN.spfNeutral, { resolver })).findings)).toEqual([
