@@ -3,6 +3,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { makeAdminKeys } from './admin-keys.js'
 import { ensureCerts } from './certs.js'
 import { corpusKeys, dkimTxt, dnsmasqArgs, pidFile as dnsPid, writeDnsmasq } from './dns.js'
 import {
@@ -226,7 +227,7 @@ export async function up(log: Log = console.log): Promise<{ started: boolean; se
     if (corpus.warning) log(`warning: ${corpus.warning}`)
     writeDovecot(p, certs, owner)
     writeExim(p, certs)
-    writeDnsmasq(p, certs.dkim.publicKeyBase64, corpus.records)
+    writeDnsmasq(p, certs.dkim.publicKeyBase64, corpus.records, makeAdminKeys(p.root))
     writePerdition(p, certs)
     writeNginx(p, certs)
 

@@ -13,6 +13,7 @@ export const commands: CommandEntry[] = [
   { name: 'settings', load: async () => (await import('./settings.js')).settingsCommand },
   { name: 'secrets', load: async () => (await import('./secrets.js')).secretsCommand },
   { name: 'probe', load: async () => (await import('./probe.js')).probeCommand },
+  { name: 'domain', load: async () => (await import('./domain.js')).domainCommand },
   { name: 'dkim', load: async () => (await import('./dkim.js')).dkimCommand },
   { name: 'tunnel', load: async () => (await import('./tunnel.js')).tunnelCommand },
 ]
