@@ -17,7 +17,7 @@ import {
 } from './topology.js'
 
 // Bump when the set or shape of certificates changes, to invalidate caches.
-const LAYOUT_VERSION = 5
+const LAYOUT_VERSION = 6
 
 export interface KeyPair {
   cert: string
@@ -283,7 +283,7 @@ export async function ensureCerts(dir: string): Promise<{ set: CertSet; cached: 
   // Exim signs with a key made as `mailwarden dkim keygen` makes one (PKCS#8 PEM, RSA 2048), so
   // every lab test of a message Exim signed also proves that key in a real signer.
   const dkim = await makeDkimKey({ type: 'rsa-2048' })
-  fs.writeFileSync(set.dkim.key, dkim.privatePem, { mode: 0o600 })
+  fs.writeFileSync(set.dkim.key, dkim.privatePem, { mode: 0o644 }) // as every lab key: Exim reads it as Debian-exim
   set.dkim.publicKeyBase64 = dkimPublic(set.dkim.key)
   fs.writeFileSync(path.join(dir, 'layout.json'), JSON.stringify({ version: LAYOUT_VERSION }))
   return { set, cached: false }

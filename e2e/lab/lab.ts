@@ -21,6 +21,9 @@ export interface Lab {
   /** PEM file of the lab CA; good servers verify with it (`--ca`). */
   caPath: string
   dns: { address: string; port: number /** "address:port", as `--dns` takes it */; server: string }
+  /** The DANE lab (e2e/lab/dnssec.ts): a validating resolver (answers with AD for lab.test) and
+   * the authoritative server of the signed zone; "address:port" each. */
+  dnssec: { resolver: string; authoritative: string }
   ports: {
     smtp: number
     submissions: number

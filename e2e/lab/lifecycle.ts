@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { makeAdminKeys } from './admin-keys.js'
 import { ensureCerts } from './certs.js'
 import { corpusKeys, dkimTxt, dnsmasqArgs, pidFile as dnsPid, writeDnsmasq } from './dns.js'
+import { DNSSEC_ADDR, startDnssec } from './dnssec.js'
 import {
   baseDir,
   dovecotArgs,
@@ -130,6 +131,10 @@ function describeLab(p: LabPaths, dkimPublicKey: string, corpusNames: string[]):
     domain: DOMAIN,
     caPath: path.join(p.certs, 'ca.pem'),
     dns: { address: ADDR.dns, port: PORT.dns, server: `${ADDR.dns}:${PORT.dns}` },
+    dnssec: {
+      resolver: `${DNSSEC_ADDR.resolver}:${PORT.dns}`,
+      authoritative: `${DNSSEC_ADDR.auth}:${PORT.dns}`,
+    },
     ports: { ...PORT },
     user: { name: USER.name, address: USER.address, login: USER.address, password: USER.password },
     maildir: maildir(p),
@@ -274,6 +279,8 @@ export async function up(log: Log = console.log): Promise<{ started: boolean; se
       }
       started(startForking('nginx', NGINX, nginxArgs(p), nginxPid(p), startLog(p, 'nginx')))
       started(startDetached('preauth', '/usr/bin/socat', preauthArgs(p), preauthPidFile(p), preauthLog(p)))
+      // The signed zone and the validating resolver of the DANE checks (fresh keys at every start).
+      for (const r of (await startDnssec(path.join(p.run, 'dnssec'), p.certs)).processes) started(r)
 
       const missing = await waitListening(15_000)
       if (missing.length > 0) {

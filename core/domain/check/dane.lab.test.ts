@@ -1,44 +1,18 @@
 // DANE against real DNSSEC and real Exim: the lab's signed zone served by unbound (auth-zone) and a
-// validating unbound with the zone's DS as its trust anchor (e2e/lab/dnssec.ts), started here on a
-// high port so a lab-wide instance on port 53 never collides; Exim is the lab's (leaf only) and a
-// chain-sending second Exim. The peer: OpenSSL's own DANE code (s_client -dane_tlsa_rrdata).
+// validating unbound with the zone's DS as its trust anchor (e2e/lab/dnssec.ts, started with the
+// lab); Exim is the lab's (leaf only) and a chain-sending second Exim. The peer: OpenSSL's own
+// DANE code (s_client -dane_tlsa_rrdata).
 import { spawnSync } from 'node:child_process'
-import os from 'node:os'
-import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DANE_DOMAINS, DANE_HOSTS, type DnssecLab, startDnssec } from '../../../e2e/lab/dnssec.js'
+import { describe, expect, it } from 'vitest'
+import { DANE_DOMAINS, DANE_HOSTS } from '../../../e2e/lab/dnssec.js'
 import { CHAIN_EXIM_ADDR } from '../../../e2e/lab/dnssec-exim.js'
 import { getLab } from '../../../e2e/lab/lab.js'
 import { checkDane, type DaneReport } from './dane.js'
 import { DNS_TYPE, queryDnssec } from './dane-dns.js'
 
 const lab = getLab()
-const TEST_PORT = 10053
-let dnssec: Pick<DnssecLab, 'resolver' | 'authoritative' | 'stop'>
-
-// Once the lab lifecycle starts the DNSSEC pieces itself (it then records them in the state file
-// as `dnssec`), use those: a second chain Exim could not bind 127.0.10.56:25 next to the lab's.
-function labDnssec(): { resolver: string; authoritative: string } | undefined {
-  const described: unknown = (lab as unknown as Record<string, unknown>).dnssec
-  if (typeof described !== 'object' || described === null) return undefined
-  const { resolver, authoritative } = described as Record<string, unknown>
-  return typeof resolver === 'string' && typeof authoritative === 'string'
-    ? { resolver, authoritative }
-    : undefined
-}
-
-beforeAll(async () => {
-  const shared = labDnssec()
-  dnssec = shared
-    ? { ...shared, stop: async () => {} }
-    : await startDnssec(path.join(os.tmpdir(), 'mailwarden-dane-test'), path.dirname(lab.caPath), {
-        port: TEST_PORT,
-      })
-}, 60_000)
-
-afterAll(async () => {
-  await dnssec?.stop()
-})
+// The lab's signed zone, validating resolver and chain-sending Exim (started with the lab).
+const dnssec = lab.dnssec
 
 function ids(report: DaneReport, host: string): string[] {
   return report.hosts.find((h) => h.host === host)?.findings.map((f) => f.id) ?? []
