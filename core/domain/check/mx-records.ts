@@ -9,7 +9,7 @@ import { MAX_MX_HOSTS } from '../../probe/discovery/limits.js'
 import { normalizeHostName } from '../../probe/discovery/target.js'
 import type { MtaStsCheck } from '../../probe/domain/mta-sts.js'
 import { matchingPattern } from '../../probe/domain/mta-sts-policy.js'
-import type { MxRecordFact, MxTargetKind } from './mx-types.js'
+import type { MxCheck, MxRecordFact, MxTargetKind } from './mx-types.js'
 
 /**
  * MX hosts whose port 25 is probed: the discovery's cap (MAX_MX_HOSTS, 5), so `probe DOMAIN` and
@@ -105,4 +105,19 @@ export function aliasFinding(name: string, targets: readonly string[]): Finding 
 export function policyCover(host: string, mtaSts: MtaStsCheck | null): { pattern: string | null } | null {
   const policy = mtaSts?.facts.policy
   return policy ? { pattern: matchingPattern(host, policy.mx) } : null
+}
+
+/** Every finding of an MX check with what it is about, domain first, then each host in order. */
+export function mxCheckFindings(check: MxCheck): { subject: string; finding: Finding }[] {
+  const of = (subject: string, findings: readonly Finding[]) =>
+    findings.map((finding) => ({ subject, finding }))
+  return [
+    ...of(`MX of ${check.domain}`, check.findings),
+    ...check.hosts.flatMap((h) => [
+      ...of(`MX ${h.name}`, h.findings),
+      ...of(`${h.name}:25`, h.endpoint?.findings ?? []),
+    ]),
+    ...of(`MTA-STS of ${check.domain}`, check.mtaSts?.findings ?? []),
+    ...of(`TLS-RPT of ${check.domain}`, check.tlsRpt?.findings ?? []),
+  ]
 }

@@ -95,6 +95,13 @@ describe('checkMx against the lab', () => {
     expect(check.hosts).toEqual([])
   })
 
+  it('refuses a name that is no domain before asking anything', async () => {
+    await expect(checkMx('not a domain', options)).rejects.toMatchObject({ code: 'invalid-request' })
+    await expect(checkMx('127.0.10.11', options)).rejects.toThrow(/is not a domain name/)
+    // Case and a final dot are a name's spelling, not another name.
+    expect((await checkMx('LAB.TEST.', options)).domain).toBe('lab.test')
+  })
+
   it('stops at once when cancelled', async () => {
     const controller = new AbortController()
     const started = checkMx(lab.domain, { ...options, signal: controller.signal })

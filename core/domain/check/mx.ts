@@ -3,14 +3,17 @@
 // (STARTTLS, certificate, TLS versions) under its per-host limiter and stagger, aliases (CNAME)
 // looked up, and the probe's MTA-STS and TLS-RPT checks given this MX list. One implementation:
 // `mailwarden probe` calls the same checkMtaSts, checkTlsRpt and probeEndpoint.
+import { isIP } from 'node:net'
 import type { Finding } from '../../../shared/contract/mail.js'
 import type { DiscoveredEndpoint } from '../../../shared/contract/probe-target.js'
 import { domainFinding } from '../../../shared/knowledge/domain-findings.js'
 import { mxFinding } from '../../../shared/knowledge/mx-findings.js'
+import { EngineError } from '../../api/errors.js'
 import { DnsError, type MxRecord, type Resolver } from '../../dns/resolver.js'
 import { NetError } from '../../net/errors.js'
 import type { LineLimits } from '../../net/line-reader.js'
 import { DISCOVERY_CONCURRENCY } from '../../probe/discovery/limits.js'
+import { normalizeHostName } from '../../probe/discovery/target.js'
 import { checkMtaSts } from '../../probe/domain/mta-sts.js'
 import { checkTlsRpt, type TlsRptCheck } from '../../probe/domain/tls-rpt.js'
 import { type ProbedEndpoint, probeEndpoint } from '../../probe/endpoint/probe-endpoint.js'
@@ -28,7 +31,7 @@ import {
 } from './mx-records.js'
 import type { MxCheck, MxHostCheck, MxRecordFact } from './mx-types.js'
 
-export { MX_HOSTS_PROBED } from './mx-records.js'
+export { MX_HOSTS_PROBED, mxCheckFindings } from './mx-records.js'
 export type { MxCheck, MxHostCheck, MxKind, MxRecordFact, MxTargetKind } from './mx-types.js'
 
 export interface MxCheckOptions {
@@ -67,8 +70,14 @@ function dnsStep<T>(work: Promise<T>, name: string, ms: number, signal?: AbortSi
   )
 }
 
-/** Checks how `domain` receives mail; only a cancelled run throws. */
-export async function checkMx(domain: string, options: MxCheckOptions): Promise<MxCheck> {
+/**
+ * Checks how `domain` receives mail. Throws only for a name that is no domain (invalid-request) and
+ * a cancel (NetError 'cancelled'); every DNS, network or server fault is a finding.
+ */
+export async function checkMx(input: string, options: MxCheckOptions): Promise<MxCheck> {
+  const domain = normalizeHostName(input)
+  if (domain === null || isIP(domain) !== 0)
+    throw new EngineError('invalid-request', `"${input.slice(0, 80)}" is not a domain name.`)
   const stepMs = options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS
   const dnsMs = Math.min(stepMs, DOMAIN_CHECK_TIMEOUT_MS)
   const base = { domain, records: [] as MxRecordFact[], hosts: [], mtaSts: null, tlsRpt: null, notes: [] }
