@@ -49,6 +49,11 @@ export interface Resolver {
   srv(name: string): Promise<SrvRecord[]>
   /** Each TXT record with its strings joined (RFC 7208 3.3 / RFC 6376 3.6.2.2 semantics). */
   txt(name: string): Promise<string[]>
+  /**
+   * The target of `name` when it is an alias (CNAME), no-data when it is not. Optional so that the
+   * small test resolvers need not carry it; a caller without it says the alias check was not made.
+   */
+  cname?(name: string): Promise<string[]>
 }
 
 export interface ResolverOptions {
@@ -149,6 +154,10 @@ export function createResolver(options: ResolverOptions = {}): Resolver {
       return records
         .slice(0, MAX_RECORDS_PER_ANSWER)
         .sort((a, b) => a.priority - b.priority || b.weight - a.weight)
+    },
+    async cname(name) {
+      const targets = await ask(name, () => dns.resolveCname(name))
+      return targets.slice(0, MAX_RECORDS_PER_ANSWER)
     },
     async txt(name) {
       const records = await ask(name, () => dns.resolveTxt(name))
