@@ -6,6 +6,8 @@ import { useAccountsStore } from './accounts.js'
 import { useAppStore } from './app.js'
 import { connectDesktopEvents } from './desktop.js'
 import { connectDkimEvents, useDkimStore } from './dkim/index.js'
+import { useDomainCheckStore } from './domain-check.js'
+import { useKeygenStore } from './domain-keygen.js'
 import { logStore } from './log.js'
 import { useNavigationStore } from './navigation.js'
 import { useProbeStore } from './probe.js'
@@ -37,6 +39,8 @@ export function connectStores(client: Client, connection: ConnectionSource): Uns
     client.on('tunnel.deleted', (event) => useTunnelsStore.getState().receiveDeleted(event)),
     client.on('probe.progress', (event) => useProbeStore.getState().receiveProgress(event)),
     client.on('probe.finished', (event) => useProbeStore.getState().receiveFinished(event)),
+    client.on('domain.check.progress', (event) => useDomainCheckStore.getState().receiveProgress(event)),
+    client.on('domain.check.finished', (event) => useDomainCheckStore.getState().receiveFinished(event)),
     connection.subscribe((state) => {
       const wasConnected = useAppStore.getState().connection.status === 'connected'
       useAppStore.getState().setConnection(state)
@@ -62,4 +66,6 @@ export function resetStores(): void {
   useAccountsStore.getState().reset()
   useNavigationStore.getState().reset()
   useTunnelsStore.getState().reset()
+  useDomainCheckStore.getState().reset()
+  useKeygenStore.getState().reset()
 }

@@ -2,6 +2,7 @@
 // key is handed to the page once, to be saved by the user, and kept nowhere), with its DNS record,
 // the signers' configuration and advice (the CLI's `dkim keygen` writes the same to a file).
 import { z } from 'zod'
+import { domainCheckRun } from './domain-check.js'
 import { Severity } from './mail.js'
 import { operation } from './runs.js'
 
@@ -72,4 +73,10 @@ export const domainOperations = {
     DomainKeygenResult,
     'Make a DKIM key pair for a domain: the private key to save, the DNS record, signer configuration and advice.',
   ),
+  'domain.check': domainCheckRun.operation,
+} as const
+
+export const domainEvents = {
+  'domain.check.progress': domainCheckRun.progressEvent,
+  'domain.check.finished': domainCheckRun.finishedEvent,
 } as const

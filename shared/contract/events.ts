@@ -2,6 +2,7 @@
 import type { z } from 'zod'
 import { desktopEvents } from './desktop.js'
 import { dkimEvents } from './dkim.js'
+import { domainEvents } from './domain.js'
 import { probeEvents } from './probe.js'
 import { accountEvents } from './probe-accounts.js'
 import { LogLine, SettingsState } from './schemas.js'
@@ -13,6 +14,7 @@ export const events = {
   // Each job keeps its entries (long-run progress and finished events) in its own file.
   ...probeEvents,
   ...dkimEvents,
+  ...domainEvents,
   ...tunnelEvents,
   ...desktopEvents,
   ...accountEvents,

@@ -1,0 +1,67 @@
+// Your domain → Check a domain, against the lab's DNS and mail servers: the classic Exim setup
+// (1024-bit key at selector x with t=y, the DomainKeys policy, no DMARC) gets its problems and what
+// to change first; lab.test's mail server on port 25 and its MTA-STS policy are shown; axe clean
+// with a report in light and dark.
+import AxeBuilder from '@axe-core/playwright'
+import type { Page } from '@playwright/test'
+import { expect, test } from '../fixtures/lab-webhost'
+import { ADMIN } from '../lab/admin-domains'
+import { getLab } from '../lab/lab'
+import { MailwardenPage } from './pages/mailwarden'
+
+const lab = getLab()
+
+async function check(
+  page: Page,
+  url: string,
+  domain: string,
+  options: { selectors?: string; skipMx?: boolean } = {},
+) {
+  const app = new MailwardenPage(page)
+  await app.open(url)
+  await app.goTo('Your domain')
+  const form = page.getByRole('form', { name: 'Check a domain' })
+  await form.getByLabel('Domain').fill(domain)
+  if (options.selectors) await form.getByLabel('DKIM selectors (optional)').fill(options.selectors)
+  if (options.skipMx)
+    await form.getByLabel('Only the DNS records (do not connect to the mail servers)').check()
+  await form.getByRole('button', { name: 'Check the domain' }).click()
+  await expect(page.getByText(new RegExp(`^${domain.replaceAll('.', '\\.')}: `))).toBeVisible({
+    timeout: 20_000,
+  })
+}
+
+test('the classic Exim setup: its problems, and what to change first', async ({ page, webhost }) => {
+  await check(page, webhost.url, ADMIN.classic, { skipMx: true })
+  await expect(page.getByText(`${ADMIN.classic}: Bad`)).toBeVisible()
+  const steps = page
+    .getByRole('heading', { name: 'What to change first' })
+    .locator('..')
+    .getByRole('listitem')
+  await expect(steps.first()).toContainText(/2048/)
+  await expect(page.getByText(/x\._domainkey\.nodmarc\.test: RSA 1024 bits, t=y/)).toBeVisible()
+  const findings = page.getByRole('list', { name: `Findings for ${ADMIN.classic}` })
+  await expect(findings).toContainText(/t=y/)
+  await expect(findings).toContainText(/DomainKeys/)
+  await expect(findings).toContainText(/DMARC/)
+})
+
+test('lab.test: its mail server on port 25 and the MTA-STS policy that covers it', async ({
+  page,
+  webhost,
+}) => {
+  await check(page, webhost.url, lab.domain)
+  await expect(page.getByText(/mail\.lab\.test \(preference 10\)/)).toBeVisible()
+  await expect(page.getByText(/Port 25: Good/)).toBeVisible()
+  await expect(page.getByText(/MTA-STS: covered by/)).toBeVisible()
+})
+
+for (const colorScheme of ['light', 'dark'] as const)
+  test(`a domain's report has no accessibility violations in ${colorScheme}`, async ({ page, webhost }) => {
+    await page.emulateMedia({ colorScheme })
+    await check(page, webhost.url, ADMIN.classic, { skipMx: true })
+    const results = await new AxeBuilder({ page }).analyze()
+    expect(results.violations.map(({ id, nodes }) => ({ id, targets: nodes.map((n) => n.target) }))).toEqual(
+      [],
+    )
+  })

@@ -1,0 +1,155 @@
+// `domain.check`: everything a receiver checks about the administrator's own domain, as the CLI's
+// `domain check` reports it (core/domain/check/): DKIM key records per selector, the historic
+// DomainKeys policy, SPF (RFC 7208), DMARC (RFC 9989, with its DNS tree walk), the MX hosts with
+// port 25, MTA-STS and TLS-RPT (the probe's own checks), and DANE (RFC 7672). Findings are from
+// shared/knowledge/{domain-check,mx,dane,domain,probe}-findings.ts.
+import { z } from 'zod'
+import { MtaStsFacts, TlsRptFacts } from './domain-checks.js'
+import { Finding } from './mail.js'
+import { EndpointReport } from './probe.js'
+import { longRun } from './runs.js'
+import { DnsServer } from './schemas.js'
+
+const Findings = z.array(Finding)
+
+export const DkimSelectorResult = z
+  .object({
+    selector: z.string(),
+    name: z.string(),
+    /** Who uses this selector by default ("Google Workspace"), or null when the user named it. */
+    source: z.string().nullable(),
+    status: z.enum(['key', 'revoked', 'unusable', 'absent', 'failed']),
+    records: z.array(z.string()),
+    key: z
+      .object({
+        keyType: z.string(),
+        bits: z.number().int(),
+        testing: z.boolean(),
+        strictIdentity: z.boolean(),
+        hashes: z.array(z.string()).nullable(),
+        matchesPrivateKey: z.boolean().optional(),
+      })
+      .strict()
+      .nullable(),
+    findings: Findings,
+  })
+  .strict()
+export type DkimSelectorResult = z.infer<typeof DkimSelectorResult>
+
+export const SpfResult = z.enum(['none', 'neutral', 'pass', 'fail', 'softfail', 'temperror', 'permerror'])
+
+export const MxHostCheck = z
+  .object({
+    name: z.string(),
+    preference: z.number().int(),
+    implicit: z.boolean(),
+    target: z.enum(['host', 'ip-literal', 'invalid']),
+    cname: z.string().nullable(),
+    mtaSts: z.object({ pattern: z.string().nullable() }).strict().nullable(),
+    endpoint: EndpointReport.omit({ clients: true }).nullable(),
+    notProbed: z.string().nullable(),
+    findings: Findings,
+  })
+  .strict()
+export type MxHostCheck = z.infer<typeof MxHostCheck>
+
+export const MxCheck = z
+  .object({
+    domain: z.string(),
+    kind: z.enum(['mx', 'implicit', 'null', 'absent', 'dns-failed']),
+    records: z.array(z.object({ preference: z.number().int(), exchange: z.string() }).strict()),
+    hosts: z.array(MxHostCheck),
+    mtaSts: z.object({ facts: MtaStsFacts, findings: Findings }).strict().nullable(),
+    tlsRpt: z.object({ facts: TlsRptFacts, findings: Findings }).strict().nullable(),
+    findings: Findings,
+    notes: z.array(z.string()),
+  })
+  .strict()
+export type MxCheck = z.infer<typeof MxCheck>
+
+export const DaneReport = z
+  .object({
+    resolver: z.string(),
+    domain: z.string().optional(),
+    mxValidated: z.boolean().optional(),
+    hosts: z.array(
+      z
+        .object({
+          host: z.string(),
+          validated: z.boolean(),
+          tlsa: z.array(z.string()),
+          chain: z.array(z.string()),
+          findings: Findings,
+        })
+        .strict(),
+    ),
+    findings: Findings,
+  })
+  .strict()
+export type DaneReport = z.infer<typeof DaneReport>
+
+export const DomainCheckReport = z
+  .object({
+    domain: z.string(),
+    resolver: z.string(),
+    dkim: z
+      .object({ selectorsTried: z.number().int(), selectors: z.array(DkimSelectorResult), findings: Findings })
+      .strict(),
+    domainKeysPolicy: z
+      .object({ record: z.string().nullable(), adspRecord: z.string().nullable(), findings: Findings })
+      .strict(),
+    spf: z
+      .object({
+        record: z.string().nullable(),
+        lookups: z.array(z.object({ term: z.string(), domain: z.string(), void: z.boolean() }).strict()),
+        voidLookups: z.number().int(),
+        all: z.string().nullable(),
+        unlistedResult: SpfResult,
+        findings: Findings,
+      })
+      .strict(),
+    dmarc: z
+      .object({
+        recordName: z.string().nullable(),
+        record: z.string().nullable(),
+        tags: z.record(z.string(), z.string()).nullable(),
+        inherited: z.boolean(),
+        organizationalDomain: z.string().nullable(),
+        queried: z.array(z.string()),
+        findings: Findings,
+      })
+      .strict(),
+    mx: MxCheck,
+    dane: DaneReport.nullable(),
+    /** Every finding, most serious first. */
+    findings: Findings,
+    /** What to change first, in order. */
+    firstSteps: z.array(z.string()),
+    verdict: z.enum(['good', 'warn', 'bad']),
+  })
+  .strict()
+export type DomainCheckReport = z.infer<typeof DomainCheckReport>
+
+export const DomainCheckRequest = z
+  .object({
+    domain: z.string().trim().min(1).max(253),
+    /** Selectors to look up; empty: the common ones (shared/knowledge). */
+    selectors: z.array(z.string().trim().min(1).max(63)).max(20).default([]),
+    /** "IP[:PORT]": the DNS server to ask; absent: the dnsServer setting, else the system's. */
+    dnsServer: DnsServer.optional(),
+    /** Skip the MX hosts (port 25, MTA-STS, DANE): the records only. */
+    skipMx: z.boolean().default(false),
+  })
+  .strict()
+export type DomainCheckRequest = z.infer<typeof DomainCheckRequest>
+
+export const DomainCheckProgress = z
+  .object({ phase: z.enum(['records', 'mx', 'dane']), done: z.boolean() })
+  .strict()
+
+export const domainCheckRun = longRun({
+  request: DomainCheckRequest,
+  progress: DomainCheckProgress,
+  result: DomainCheckReport,
+  summary: 'Check a domain as receivers do: DKIM keys, DomainKeys policy, SPF, DMARC, MX with MTA-STS, DANE.',
+})
