@@ -44,6 +44,14 @@ test('the classic Exim setup: its problems, and what to change first', async ({ 
   await expect(findings).toContainText(/t=y/)
   await expect(findings).toContainText(/DomainKeys/)
   await expect(findings).toContainText(/DMARC/)
+
+  // Marked as one of my domains, it stays so (a DKIM signature from it then links to this check).
+  const mine = page.getByLabel(`${ADMIN.classic} is one of my domains`, { exact: false })
+  await mine.check()
+  await expect(mine).toBeChecked()
+  await page.reload()
+  await check(page, webhost.url, ADMIN.classic, { skipMx: true })
+  await expect(page.getByLabel(`${ADMIN.classic} is one of my domains`, { exact: false })).toBeChecked()
 })
 
 test('lab.test: its mail server on port 25 and the MTA-STS policy that covers it', async ({

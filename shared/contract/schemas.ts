@@ -60,6 +60,8 @@ const settingsFields = {
   tunnels: z.array(TunnelConfig).max(100),
   /** Desktop app: start at login, hidden in the tray, with the tunnels marked to start. */
   startAtLogin: z.boolean(),
+  /** Domains the user runs (Your domain page): a DKIM signature from one links to its check. */
+  ownDomains: z.array(z.string().trim().toLowerCase().min(1).max(253)).max(50),
 }
 
 export const Settings = z
@@ -71,6 +73,7 @@ export const Settings = z
     accounts: settingsFields.accounts.default([]),
     tunnels: settingsFields.tunnels.default([]),
     startAtLogin: settingsFields.startAtLogin.default(false),
+    ownDomains: settingsFields.ownDomains.default([]),
   })
   .strict()
 export type Settings = z.infer<typeof Settings>
@@ -86,6 +89,7 @@ export const DEFAULT_SETTINGS: Settings = {
   accounts: [],
   tunnels: [],
   startAtLogin: false,
+  ownDomains: [],
 }
 
 /** The ISP database is fetched over HTTPS only, so a network attacker cannot rewrite its answers.

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react'
 import type { DkimFinding, DkimSignatureReport } from '../../../shared/contract/index.js'
+import { CheckOwnDomain } from './CheckOwnDomain.js'
 import { Findings } from './Findings.js'
 import { ResultBadge } from './ResultBadge.js'
 import { ScrollBox } from './ScrollBox.js'
@@ -52,6 +53,7 @@ export function SignatureCard({
       </h3>
       <p>{signature.reason ?? RESULT_SENTENCE[signature.result]}</p>
       {signature.countsForDmarc && <p className="dkim-dmarc">This is the signature that counts for DMARC.</p>}
+      <CheckOwnDomain domain={signature.domain} />
 
       <h4>Steps</h4>
       <ol className="dkim-steps">

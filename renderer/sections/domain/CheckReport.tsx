@@ -6,6 +6,7 @@ import {
   SEVERITY_WORDS,
   VERDICT_WORDS,
 } from '../../../shared/contract/index.js'
+import { OwnDomainToggle } from './OwnDomainToggle.js'
 
 const VERDICT_BANNER = { good: 'banner-good', warn: 'banner-warning', bad: 'banner-error' } as const
 
@@ -111,6 +112,7 @@ export function CheckReport({ report }: { report: DomainCheckReport }) {
         </p>
         <p className="small">Asked {report.resolver}.</p>
       </div>
+      <OwnDomainToggle domain={report.domain} />
       {report.firstSteps.length > 0 && (
         <div className="subsection">
           <h3>What to change first</h3>
