@@ -12,7 +12,9 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN } from '../../e2e/lab/admin-domains.js'
 import { adminKeyFile } from '../../e2e/lab/admin-keys.js'
 import { getLab, type Lab } from '../../e2e/lab/lab.js'
+import type { DkimReport } from '../../shared/contract/index.js'
 import { createResolver, type Resolver } from '../dns/resolver.js'
+import { createEngine } from '../engine.js'
 import { verifyItems } from './archive/pool.js'
 import { expandPaths } from './archive/sources.js'
 import { cachedKeySource, dnsKeySource, type KeySource, keyFileSource, verifyMessage } from './index.js'
@@ -156,6 +158,26 @@ describe('DKIM alignment with From: the RFC 9989 tree walk through DNS', () => {
       expect(new Set(dmarcQueries).size).toBe(dmarcQueries.length - 1)
       expect(dmarcQueries).toHaveLength(5)
     } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('walks for the UI too: dkim.verify through the engine with the lab DNS server', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mw-align-engine-'))
+    const engine = createEngine({ configDir: dir, shell: 'cli' })
+    try {
+      const message = {
+        kind: 'base64' as const,
+        name: 'm.eml',
+        data: (await signed(ADMIN.dmarcSub)).toString('base64'),
+      }
+      const reply = await engine.call('dkim.verify', { message, dnsServer: lab.dns.server })
+      expect(reply.ok).toBe(true)
+      const report = (reply as { value: DkimReport }).value
+      expect(report).toMatchObject({ alignedPass: false, alignmentBasis: 'dns-tree-walk' })
+      expect(report.signatures[0]).toMatchObject({ result: 'pass', alignment: 'none' })
+    } finally {
+      await engine.dispose()
       await rm(dir, { recursive: true, force: true })
     }
   })

@@ -46,13 +46,18 @@ describe('the Organizational Domain method of alignment', () => {
     expect(asked).toEqual(['mail.a.example.com', 'b.example.com'])
   })
 
-  it('walks nothing when no signature can align relaxed (strict, or another top label)', async () => {
+  it('walks nothing when no signature can align relaxed (strict, or sharing no more than the TLD)', async () => {
     const { source, asked } = walkingSource({})
-    const org = await organizationalDomainsFor(['example.com', 'esp.net', ''], 'example.com', source)
+    const org = await organizationalDomainsFor(
+      ['example.com', 'esp.net', 'other.com', ''],
+      'example.com',
+      source,
+    )
     expect(asked).toEqual([])
     expect(org.basis).toBe('dns-tree-walk')
     expect(alignmentOf('example.com', 'example.com', org)).toBe('strict')
     expect(alignmentOf('esp.net', 'example.com', org)).toBe('none')
+    expect(alignmentOf('other.com', 'example.com', org)).toBe('none')
     expect(await organizationalDomainsFor(['example.com'], null, source)).toMatchObject({
       basis: 'dns-tree-walk',
     })

@@ -21,16 +21,29 @@ function clean(domain: string): string {
   return domain.toLowerCase().replace(/\.$/, '')
 }
 
-function lastLabel(domain: string): string {
-  return domain.slice(domain.lastIndexOf('.') + 1)
+/** How many labels the two names end in together ("a.example.com", "b.example.com": 2). */
+function sharedLabels(a: string, b: string): number {
+  const x = a.split('.').reverse()
+  const y = b.split('.').reverse()
+  let n = 0
+  while (n < x.length && n < y.length && x[n] === y[n]) n++
+  return n
+}
+
+/**
+ * An Organizational Domain is a suffix of its name, so two names can align relaxed only when they
+ * end in the same name; a top-level domain is taken as no organization (a TLD publishing a DMARC
+ * record without psd=y is not a case worth a walk for every .com signer of a .com From).
+ */
+function mayAlignRelaxed(d: string, f: string): boolean {
+  return d !== '' && d !== f && sharedLabels(d, f) >= 2
 }
 
 const BY_LIST = { fallback: null, of: organizationalDomainByList }
 
 /**
- * The Organizational Domains of From and of the signing domains that may align with it relaxed.
- * An Organizational Domain is a suffix of its name, so a d= that ends in another top label than
- * From can never align: it is not walked (an ESP's signature costs no queries).
+ * The Organizational Domains of From and of the signing domains that may align with it relaxed
+ * (mayAlignRelaxed): the others are not walked, so an ESP's signature costs no query.
  */
 export async function organizationalDomainsFor(
   signingDomains: readonly string[],
@@ -41,9 +54,7 @@ export async function organizationalDomainsFor(
   if (!walk) return { basis: 'public-suffix-list', ...BY_LIST }
   const from = fromDomain ? clean(fromDomain) : null
   const candidates = from
-    ? [...new Set(signingDomains.map(clean))].filter(
-        (d) => d !== from && d !== '' && lastLabel(d) === lastLabel(from),
-      )
+    ? [...new Set(signingDomains.map(clean))].filter((d) => mayAlignRelaxed(d, from))
     : []
   if (!from || candidates.length === 0) return { basis: 'dns-tree-walk', ...BY_LIST }
   const names = [from, ...candidates]
@@ -73,6 +84,6 @@ export function alignmentOf(
   const d = clean(signingDomain)
   const f = clean(fromDomain)
   if (d === f) return 'strict'
-  if (d === '' || lastLabel(d) !== lastLabel(f)) return 'none'
+  if (!mayAlignRelaxed(d, f)) return 'none'
   return organizational.of(d) === organizational.of(f) ? 'relaxed' : 'none'
 }

@@ -86,7 +86,8 @@ export async function messageReport(
   )
   const { alignments, dmarc } = alignmentsOf(states, message, organizational)
   const findings: Finding[] = [...message.findings]
-  if (organizational.fallback) findings.push(finding('alignment-walk-failed', `${organizational.fallback}.`))
+  if (organizational.fallback)
+    findings.push(finding('alignment-walk-failed', organizational.fallback.replace(/\.?$/, '.')))
   findings.push(
     ...signatureFindings({
       states,
