@@ -1,7 +1,6 @@
 // What the From header says, parsed enough for findings and DMARC alignment: the addresses of an
-// RFC 5322 address list (quotes, comments, angle brackets, groups), encoded-words (RFC 2047)
-// decoded only to be looked at, and the organisational domain from the Public Suffix List.
-import { getDomain } from 'tldts'
+// RFC 5322 address list (quotes, comments, angle brackets, groups) and encoded-words (RFC 2047)
+// decoded only to be looked at. Alignment itself is alignment.ts.
 
 export interface Mailbox {
   /** The display name as written (quotes removed), UTF-8. */
@@ -132,20 +131,4 @@ const ADDRESS_IN_TEXT = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g
 
 export function addressesIn(text: string): string[] {
   return [...text.matchAll(ADDRESS_IN_TEXT)].map((m) => m[0].toLowerCase())
-}
-
-/** The organisational domain (DMARC, RFC 7489 3.2) via the Public Suffix List, private domains included. */
-export function organisationalDomain(domain: string): string {
-  const clean = domain.toLowerCase().replace(/\.$/, '')
-  return getDomain(clean, { allowPrivateDomains: true }) ?? clean
-}
-
-export type Alignment = 'strict' | 'relaxed' | 'none'
-
-export function alignmentOf(signingDomain: string, fromDomain: string | null): Alignment {
-  if (!fromDomain) return 'none'
-  const d = signingDomain.toLowerCase()
-  const f = fromDomain.toLowerCase()
-  if (d === f) return 'strict'
-  return organisationalDomain(d) === organisationalDomain(f) ? 'relaxed' : 'none'
 }

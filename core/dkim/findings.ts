@@ -5,14 +5,9 @@ import { domainToASCII } from 'node:url'
 import type { DkimFinding } from '../../shared/contract/dkim.js'
 import { SEVERITY_RANK } from '../../shared/contract/mail.js'
 import { DKIM_FINDINGS, type DkimFindingId } from '../../shared/knowledge/dkim-findings.js'
-import {
-  type Alignment,
-  addressesIn,
-  decodeEncodedWords,
-  hasEncodedWord,
-  organisationalDomain,
-  parseMailboxes,
-} from './addresses.js'
+import { organizationalDomainByList } from '../dmarc/organizational-domain.js'
+import { addressesIn, decodeEncodedWords, hasEncodedWord, parseMailboxes } from './addresses.js'
+import type { Alignment } from './alignment.js'
 import type { BodyContext } from './explain.js'
 import { OLD_SIGNATURE_SECONDS } from './limits.js'
 import {
@@ -205,7 +200,8 @@ function otherFieldFindings(fields: readonly HeaderField[], fromDomain: string |
   const sender = fields.find((f) => f.key === 'sender')
   if (sender && fromDomain) {
     const senderDomain = parseMailboxes(displayValue(sender))[0]?.domain
-    if (senderDomain && organisationalDomain(senderDomain) !== organisationalDomain(fromDomain))
+    // Sender is no DMARC identifier: the list (no DNS asked) is enough to say "another organisation".
+    if (senderDomain && organizationalDomainByList(senderDomain) !== organizationalDomainByList(fromDomain))
       out.push(
         finding('sender-differs', `Sender is ${quote(displayValue(sender))}; From is in ${fromDomain}.`),
       )

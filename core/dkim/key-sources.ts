@@ -3,6 +3,11 @@
 // each key seen (old mail re-verifies after a rotation; a changed key is pointed out).
 import { mkdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
+import {
+  cachedOrganizationalDomains,
+  type OrganizationalDomainAnswer,
+  organizationalDomainByWalk,
+} from '../dmarc/organizational-domain.js'
 import { DnsError, type DnsFailure, type Resolver } from '../dns/resolver.js'
 import { writeFileAtomic } from '../settings/atomic-write.js'
 import { MAX_KEY_FILE_BYTES, MAX_KEY_RECORDS, MAX_STORED_KEYS } from './limits.js'
@@ -23,6 +28,11 @@ export interface KeySource {
   readonly description: string
   /** `name` is "selector._domainkey.domain" (A-labels, lower case). */
   lookup(name: string): Promise<KeyLookup>
+  /**
+   * The Organizational Domain of a name by the RFC 9989 DNS Tree Walk, for relaxed alignment.
+   * Only a source that may ask DNS has it; without it alignment uses the Public Suffix List.
+   */
+  organizationalDomain?(domain: string): Promise<OrganizationalDomainAnswer>
 }
 
 /** What the verifier tells a key store after checking a signature with a key it returned. */
@@ -49,6 +59,7 @@ export function isLearning(source: KeySource): source is LearningKeySource {
 export function dnsKeySource(resolver: Resolver): KeySource {
   return {
     description: resolver.description,
+    organizationalDomain: (domain) => organizationalDomainByWalk(domain, resolver),
     async lookup(name) {
       try {
         const records = await resolver.txt(name)
@@ -102,7 +113,10 @@ export function keyFileSource(text: string): KeySource {
   }
 }
 
-/** Each name is looked up once per run; concurrent callers share the same promise. */
+/**
+ * Each name is looked up once per run, and each Organizational Domain walked once per run;
+ * concurrent callers share the same promise.
+ */
 export function cachedKeySource<S extends KeySource>(inner: S): S {
   const cache = new Map<string, Promise<KeyLookup>>()
   const cached = Object.create(inner) as S
@@ -117,6 +131,10 @@ export function cachedKeySource<S extends KeySource>(inner: S): S {
       return found
     },
   })
+  if (inner.organizationalDomain)
+    Object.defineProperty(cached, 'organizationalDomain', {
+      value: cachedOrganizationalDomains(inner.organizationalDomain.bind(inner)),
+    })
   return cached
 }
 
@@ -164,6 +182,8 @@ export function keyStore(configDir: string, inner: KeySource): LearningKeySource
 
   return {
     description: inner.description,
+    // The store remembers keys, not Organizational Domains: those come from the inner source.
+    ...(inner.organizationalDomain ? { organizationalDomain: inner.organizationalDomain.bind(inner) } : {}),
     async lookup(name) {
       const [found, store] = await Promise.all([inner.lookup(name), load()])
       if (found.kind !== 'none') return found

@@ -3,7 +3,12 @@
 // verdict, the findings, what the receiving server said, and each signature's report.
 import type { DkimReport, DkimStep } from '../../shared/contract/dkim.js'
 import { DKIM_RESULT_ORDER } from '../../shared/contract/mail.js'
-import { type Alignment, alignmentOf } from './addresses.js'
+import {
+  type Alignment,
+  alignmentOf,
+  type OrganizationalDomains,
+  organizationalDomainsFor,
+} from './alignment.js'
 import { parseAuthenticationResults } from './auth-results.js'
 import { iso } from './check-signature.js'
 import type { BodyContext } from './explain.js'
@@ -65,17 +70,24 @@ function bounded(text: string, max: number): { text: string; truncated: boolean 
   return text.length > max ? { text: text.slice(0, max), truncated: true } : { text, truncated: false }
 }
 
-export function messageReport(
+export async function messageReport(
   head: MessageHead,
   body: MessageBody,
   keys: KeySource,
   givenAt: Date | null | undefined,
   light = false,
-): DkimReport {
+): Promise<DkimReport> {
   const { fields, split, states, time } = head
   const message = messageFindings(head.block, fields, split, body.endings, head.signatureCount, states.length)
-  const { alignments, dmarc } = alignmentsOf(states, message)
+  const organizational = await organizationalDomainsFor(
+    states.map(signingDomain),
+    message.authorAmbiguous ? null : message.fromDomain,
+    keys,
+  )
+  const { alignments, dmarc } = alignmentsOf(states, message, organizational)
   const findings: Finding[] = [...message.findings]
+  if (organizational.fallback)
+    findings.push(finding('alignment-walk-failed', organizational.fallback.replace(/\.?$/, '.')))
   findings.push(
     ...signatureFindings({
       states,
@@ -109,6 +121,7 @@ export function messageReport(
         : (DKIM_RESULT_ORDER.find((r) => states.some((s) => s.result === r)) ?? 'none'),
     alignedPass: dmarc !== null,
     dmarcSignature: dmarc?.index ?? null,
+    alignmentBasis: organizational.basis,
     receivedResults,
     verifiedAt: time.at.toISOString(),
     verifiedAtSource: time.source,
@@ -121,17 +134,20 @@ export function messageReport(
   }
 }
 
+function signingDomain(state: SignatureState): string {
+  return state.parsed?.domain ?? state.failure?.domain ?? ''
+}
+
 /** Each signature's alignment with From, and the one that counts for DMARC (strict before relaxed). */
 function alignmentsOf(
   states: readonly SignatureState[],
   message: MessageFacts,
+  organizational: OrganizationalDomains,
 ): { alignments: Alignment[]; dmarc: SignatureState | null } {
   // An ambiguous author (two From fields, a first line some clients show as the sender) is aligned
   // with nothing: which author the reader sees is not the verifier's to pick.
   const alignments = states.map((state) =>
-    message.authorAmbiguous
-      ? 'none'
-      : alignmentOf(state.parsed?.domain ?? state.failure?.domain ?? '', message.fromDomain),
+    message.authorAmbiguous ? 'none' : alignmentOf(signingDomain(state), message.fromDomain, organizational),
   )
   const passing = states.filter((s) => s.result === 'pass')
   const dmarc =

@@ -5,7 +5,7 @@
 //   streamBody       the body through one canonicalizer per canonicalization into one hash per
 //                    distinct (canonicalization, hash, l=) (BodyReader: the per-chunk work);
 //   checkSignatures  each signature step by step (check-signature.ts), keys remembered;
-//   messageReport    findings, alignment, verdict and the report (message-report.ts).
+//   messageReport    findings, alignment (alignment.ts), verdict and the report (message-report.ts).
 import type { DkimReport } from '../../shared/contract/dkim.js'
 import { untilAborted } from '../runs/abortable.js'
 import { receivedTime } from './auth-results.js'
@@ -66,7 +66,8 @@ export async function verifyMessage(
   const lookedUp = await untilAborted(Promise.all(lookups), signal)
   checkSignatures(head, body, lookedUp, keys.description)
   await rememberKeys(head, lookedUp, keys)
-  return messageReport(head, body, keys, options.at, options.light === true)
+  // Relaxed alignment may walk DNS (RFC 9989 tree walk): bounded by its queries, and by the signal.
+  return untilAborted(messageReport(head, body, keys, options.at, options.light === true), signal)
 }
 
 function toIterator(input: Uint8Array | AsyncIterable<Uint8Array>): AsyncIterator<Uint8Array> {

@@ -54,6 +54,10 @@ test('a dropped real message shows its verdict, each signature and its findings'
   await expect(dkim.verdictHeading).toContainText('pass')
   await expect(dkim.verdictHeading).toContainText('From vouched for')
   await expect(page.getByText('From is vouched for.')).toBeVisible()
+  // Keys from the lab DNS: relaxed alignment would use the RFC 9989 tree walk, and says so.
+  await expect(
+    page.getByText('Organisational domains found by the DMARC DNS tree walk (RFC 9989).'),
+  ).toBeVisible()
 
   // amazon.com verifies with the lab's copy of its (1024-bit) key; amazonses.com has none there.
   const amazon = dkim.signature(1)

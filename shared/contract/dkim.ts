@@ -132,6 +132,12 @@ export const DkimReport = z
     alignedPass: z.boolean(),
     /** Index of the signature that counts for DMARC, null when none. */
     dmarcSignature: z.number().int().nonnegative().nullable(),
+    /**
+     * How relaxed alignment found each name's Organizational Domain: the RFC 9989 DNS Tree Walk
+     * (keys from DNS), or the Public Suffix List where no DNS may be asked (keys from a key file)
+     * or where a walk failed (a DNS error; a finding says so).
+     */
+    alignmentBasis: z.enum(['dns-tree-walk', 'public-suffix-list']),
     /** The dkim results of the receiving server's Authentication-Results fields. */
     receivedResults: z.array(DkimReceivedResult),
     /** The time signatures were judged against, and where it came from. */

@@ -289,6 +289,13 @@ export const DKIM_FINDINGS = {
       'The signing domain and the From domain share the same organisational domain (DMARC relaxed alignment) but are not identical.',
     advice: 'Fine for DMARC unless the domain publishes adkim=s.',
   },
+  'alignment-walk-failed': {
+    severity: 'info',
+    title: 'Alignment judged by the public suffix list',
+    explain:
+      'The DMARC tree walk (RFC 9989) that finds which organisation a domain belongs to failed on a DNS error, so relaxed alignment was judged by the public suffix list, which can disagree for some domains.',
+    advice: 'Verify again when DNS answers; if the error stays, check the DNS server.',
+  },
   'auth-results-disagree': {
     severity: 'warn',
     title: 'The receiving server saw another result',

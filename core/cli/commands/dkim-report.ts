@@ -18,6 +18,12 @@ function verdictSentence(report: DkimReport): string {
   return `${report.verdict}: no signature verifies.`
 }
 
+/** How relaxed alignment found Organizational Domains (a key file: no DNS may be asked). */
+const ALIGNMENT_BASIS: Record<DkimReport['alignmentBasis'], string> = {
+  'dns-tree-walk': 'organizational domains by the DMARC DNS tree walk (RFC 9989)',
+  'public-suffix-list': 'organizational domains by the public suffix list (no DNS tree walk)',
+}
+
 function bodyLine(s: DkimSignatureReport): string {
   const { signedBytes, totalBytes, matches } = s.body
   const hash = matches === null ? 'not checked' : matches ? 'matches' : 'does NOT match'
@@ -31,6 +37,7 @@ export function formatReport(report: DkimReport, label?: string): string {
   lines.push(`DKIM verdict: ${verdictSentence(report)}`)
   if (label) lines.push(`Message: ${shown(label)}`)
   lines.push(`From: ${report.from === null ? '(none)' : shown(report.from)}`)
+  if (report.signatures.length > 0) lines.push(`Alignment: ${ALIGNMENT_BASIS[report.alignmentBasis]}`)
   report.signatures.forEach((s, i) => {
     const dmarc = report.dmarcSignature === i ? ', counts for DMARC' : ''
     const key = s.keyBits ? `, ${s.keyBits}-bit key` : ''

@@ -57,6 +57,8 @@ describe('mailwarden dkim verify (one message)', () => {
     expect(out).toMatch(
       /Signature 2: pass {2}d=football\.example\.com s=test rsa-sha256 relaxed\/relaxed, 1024-bit key/,
     )
+    // A key file: nothing may be asked of DNS, so no DMARC tree walk for relaxed alignment.
+    expect(lines).toContain('Alignment: organizational domains by the public suffix list (no DNS tree walk)')
   })
 
   it("prints the issue's JSON shape with --json, and everything the text says", async () => {
@@ -81,6 +83,7 @@ describe('mailwarden dkim verify (one message)', () => {
     expect(report).toMatchObject({
       fromDomain: 'amazon.com',
       dmarcSignature: 0,
+      alignmentBasis: 'public-suffix-list',
       verifiedAtSource: 'received',
     })
     // What the receiving server said, and where Mailwarden differs (amazonses.com's key is not given).

@@ -1,7 +1,9 @@
 // Keys for the workers come from the main thread: one KeySource there (cached, so each name is
 // fetched once per run however many workers ask), and in each worker a proxy that asks it over a
-// MessagePort. The main thread is also the only one that talks to DNS and writes the key store.
+// MessagePort. The main thread is also the only one that talks to DNS and writes the key store;
+// the Organizational Domains of alignment (the DMARC tree walk) are asked of it the same way.
 import type { MessagePort } from 'node:worker_threads'
+import type { OrganizationalDomainAnswer } from '../../dmarc/organizational-domain.js'
 import {
   isLearning,
   type KeyLookup,
@@ -13,14 +15,36 @@ import {
 
 export type BridgeRequest =
   | { type: 'lookup'; id: number; name: string }
+  | { type: 'organizational'; id: number; domain: string }
   | { type: 'remember'; observation: KeyObservation }
 
-export interface BridgeAnswer {
-  type: 'lookup'
-  id: number
-  lookup: KeyLookup
-  /** For a learning source: what changedFrom(name, record) says for each record found. */
-  changed: Array<StoredKey | null>
+export type BridgeAnswer =
+  | {
+      type: 'lookup'
+      id: number
+      lookup: KeyLookup
+      /** For a learning source: what changedFrom(name, record) says for each record found. */
+      changed: Array<StoredKey | null>
+    }
+  | { type: 'organizational'; id: number; answer: OrganizationalDomainAnswer }
+
+/** Main-thread side of an Organizational Domain question (only asked of a source that has it). */
+function serveOrganizational(port: MessagePort, source: KeySource, id: number, domain: string): void {
+  const ask = source.organizationalDomain?.bind(source)
+  const answer = ask ? ask(domain) : Promise.reject(new Error('this key source asks no DNS'))
+  answer.then(
+    (found) => port.postMessage({ type: 'organizational', id, answer: found } satisfies BridgeAnswer),
+    (error: unknown) =>
+      port.postMessage({
+        type: 'organizational',
+        id,
+        answer: {
+          domain,
+          basis: 'public-suffix-list',
+          fallback: error instanceof Error ? error.message : String(error),
+        },
+      } satisfies BridgeAnswer),
+  )
 }
 
 /** Main-thread side: answers one worker's port from `source`. */
@@ -28,6 +52,10 @@ export function serveKeys(port: MessagePort, source: KeySource): void {
   port.on('message', (request: BridgeRequest) => {
     if (request.type === 'remember') {
       if (isLearning(source)) source.remember(request.observation)
+      return
+    }
+    if (request.type === 'organizational') {
+      serveOrganizational(port, source, request.id, request.domain)
       return
     }
     source.lookup(request.name).then(
@@ -49,8 +77,16 @@ export function serveKeys(port: MessagePort, source: KeySource): void {
   })
 }
 
-/** Worker side: a KeySource (learning when the main one is) that asks the main thread. */
-export function bridgedKeys(port: MessagePort, description: string, learning: boolean): KeySource {
+/**
+ * Worker side: a KeySource (learning when the main one is) that asks the main thread; with
+ * `walks`, Organizational Domains too (the main source asks DNS).
+ */
+export function bridgedKeys(
+  port: MessagePort,
+  description: string,
+  learning: boolean,
+  walks = false,
+): KeySource {
   let next = 0
   const waiting = new Map<number, (answer: BridgeAnswer) => void>()
   // What the main thread said about changed keys, per name and record, for changedFrom().
@@ -66,6 +102,7 @@ export function bridgedKeys(port: MessagePort, description: string, learning: bo
       const id = next++
       return new Promise<KeyLookup>((resolve) => {
         waiting.set(id, (answer) => {
+          if (answer.type !== 'lookup') return
           if (answer.lookup.kind === 'found') {
             const byRecord = new Map<string, StoredKey | null>()
             for (const [i, r] of answer.lookup.records.entries()) byRecord.set(r, answer.changed[i] ?? null)
@@ -77,6 +114,16 @@ export function bridgedKeys(port: MessagePort, description: string, learning: bo
       })
     },
   }
+  if (walks)
+    source.organizationalDomain = (domain) => {
+      const id = next++
+      return new Promise<OrganizationalDomainAnswer>((resolve) => {
+        waiting.set(id, (answer) => {
+          if (answer.type === 'organizational') resolve(answer.answer)
+        })
+        port.postMessage({ type: 'organizational', id, domain } satisfies BridgeRequest)
+      })
+    }
   if (!learning) return source
   const learner: LearningKeySource = {
     ...source,

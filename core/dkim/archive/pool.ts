@@ -188,6 +188,7 @@ class WorkerPool {
       keyPort: channel.port2,
       keyDescription: this.#keys.description,
       learning: isLearning(this.#keys),
+      walks: typeof this.#keys.organizationalDomain === 'function',
       at: this.#options.at ? this.#options.at.toISOString() : null,
       print: this.#options.print ?? null,
     }

@@ -70,6 +70,7 @@ export function jsonShape(report: ArchiveReport | DkimReport) {
     alignedPass: report.alignedPass,
     fromDomain: report.fromDomain,
     dmarcSignature: report.dmarcSignature,
+    alignmentBasis: report.alignmentBasis,
     receivedResults: report.receivedResults,
     verifiedAt: report.verifiedAt,
     verifiedAtSource: report.verifiedAtSource,

@@ -14,6 +14,8 @@ export interface WorkerInit {
   keyPort: MessagePort
   keyDescription: string
   learning: boolean
+  /** The main key source asks DNS: Organizational Domains (the DMARC tree walk) are asked of it too. */
+  walks: boolean
   /** ISO date to verify as of; null: each message's own Received time, else now. */
   at: string | null
   /** Make each message's printed row here instead of sending its report. */
@@ -28,8 +30,9 @@ export type WorkerAnswer = ItemOutcome & { id: number }
 export type FromWorker = { type: 'results'; answers: WorkerAnswer[] }
 
 const init = workerData as WorkerInit
-// Cached here too: a key is asked once per thread, not once per message through the main thread.
-const keys = cachedKeySource(bridgedKeys(init.keyPort, init.keyDescription, init.learning))
+// Cached here too: a key (or a domain's walk) is asked once per thread, not once per message
+// through the main thread.
+const keys = cachedKeySource(bridgedKeys(init.keyPort, init.keyDescription, init.learning, init.walks))
 const at = init.at ? new Date(init.at) : undefined
 
 // A few messages at a time, so that one waiting for its key (a slow DNS server) does not hold up

@@ -7,7 +7,7 @@ import { domainCheckFinding } from '../../../shared/knowledge/domain-check-findi
 import { parseKeyRecord } from '../../dkim/key-record.js'
 import { parseTagList } from '../../dkim/tag-list.js'
 import type { Resolver } from '../../dns/resolver.js'
-import { lookupTxt, shown } from './dns-txt.js'
+import { lookupTxt } from '../../dns/txt.js'
 import {
   DKIM_RECORD_LARGE_BYTES,
   MAX_SELECTORS,
@@ -17,6 +17,7 @@ import {
   SELECTOR_CONCURRENCY,
 } from './limits.js'
 import { COMMON_SELECTORS } from './selectors.js'
+import { shown } from './shown.js'
 import type { DkimCheck, DkimKeyFacts, DkimSelectorResult, Finding } from './types.js'
 
 export interface PrivateKeyToMatch {

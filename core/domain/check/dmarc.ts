@@ -3,11 +3,12 @@
 // addresses in another domain checked for their authorization record
 // (DOMAIN._report._dmarc.OTHER, RFC 9989 external destination verification).
 import { domainCheckFinding } from '../../../shared/knowledge/domain-check-findings.js'
+import { isDmarcRecord, policyRank, REMOVED_TAGS, reportUris } from '../../dmarc/record.js'
+import { applicableRecord, organizationalDomain, treeWalk, type WalkEntry } from '../../dmarc/tree-walk.js'
 import type { Resolver } from '../../dns/resolver.js'
-import { isDmarcRecord, policyRank, REMOVED_TAGS, reportUris } from './dmarc-parse.js'
-import { applicableRecord, organizationalDomain, treeWalk, type WalkEntry } from './dmarc-walk.js'
-import { lookupTxt, shown } from './dns-txt.js'
+import { lookupTxt } from '../../dns/txt.js'
 import { DMARC_MAX_REPORT_URIS } from './limits.js'
+import { shown } from './shown.js'
 import type { DmarcCheck, Finding } from './types.js'
 
 function inOrganization(host: string, org: string): boolean {

@@ -4,7 +4,8 @@
 // what each asks for and which DMARC record says the same today.
 import { domainCheckFinding } from '../../../shared/knowledge/domain-check-findings.js'
 import type { Resolver } from '../../dns/resolver.js'
-import { lookupTxt, shown } from './dns-txt.js'
+import { lookupTxt } from '../../dns/txt.js'
+import { shown } from './shown.js'
 import type { DomainKeysPolicyCheck, Finding } from './types.js'
 
 /** Loose key=value pairs: these records never had a strict grammar in practice. */

@@ -20,13 +20,9 @@ export const SPF_MAX_RECORD_CHARS = 4_096
 /** Terms of one SPF record parsed; a record of thousands of terms is hostile. */
 export const SPF_MAX_TERMS = 100
 
-/** RFC 9989 4.10: a DNS Tree Walk makes at most 8 queries; longer names are cut to 7 labels first. */
-export const DMARC_WALK_MAX_QUERIES = 8
-export const DMARC_WALK_MAX_LABELS = 7
+// The DMARC tree walk's and record parser's bounds are in core/dmarc/limits.ts.
 /** rua/ruf addresses checked for an external authorization record (each is one DNS query). */
 export const DMARC_MAX_REPORT_URIS = 8
-/** A DMARC record longer than this is not parsed (real ones are under 500 bytes). */
-export const DMARC_MAX_RECORD_CHARS = 4_096
 
 /** Selectors asked at most: the built-in list plus the user's --selector options. */
 export const MAX_SELECTORS = 40

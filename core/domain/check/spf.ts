@@ -5,7 +5,7 @@
 // nothing: the limit applies to that mail, and it is the forged mail SPF is for.
 import { domainCheckFinding } from '../../../shared/knowledge/domain-check-findings.js'
 import { DnsError, type Resolver } from '../../dns/resolver.js'
-import { lookupTxt, shown } from './dns-txt.js'
+import { lookupTxt } from '../../dns/txt.js'
 import {
   MAX_SHOWN_RECORD_CHARS,
   SPF_MAX_DNS_LOOKUPS,
@@ -13,6 +13,7 @@ import {
   SPF_MAX_VOID_LOOKUPS,
   SPF_MAX_WALK_LOOKUPS,
 } from './limits.js'
+import { shown } from './shown.js'
 import { hasMacro, isSpfRecord, parseSpfRecord, type SpfTerm } from './spf-parse.js'
 import type { Finding, SpfCheck, SpfLookup, SpfResult } from './types.js'
 

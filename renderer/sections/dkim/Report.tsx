@@ -22,6 +22,12 @@ function dmarcSentence(report: DkimReport): string {
     : `No passing signature is aligned with ${domain}: DKIM does not vouch for the From address you see.`
 }
 
+/** How relaxed alignment found organisational domains: a key file asks no DNS. */
+const ALIGNMENT_BASIS: Record<DkimReport['alignmentBasis'], string> = {
+  'dns-tree-walk': 'Organisational domains found by the DMARC DNS tree walk (RFC 9989).',
+  'public-suffix-list': 'Organisational domains found by the public suffix list (no DNS tree walk).',
+}
+
 function sizeWords(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`
@@ -49,6 +55,9 @@ export function Report({ report, name, uploaded }: { report: DkimReport; name: s
             <strong>{report.alignedPass ? 'From is vouched for.' : 'From is not vouched for.'}</strong>{' '}
             {dmarcSentence(report)}
           </p>
+          {report.signatures.length > 0 && (
+            <p className="muted small dkim-alignment-basis">{ALIGNMENT_BASIS[report.alignmentBasis]}</p>
+          )}
           <dl className="dkim-facts">
             <dt>From</dt>
             <dd>{report.from ?? 'none'}</dd>

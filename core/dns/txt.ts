@@ -1,7 +1,7 @@
-// TXT lookups for the checks: "no such name" and "no TXT record" are answers (a check reports
-// them), anything else is a failure whose reason goes into a finding. Every lookup goes through the
-// project's one resolver, which bounds time and size.
-import { DnsError, type Resolver } from '../../dns/resolver.js'
+// TXT lookups for the domain check and the DMARC tree walk: "no such name" and "no TXT record" are
+// answers (a check reports them), anything else is a failure whose reason goes into a finding.
+// Every lookup goes through the project's one resolver, which bounds time and size.
+import { DnsError, type Resolver } from './resolver.js'
 
 export type TxtAnswer =
   | { status: 'found'; records: string[] }
@@ -17,9 +17,4 @@ export async function lookupTxt(resolver: Resolver, name: string): Promise<TxtAn
       return { status: 'absent', kind: error.kind }
     return { status: 'failed', reason: error instanceof Error ? error.message : String(error) }
   }
-}
-
-/** A record quoted in a finding or the report, cut (a TXT record may be 16 KB). */
-export function shown(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { isDmarcRecord, parseDmarcRecord, policyRank, reportUris } from './dmarc-parse.js'
-import { applicableRecord, organizationalDomain, type WalkEntry } from './dmarc-walk.js'
+import { isDmarcRecord, parseDmarcRecord, policyRank, reportUris } from './record.js'
+import { applicableRecord, organizationalDomain, type WalkEntry } from './tree-walk.js'
 
 describe('DMARC record parser (RFC 9989)', () => {
   it('reads tags, lower-casing the closed sets', () => {

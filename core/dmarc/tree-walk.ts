@@ -4,10 +4,10 @@
 // one TXT record starting with v=DMARC1 that parses. The Organizational Domain (4.10.2) is the
 // name of a psd=n record, else the name one label below a psd=y record, else the shortest name
 // with a record, else the domain itself.
-import type { Resolver } from '../../dns/resolver.js'
-import { isDmarcRecord, parseDmarcRecord } from './dmarc-parse.js'
-import { lookupTxt } from './dns-txt.js'
+import type { Resolver } from '../dns/resolver.js'
+import { lookupTxt } from '../dns/txt.js'
 import { DMARC_WALK_MAX_LABELS, DMARC_WALK_MAX_QUERIES } from './limits.js'
+import { isDmarcRecord, parseDmarcRecord } from './record.js'
 
 export interface WalkEntry {
   domain: string

@@ -2,7 +2,7 @@
 // is the RFC 6376 one the DKIM verifier parses (core/dkim/tag-list.ts), with a lenient reading of a
 // record that breaks it (as most receivers read it); values are checked here.
 // pct=, rf= and ri= were removed by RFC 9989 and are reported as such, unknown tags are ignored.
-import { parseTagList } from '../../dkim/tag-list.js'
+import { parseTagList } from '../dkim/tag-list.js'
 import { DMARC_MAX_RECORD_CHARS } from './limits.js'
 
 export type DmarcParse =
