@@ -3,6 +3,9 @@
 // title, one sentence of what it means and one of what to do. `{name}` marks are filled from the
 // facts of one check. Also the ordered "what to change first" steps, keyed by the findings.
 import { FINDING_TEXT_MAX, type Severity } from '../contract/mail.js'
+import type { DaneFindingId } from './dane-findings.js'
+import type { DomainFindingId } from './domain-findings.js'
+import type { MxFindingId } from './mx-findings.js'
 
 export interface DomainCheckFindingText {
   severity: Severity
@@ -385,7 +388,33 @@ export function domainCheckFinding(id: DomainCheckFindingId, vars: FindingVars =
  * A domain signing the classic Exim way (t=y, 1024 bits, o=~) gets: new key without t=y, DMARC,
  * then deleting the DomainKeys record.
  */
-export const FIRST_STEPS: readonly { when: readonly DomainCheckFindingId[]; step: string }[] = [
+/**
+ * Any finding id `domain check` reports: its own table's, and those of the MX phase (mx-findings.ts,
+ * the probe's port 25 findings in probe-findings.ts, MTA-STS and TLS-RPT in domain-findings.ts) and
+ * of the DANE phase (dane-findings.ts). The ids of other tables named below are checked against
+ * those tables by core/domain/check/first-steps.test.ts.
+ */
+export type StepFindingId =
+  | DomainCheckFindingId
+  | MxFindingId
+  | DaneFindingId
+  | DomainFindingId
+  | ProbePort25Id
+
+/** The probe's findings about port 25 of an MX host that a first step answers. */
+type ProbePort25Id =
+  | 'plaintext-only'
+  | 'starttls-refused'
+  | 'starttls-injection'
+  | 'cert-expired'
+  | 'cert-untrusted'
+  | 'cert-wrong-host'
+  | 'cert-self-signed'
+  | 'cert-missing'
+  | 'tls-legacy-only'
+  | 'tls-handshake-failed'
+
+export const FIRST_STEPS: readonly { when: readonly StepFindingId[]; step: string }[] = [
   {
     when: [
       'spf-multiple',
@@ -438,6 +467,64 @@ export const FIRST_STEPS: readonly { when: readonly DomainCheckFindingId[]; step
   {
     when: ['domainkeys-policy', 'adsp-record'],
     step: 'Delete the historic DomainKeys/ADSP policy records: receivers ignore them, DMARC says the same.',
+  },
+  {
+    when: ['mx-absent', 'mx-ip-literal', 'mx-name-invalid', 'mx-null-with-others', 'mx-implicit', 'mx-cname'],
+    step: 'Repair the MX records: each names a mail server by its own host name (no IP address, no alias), or the null MX "0 ." alone if DOMAIN receives no mail.',
+  },
+  {
+    when: ['dane-mismatch', 'dane-ta-name', 'dane-starttls-failed'],
+    step: 'Repair DANE first: senders that use it hold your mail while the TLSA records do not match the certificate (publish "3 1 1" of the key in use, then remove the stale record after its TTL).',
+  },
+  {
+    when: [
+      'plaintext-only',
+      'starttls-refused',
+      'starttls-injection',
+      'cert-expired',
+      'cert-untrusted',
+      'cert-wrong-host',
+      'cert-self-signed',
+      'cert-missing',
+      'tls-legacy-only',
+      'tls-handshake-failed',
+    ],
+    step: 'Make port 25 of every MX host offer STARTTLS with TLS 1.2 or newer and a trusted, in-date certificate naming the host.',
+  },
+  {
+    when: [
+      'mta-sts-record-invalid',
+      'mta-sts-record-multiple',
+      'mta-sts-policy-unreachable',
+      'mta-sts-policy-certificate',
+      'mta-sts-policy-redirect',
+      'mta-sts-policy-status',
+      'mta-sts-policy-type',
+      'mta-sts-policy-invalid',
+      'mta-sts-mx-mismatch',
+    ],
+    step: 'Repair MTA-STS: one "v=STSv1; id=…" record at _mta-sts.DOMAIN, the policy at https://mta-sts.DOMAIN/.well-known/mta-sts.txt with a trusted certificate, naming every MX host (change the id with every policy change).',
+  },
+  {
+    when: [
+      'mta-sts-absent',
+      'mta-sts-mode-testing',
+      'mta-sts-max-age-short',
+      'tlsrpt-absent',
+      'tlsrpt-invalid',
+      'tlsrpt-multiple',
+    ],
+    step: 'Protect delivery to you: publish TLS-RPT ("v=TLSRPTv1; rua=mailto:…" at _smtp._tls.DOMAIN) and an MTA-STS policy in mode testing, then enforce with max_age of a week or more once the reports are clean.',
+  },
+  {
+    when: [
+      'dane-not-validated',
+      'dane-mx-unsigned',
+      'dane-usage-unusual',
+      'dane-tlsa-unusable',
+      'dane-dns-failed',
+    ],
+    step: 'If you publish TLSA records, sign the zone with DNSSEC (DS at the parent) and use usage 3 or 2 records; check with a validating resolver (--dns).',
   },
 ]
 
