@@ -3,7 +3,7 @@
 // parallel since none needs another's answer; DANE after MX, over the MX hosts it found. Then every
 // finding, most serious first, the verdict and the ordered first steps.
 import { type Finding as AnyFinding, SEVERITY_RANK } from '../../../shared/contract/mail.js'
-import { firstSteps } from '../../../shared/knowledge/domain-check-findings.js'
+import { firstSteps } from '../../../shared/knowledge/domain-check-steps.js'
 import type { Resolver } from '../../dns/resolver.js'
 import type { TrustAnchors } from '../../probe/tls/trust.js'
 import { checkDane, type DaneReport } from './dane.js'

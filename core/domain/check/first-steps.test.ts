@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { DANE_FINDINGS } from '../../../shared/knowledge/dane-findings.js'
-import {
-  DOMAIN_CHECK_FINDINGS,
-  domainCheckFinding,
-  FIRST_STEPS,
-  firstSteps,
-} from '../../../shared/knowledge/domain-check-findings.js'
+import { DOMAIN_CHECK_FINDINGS, domainCheckFinding } from '../../../shared/knowledge/domain-check-findings.js'
+import { FIRST_STEPS, firstSteps } from '../../../shared/knowledge/domain-check-steps.js'
 import { DOMAIN_FINDINGS } from '../../../shared/knowledge/domain-findings.js'
 import { MX_FINDINGS } from '../../../shared/knowledge/mx-findings.js'
 import { PROBE_FINDINGS } from '../../../shared/knowledge/probe-findings.js'
