@@ -155,13 +155,17 @@ export const domainCommand: Command = {
     const stop = new AbortController()
     void context.stopSignal.then(() => stop.abort())
     const mail = request.noMx ? undefined : await mailPhase(request, stop.signal)
+    const cancelled = () => new CliError('The domain check was cancelled.', EXIT.usage)
     const report = await checkDomain(request.domain, {
       resolver,
       selectors: request.selectors,
       privateKey,
       mail,
+    }).catch((error: unknown) => {
+      // The MX phase throws on a cancel (Ctrl-C); anything else is a bug, reported as such.
+      throw stop.signal.aborted ? cancelled() : error
     })
-    if (stop.signal.aborted) throw new CliError('The domain check was cancelled.', EXIT.usage)
+    if (stop.signal.aborted) throw cancelled()
     context.io.out(context.json ? JSON.stringify(report) : formatDomainReport(report))
     // Every lookup failed: nothing about the domain was learned (as the probe, exit 2).
     if (report.findings.every((f) => DNS_FAILED.has(f.id))) {

@@ -31,12 +31,16 @@ afterAll(async () => {
 })
 
 async function cli(...argv: string[]) {
+  return cliStopped(new Promise(() => {}), ...argv)
+}
+
+async function cliStopped(stopSignal: Promise<string>, ...argv: string[]) {
   const out: string[] = []
   const err: string[] = []
   const code = await runCli(argv, {
     io: { out: (t) => out.push(t), err: (t) => err.push(t) },
     staticDir: dir,
-    stopSignal: new Promise(() => {}),
+    stopSignal,
     readStdin: async () => '',
     makeEngine: (shell) => createEngine({ configDir: dir, shell }),
   })
@@ -170,6 +174,22 @@ describe('mailwarden domain check with MX and DANE (lab, CLI)', () => {
     expect(report.mx.hosts[0].endpoint.tls.certificate.trusted).toBe(false)
     expect(ids(report.mx.mtaSts.findings)).toContain('mta-sts-policy-certificate')
     expect(run.code).toBe(1)
+  })
+
+  it('exits 2 when cancelled (Ctrl-C) while port 25 is probed', async () => {
+    const run = await cliStopped(
+      new Promise((resolve) => setTimeout(() => resolve('SIGINT'), 20)),
+      'domain',
+      'check',
+      lab.domain,
+      '--dns',
+      lab.dns.server,
+      '--ca',
+      lab.caPath,
+    )
+    expect(run.code).toBe(2)
+    expect(run.err).toContain('cancelled')
+    expect(run.out).toBe('')
   })
 
   it('exits 2 on a wrong --ca, --timeout or option mix', async () => {
