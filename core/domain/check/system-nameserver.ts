@@ -15,6 +15,7 @@ export function firstNameserver(text: string): string | null {
     if (!match) continue
     // A link-local IPv6 with a zone ("fe80::1%eth0") cannot be reached by address alone.
     const address = match[1] as string
+    if (address.includes('%')) continue
     const version = isIP(address)
     if (version === 4) return `${address}:53`
     if (version === 6) return `[${address}]:53`
