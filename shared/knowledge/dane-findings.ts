@@ -47,6 +47,13 @@ export const DANE_FINDINGS = {
       "The MX records of {domain} came without the AD bit from {resolver}; RFC 7672 2.2.1 says senders then do not look for TLSA records, so the MX hosts' DANE records are not used for mail to {domain}.",
     fix: 'Sign {domain} with DNSSEC (and publish the DS at the parent), or check with a validating resolver.',
   },
+  'dane-unsigned-none': {
+    severity: 'info',
+    title: 'No DNSSEC and no DANE for {domain}',
+    detail:
+      'The MX records of {domain} came without the AD bit from {resolver} (the zone is unsigned, or that resolver does not validate) and no MX host publishes TLSA records, so DANE plays no part in mail to {domain}.',
+    fix: 'Nothing is broken; to protect delivery against a downgrade, sign the zone with DNSSEC and publish "3 1 1" TLSA records of each MX host key.',
+  },
   'dane-usage-unusual': {
     severity: 'warn',
     title: 'TLSA usage {usage} on {host}',

@@ -1,7 +1,7 @@
 // Findings of `domain check` (the administrator's own domain: DKIM key records, the historic
 // DomainKeys policy record, SPF RFC 7208, DMARC RFC 9989), as data: a stable id, a severity, a
 // title, one sentence of what it means and one of what to do. `{name}` marks are filled from the
-// facts of one check. Also the ordered "what to change first" steps, keyed by the findings.
+// facts of one check. The ordered "what to change first" steps are in domain-check-steps.ts.
 import { FINDING_TEXT_MAX, type Severity } from '../contract/mail.js'
 
 export interface DomainCheckFindingText {
@@ -385,63 +385,3 @@ export function domainCheckFinding(id: DomainCheckFindingId, vars: FindingVars =
  * A domain signing the classic Exim way (t=y, 1024 bits, o=~) gets: new key without t=y, DMARC,
  * then deleting the DomainKeys record.
  */
-export const FIRST_STEPS: readonly { when: readonly DomainCheckFindingId[]; step: string }[] = [
-  {
-    when: [
-      'spf-multiple',
-      'spf-syntax',
-      'spf-too-many-lookups',
-      'spf-include-missing',
-      'spf-include-loop',
-      'spf-void-lookups',
-    ],
-    step: 'Repair SPF: it is a permanent error now, so SPF fails for all your mail.',
-  },
-  {
-    when: [
-      'dkim-private-key-mismatch',
-      'dkim-record-multiple',
-      'dkim-record-malformed',
-      'dkim-key-invalid',
-      'dkim-record-not-dkim',
-      'dkim-selector-missing',
-      'dkim-hash-sha1-only',
-    ],
-    step: 'Repair the DKIM key record the signer uses: today its signatures fail.',
-  },
-  {
-    when: ['dkim-key-broken', 'dkim-key-weak', 'dkim-testing'],
-    step: 'Make a new 2048-bit DKIM key under a new selector (e.g. the date, 202612), publish it WITHOUT t=y, switch the signer (Exim: dkim_selector and dkim_private_key) to it, check a signed message with mailwarden dkim verify, then revoke the old selector (p= empty).',
-  },
-  {
-    when: ['spf-pass-all', 'spf-absent', 'spf-neutral-all', 'spf-no-all', 'spf-ptr'],
-    step: 'Make SPF say which servers send your mail and end it with ~all, then -all.',
-  },
-  {
-    when: ['dmarc-absent', 'dmarc-multiple', 'dmarc-syntax', 'dmarc-policy-missing'],
-    step: 'Publish a DMARC record: "v=DMARC1; p=none; rua=mailto:…" at _dmarc.DOMAIN, and read the aggregate reports for a few weeks.',
-  },
-  {
-    when: ['dmarc-policy-none', 'dmarc-testing', 'dmarc-subdomain-weaker'],
-    step: 'When the reports show your own mail passes DMARC, move to p=quarantine, then p=reject.',
-  },
-  {
-    when: [
-      'dmarc-no-rua',
-      'dmarc-tag-invalid',
-      'dmarc-report-unauthorized',
-      'dmarc-uri-invalid',
-      'dmarc-removed-tag',
-    ],
-    step: 'Tidy the DMARC record: a report address you can read (authorized if in another domain), and no pct=, rf= or ri=.',
-  },
-  {
-    when: ['domainkeys-policy', 'adsp-record'],
-    step: 'Delete the historic DomainKeys/ADSP policy records: receivers ignore them, DMARC says the same.',
-  },
-]
-
-/** The steps that apply to these findings, in order. */
-export function firstSteps(ids: ReadonlySet<string>): string[] {
-  return FIRST_STEPS.filter((s) => s.when.some((id) => ids.has(id))).map((s) => s.step)
-}

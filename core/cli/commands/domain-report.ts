@@ -1,9 +1,12 @@
-// How `mailwarden domain check` says its report in words: per phase what was found, then every
-// finding (most serious first) with what it means and what to do, then the first steps in order.
+// How `mailwarden domain check` says its report in words: per phase what was found (the mail
+// sections in domain-mail-report.ts), then every finding (most serious first) with what it means
+// and what to do, then the first steps in order, then what was not checked.
+import type { Severity } from '../../../shared/contract/mail.js'
 import { plain } from '../../../shared/report/text.js'
-import type { DomainCheckReport, Finding } from '../../domain/check/index.js'
+import type { DomainCheckReport } from '../../domain/check/index.js'
+import { mailLines } from './domain-mail-report.js'
 
-const MARK: Record<Finding['severity'], string> = { bad: 'BAD ', warn: 'WARN', info: 'info' }
+const MARK: Record<Severity, string> = { bad: 'BAD ', warn: 'WARN', info: 'info' }
 
 function dkimLines(report: DomainCheckReport): string[] {
   const { dkim } = report
@@ -33,6 +36,7 @@ export function formatDomainReport(report: DomainCheckReport): string {
     lines.push(
       `  organizational domain: ${dmarc.organizationalDomain} (${dmarc.queried.length} tree-walk quer${dmarc.queried.length === 1 ? 'y' : 'ies'})`,
     )
+  lines.push(...mailLines(report))
   lines.push('', 'Findings:')
   for (const f of report.findings) {
     lines.push(`  ${MARK[f.severity]}  ${f.title} [${f.id}]`)
@@ -45,5 +49,6 @@ export function formatDomainReport(report: DomainCheckReport): string {
       lines.push(`  ${i + 1}. ${step.replaceAll('DOMAIN', report.domain)}`)
     })
   }
+  for (const note of report.notes) lines.push('', `Note: ${note}`)
   return lines.map(plain).join('\n')
 }

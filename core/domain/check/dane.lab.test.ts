@@ -111,7 +111,9 @@ describe('DANE through a resolver that does not validate (the lab dnsmasq)', () 
       timeoutMs: 5_000,
     })
     expect(report.mxValidated).toBe(false)
-    expect(report.findings.map((f) => f.id)).toEqual(['dane-mx-unsigned', 'dane-none'])
+    // No TLSA anywhere either: no DANE at all, a note rather than a warning.
+    expect(report.findings.map((f) => f.id)).toEqual(['dane-unsigned-none', 'dane-none'])
+    expect(report.findings[0]?.detail).toContain('without the AD bit')
   })
 })
 

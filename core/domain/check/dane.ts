@@ -223,6 +223,14 @@ export async function checkDane(mxHosts: readonly string[], options: DaneOptions
   }
   const hosts = [...new Set(mxHosts.map((h) => h.toLowerCase().replace(/\.$/, '')))].slice(0, MAX_DANE_HOSTS)
   report.hosts = await Promise.all(hosts.map((host) => checkHost(host, ask, options)))
+  // An unsigned domain without any TLSA record simply has no DANE: a note, not a warning (the
+  // warning stays for TLSA records senders ignore because the MX records are not validated).
+  const unsigned = report.findings.findIndex((f) => f.id === 'dane-mx-unsigned')
+  if (unsigned >= 0 && options.domain && report.hosts.every((h) => h.tlsa.length === 0))
+    report.findings[unsigned] = daneFinding('dane-unsigned-none', {
+      domain: options.domain,
+      resolver: options.resolver,
+    })
   report.findings.push(...report.hosts.flatMap((h) => h.findings))
   return report
 }

@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest'
-import {
-  DOMAIN_CHECK_FINDINGS,
-  domainCheckFinding,
-  FIRST_STEPS,
-  firstSteps,
-} from '../../../shared/knowledge/domain-check-findings.js'
+import { DANE_FINDINGS } from '../../../shared/knowledge/dane-findings.js'
+import { DOMAIN_CHECK_FINDINGS, domainCheckFinding } from '../../../shared/knowledge/domain-check-findings.js'
+import { FIRST_STEPS, firstSteps } from '../../../shared/knowledge/domain-check-steps.js'
+import { DOMAIN_FINDINGS } from '../../../shared/knowledge/domain-findings.js'
+import { MX_FINDINGS } from '../../../shared/knowledge/mx-findings.js'
+import { PROBE_FINDINGS } from '../../../shared/knowledge/probe-findings.js'
 import { explainDomainKeysPolicy } from './domainkeys-policy.js'
+
+// Every finding table `domain check` reports from, by id.
+const ALL = {
+  ...DOMAIN_CHECK_FINDINGS,
+  ...MX_FINDINGS,
+  ...DANE_FINDINGS,
+  ...DOMAIN_FINDINGS,
+  ...PROBE_FINDINGS,
+}
 
 describe('domain check findings and first steps', () => {
   it('orders the classic Exim setup: new key, DMARC, delete the DomainKeys record', () => {
@@ -19,11 +28,27 @@ describe('domain check findings and first steps', () => {
 
   it('names only findings that exist, and every bad or warn finding has a step', () => {
     const stepped = new Set(FIRST_STEPS.flatMap((s) => s.when))
-    for (const id of stepped) expect(DOMAIN_CHECK_FINDINGS).toHaveProperty(id)
+    for (const id of stepped) expect(ALL).toHaveProperty(id)
     const unstepped = Object.entries(DOMAIN_CHECK_FINDINGS)
       .filter(([id, f]) => f.severity !== 'info' && !stepped.has(id as never))
       .map(([id]) => id)
     expect(unstepped).toEqual(['dkim-no-selector-found', 'dmarc-psd-yes', 'check-dns-failed'])
+    // The MX and DANE phases: every bad or warn finding of their own tables has a step, except a
+    // failed lookup (the check says what failed; there is nothing to change in the zone).
+    const phaseUnstepped = Object.entries({ ...MX_FINDINGS, ...DANE_FINDINGS, ...DOMAIN_FINDINGS })
+      .filter(([id, f]) => f.severity !== 'info' && !stepped.has(id as never))
+      .map(([id]) => id)
+    expect(phaseUnstepped).toEqual(['domain-dns-failed'])
+  })
+
+  it('puts MX and DANE problems after the authentication records', () => {
+    const steps = firstSteps(new Set(['dane-mismatch', 'mta-sts-absent', 'spf-absent', 'cert-untrusted']))
+    expect(steps.map((s) => s.slice(0, 24))).toEqual([
+      'Make SPF say which serve',
+      'Repair DANE first: sende',
+      'Make port 25 of every MX',
+      'Protect delivery to you:',
+    ])
   })
 
   it('fills marks and leaves unknown ones', () => {

@@ -1,6 +1,10 @@
 // What `domain check` returns: one section per phase (DKIM keys, the DomainKeys policy, SPF,
-// DMARC), each with its facts and findings, then every finding and the ordered first steps.
+// DMARC, MX with MTA-STS and TLS-RPT, DANE), each with its facts and findings, then every finding
+// and the ordered first steps.
+import type { Finding as AnyFinding } from '../../../shared/contract/mail.js'
 import type { DomainCheckFinding } from '../../../shared/knowledge/domain-check-findings.js'
+import type { DaneReport } from './dane.js'
+import type { MxCheck } from './mx-types.js'
 
 export type Finding = DomainCheckFinding
 
@@ -85,8 +89,19 @@ export interface DomainCheckReport {
   domainKeysPolicy: DomainKeysPolicyCheck
   spf: SpfCheck
   dmarc: DmarcCheck
-  /** Every finding, most serious first. */
-  findings: Finding[]
+  /** How the domain receives mail (mx.ts); null only when the user skipped it (--no-mx). */
+  mx: MxCheck | null
+  /**
+   * DANE of the MX hosts (dane.ts) through `daneResolver`; null when not run: skipped (--no-mx), no
+   * MX host to check (null MX, none, lookup failed), or no resolver address known (see `notes`).
+   */
+  dane: DaneReport | null
+  /** The "IP:PORT" DANE asked (--dns, else the first nameserver of /etc/resolv.conf); null: none. */
+  daneResolver: string | null
+  /** Every finding of every phase, most serious first (ids from the phases' tables). */
+  findings: AnyFinding[]
+  /** What was not checked and why (phases skipped, a resolver not found). */
+  notes: string[]
   /** What to change first, in order (see FIRST_STEPS). */
   firstSteps: string[]
   /** bad when any finding is bad, warn when any is a warning, else good. */
