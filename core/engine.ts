@@ -62,7 +62,7 @@ export function createEngine(options: EngineOptions): Engine {
     probeModule(context),
     accountsModule(context),
     dkimModule(context),
-    domainModule(),
+    domainModule(context),
     tunnelModule(context),
   ] as unknown as JobModule<never>[]
   // Each module's handlers are typed against its own operations; together they cover them all

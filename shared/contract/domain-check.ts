@@ -93,7 +93,11 @@ export const DomainCheckReport = z
     domain: z.string(),
     resolver: z.string(),
     dkim: z
-      .object({ selectorsTried: z.number().int(), selectors: z.array(DkimSelectorResult), findings: Findings })
+      .object({
+        selectorsTried: z.number().int(),
+        selectors: z.array(DkimSelectorResult),
+        findings: Findings,
+      })
       .strict(),
     domainKeysPolicy: z
       .object({ record: z.string().nullable(), adspRecord: z.string().nullable(), findings: Findings })
@@ -119,10 +123,16 @@ export const DomainCheckReport = z
         findings: Findings,
       })
       .strict(),
-    mx: MxCheck,
+    /** null only when the MX hosts were skipped (skipMx). */
+    mx: MxCheck.nullable(),
+    /** null when not run: skipped, no MX host to check, or no resolver address (see notes). */
     dane: DaneReport.nullable(),
+    /** The "IP:PORT" DANE asked; null: none. */
+    daneResolver: z.string().nullable(),
     /** Every finding, most serious first. */
     findings: Findings,
+    /** What was not checked and why. */
+    notes: z.array(z.string()),
     /** What to change first, in order. */
     firstSteps: z.array(z.string()),
     verdict: z.enum(['good', 'warn', 'bad']),
@@ -143,9 +153,8 @@ export const DomainCheckRequest = z
   .strict()
 export type DomainCheckRequest = z.infer<typeof DomainCheckRequest>
 
-export const DomainCheckProgress = z
-  .object({ phase: z.enum(['records', 'mx', 'dane']), done: z.boolean() })
-  .strict()
+/** The phase that started: the records and the MX hosts together, then DANE. */
+export const DomainCheckProgress = z.object({ phase: z.enum(['records', 'dane']) }).strict()
 
 export const domainCheckRun = longRun({
   request: DomainCheckRequest,

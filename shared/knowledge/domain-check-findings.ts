@@ -23,7 +23,7 @@ const DKIM = {
     title: 'No DKIM key found at the common selectors',
     detail:
       'None of the {count} usual selectors ({selectors}) has a key record under _domainkey.{domain}; a selector is any name the signer chose, so yours may still exist.',
-    fix: 'Give your selector with --selector (it is the s= of a DKIM-Signature header in mail you sent); if there is none, set up DKIM signing.',
+    fix: 'Name your selector (the s= of a DKIM-Signature header in mail you sent; --selector on the command line); if there is none, set up DKIM signing.',
   },
   'dkim-selector-missing': {
     severity: 'bad',
@@ -349,7 +349,7 @@ const GENERAL = {
     title: 'A record could not be checked',
     detail:
       '{reason} This part of the check is incomplete: a problem at {name} may be missing from the report.',
-    fix: 'Retry; if it keeps failing, check the DNS server Mailwarden uses (--dns) and the domain’s name servers.',
+    fix: 'Retry; if it keeps failing, check the DNS server Mailwarden uses (Settings, or --dns) and the domain’s name servers.',
   },
 } as const satisfies Record<string, DomainCheckFindingText>
 

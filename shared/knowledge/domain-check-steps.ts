@@ -142,7 +142,7 @@ export const FIRST_STEPS: readonly { when: readonly StepFindingId[]; step: strin
       'dane-tlsa-unusable',
       'dane-dns-failed',
     ],
-    step: 'If you publish TLSA records, sign the zone with DNSSEC (DS at the parent) and use usage 3 or 2 records; check with a validating resolver (--dns).',
+    step: 'If you publish TLSA records, sign the zone with DNSSEC (DS at the parent) and use usage 3 or 2 records; check with a validating resolver (Settings, or --dns).',
   },
 ]
 

@@ -30,6 +30,8 @@ export interface CheckDomainOptions {
   selectors?: readonly string[]
   privateKey?: PrivateKeyToMatch
   mail?: MailPhaseOptions
+  /** Told when a phase starts: the records and MX together first, DANE after. */
+  onPhase?: (phase: 'records' | 'dane') => void
 }
 
 export const PHASES = ['dkim', 'domainKeysPolicy', 'spf', 'dmarc', 'mx', 'dane'] as const
@@ -52,6 +54,7 @@ export async function checkDomain(
   const domain = normalizeDomain(domainInput)
   const { resolver, mail } = options
   const notes: string[] = []
+  options.onPhase?.('records')
   const [dkim, domainKeysPolicy, spf, dmarc, mx] = await Promise.all([
     checkDkimRecords(domain, { resolver, selectors: options.selectors, privateKey: options.privateKey }),
     checkDomainKeysPolicy(domain, { resolver }),
@@ -61,6 +64,7 @@ export async function checkDomain(
       ? checkMx(domain, { resolver, trust: mail.trust, timeoutMs: mail.timeoutMs, signal: mail.signal })
       : null,
   ])
+  if (mail && mx) options.onPhase?.('dane')
   const dane = mail && mx ? await danePhase(domain, mx, mail, notes) : null
   if (!mail) notes.push('MX, port 25, MTA-STS, TLS-RPT and DANE were not checked (--no-mx).')
   const findings: AnyFinding[] = [

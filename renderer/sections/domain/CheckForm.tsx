@@ -3,9 +3,8 @@ import { TextField } from '../../components/TextField.js'
 import { useDomainCheckStore } from '../../stores/domain-check.js'
 
 const PHASE_WORDS = {
-  records: 'Reading the DKIM, SPF and DMARC records…',
-  mx: 'Connecting to the mail servers on port 25…',
-  dane: 'Checking DANE (TLSA records)…',
+  records: 'Reading the DKIM, SPF and DMARC records and connecting to the mail servers on port 25…',
+  dane: 'Checking DANE (the TLSA records of the mail servers)…',
 } as const
 
 export function CheckForm() {

@@ -1,6 +1,7 @@
 import {
   type DomainCheckReport,
   type Finding,
+  type MxCheck,
   type MxHostCheck,
   SEVERITY_RANK,
   SEVERITY_WORDS,
@@ -51,8 +52,7 @@ function mxHostLine(host: MxHostCheck): string {
   return `${VERDICT_WORDS[host.endpoint.verdict]}: ${host.endpoint.reason}`
 }
 
-function MxSection({ report }: { report: DomainCheckReport }) {
-  const { mx, dane } = report
+function MxSection({ mx, dane }: { mx: MxCheck; dane: DomainCheckReport['dane'] }) {
   return (
     <div className="subsection">
       <h3>Mail servers (MX), MTA-STS and DANE</h3>
@@ -149,7 +149,12 @@ export function CheckReport({ report }: { report: DomainCheckReport }) {
           ]}
         />
       </div>
-      {report.mx.kind !== 'dns-failed' || report.mx.hosts.length > 0 ? <MxSection report={report} /> : null}
+      {report.mx && <MxSection mx={report.mx} dane={report.dane} />}
+      {report.notes.map((note) => (
+        <p key={note} className="muted small">
+          {note}
+        </p>
+      ))}
       <div className="subsection">
         <h3>All findings</h3>
         <FindingList findings={report.findings} label={`Findings for ${report.domain}`} />
