@@ -2,13 +2,22 @@ import { useState } from 'react'
 
 interface Props {
   text: string
-  /** What is copied, for the button's accessible name ("the DNS record"). */
+  /** Said to screen readers after the label: what is copied ("for imap.example.org:993"). */
   what: string
   label?: string
+  /** The status once copied. */
+  copiedText?: string
+  className?: string
 }
 
 /** Copies `text`; where the clipboard is refused, shows it selected for a manual copy. */
-export function CopyText({ text, what, label = 'Copy' }: Props) {
+export function CopyText({
+  text,
+  what,
+  label = 'Copy',
+  copiedText = 'Copied.',
+  className = 'copy-text',
+}: Props) {
   const [state, setState] = useState<'idle' | 'copied' | 'manual'>('idle')
 
   async function copy() {
@@ -21,20 +30,20 @@ export function CopyText({ text, what, label = 'Copy' }: Props) {
   }
 
   return (
-    <div className="copy-text">
+    <div className={className}>
       <button type="button" className="button" onClick={() => void copy()}>
         {label}
         <span className="visually-hidden"> {what}</span>
       </button>
       <span role="status" className="status-ok small">
-        {state === 'copied' && 'Copied.'}
+        {state === 'copied' && copiedText}
       </span>
       {state === 'manual' && (
         <textarea
           className="copy-manual"
           readOnly
-          rows={4}
-          aria-label={`${what}, to copy`}
+          rows={5}
+          aria-label={`${label} ${what}: the text to copy`}
           value={text}
           ref={(element) => element?.select()}
         />

@@ -2,7 +2,8 @@
 // data: a stable id, a severity, a title, one sentence of what it means and one of what to do.
 // `{name}` marks are filled from one check's facts (which MX host, which records, which reason).
 // Rule kept throughout: an answer the resolver did not validate (no AD bit) is never called good.
-import { FINDING_TEXT_MAX, type Severity } from '../contract/mail.js'
+import type { Severity } from '../contract/mail.js'
+import { type FindingVars, fillFinding } from './finding-text.js'
 
 export interface DaneFindingText {
   severity: Severity
@@ -96,21 +97,7 @@ export interface DaneFinding extends DaneFindingText {
   id: DaneFindingId
 }
 
-function fill(text: string, vars: Readonly<Record<string, string | number>>): string {
-  return text.replace(/\{(\w+)\}/g, (whole, key: string) => (key in vars ? String(vars[key]) : whole))
-}
-
 /** The finding `id` with its marks filled from `vars`, bounded like every finding. */
-export function daneFinding(
-  id: DaneFindingId,
-  vars: Readonly<Record<string, string | number>> = {},
-): DaneFinding {
-  const entry: DaneFindingText = DANE_FINDINGS[id]
-  return {
-    id,
-    severity: entry.severity,
-    title: fill(entry.title, vars).slice(0, FINDING_TEXT_MAX.title),
-    detail: fill(entry.detail, vars).slice(0, FINDING_TEXT_MAX.detail),
-    fix: fill(entry.fix, vars).slice(0, FINDING_TEXT_MAX.fix),
-  }
+export function daneFinding(id: DaneFindingId, vars: FindingVars = {}): DaneFinding {
+  return fillFinding(id, DANE_FINDINGS[id], vars)
 }

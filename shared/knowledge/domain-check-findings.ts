@@ -2,7 +2,8 @@
 // DomainKeys policy record, SPF RFC 7208, DMARC RFC 9989), as data: a stable id, a severity, a
 // title, one sentence of what it means and one of what to do. `{name}` marks are filled from the
 // facts of one check. The ordered "what to change first" steps are in domain-check-steps.ts.
-import { FINDING_TEXT_MAX, type Severity } from '../contract/mail.js'
+import type { Severity } from '../contract/mail.js'
+import { type FindingVars, fillFinding } from './finding-text.js'
 
 export interface DomainCheckFindingText {
   severity: Severity
@@ -361,22 +362,11 @@ export interface DomainCheckFinding extends DomainCheckFindingText {
   id: DomainCheckFindingId
 }
 
-export type FindingVars = Readonly<Record<string, string | number>>
-
-function fill(text: string, vars: FindingVars): string {
-  return text.replace(/\{(\w+)\}/g, (whole, key: string) => (key in vars ? String(vars[key]) : whole))
-}
+export type { FindingVars }
 
 /** The finding `id` with its marks filled from `vars` (which may quote DNS text: bounded). */
 export function domainCheckFinding(id: DomainCheckFindingId, vars: FindingVars = {}): DomainCheckFinding {
-  const entry: DomainCheckFindingText = DOMAIN_CHECK_FINDINGS[id]
-  return {
-    id,
-    severity: entry.severity,
-    title: fill(entry.title, vars).slice(0, FINDING_TEXT_MAX.title),
-    detail: fill(entry.detail, vars).slice(0, FINDING_TEXT_MAX.detail),
-    fix: fill(entry.fix, vars).slice(0, FINDING_TEXT_MAX.fix),
-  }
+  return fillFinding(id, DOMAIN_CHECK_FINDINGS[id], vars)
 }
 
 /**

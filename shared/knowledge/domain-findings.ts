@@ -1,7 +1,8 @@
 // Findings of the domain-level checks (MTA-STS, RFC 8461; TLS-RPT, RFC 8460), as data: a stable id,
 // a severity, a title, one sentence of what it means and one of what to do. `{name}` marks are
 // filled from the facts of one check (which MX host, which mode). The UI and the CLI render these.
-import { FINDING_TEXT_MAX, type Severity } from '../contract/mail.js'
+import type { Severity } from '../contract/mail.js'
+import { type FindingVars, fillFinding } from './finding-text.js'
 
 export interface DomainFindingText {
   severity: Severity
@@ -146,22 +147,7 @@ export interface DomainFinding extends DomainFindingText {
   id: DomainFindingId
 }
 
-function fill(text: string, vars: Readonly<Record<string, string | number>>): string {
-  return text.replace(/\{(\w+)\}/g, (whole, key: string) => (key in vars ? String(vars[key]) : whole))
-}
-
 /** The finding `id` with its marks filled from `vars`. */
-export function domainFinding(
-  id: DomainFindingId,
-  vars: Readonly<Record<string, string | number>> = {},
-): DomainFinding {
-  const entry: DomainFindingText = DOMAIN_FINDINGS[id]
-  return {
-    id,
-    severity: entry.severity,
-    // The marks may carry a server's words (a policy line, an error): bounded like every finding.
-    title: fill(entry.title, vars).slice(0, FINDING_TEXT_MAX.title),
-    detail: fill(entry.detail, vars).slice(0, FINDING_TEXT_MAX.detail),
-    fix: fill(entry.fix, vars).slice(0, FINDING_TEXT_MAX.fix),
-  }
+export function domainFinding(id: DomainFindingId, vars: FindingVars = {}): DomainFinding {
+  return fillFinding(id, DOMAIN_FINDINGS[id], vars)
 }

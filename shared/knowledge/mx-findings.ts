@@ -3,8 +3,8 @@
 // port 25 is the probe's (probe-findings.ts); its MTA-STS and TLS-RPT are domain-findings.ts's
 // (an MX the enforced policy does not cover is mta-sts-mx-mismatch there). `{name}` marks are filled
 // from the facts of one check.
-import { FINDING_TEXT_MAX } from '../contract/mail.js'
 import type { DomainFindingText } from './domain-findings.js'
+import { type FindingVars, fillFinding } from './finding-text.js'
 
 export const MX_FINDINGS = {
   'mx-null': {
@@ -63,19 +63,7 @@ export interface MxFinding extends DomainFindingText {
   id: MxFindingId
 }
 
-function fill(text: string, vars: Readonly<Record<string, string | number>>): string {
-  return text.replace(/\{(\w+)\}/g, (whole, key: string) => (key in vars ? String(vars[key]) : whole))
-}
-
 /** The finding `id` with its marks filled from `vars`, bounded like every finding. */
-export function mxFinding(id: MxFindingId, vars: Readonly<Record<string, string | number>> = {}): MxFinding {
-  const entry: DomainFindingText = MX_FINDINGS[id]
-  return {
-    id,
-    severity: entry.severity,
-    // The marks carry DNS data (a hostile zone's names): cut to the contract's bounds.
-    title: fill(entry.title, vars).slice(0, FINDING_TEXT_MAX.title),
-    detail: fill(entry.detail, vars).slice(0, FINDING_TEXT_MAX.detail),
-    fix: fill(entry.fix, vars).slice(0, FINDING_TEXT_MAX.fix),
-  }
+export function mxFinding(id: MxFindingId, vars: FindingVars = {}): MxFinding {
+  return fillFinding(id, MX_FINDINGS[id], vars)
 }
