@@ -1,34 +1,11 @@
 import { spawn } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createEngine } from '../engine.js'
-import { runCli } from './main.js'
+import { describe, expect, it } from 'vitest'
+import { inProcessCli } from './test-support/run-cli.js'
 
 const root = path.resolve(import.meta.dirname, '..', '..')
-let dir: string
-
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'mw-cli-'))
-})
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
-
-async function cli(argv: string[], stdin = '') {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await runCli(argv, {
-    io: { out: (t) => out.push(t), err: (t) => err.push(t) },
-    staticDir: dir,
-    stopSignal: new Promise(() => {}),
-    readStdin: async () => stdin,
-    makeEngine: (shell) => createEngine({ configDir: dir, shell }),
-  })
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
+const { cli, dir } = inProcessCli('mw-cli-', { eachTest: true })
 
 describe('mailwarden CLI', () => {
   it('prints help with the commands and exit codes', async () => {
@@ -81,7 +58,7 @@ describe('mailwarden ui (a real process)', () => {
       ['--import', 'tsx', path.join(root, 'core/cli/bin.ts'), 'ui', '--no-open'],
       {
         cwd: root,
-        env: { ...process.env, MAILWARDEN_CONFIG_DIR: dir, MAILWARDEN_RENDERER_DIR: dir },
+        env: { ...process.env, MAILWARDEN_CONFIG_DIR: dir(), MAILWARDEN_RENDERER_DIR: dir() },
       },
     )
     const line = await new Promise<string>((resolve) =>

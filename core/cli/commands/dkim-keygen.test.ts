@@ -1,38 +1,16 @@
 // `mailwarden dkim keygen` run as the CLI runs it, writing into a temp directory.
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
-import os from 'node:os'
+import { readFile, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createEngine } from '../../engine.js'
-import { runCli } from '../main.js'
+import { describe, expect, it } from 'vitest'
+import { inProcessCli } from '../test-support/run-cli.js'
 
-let dir: string
-
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'mw-cli-keygen-'))
-})
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
-
-async function cli(argv: string[]) {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await runCli(argv, {
-    io: { out: (t) => out.push(t), err: (t) => err.push(t) },
-    staticDir: dir,
-    stopSignal: new Promise(() => {}),
-    readStdin: async () => '',
-    makeEngine: (shell) => createEngine({ configDir: path.join(dir, 'config'), shell }),
-  })
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
+const { cli, dir } = inProcessCli('mw-cli-keygen-', { configSubdir: 'config' })
 
 const keygen = (...args: string[]) => cli(['dkim', 'keygen', '--domain', 'example.org', ...args])
 
 describe('mailwarden dkim keygen', () => {
   it('writes the key with mode 0600, never prints it, and prints the record, snippets and advice', async () => {
-    const out = path.join(dir, 'one.private')
+    const out = path.join(dir(), 'one.private')
     const run = await keygen('--selector', 's20261207', '--out', out)
     expect(run.err).toBe('')
     expect(run.code).toBe(0)
@@ -52,7 +30,7 @@ describe('mailwarden dkim keygen', () => {
   })
 
   it('refuses to overwrite an existing file (exit 3), and leaves it as it was', async () => {
-    const out = path.join(dir, 'taken.private')
+    const out = path.join(dir(), 'taken.private')
     await writeFile(out, 'not a key\n')
     const run = await keygen('--selector', 's1', '--out', out)
     expect(run.code).toBe(3)
@@ -62,22 +40,22 @@ describe('mailwarden dkim keygen', () => {
   })
 
   it('writes neither key of a pair when the second file exists', async () => {
-    const out = path.join(dir, 'pair.key')
-    await writeFile(path.join(dir, 'pair-ed25519.key'), 'old\n')
+    const out = path.join(dir(), 'pair.key')
+    await writeFile(path.join(dir(), 'pair-ed25519.key'), 'old\n')
     const run = await keygen('--selector', 's1', '--type', 'rsa-2048+ed25519', '--out', out)
     expect(run.code).toBe(3)
     await expect(stat(out)).rejects.toThrow(/ENOENT/)
   })
 
   it('gives one JSON object with two files, two selectors and two records for rsa-2048+ed25519', async () => {
-    const out = path.join(dir, 'both.key')
+    const out = path.join(dir(), 'both.key')
     const run = await keygen('--selector', 'mail', '--type', 'rsa-2048+ed25519', '--out', out, '--json')
     expect(run.code).toBe(0)
     const result = JSON.parse(run.out)
     expect(Object.keys(result)).toEqual(['domain', 'type', 'files', 'records', 'snippets', 'advice'])
     expect(result.files).toEqual([
       { selector: 'mail', algorithm: 'rsa', path: out, mode: '0600' },
-      { selector: 'mail-ed', algorithm: 'ed25519', path: path.join(dir, 'both-ed25519.key'), mode: '0600' },
+      { selector: 'mail-ed', algorithm: 'ed25519', path: path.join(dir(), 'both-ed25519.key'), mode: '0600' },
     ])
     expect(result.records.map((r: { name: string }) => r.name)).toEqual([
       'mail._domainkey.example.org',
@@ -87,7 +65,7 @@ describe('mailwarden dkim keygen', () => {
       expect(r.strings.join('')).toBe(r.value)
       for (const s of r.strings) expect(Buffer.byteLength(s)).toBeLessThanOrEqual(255)
     }
-    expect((await stat(path.join(dir, 'both-ed25519.key'))).mode & 0o777).toBe(0o600)
+    expect((await stat(path.join(dir(), 'both-ed25519.key'))).mode & 0o777).toBe(0o600)
     const ids = result.advice.map((a: { id: string }) => a.id)
     expect(ids).toContain('keygen-ed25519-with-rsa')
     expect(ids).toContain('keygen-ed25519-format')

@@ -1,37 +1,15 @@
 // `dkim verify --dns` against the lab's DNS server (dnsmasq on 127.0.10.53, which publishes the
 // keys of e2e/corpus/dkim-real and Exim's mwlab key): keys are fetched from the server named, and
 // remembered in the key store of the config directory.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import os from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { getLab } from '../../../e2e/lab/lab.js'
 import { KEY_STORE_FILE } from '../../dkim/index.js'
-import { createEngine } from '../../engine.js'
-import { runCli } from '../main.js'
+import { inProcessCli } from '../test-support/run-cli.js'
 
 const real = path.resolve(import.meta.dirname, '..', '..', '..', 'e2e', 'corpus', 'dkim-real')
-let dir: string
-
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'mw-cli-dkim-lab-'))
-})
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
-
-async function cli(argv: string[]) {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await runCli(argv, {
-    io: { out: (t) => out.push(t), err: (t) => err.push(t) },
-    staticDir: dir,
-    stopSignal: new Promise(() => {}),
-    readStdin: async () => '',
-    makeEngine: (shell) => createEngine({ configDir: dir, shell }),
-  })
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
+const { cli, dir, configDir } = inProcessCli('mw-cli-dkim-lab-')
 
 describe('mailwarden dkim verify --dns (lab DNS)', () => {
   it('fetches the keys from the named DNS server and remembers them in the key store', async () => {
@@ -49,7 +27,7 @@ describe('mailwarden dkim verify --dns (lab DNS)', () => {
     expect(err).toBe('')
     expect(code).toBe(0)
     expect(JSON.parse(out).signatures.map((s: { result: string }) => s.result)).toEqual(['pass', 'pass'])
-    const store = JSON.parse(await readFile(path.join(dir, KEY_STORE_FILE), 'utf8'))
+    const store = JSON.parse(await readFile(path.join(configDir(), KEY_STORE_FILE), 'utf8'))
     expect(Object.keys(store.keys).sort()).toEqual([
       'brisbane._domainkey.football.example.com',
       'test._domainkey.football.example.com',
@@ -63,7 +41,7 @@ describe('mailwarden dkim verify --dns (lab DNS)', () => {
     const text = (await readFile(path.join(real, 'rfc6376-a2.eml'), 'latin1'))
       .replace('d=example.com', 'd=example.org')
       .replace('i=joe@football.example.com', 'i=joe@football.example.org')
-    const file = path.join(dir, 'elsewhere.eml')
+    const file = path.join(dir(), 'elsewhere.eml')
     await writeFile(file, Buffer.from(text, 'latin1'))
     const { code, out } = await cli(['dkim', 'verify', file, '--dns', lab.dns.server, '--json'])
     expect(code).toBe(1)

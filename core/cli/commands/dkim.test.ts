@@ -1,37 +1,15 @@
 import { spawn } from 'node:child_process'
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import os from 'node:os'
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { shown } from '../../dkim/archive/printed.js'
-import { createEngine } from '../../engine.js'
-import { runCli } from '../main.js'
+import { inProcessCli } from '../test-support/run-cli.js'
 import { progressLine } from './dkim.js'
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..')
 const real = path.join(root, 'e2e', 'corpus', 'dkim-real')
 const keys = path.join(real, 'keys.txt')
-let dir: string
-
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'mw-cli-dkim-'))
-})
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
-
-async function cli(argv: string[]) {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await runCli(argv, {
-    io: { out: (t) => out.push(t), err: (t) => err.push(t) },
-    staticDir: dir,
-    stopSignal: new Promise(() => {}),
-    readStdin: async () => '',
-    makeEngine: (shell) => createEngine({ configDir: path.join(dir, 'config'), shell }),
-  })
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
+const { cli, dir } = inProcessCli('mw-cli-dkim-', { configSubdir: 'config' })
 
 const AT = ['--at', '2020-01-01T00:00:00Z']
 
@@ -138,7 +116,7 @@ describe('mailwarden dkim verify (one message)', () => {
 
   it('explains a tampered message and exits 1', async () => {
     const text = await readFile(path.join(real, 'rfc6376-a2.eml'), 'latin1')
-    const file = path.join(dir, 'tampered.eml')
+    const file = path.join(dir(), 'tampered.eml')
     await writeFile(file, Buffer.from(text.replace('We lost the game', 'We won the game'), 'latin1'))
     const { code, out } = await cli(['dkim', 'verify', file, '--keys', keys, ...AT])
     expect(code).toBe(1)
@@ -148,12 +126,12 @@ describe('mailwarden dkim verify (one message)', () => {
   })
 
   it('exits 2 with one sentence for unusable input and arguments', async () => {
-    const empty = path.join(dir, 'empty.eml')
+    const empty = path.join(dir(), 'empty.eml')
     await writeFile(empty, '')
     const cases: Array<[string[], RegExp]> = [
       [['dkim', 'verify', empty, '--keys', keys], /empty/i],
       [
-        ['dkim', 'verify', path.join(dir, 'nope.eml'), '--keys', keys],
+        ['dkim', 'verify', path.join(dir(), 'nope.eml'), '--keys', keys],
         /Cannot read .*nope.eml: no such file or directory/,
       ],
       [['dkim', 'verify', path.join(real, 'rfc6376-a2.eml'), '--at', 'yesterday-ish'], /--at must be a date/],
@@ -162,7 +140,7 @@ describe('mailwarden dkim verify (one message)', () => {
         /--dns must be an IP address/,
       ],
       [
-        ['dkim', 'verify', path.join(real, 'rfc6376-a2.eml'), '--keys', path.join(dir, 'missing-keys.txt')],
+        ['dkim', 'verify', path.join(real, 'rfc6376-a2.eml'), '--keys', path.join(dir(), 'missing-keys.txt')],
         /Cannot read the key file/,
       ],
       [['dkim', 'verify'], /needs a message/],
@@ -196,7 +174,7 @@ describe('mailwarden dkim verify (one message)', () => {
       ],
       {
         cwd: root,
-        env: { ...process.env, MAILWARDEN_CONFIG_DIR: path.join(dir, 'config-stdin') },
+        env: { ...process.env, MAILWARDEN_CONFIG_DIR: path.join(dir(), 'config-stdin') },
       },
     )
     let out = ''
@@ -213,7 +191,7 @@ describe('mailwarden dkim verify (one message)', () => {
 describe('mailwarden dkim verify (many messages)', () => {
   let tree: string
   beforeAll(async () => {
-    tree = path.join(dir, 'tree')
+    tree = path.join(dir(), 'tree')
     const emls = path.join(tree, 'emls')
     await mkdir(emls, { recursive: true })
     for (const f of ['rfc6376-a2.eml', 'rfc8463-a3.eml', 'rfc8463-dkimpy-rsa.eml'])
@@ -347,7 +325,7 @@ describe('mailwarden dkim verify (many messages)', () => {
   })
 
   it('counts one message as "1 message"', async () => {
-    const one = path.join(dir, 'one')
+    const one = path.join(dir(), 'one')
     await mkdir(one, { recursive: true })
     await copyFile(path.join(real, 'rfc6376-a2.eml'), path.join(one, 'only.eml'))
     const { code, out } = await cli(['dkim', 'verify', one, '--keys', keys, ...AT, '--workers', '0'])
@@ -396,7 +374,7 @@ describe('mailwarden dkim verify: a forged first line is one message, never an m
   async function run(args: string[], stdin?: Buffer) {
     const child = spawn(process.execPath, [cliFile, 'dkim', 'verify', ...args, '--keys', keys, ...AT], {
       cwd: root,
-      env: { ...process.env, MAILWARDEN_CONFIG_DIR: path.join(dir, 'config-forged') },
+      env: { ...process.env, MAILWARDEN_CONFIG_DIR: path.join(dir(), 'config-forged') },
     })
     let out = ''
     child.stdout.setEncoding('utf8').on('data', (d) => {
@@ -416,7 +394,7 @@ describe('mailwarden dkim verify: a forged first line is one message, never an m
     ['"From x"', 'From ceo@bank.example'],
   ] as const) {
     it(`reads a file whose first line is ${label} as one message: bad finding, not aligned, exit 1`, async () => {
-      const file = path.join(dir, `forged-${label.length}`) // no .eml: the first line decides
+      const file = path.join(dir(), `forged-${label.length}`) // no .eml: the first line decides
       await writeFile(file, Buffer.concat([Buffer.from(`${first}\r\n`), signed]))
       const { code, out } = await run([file, '--json'])
       expect(code).toBe(1)
@@ -434,7 +412,7 @@ describe('mailwarden dkim verify: a forged first line is one message, never an m
   }
 
   it('verifies many messages on the threads asked for (the bundle finds its worker)', async () => {
-    const many = path.join(dir, 'many-dist')
+    const many = path.join(dir(), 'many-dist')
     await mkdir(many, { recursive: true })
     for (const f of ['rfc6376-a2.eml', 'rfc8463-a3.eml', 'rfc8463-dkimpy-rsa.eml'])
       await copyFile(path.join(real, f), path.join(many, f))
@@ -457,11 +435,11 @@ describe('mailwarden dkim verify: a forged first line is one message, never an m
     const stdin = await run(['-', '--json'], withSeparator)
     expect(stdin.code).toBe(1)
     expect(JSON.parse(stdin.out).findings.map((f: { id: string }) => f.id)).toContain('first-line-not-header')
-    const eml = path.join(dir, 'saved.eml')
+    const eml = path.join(dir(), 'saved.eml')
     await writeFile(eml, withSeparator)
     expect(JSON.parse((await run([eml, '--json'])).out).alignedPass).toBe(false)
     // The same bytes under another name are an mbox of one message, which passes.
-    const mbox = path.join(dir, 'saved-mbox')
+    const mbox = path.join(dir(), 'saved-mbox')
     await writeFile(mbox, withSeparator)
     const asMbox = await run([mbox, '--json'])
     expect(asMbox.code).toBe(0)

@@ -1,35 +1,13 @@
 // `mailwarden probe` against the lab, run as the CLI runs (runCli with a fresh config directory):
 // exit codes, the table, and the --json shape of issue 6.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import os from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { getLab } from '../../../e2e/lab/lab.js'
-import { createEngine } from '../../engine.js'
-import { runCli } from '../main.js'
+import { inProcessCli } from '../test-support/run-cli.js'
 
 const lab = getLab()
-let dir: string
-
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'mw-cli-probe-'))
-})
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
-
-async function cli(...argv: string[]) {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await runCli(argv, {
-    io: { out: (t) => out.push(t), err: (t) => err.push(t) },
-    staticDir: dir,
-    stopSignal: new Promise(() => {}),
-    readStdin: async () => '',
-    makeEngine: (shell) => createEngine({ configDir: dir, shell }),
-  })
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
+const { cli, dir } = inProcessCli('mw-cli-probe-', { eachTest: true })
 
 const LAB = ['--dns', lab.dns.server, '--ca', lab.caPath, '--timeout', '3000']
 
@@ -152,8 +130,8 @@ describe('mailwarden probe (lab)', () => {
       err: expect.stringMatching(/^--ca: The CA file \/nonexistent\.pem cannot be read: it does not exist/),
     })
     // A file that is there but holds no certificate is refused before anything is probed.
-    await writeFile(path.join(dir, 'notes.txt'), 'not a certificate\n')
-    expect(await cli('probe', 'x.lab.test', '--ca', path.join(dir, 'notes.txt'))).toMatchObject({
+    await writeFile(path.join(dir(), 'notes.txt'), 'not a certificate\n')
+    expect(await cli('probe', 'x.lab.test', '--ca', path.join(dir(), 'notes.txt'))).toMatchObject({
       code: 2,
       err: expect.stringMatching(/^--ca: The CA file .*notes\.txt holds no usable PEM certificate/),
     })

@@ -4,35 +4,20 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createEngine } from '../../engine.js'
 import { makeTlsMaterial, type TlsMaterial } from '../../net/test-support/tls-material.js'
-import { runCli } from '../main.js'
+import { inProcessCli } from '../test-support/run-cli.js'
 
 let material: TlsMaterial
-let dir: string
+const { cli, dir, configDir } = inProcessCli('mw-cli-settings-', { configSubdir: 'config' })
 
 beforeAll(() => {
   material = makeTlsMaterial()
-  dir = material.dir
 })
 afterAll(() => material.remove())
 
-async function cli(...argv: string[]) {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await runCli(argv, {
-    io: { out: (t) => out.push(t), err: (t) => err.push(t) },
-    staticDir: dir,
-    stopSignal: new Promise(() => {}),
-    readStdin: async () => '',
-    makeEngine: (shell) => createEngine({ configDir: path.join(dir, 'config'), shell }),
-  })
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
-
 async function saved(): Promise<Record<string, unknown> | null> {
   try {
-    return JSON.parse(await readFile(path.join(dir, 'config', 'settings.json'), 'utf8'))
+    return JSON.parse(await readFile(path.join(configDir(), 'settings.json'), 'utf8'))
   } catch {
     return null
   }
@@ -40,15 +25,15 @@ async function saved(): Promise<Record<string, unknown> | null> {
 
 describe('mailwarden settings set', () => {
   it('refuses a CA file that does not exist, or is not a certificate: exit 2, nothing saved', async () => {
-    const missing = await cli('settings', 'set', `extraCaFile=${path.join(dir, 'nope.pem')}`)
+    const missing = await cli('settings', 'set', `extraCaFile=${path.join(dir(), 'nope.pem')}`)
     expect(missing.code).toBe(2)
     expect(missing.err).toMatch(/^The CA file .*nope\.pem cannot be read: it does not exist\./)
-    const notes = path.join(dir, 'notes.txt')
+    const notes = path.join(dir(), 'notes.txt')
     await writeFile(notes, 'not a certificate\n')
     const text = await cli('settings', 'set', `extraCaFile=${notes}`, 'theme=dark')
     expect(text.code).toBe(2)
     expect(text.err).toMatch(/holds no usable PEM certificate/)
-    const folder = await cli('settings', 'set', `extraCaFile=${dir}`)
+    const folder = await cli('settings', 'set', `extraCaFile=${dir()}`)
     expect(folder.code).toBe(2)
     expect(folder.err).toMatch(/is not a file/)
     // Not even the theme given alongside was saved.

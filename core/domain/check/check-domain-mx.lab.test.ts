@@ -4,15 +4,12 @@
 // e2e/lab/dnssec.ts, which holds the DANE names (dane.lab.test: MX mx1 with matching TLSA and mx2
 // with a stale one; ta.dane.lab.test: MX mail.lab.test with a DANE-TA record) and no MTA-STS.
 // Then the CLI as `mailwarden` runs it (text, JSON, exit codes, the new options).
-import { mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN } from '../../../e2e/lab/admin-domains.js'
 import { DANE_DOMAINS, DANE_HOSTS } from '../../../e2e/lab/dnssec.js'
-import { runCli } from '../../cli/main.js'
+import { inProcessCli } from '../../cli/test-support/run-cli.js'
 import { createResolver } from '../../dns/resolver.js'
-import { createEngine } from '../../engine.js'
 import { loadTrust, type TrustAnchors } from '../../probe/tls/trust.js'
 import { checkDomain } from './check-domain.js'
 import { ids, labResolver } from './test-support/lab.js'
@@ -20,32 +17,11 @@ import { ids, labResolver } from './test-support/lab.js'
 const { lab, resolver } = labResolver()
 const validating = createResolver({ server: lab.dnssec.resolver, timeoutMs: 4000 })
 let trust: TrustAnchors
-let dir: string
+const { cli, cliStopped, dir } = inProcessCli('mw-cli-domain-mx-')
 
 beforeAll(async () => {
   trust = await loadTrust(lab.caPath)
-  dir = await mkdtemp(path.join(os.tmpdir(), 'mw-cli-domain-mx-'))
 })
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
-
-async function cli(...argv: string[]) {
-  return cliStopped(new Promise(() => {}), ...argv)
-}
-
-async function cliStopped(stopSignal: Promise<string>, ...argv: string[]) {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await runCli(argv, {
-    io: { out: (t) => out.push(t), err: (t) => err.push(t) },
-    staticDir: dir,
-    stopSignal,
-    readStdin: async () => '',
-    makeEngine: (shell) => createEngine({ configDir: dir, shell }),
-  })
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
 
 describe('domain check: MX and DANE phases (lab)', () => {
   it('lab.test through dnsmasq: MX mail.lab.test with good STARTTLS, MTA-STS enforced, DANE not validated', async () => {
@@ -194,7 +170,7 @@ describe('mailwarden domain check with MX and DANE (lab, CLI)', () => {
 
   it('exits 2 on a wrong --ca, --timeout or option mix', async () => {
     for (const args of [
-      ['--ca', path.join(dir, 'missing.pem')],
+      ['--ca', path.join(dir(), 'missing.pem')],
       ['--timeout', '0'],
       ['--timeout', 'soon'],
       ['--no-mx', '--timeout', '5'],

@@ -1,38 +1,17 @@
 // The whole `domain check` against the lab: the classic Exim domain's first steps, the DomainKeys
 // and ADSP records, and the CLI (text, JSON, exit codes 0, 1 and 2) run as `mailwarden` runs.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import os from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ADMIN } from '../../../e2e/lab/admin-domains.js'
 import { adminKeyFile } from '../../../e2e/lab/admin-keys.js'
-import { runCli } from '../../cli/main.js'
-import { createEngine } from '../../engine.js'
+import { inProcessCli } from '../../cli/test-support/run-cli.js'
 import { checkDomain } from './check-domain.js'
 import { checkDomainKeysPolicy } from './domainkeys-policy.js'
 import { ids, labResolver } from './test-support/lab.js'
 
 const { lab, resolver } = labResolver()
-let dir: string
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'mw-cli-domain-'))
-})
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
-
-async function cli(...argv: string[]) {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await runCli(argv, {
-    io: { out: (t) => out.push(t), err: (t) => err.push(t) },
-    staticDir: dir,
-    stopSignal: new Promise(() => {}),
-    readStdin: async () => '',
-    makeEngine: (shell) => createEngine({ configDir: dir, shell }),
-  })
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
+const { cli, dir } = inProcessCli('mw-cli-domain-')
 
 describe('domain check (lab)', () => {
   it('tells the classic Exim setup what to change first, in order', async () => {
@@ -101,7 +80,7 @@ describe('domain check (lab)', () => {
   })
 
   it('exits 2 on unusable input', async () => {
-    const garbage = path.join(dir, 'not-a-key.pem')
+    const garbage = path.join(dir(), 'not-a-key.pem')
     await writeFile(garbage, 'hello')
     // No DNS server answers: nothing was learned about the domain.
     const dead = await cli('domain', 'check', ADMIN.good, '--dns', '127.0.10.254')
@@ -115,7 +94,15 @@ describe('domain check (lab)', () => {
       ['domain', 'check', ADMIN.good, '--dns', 'nameserver.example'],
       ['domain', 'check', ADMIN.good, '--private-key', garbage],
       ['domain', 'check', ADMIN.good, '--selector', 's2026a', '--private-key', garbage],
-      ['domain', 'check', ADMIN.good, '--selector', 's2026a', '--private-key', path.join(dir, 'missing.pem')],
+      [
+        'domain',
+        'check',
+        ADMIN.good,
+        '--selector',
+        's2026a',
+        '--private-key',
+        path.join(dir(), 'missing.pem'),
+      ],
     ]) {
       const run = await cli(...args)
       expect({ args, code: run.code }).toEqual({ args, code: 2 })
