@@ -2,11 +2,14 @@
 // (1024-bit key at selector x with t=y, the DomainKeys policy, no DMARC) gets its problems and what
 // to change first; lab.test's mail server on port 25 and its MTA-STS policy are shown; axe clean
 // with a report in light and dark.
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
 import { expect, test } from '../fixtures/lab-webhost'
 import { ADMIN } from '../lab/admin-domains'
 import { getLab } from '../lab/lab'
+import { DkimPage } from './pages/dkim'
 import { MailwardenPage } from './pages/mailwarden'
 
 const lab = getLab()
@@ -73,3 +76,21 @@ for (const colorScheme of ['light', 'dark'] as const)
       [],
     )
   })
+
+test('a DKIM signature from one of my domains links to its check', async ({ page, webhost }) => {
+  // amazon.com marked as mine from its check (the lab's DNS has nothing for it: records only).
+  await check(page, webhost.url, 'amazon.com', { skipMx: true })
+  await page.getByLabel('amazon.com is one of my domains', { exact: false }).check()
+  await expect(page.getByLabel('amazon.com is one of my domains', { exact: false })).toBeChecked()
+
+  const app = new MailwardenPage(page)
+  await app.goTo('DKIM')
+  const message = await readFile(path.join('e2e', 'corpus', 'dkim-real', 'real-amazon.eml'), 'latin1')
+  const dkim = new DkimPage(page)
+  await dkim.paste.fill(message)
+  await dkim.verifyPasted.click()
+  await expect(page.getByText('amazon.com is one of your domains.')).toBeVisible({ timeout: 15_000 })
+  await page.getByRole('button', { name: 'Check amazon.com’s DNS and mail servers' }).click()
+  await expect(page.getByRole('heading', { name: 'Your domain', level: 1 })).toBeVisible()
+  await expect(page.getByText(/^amazon\.com: /)).toBeVisible({ timeout: 20_000 })
+})
