@@ -69,4 +69,12 @@ describe('mailwarden settings set', () => {
     expect(out).toMatch(/accounts = 0 saved/)
     expect(out).not.toContain('[object Object]')
   })
+
+  it('takes the own domains as a comma-separated list, and none to empty it', async () => {
+    const set = await cli('settings', 'set', 'ownDomains=Example.ORG, mail.example.net')
+    expect(set.code).toBe(0)
+    expect(set.out).toMatch(/ownDomains = example\.org, mail\.example\.net/)
+    const cleared = await cli('settings', 'set', 'ownDomains=none')
+    expect(cleared.out).toMatch(/ownDomains = none/)
+  })
 })

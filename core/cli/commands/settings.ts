@@ -6,8 +6,17 @@ import { unwrap, usageError } from '../output.js'
 
 const NUMERIC = new Set(['connectTimeoutSeconds'])
 const BOOLEAN = new Set(['startAtLogin'])
+/** Lists of words, given comma-separated ("none" empties them). */
+const WORDS = new Set(['ownDomains'])
 
 function parseValue(key: string, raw: string): unknown {
+  if (WORDS.has(key))
+    return raw === 'none'
+      ? []
+      : raw
+          .split(',')
+          .map((word) => word.trim())
+          .filter(Boolean)
   if (raw === 'none') return null
   if (NUMERIC.has(key)) return Number(raw)
   if (BOOLEAN.has(key)) return raw === 'true' ? true : raw === 'false' ? false : raw
@@ -30,14 +39,15 @@ function parsePairs(pairs: string[]): Record<string, unknown> {
 }
 
 /** One line per setting; lists (saved accounts, tunnels) as a count, not "[object Object]". */
-function valueText(value: unknown): string {
+function valueText(key: string, value: unknown): string {
   if (value === null || value === undefined) return 'none'
+  if (WORDS.has(key) && Array.isArray(value)) return value.length === 0 ? 'none' : value.join(', ')
   if (Array.isArray(value)) return `${value.length} saved`
   return String(value)
 }
 
 function formatSettings(state: SettingsState): string {
-  const lines = Object.entries(state.settings).map(([key, value]) => `  ${key} = ${valueText(value)}`)
+  const lines = Object.entries(state.settings).map(([key, value]) => `  ${key} = ${valueText(key, value)}`)
   const notice = state.recovered
     ? `\nThe settings file could not be read (${state.recovered.reason}); it was kept as ${state.recovered.backupPath}.`
     : ''
@@ -53,7 +63,8 @@ mailwarden settings set KEY=VALUE... [--json]
 Keys: theme (system|light|dark), mailClient (thunderbird|outlook|apple-mail|k9-mail|evolution|generic),
 dnsServer (IP[:port], or none for the system resolver), connectTimeoutSeconds (1-120),
 extraCaFile (a PEM file of CA certificates to trust besides the system's, or none; checked when set),
-ispdbUrl (https:// base URL of the ISP database), startAtLogin (true|false).`,
+ispdbUrl (https:// base URL of the ISP database), startAtLogin (true|false),
+ownDomains (the domains you run, comma-separated, or none: a DKIM signature from one links to its check).`,
   async run(args, context) {
     const [action = 'get', ...rest] = args
     const engine = await context.engine()
