@@ -3,12 +3,9 @@
 // 2,000 concurrent sessions need a server of our own. It speaks just enough IMAP: a greeting with
 // capabilities, NOOP, CAPABILITY, LOGOUT, "FETCH n BODY[]" answering a literal of `bulkBytes`, and
 // "APPEND box {n+}" reading n bytes. Uses the lab's Dovecot certificate (imap.lab.test, lab CA).
-import type tls from 'node:tls'
-import { startTlsUpstream, type TlsUpstream } from './tls-upstream.js'
+import { sendSliced, startTlsUpstream, type TlsUpstream } from './tls-upstream.js'
 
 export type ImapUpstream = TlsUpstream
-
-const CHUNK_BYTES = 256 * 1024
 
 /** The literal's bytes: no two 4 KiB blocks alike (a relay that sent one block in place of another
  * is caught by comparing), the same for every FETCH. */
@@ -17,22 +14,6 @@ export function bulkBytesOf(bytes: number): Buffer {
   for (let at = 0; at + 16 <= bytes; at += 4096)
     data.write(`[${String(at / 4096).padStart(12, '0')}]\r\n`, at, 'latin1')
   return data
-}
-
-function sendBulk(socket: tls.TLSSocket, data: Buffer, done: () => void): void {
-  let at = 0
-  const pump = () => {
-    while (at < data.length) {
-      const slice = data.subarray(at, at + CHUNK_BYTES)
-      at += slice.length
-      if (!socket.write(slice)) {
-        socket.once('drain', pump)
-        return
-      }
-    }
-    done()
-  }
-  pump()
 }
 
 export async function startImapUpstream(
@@ -79,7 +60,7 @@ export async function startImapUpstream(
           return
         } else if (command === 'FETCH') {
           socket.write(`* 1 FETCH (BODY[] {${bulkBytes}}\r\n`)
-          sendBulk(socket, bulk, () => socket.write(`)\r\n${tag} OK FETCH completed\r\n`))
+          sendSliced(socket, bulk, () => socket.write(`)\r\n${tag} OK FETCH completed\r\n`))
         } else socket.write(`${tag} BAD unknown command\r\n`)
       }
     })
