@@ -19,5 +19,7 @@ export interface Command {
   name: string
   summary: string
   usage: string
+  /** The help of one action (`dkim keygen --help`), when it has its own; else `usage`. */
+  usageOf?(args: string[]): string | null
   run(args: string[], context: CommandContext): Promise<ExitCode>
 }

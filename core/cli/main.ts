@@ -63,7 +63,7 @@ export async function runCli(argv: string[], env: CliEnvironment): Promise<ExitC
   }
   const command: Command = await entry.load()
   if (help) {
-    env.io.out(command.usage)
+    env.io.out(command.usageOf?.(args.slice(1)) ?? command.usage)
     return EXIT.ok
   }
 

@@ -112,4 +112,11 @@ describe('mailwarden dkim keygen', () => {
     const run = await cli(['dkim', '--help'])
     expect(run.out).toContain('mailwarden dkim keygen --domain D --selector S')
   })
+
+  it('dkim keygen --help is keygen’s own help, not verify’s', async () => {
+    const run = await cli(['dkim', 'keygen', '--help'])
+    expect(run.code).toBe(0)
+    expect(run.out.startsWith('mailwarden dkim keygen')).toBe(true)
+    expect(run.out).not.toContain('mailwarden dkim verify')
+  })
 })

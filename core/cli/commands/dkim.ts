@@ -174,6 +174,7 @@ export function makeDkimCommand(options: DkimCommandOptions = {}): Command {
     name: 'dkim',
     summary: 'Verify the DKIM signatures of a message, a folder, an mbox or a Maildir; make a signing key',
     usage: USAGE,
+    usageOf: (args) => (args[0] === 'keygen' ? KEYGEN_USAGE : null),
     async run(args, context) {
       const [action, ...rest] = args
       // keygen lives in its own file, loaded only when asked for (verify stays lean).
