@@ -12,8 +12,8 @@
 //
 // opendkim-testkey resolves through libunbound; its -x file names an unbound file
 // (`ResolverConfiguration`) that lifts unbound's built-in local zone for `test.` (RFC 6761: answered
-// NXDOMAIN without a query) and its refusal to query loopback addresses, and forwards to the lab
-// DNS (core/domain/check/test-support/opendkim.ts). So it really looks mwlab up there.
+// NXDOMAIN without any query) and forwards to the lab DNS (core/domain/check/test-support/
+// opendkim.ts). So it really looks mwlab up there; each run must say "key OK".
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'

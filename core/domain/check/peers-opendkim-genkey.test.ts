@@ -58,7 +58,7 @@ describe('opendkim-genkey records, judged by our check and by opendkim-testkey (
     expect((await runTestkey(conf, DOMAIN, 'gk', other.privateKeyFile)).verdict).toBe('keys do not match')
   })
 
-  it('flags genkey -t (t=y), which opendkim-testkey passes: the lab test`s "testing mode" disagreement', async () => {
+  it('flags genkey -t (t=y), which opendkim-testkey passes: the lab test’s "testing mode" disagreement', async () => {
     const made = await genkey('gkt', ['-t'])
     expect(made.record).toContain('t=y')
     const name = `gkt._domainkey.${DOMAIN}`

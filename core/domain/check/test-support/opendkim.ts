@@ -1,11 +1,12 @@
 // opendkim-testkey (Debian opendkim-tools) as a peer: its configuration and one run.
 //
-// opendkim-testkey resolves through libunbound. Two unbound defaults kept every query from the lab
-// DNS: do-not-query-localhost (no query to a loopback address), and the built-in local zone for the
-// special-use name `test.` (RFC 6761 6.2), which unbound answers NXDOMAIN itself without asking
-// anyone, so every name under lab.test was "record not found" whatever the forwarder. The unbound
-// file given with `ResolverConfiguration` turns both off and forwards everything to the lab DNS;
-// for offline runs it serves the records itself (local-data) and forwards nowhere.
+// opendkim-testkey resolves through libunbound, which has a built-in local zone for the special-use
+// name `test.` (RFC 6761 6.2): it answers NXDOMAIN itself without asking anyone, so every name under
+// lab.test was "record not found" whatever the forwarder. The unbound file given with
+// `ResolverConfiguration` (`ResolverConfig` is refused: "configuration error") lifts that zone and
+// forwards everything to the lab DNS; the zone alone is the cause (unbound 1.17 forwards to the
+// loopback lab DNS without do-not-query-localhost: no, which is set anyway in case a version
+// applies it to forwarders). For offline runs it serves the records itself (local-data).
 import { execFile } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
