@@ -73,6 +73,7 @@ describe('SPF record parser (RFC 7208)', () => {
   it('knows macros', () => {
     expect(hasMacro('%{i}.example.com')).toBe(true)
     expect(hasMacro('example.com')).toBe(false)
+    expect(hasMacro('a%-b.example.com')).toBe(true)
     expect(
       terms('v=spf1 include:%{d}._spf.example.com exists:%{i}._spf.%{d} redirect=%{d2}.example'),
     ).toEqual(['+include:%{d}._spf.example.com', '+exists:%{i}._spf.%{d}', 'redirect=%{d2}.example'])

@@ -148,7 +148,7 @@ export function parseSpfRecord(record: string): SpfParse {
   return { ok: true, terms }
 }
 
-/** Whether a domain-spec has macros (its value depends on the sender: not followed by the check). */
+/** Whether a domain-spec has macros (RFC 7208 7.1: %{…}, %%, %_, %-), so it must be expanded. */
 export function hasMacro(spec: string): boolean {
-  return spec.includes('%{')
+  return spec.includes('%')
 }
