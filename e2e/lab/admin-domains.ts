@@ -33,6 +33,12 @@ export const ADMIN = {
   spfTwo: at('spf-two'),
   spfNoAll: at('spf-noall'),
   spfBad: at('spf-bad'),
+  /** Macros (RFC 7208 7): include:%{d}._spf.lab.test and exists:%{i}._spf.%{d}. */
+  spfMacro: at('spf-macro'),
+  /** A malformed macro (%{x}): a permanent error. */
+  spfMacroBad: at('spf-macro-bad'),
+  /** %{p}, the sender's reverse DNS name: a warning like ptr (not in the pyspf list: needs PTR). */
+  spfMacroPtr: at('spf-macro-ptr'),
   dmarcPct: at('dmarc-pct'),
   dmarcNone: at('dmarc-none'),
   dmarcUnauthorized: at('dmarc-ext'),
@@ -112,6 +118,10 @@ function txtRecords(k: AdminKeys): AdminRecords['txt'] {
     { name: ADMIN.spfTwo, values: [goodSpf, 'v=spf1 mx -all'] },
     one(ADMIN.spfBad, 'v=spf1 ip4:300.1.2.3 -all'),
     one(ADMIN.spfNoAll, `v=spf1 ip4:${ADDR.exim}`),
+    one(ADMIN.spfMacro, `v=spf1 include:%{d}._spf.${DOMAIN} exists:%{i}._spf.%{d} -all`),
+    one(`${ADMIN.spfMacro}._spf.${DOMAIN}`, `v=spf1 ip4:${ADDR.exim} -all`),
+    one(ADMIN.spfMacroPtr, `v=spf1 a:%{p}._spf.${DOMAIN} ip4:${ADDR.exim} -all`),
+    one(ADMIN.spfMacroBad, `v=spf1 exists:%{x}._spf.${DOMAIN} -all`),
     // DMARC
     one(`_dmarc.${ADMIN.dmarcPct}`, `v=DMARC1; p=quarantine; pct=25; psd=n; ${rua(ADMIN.dmarcPct)}`),
     one(`_dmarc.${ADMIN.dmarcNone}`, `v=DMARC1; p=none; psd=n; ${rua(ADMIN.dmarcNone)}`),
@@ -139,7 +149,13 @@ export function adminRecords(keys: AdminKeys): AdminRecords {
   const chain = [1, 2, 3, 4].map((n) => `c${n}.${ADMIN.spfChain}`)
   return {
     txt: txtRecords(keys),
-    hosts: [ADMIN.classic, `mail.${ADMIN.classic}`, ...chain].map((name) => ({ name, address: ADDR.exim })),
+    hosts: [
+      ADMIN.classic,
+      `mail.${ADMIN.classic}`,
+      ...chain,
+      // exists:%{i}._spf.%{d} of spfMacro lists the lab's Exim (the example sender 192.0.2.1 is not).
+      `${ADDR.exim}._spf.${ADMIN.spfMacro}`,
+    ].map((name) => ({ name, address: ADDR.exim })),
     mx: [ADMIN.classic, ...chain].map((name) => ({ name, exchange: `mail.${DOMAIN}` })),
   }
 }

@@ -12,6 +12,19 @@ import { DnsServer } from './schemas.js'
 
 const Findings = z.array(Finding)
 
+export const DkimKeyFacts = z
+  .object({
+    keyType: z.string(),
+    bits: z.number().int(),
+    testing: z.boolean(),
+    strictIdentity: z.boolean(),
+    hashes: z.array(z.string()).nullable(),
+    /** With --private-key: whether the published key is its public half. */
+    matchesPrivateKey: z.boolean().optional(),
+  })
+  .strict()
+export type DkimKeyFacts = z.infer<typeof DkimKeyFacts>
+
 export const DkimSelectorResult = z
   .object({
     selector: z.string(),
@@ -20,23 +33,78 @@ export const DkimSelectorResult = z
     source: z.string().nullable(),
     status: z.enum(['key', 'revoked', 'unusable', 'absent', 'failed']),
     records: z.array(z.string()),
-    key: z
-      .object({
-        keyType: z.string(),
-        bits: z.number().int(),
-        testing: z.boolean(),
-        strictIdentity: z.boolean(),
-        hashes: z.array(z.string()).nullable(),
-        matchesPrivateKey: z.boolean().optional(),
-      })
-      .strict()
-      .nullable(),
+    key: DkimKeyFacts.nullable(),
     findings: Findings,
   })
   .strict()
 export type DkimSelectorResult = z.infer<typeof DkimSelectorResult>
 
+export const DkimCheck = z
+  .object({
+    /** How many selectors were asked (the common list, or the user's). */
+    selectorsTried: z.number().int(),
+    /** Only the selectors that have a record, and every selector the user named. */
+    selectors: z.array(DkimSelectorResult),
+    findings: Findings,
+  })
+  .strict()
+export type DkimCheck = z.infer<typeof DkimCheck>
+
+export const DomainKeysPolicyCheck = z
+  .object({ record: z.string().nullable(), adspRecord: z.string().nullable(), findings: Findings })
+  .strict()
+export type DomainKeysPolicyCheck = z.infer<typeof DomainKeysPolicyCheck>
+
 export const SpfResult = z.enum(['none', 'neutral', 'pass', 'fail', 'softfail', 'temperror', 'permerror'])
+export type SpfResult = z.infer<typeof SpfResult>
+
+export const SpfLookup = z
+  .object({
+    /** The term that caused it ("include:_spf.example.com", "mx", "redirect=…"), with its domain. */
+    term: z.string(),
+    /** The domain asked (a macro's expansion for the example sender). */
+    domain: z.string(),
+    void: z.boolean(),
+  })
+  .strict()
+export type SpfLookup = z.infer<typeof SpfLookup>
+
+export const SpfCheck = z
+  .object({
+    record: z.string().nullable(),
+    /** Terms that count against the limit of 10, in evaluation order, through includes and redirects. */
+    lookups: z.array(SpfLookup),
+    voidLookups: z.number().int(),
+    /** The all term that ends the top record ("-all"), or null. */
+    all: z.string().nullable(),
+    /**
+     * What receivers conclude (RFC 7208 2.6) for mail from a server the record does not list:
+     * the error when the record is broken, else what its all (or no all) says.
+     */
+    unlistedResult: SpfResult,
+    findings: Findings,
+  })
+  .strict()
+export type SpfCheck = z.infer<typeof SpfCheck>
+
+export const DmarcTags = z.record(z.string(), z.string())
+export type DmarcTags = z.infer<typeof DmarcTags>
+
+export const DmarcCheck = z
+  .object({
+    /** The name whose record applies (_dmarc.DOMAIN or an organizational domain's), or null. */
+    recordName: z.string().nullable(),
+    record: z.string().nullable(),
+    tags: DmarcTags.nullable(),
+    /** True when the record is not the domain's own but found by the tree walk. */
+    inherited: z.boolean(),
+    organizationalDomain: z.string().nullable(),
+    /** The names the tree walk asked, in order (at most 8). */
+    queried: z.array(z.string()),
+    findings: Findings,
+  })
+  .strict()
+export type DmarcCheck = z.infer<typeof DmarcCheck>
 
 export const MxHostCheck = z
   .object({
@@ -92,49 +160,26 @@ export const DomainCheckReport = z
   .object({
     domain: z.string(),
     resolver: z.string(),
-    dkim: z
-      .object({
-        selectorsTried: z.number().int(),
-        selectors: z.array(DkimSelectorResult),
-        findings: Findings,
-      })
-      .strict(),
-    domainKeysPolicy: z
-      .object({ record: z.string().nullable(), adspRecord: z.string().nullable(), findings: Findings })
-      .strict(),
-    spf: z
-      .object({
-        record: z.string().nullable(),
-        lookups: z.array(z.object({ term: z.string(), domain: z.string(), void: z.boolean() }).strict()),
-        voidLookups: z.number().int(),
-        all: z.string().nullable(),
-        unlistedResult: SpfResult,
-        findings: Findings,
-      })
-      .strict(),
-    dmarc: z
-      .object({
-        recordName: z.string().nullable(),
-        record: z.string().nullable(),
-        tags: z.record(z.string(), z.string()).nullable(),
-        inherited: z.boolean(),
-        organizationalDomain: z.string().nullable(),
-        queried: z.array(z.string()),
-        findings: Findings,
-      })
-      .strict(),
-    /** null only when the MX hosts were skipped (skipMx). */
+    dkim: DkimCheck,
+    domainKeysPolicy: DomainKeysPolicyCheck,
+    spf: SpfCheck,
+    dmarc: DmarcCheck,
+    /** How the domain receives mail; null only when the user skipped it (skipMx, --no-mx). */
     mx: MxCheck.nullable(),
-    /** null when not run: skipped, no MX host to check, or no resolver address (see notes). */
+    /**
+     * DANE of the MX hosts through `daneResolver`; null when not run: skipped, no MX host to check
+     * (null MX, none, lookup failed), or no resolver address known (see `notes`).
+     */
     dane: DaneReport.nullable(),
-    /** The "IP:PORT" DANE asked; null: none. */
+    /** The "IP:PORT" DANE asked (--dns, else the first nameserver of /etc/resolv.conf); null: none. */
     daneResolver: z.string().nullable(),
-    /** Every finding, most serious first. */
+    /** Every finding of every phase, most serious first (ids from the phases' tables). */
     findings: Findings,
-    /** What was not checked and why. */
+    /** What was not checked and why (phases skipped, a resolver not found). */
     notes: z.array(z.string()),
-    /** What to change first, in order. */
+    /** What to change first, in order (see FIRST_STEPS). */
     firstSteps: z.array(z.string()),
+    /** bad when any finding is bad, warn when any is a warning, else good. */
     verdict: z.enum(['good', 'warn', 'bad']),
   })
   .strict()

@@ -222,6 +222,20 @@ const SPF = {
       '"{term}" relies on reverse DNS; RFC 7208 5.5 says not to use it (slow, unreliable), and many receivers ignore it.',
     fix: 'Replace ptr by ip4:/ip6: or a of the servers that send your mail.',
   },
+  'spf-macro-ptr': {
+    severity: 'warn',
+    title: 'SPF uses the %{p} macro',
+    detail:
+      '"{term}" needs the reverse DNS name of the sending server; RFC 7208 7.3 says not to use it (slow, unreliable), and receivers that cannot validate the name use "unknown" instead.',
+    fix: 'Build the name from %{i} (the address) instead, or list the servers with ip4:/ip6:.',
+  },
+  'spf-macro-sender': {
+    severity: 'info',
+    title: 'SPF of {domain} depends on the sender',
+    detail:
+      'Macros (RFC 7208 7) make these terms name a different domain for each message; they were evaluated for an example sender, {sender} from {ip}: {terms}. Each is still one DNS lookup for any sender.',
+    fix: 'Nothing to do if you or your provider meant it; the lookup count above holds for every sender.',
+  },
 } as const satisfies Record<string, DomainCheckFindingText>
 
 const DMARC = {

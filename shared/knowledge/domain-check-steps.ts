@@ -61,7 +61,7 @@ export const FIRST_STEPS: readonly { when: readonly StepFindingId[]; step: strin
     step: 'Make a new 2048-bit DKIM key under a new selector (e.g. the date, 202612), publish it WITHOUT t=y, switch the signer (Exim: dkim_selector and dkim_private_key) to it, check a signed message with mailwarden dkim verify, then revoke the old selector (p= empty).',
   },
   {
-    when: ['spf-pass-all', 'spf-absent', 'spf-neutral-all', 'spf-no-all', 'spf-ptr'],
+    when: ['spf-pass-all', 'spf-absent', 'spf-neutral-all', 'spf-no-all', 'spf-ptr', 'spf-macro-ptr'],
     step: 'Make SPF say which servers send your mail and end it with ~all, then -all.',
   },
   {

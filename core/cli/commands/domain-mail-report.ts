@@ -2,10 +2,17 @@
 // host's port 25 in the probe's words (shared/report/facts.ts: the same certificate and TLS
 // versions lines as `mailwarden probe`'s table), one fact a line; the findings themselves are
 // listed once, with every other finding, by domain-report.ts.
+
+// The report as the contract spells it (what checkDomain returns is one of these).
+import type {
+  DaneReport,
+  DomainCheckReport,
+  MxCheck,
+  MxHostCheck,
+} from '../../../shared/contract/domain-check.js'
 import { VERDICT_WORDS } from '../../../shared/contract/mail.js'
 import type { ProbeSecurity } from '../../../shared/contract/probe.js'
 import { certificateLine, hostPort, versionsLine } from '../../../shared/report/facts.js'
-import type { DaneReport, DomainCheckReport, MxCheck, MxHostCheck } from '../../domain/check/index.js'
 
 const SECURITY: Record<ProbeSecurity, string> = {
   starttls: 'STARTTLS',

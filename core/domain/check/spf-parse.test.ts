@@ -73,5 +73,16 @@ describe('SPF record parser (RFC 7208)', () => {
   it('knows macros', () => {
     expect(hasMacro('%{i}.example.com')).toBe(true)
     expect(hasMacro('example.com')).toBe(false)
+    expect(hasMacro('a%-b.example.com')).toBe(true)
+    expect(
+      terms('v=spf1 include:%{d}._spf.example.com exists:%{i}._spf.%{d} redirect=%{d2}.example'),
+    ).toEqual(['+include:%{d}._spf.example.com', '+exists:%{i}._spf.%{d}', 'redirect=%{d2}.example'])
+  })
+
+  it('refuses a malformed macro (RFC 7208 7.1: a permanent error)', () => {
+    expect(reason('v=spf1 exists:%{x}.example.com -all')).toContain('not a macro letter')
+    expect(reason('v=spf1 include:%{c}.example.com -all')).toContain('only in exp=')
+    expect(reason('v=spf1 a:50%.example.com -all')).toContain('not a macro')
+    expect(reason('v=spf1 redirect=%{d0}.example')).toContain('redirect=')
   })
 })

@@ -4,6 +4,7 @@
 // redirect= is a permanent error) and lets unknown modifiers pass, as RFC 7208 6 requires.
 import { isIPv4, isIPv6 } from 'node:net'
 import { SPF_MAX_RECORD_CHARS, SPF_MAX_TERMS } from './limits.js'
+import { parseMacroString } from './spf-macros.js'
 
 export type SpfQualifier = '+' | '-' | '~' | '?'
 export type SpfMechanismName = 'all' | 'include' | 'a' | 'mx' | 'ptr' | 'ip4' | 'ip6' | 'exists'
@@ -38,6 +39,10 @@ function checkCidr(text: string, v4Max: number, v6Max: number): boolean {
 
 /** A domain-spec ends in a real domain (RFC 7208 7.1 toplabel) unless it ends in a macro. */
 function domainProblem(spec: string): string | null {
+  if (spec.includes('%')) {
+    const macros = parseMacroString(spec, 'domain')
+    if (!macros.ok) return `"${spec}": ${macros.reason}`
+  }
   if (!DOMAIN_SPEC.test(spec)) return `"${spec}" is not a domain`
   if (/%\{[^}]*\}$/.test(spec)) return null
   const labels = spec.replace(/\.$/, '').split('.')
@@ -143,7 +148,7 @@ export function parseSpfRecord(record: string): SpfParse {
   return { ok: true, terms }
 }
 
-/** Whether a domain-spec has macros (its value depends on the sender: not followed by the check). */
+/** Whether a domain-spec has macros (RFC 7208 7.1: %{…}, %%, %_, %-), so it must be expanded. */
 export function hasMacro(spec: string): boolean {
-  return spec.includes('%{')
+  return spec.includes('%')
 }

@@ -1,6 +1,7 @@
 // SPF of the lab's admin test domains (e2e/lab/admin-domains.ts): one test per SPF finding.
 import { describe, expect, it } from 'vitest'
 import { ADMIN } from '../../../e2e/lab/admin-domains.js'
+import { DOMAIN } from '../../../e2e/lab/topology.js'
 import { SPF_MAX_WALK_LOOKUPS } from './limits.js'
 import { checkSpf } from './spf.js'
 import { ids, labResolver } from './test-support/lab.js'
@@ -70,5 +71,34 @@ describe('SPF (lab)', () => {
     expect(ids(bad.findings)).toEqual(['spf-syntax'])
     expect(bad.findings[0]?.detail).toContain('300.1.2.3')
     expect(ids((await checkSpf(ADMIN.weak512, { resolver })).findings)).toEqual(['spf-absent'])
+  })
+
+  it('expands macros for an example sender and follows them (RFC 7208 7)', async () => {
+    const spf = await checkSpf(ADMIN.spfMacro, { resolver })
+    expect(spf.lookups).toEqual([
+      { term: `include:%{d}._spf.${DOMAIN}`, domain: `${ADMIN.spfMacro}._spf.${DOMAIN}`, void: false },
+      { term: 'exists:%{i}._spf.%{d}', domain: `192.0.2.1._spf.${ADMIN.spfMacro}`, void: true },
+    ])
+    expect(spf.voidLookups).toBe(1)
+    expect(spf.unlistedResult).toBe('fail')
+    expect(ids(spf.findings)).toEqual(['spf-present', 'spf-macro-sender'])
+    const sender = spf.findings[1]
+    expect(sender?.severity).toBe('info')
+    expect(sender?.detail).toContain(`postmaster@${ADMIN.spfMacro} from 192.0.2.1`)
+    expect(sender?.detail).toContain(`exists:%{i}._spf.%{d} → 192.0.2.1._spf.${ADMIN.spfMacro}`)
+    // %{d} alone does not depend on the sender: the include is not listed.
+    expect(sender?.detail).not.toContain('include:')
+  })
+
+  it('flags %{p} like ptr, and a malformed macro as a permanent error', async () => {
+    const ptr = await checkSpf(ADMIN.spfMacroPtr, { resolver })
+    expect(ids(ptr.findings)).toEqual(['spf-present', 'spf-macro-ptr', 'spf-macro-sender'])
+    expect(ptr.lookups).toEqual([
+      { term: `a:%{p}._spf.${DOMAIN}`, domain: `unknown._spf.${DOMAIN}`, void: true },
+    ])
+    const bad = await checkSpf(ADMIN.spfMacroBad, { resolver })
+    expect(ids(bad.findings)).toEqual(['spf-syntax'])
+    expect(bad.findings[0]?.detail).toContain('%{x}')
+    expect(bad.unlistedResult).toBe('permerror')
   })
 })

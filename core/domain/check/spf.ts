@@ -3,6 +3,9 @@
 // of two void lookups (names that answer nothing); +all, ?all, no all, ptr; include loops.
 // The count is the worst case (every term evaluated), as receivers would for a sender that matches
 // nothing: the limit applies to that mail, and it is the forged mail SPF is for.
+// Macros (RFC 7208 7) are expanded for an example sender (postmaster@ the domain, from 192.0.2.1, HELO
+// the domain): names built from the sender's address or local part differ per message, but each such
+// term is still one lookup, so the count holds for every sender.
 import { domainCheckFinding } from '../../../shared/knowledge/domain-check-findings.js'
 import { DnsError, type Resolver } from '../../dns/resolver.js'
 import { lookupTxt } from '../../dns/txt.js'
@@ -14,6 +17,7 @@ import {
   SPF_MAX_WALK_LOOKUPS,
 } from './limits.js'
 import { shown } from './shown.js'
+import { EXAMPLE_SENDER_IP, exampleSender, expandMacros, macroLetters } from './spf-macros.js'
 import { hasMacro, isSpfRecord, parseSpfRecord, type SpfTerm } from './spf-parse.js'
 import type { Finding, SpfCheck, SpfLookup, SpfResult } from './types.js'
 
@@ -26,6 +30,34 @@ interface Walk {
   voidNames: string[]
   /** Set when the walk hit SPF_MAX_WALK_LOOKUPS and stopped following. */
   cut: boolean
+  /** The checked domain: the example sender's domain (%{o}) and HELO name (%{h}). */
+  top: string
+  /** Terms whose macros depend on the sender, with the name they gave for the example sender. */
+  senderMacros: string[]
+}
+
+/** Macro letters whose value comes from the sender (its address, local part, IP, reverse DNS). */
+const SENDER_LETTERS = ['s', 'l', 'i', 'p', 'v']
+
+/** The domain a domain-spec names for the example sender (the spec itself when it has no macro). */
+function targetOf(walk: Walk, text: string, spec: string, current: string): string | null {
+  if (!hasMacro(spec)) return spec
+  const expanded = expandMacros(spec, {
+    sender: exampleSender(walk.top),
+    ip: EXAMPLE_SENDER_IP,
+    domain: current,
+    helo: walk.top,
+  })
+  if (!expanded.ok) {
+    walk.findings.push(
+      domainCheckFinding('spf-syntax', { domain: current, reason: `"${text}": ${expanded.reason}` }),
+    )
+    return null
+  }
+  const letters = macroLetters(spec)
+  if (SENDER_LETTERS.some((l) => letters.has(l)) && walk.senderMacros.length < 10)
+    walk.senderMacros.push(`${text} → ${expanded.value}`)
+  return expanded.value
 }
 
 type SpfRecordAnswer = { record: string } | { missing: string } | { failed: true }
@@ -74,11 +106,8 @@ async function addressTerm(
   term: SpfTerm & { kind: 'mechanism' },
   current: string,
 ): Promise<void> {
-  const target = term.domain ?? current
-  if (hasMacro(target)) {
-    count(walk, term.text, target, false)
-    return
-  }
+  const target = targetOf(walk, term.text, term.domain ?? current, current)
+  if (target === null) return
   if (term.name === 'a' || term.name === 'exists') {
     count(walk, term.text, target, await answersNothing(() => walk.resolver.addresses(target)))
     return
@@ -102,11 +131,9 @@ async function addressTerm(
 }
 
 /** Follows one include: or redirect= to its record; returns the all that ends that record. */
-async function follow(walk: Walk, text: string, target: string): Promise<string | null> {
-  if (hasMacro(target)) {
-    count(walk, text, target, false)
-    return null
-  }
+async function follow(walk: Walk, text: string, spec: string, current: string): Promise<string | null> {
+  const target = targetOf(walk, text, spec, current)
+  if (target === null) return null
   if (walk.chain.includes(target.toLowerCase())) {
     count(walk, text, target, false)
     walk.findings.push(domainCheckFinding('spf-include-loop', { path: [...walk.chain, target].join(' → ') }))
@@ -137,7 +164,7 @@ async function walkRecord(walk: Walk, domain: string, record: string): Promise<s
     for (const term of parsed.terms) {
       if (walk.cut) return null
       if (term.kind === 'modifier') continue
-      if (term.name === 'include' && term.domain) await follow(walk, term.text, term.domain)
+      if (term.name === 'include' && term.domain) await follow(walk, term.text, term.domain, domain)
       else if (term.name === 'a' || term.name === 'mx' || term.name === 'ptr' || term.name === 'exists')
         await addressTerm(walk, term, domain)
     }
@@ -145,7 +172,8 @@ async function walkRecord(walk: Walk, domain: string, record: string): Promise<s
     const all = parsed.terms.find((t) => t.kind === 'mechanism' && t.name === 'all')
     if (all?.kind === 'mechanism') return `${all.qualifier}all`
     const redirect = parsed.terms.find((t) => t.kind === 'modifier' && t.name === 'redirect')
-    if (redirect?.kind === 'modifier' && !walk.cut) return await follow(walk, redirect.text, redirect.value)
+    if (redirect?.kind === 'modifier' && !walk.cut)
+      return await follow(walk, redirect.text, redirect.value, domain)
     return null
   } finally {
     walk.chain.pop()
@@ -156,9 +184,13 @@ async function walkRecord(walk: Walk, domain: string, record: string): Promise<s
 function judgeTerms(terms: SpfTerm[], findings: Finding[]): string | null {
   const all = terms.find((t) => t.kind === 'mechanism' && t.name === 'all')
   const redirect = terms.some((t) => t.kind === 'modifier' && t.name === 'redirect')
-  for (const t of terms)
+  for (const t of terms) {
     if (t.kind === 'mechanism' && t.name === 'ptr')
       findings.push(domainCheckFinding('spf-ptr', { term: t.text }))
+    const spec = t.kind === 'mechanism' ? t.domain : t.name === 'redirect' ? t.value : null
+    if (spec && macroLetters(spec).has('p'))
+      findings.push(domainCheckFinding('spf-macro-ptr', { term: t.text }))
+  }
   if (all?.kind === 'mechanism') {
     if (all.qualifier === '+') findings.push(domainCheckFinding('spf-pass-all', { term: all.text }))
     if (all.qualifier === '?') findings.push(domainCheckFinding('spf-neutral-all', { term: all.text }))
@@ -200,6 +232,8 @@ export async function checkSpf(domain: string, options: { resolver: Resolver }):
     chain: [],
     voidNames: [],
     cut: false,
+    top: domain,
+    senderMacros: [],
   }
   const result: SpfCheck = {
     record: null,
@@ -234,6 +268,15 @@ export async function checkSpf(domain: string, options: { resolver: Resolver }):
       domainCheckFinding('spf-void-lookups', {
         count: walk.voidNames.length,
         names: walk.voidNames.slice(0, 10).join(', '),
+      }),
+    )
+  if (walk.senderMacros.length > 0)
+    walk.findings.push(
+      domainCheckFinding('spf-macro-sender', {
+        domain,
+        sender: exampleSender(domain),
+        ip: EXAMPLE_SENDER_IP,
+        terms: shown(walk.senderMacros.join('; '), 600),
       }),
     )
   result.unlistedResult = unlistedResult(result, finalAll)
