@@ -27,6 +27,9 @@ const PYSPF_DISAGREEMENTS: Disagreements = {
   // We do not evaluate it (there is no sender); pyspf asks 1.2.0.192.in-addr.arpa, which the lab's
   // dnsmasq refuses (no upstream), so pyspf says temperror where a real resolver would say neutral.
   [ADMIN.spfNeutral]: ['neutral', 'temperror', 'ptr needs the sender’s reverse DNS'],
+  // The same category through a macro: %{p} is the sender's validated reverse name (RFC 7208 7.3);
+  // we take "unknown" as the RFC allows, pyspf asks the refused PTR lookup.
+  [ADMIN.spfMacroPtr]: ['fail', 'temperror', '%{p} needs the sender’s reverse DNS'],
 }
 
 /** None: mailauth takes the refused PTR lookup as "ptr does not match" (RFC 7208 5.5): neutral. */
@@ -45,6 +48,9 @@ const SPF_DOMAINS = [
   ADMIN.spfTwo,
   ADMIN.spfBad,
   ADMIN.spfNoAll,
+  ADMIN.spfMacro,
+  ADMIN.spfMacroBad,
+  ADMIN.spfMacroPtr,
 ]
 
 /** Our result for each SPF domain beside the peer's; a difference must be documented, and only then. */
