@@ -93,12 +93,18 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer)
 }
 
-/** Starts rspamd with these local.d files (name -> text); `dns` is "address:port". */
-export async function startRspamd(localD: Record<string, string>, dns: string): Promise<RspamdLab> {
+/** Starts rspamd with these local.d files (name -> text); `dns` is "address:port". `dbDir`: a
+ * $DBDIR kept by the caller, so a second rspamd reuses the first one's compiled caches (~3 s
+ * instead of ~15 s to start); by default a fresh one in the temp dir. */
+export async function startRspamd(
+  localD: Record<string, string>,
+  dns: string,
+  options: { dbDir?: string } = {},
+): Promise<RspamdLab> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'mw-rspamd-'))
   const dirs = {
     local: path.join(dir, 'local.d'),
-    db: path.join(dir, 'db'),
+    db: options.dbDir ?? path.join(dir, 'db'),
     run: path.join(dir, 'run'),
     log: path.join(dir, 'log'),
   }
