@@ -44,7 +44,7 @@ export const DKIM_KEYGEN_ADVICE = {
     title: 'dkimpy and rspamd do not read the ed25519 PEM file',
     detail:
       "The ed25519 key is written as PKCS#8 PEM, which Exim reads (built with GnuTLS 3.6 or later, as Debian's 4.96, or OpenSSL 1.1.1), as do OpenDKIM 2.11 and mailauth; dkimpy reads only the base64 of the 32-byte seed, and rspamd cannot load PEM ed25519 keys (rspamd issue 4630).",
-    fix: 'For dkimpy or rspamd, write the seed from the PEM: `(umask 077; openssl pkey -in {edFile} -outform DER | tail -c 32 | base64 > {edFile}.seed)`, and give that file to the signer (dkimpy tested; rspamd not tested here).',
+    fix: 'For dkimpy or rspamd, write the seed from the PEM: `(umask 077; openssl pkey -in {edFile} -outform DER | tail -c 32 | base64 > {edFile}.seed)`, and give that file to the signer (both tested: dkimpy, and rspamd 3.4 with the snippet printed here).',
   },
   'keygen-selector-not-dated': {
     severity: 'info',

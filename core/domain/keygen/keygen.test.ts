@@ -144,6 +144,14 @@ describe('the signer snippets', () => {
     const { rspamd } = signerSnippets('example.org', [rsa, ed])
     expect(rspamd).toContain('{ path = "/etc/dkim/rsa.key"; selector = "s1"; }')
     expect(rspamd).toContain('{ path = "/etc/dkim/ed.key.seed"; selector = "s1-ed"; }')
+    expect(rspamd).not.toContain('use_esld')
+  })
+
+  it("turns off rspamd's registered-domain lookup only for a subdomain (else it would not sign)", () => {
+    const { rspamd } = signerSnippets('mail.example.org', [rsa])
+    expect(rspamd).toContain('use_esld = false;')
+    expect(rspamd).toContain('  mail.example.org {')
+    expect(signerSnippets('example.co.uk', [rsa]).rspamd).not.toContain('use_esld')
   })
 })
 

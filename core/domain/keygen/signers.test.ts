@@ -7,10 +7,9 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import { dkimVerify } from 'mailauth/lib/dkim/verify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { keyFileSource, verifyMessage } from '../../dkim/index.js'
 import { type KeygenResult, runKeygen } from './keygen.js'
+import { verifyWithRecords } from './verify-with-records.js'
 
 const run = promisify(execFile)
 /** Debian's interpreter: python3-dkim is installed for it, not for a pyenv shim on PATH. */
@@ -62,11 +61,6 @@ async function dkimpySign(keyFile: string, selector: string, alg: string): Promi
   })
 }
 
-/** The key file `dkim verify --keys` reads, from the printed zone strings (quoted, joined back). */
-function keyFileText(result: KeygenResult): string {
-  return result.records.map((r) => `${r.name} ${r.strings.map((s) => `"${s}"`).join(' ')}`).join('\n')
-}
-
 let dir: string
 let result: KeygenResult
 
@@ -84,21 +78,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-async function verifyBoth(signed: string) {
-  const ours = await verifyMessage(Buffer.from(signed, 'latin1'), {
-    keys: keyFileSource(keyFileText(result)),
-  })
-  const byName = new Map(result.records.map((r) => [r.name, r.strings]))
-  const theirs = await dkimVerify(Buffer.from(signed, 'latin1'), {
-    // One TXT record of several strings, as DNS would give it.
-    resolver: async (name: string, type: string) => {
-      const strings = type === 'TXT' ? byName.get(name.toLowerCase()) : undefined
-      if (!strings) throw Object.assign(new Error(`${name}: not found`), { code: 'ENOTFOUND' })
-      return [strings]
-    },
-  })
-  return { ours, theirs: theirs.results.map((r) => r.status.result) }
-}
+const verifyBoth = (signed: string) => verifyWithRecords(signed, result.records)
 
 describe('keys from dkim keygen, used by real signers', () => {
   it('dkimpy signs rsa-sha256 with the RSA file; Mailwarden and mailauth verify it with the printed record', async () => {

@@ -1,6 +1,7 @@
 // The signer's configuration for new keys, as text to paste: Exim's remote_smtp transport,
 // OpenDKIM's tables with Postfix's milter lines, and rspamd's dkim_signing.conf. Each key has its
 // own selector; two keys mean two signatures (Exim: a selector list; OpenDKIM: two table rows).
+import { organizationalDomainByList } from '../../dmarc/organizational-domain.js'
 import type { KeyAlgorithm } from './make-key.js'
 import { recordName } from './record.js'
 
@@ -77,8 +78,12 @@ function rspamdSnippet(domain: string, keys: SnippetKey[]): string {
       ? `      { path = "${seedFileOf(k.file)}"; selector = "${k.selector}"; } # the base64 seed, not the PEM (see keygen-ed25519-format)`
       : `      { path = "${k.file}"; selector = "${k.selector}"; }`,
   )
+  // rspamd signs for the registered domain (use_esld, on by default): mail from mail.example.com
+  // would look up example.com, find no entry, and not be signed with these keys (tested, 3.4).
+  const ownName = organizationalDomainByList(domain) === domain
   return [
     '# /etc/rspamd/local.d/dkim_signing.conf',
+    ...(ownName ? [] : [`use_esld = false; # sign as ${domain} itself, not its registered domain`]),
     'domain {',
     `  ${domain} {`,
     '    selectors [',
