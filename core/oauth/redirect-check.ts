@@ -10,7 +10,8 @@ export type RedirectVerdict =
   | { kind: 'wrong-state' }
   | { kind: 'other' }
 
-export const REDIRECT_PATH = '/oauth/callback'
+/** The path registered with providers (the lab's clients: http://127.0.0.1/callback, any port). */
+export const REDIRECT_PATH = '/callback'
 
 function sameState(given: string, expected: string): boolean {
   const a = createHash('sha256').update(given).digest()
