@@ -244,6 +244,42 @@ describe('OAuth against oidc-provider', () => {
     await expect(source.accessToken()).rejects.toMatchObject({ id: 'needs-authorization' })
   })
 
+  it('runs oauth.authorize through the contract: progress with the URL, one finished event', async () => {
+    const events: unknown[] = []
+    let visit: Promise<string> | undefined
+    const offProgress = engine.on('oauth.authorize.progress', (e) => {
+      events.push(e)
+      if (e.progress.phase === 'open-browser') visit = fakeUser(provider.tls.caPem).visit(e.progress.url)
+    })
+    const finished = new Promise<unknown>((resolve) => {
+      const off = engine.on('oauth.authorize.finished', (e) => {
+        off()
+        resolve(e)
+      })
+    })
+    try {
+      const started = await engine.call('oauth.authorize', { accountId: ID, flow: 'browser' })
+      expect(started).toMatchObject({ ok: true, value: { runId: expect.stringMatching(/^run-/) } })
+      expect(await finished).toMatchObject({ outcome: { status: 'done', result: { state: 'signed-in' } } })
+      expect(await visit).toContain('You can close this tab')
+      expect(events).toHaveLength(1)
+    } finally {
+      offProgress()
+    }
+    const listed = await engine.call('oauth.accounts', {})
+    expect(listed).toMatchObject({
+      ok: true,
+      value: { accounts: [{ state: 'signed-in', hasClientSecret: false }] },
+    })
+    const providers = await engine.call('oauth.providers', {})
+    expect(providers.ok).toBe(true)
+    // An unknown account is refused before a run starts.
+    expect(await engine.call('oauth.authorize', { accountId: 'nobody', flow: 'device' })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    })
+  })
+
   it('never put a token into an event or a log line', async () => {
     const emitted = seen.join('\n')
     expect(seen.length).toBeGreaterThan(5)

@@ -6,6 +6,7 @@ import {
   type OAuthAccountInput,
   type OAuthProviderId,
 } from '../../../shared/contract/oauth-account.js'
+import { OAUTH_PROVIDERS } from '../../../shared/knowledge/oauth-providers.js'
 import { usageError } from '../output.js'
 
 export const OAUTH_USAGE = `mailwarden oauth login ACCOUNT [--device]
@@ -15,8 +16,8 @@ mailwarden oauth status [ACCOUNT] [--json]
 mailwarden oauth logout ACCOUNT
 mailwarden oauth delete ACCOUNT
 
-PROVIDER is ${OAUTH_PROVIDER_IDS.join(', ')}. Mailwarden ships no client id of its own: register
-an app with the provider (\`oauth login --provider P --help\` is not needed: the error says where).
+PROVIDER is ${OAUTH_PROVIDER_IDS.join(', ')}. Mailwarden ships no client id of its own:
+register an app with the provider (docs/oauth.md says where, for each provider).
   --provider P     create or update the account ACCOUNT (default: made from the address)
   --account ADDR   the mail address the tokens are for
   --client-id ID   the app registration's client id
@@ -61,7 +62,7 @@ function loginAccount(
   if (typeof address !== 'string') throw usageError('--provider needs --account ADDRESS.')
   if (typeof values['client-id'] !== 'string')
     throw usageError(
-      '--provider needs --client-id ID: Mailwarden ships no client id; register an app with the provider (mailwarden oauth status shows where for a saved account, docs/oauth.md for each provider).',
+      `--provider needs --client-id ID: Mailwarden ships no client id. ${OAUTH_PROVIDERS[provider as OAuthProviderId].registration.text} (${OAUTH_PROVIDERS[provider as OAuthProviderId].registration.url})`,
     )
   const account: OAuthAccountInput = {
     id: id ?? idFromAddress(address),
