@@ -63,7 +63,7 @@ export function createEngine(options: EngineOptions): Engine {
     accountsModule(context),
     dkimModule(context),
     domainModule(context),
-    tunnelModule(context),
+    tunnelModule(context, { tokenSourceFor: options.tokenSourceFor ?? null }),
   ] as unknown as JobModule<never>[]
   // Each module's handlers are typed against its own operations; together they cover them all
   // (api.test.ts checks that no operation is left without a handler).
