@@ -2,7 +2,8 @@
 // what the server said (its SMTP/IMAP/POP3 line, the decoded XOAUTH2/OAUTHBEARER JSON) or what
 // the token endpoint answered (an AADSTS code, invalid_grant), each with a title, one sentence of
 // what it means and one of what to do. The first matching entry wins, so specific ones come first.
-// The tunnel tells the client `title: meaning` in its protocol's error; the UI shows all three.
+// The tunnel tells the client `title. fix` in its protocol's error (ASCII: it goes on a protocol
+// line); the UI shows all three.
 
 export interface OAuthRefusal {
   id: string
@@ -41,7 +42,7 @@ export const OAUTH_REFUSALS: readonly OAuthRefusal[] = [
     id: 'aadsts-65001',
     pattern: /AADSTS65001\b/i,
     title: 'Consent has not been given',
-    meaning: 'Neither the user nor an administrator has consented to the app’s mail permissions.',
+    meaning: `Neither the user nor an administrator has consented to the app's mail permissions.`,
     fix: 'Sign in again and consent, or ask the tenant administrator to grant admin consent for the client id.',
   },
   {
@@ -88,7 +89,7 @@ export const OAUTH_REFUSALS: readonly OAuthRefusal[] = [
     title: 'The server accepts no password login',
     meaning:
       'Basic authentication (a password) is turned off for this mailbox or tenant; only OAuth 2.0 works.',
-    fix: 'Use the tunnel with an OAuth account (it is this message’s point): check the tunnel really has one.',
+    fix: `Use the tunnel with an OAuth account (it is this message's point): check the tunnel really has one.`,
   },
   {
     id: 'smtp-auth-disabled',
@@ -111,7 +112,7 @@ export const OAUTH_REFUSALS: readonly OAuthRefusal[] = [
     pattern: /\binvalid_client\b|\bunauthorized_client\b/i,
     title: 'The provider does not accept this client id',
     meaning: 'The client id (or its secret) is wrong, or the app may not use this flow.',
-    fix: 'Check the client id and secret of the OAuth account against the provider’s app registration.',
+    fix: `Check the client id and secret of the OAuth account against the provider's app registration.`,
   },
   {
     id: 'xoauth2-invalid-token',
@@ -119,15 +120,14 @@ export const OAUTH_REFUSALS: readonly OAuthRefusal[] = [
     title: 'The server refused the access token',
     meaning:
       'The server found the token expired, revoked or not valid for this address, even after a fresh one.',
-    fix: 'Sign in again in Mailwarden with the mailbox’s own account (the address must match the signed-in user).',
+    fix: `Sign in again in Mailwarden with the mailbox's own account (the address must match the signed-in user).`,
   },
   {
     id: 'xoauth2-bad-request',
     pattern: /"status"\s*:\s*"400"|invalid_request/i,
     title: 'The server found the token login malformed or for another user',
-    meaning:
-      'The server refused the XOAUTH2/OAUTHBEARER request itself: the address does not match the token’s user, or the mechanism is not set up.',
-    fix: 'Check that the OAuth account’s address is the mailbox signed in, or choose the other SASL mechanism for the tunnel.',
+    meaning: `The server refused the XOAUTH2/OAUTHBEARER request itself: the address does not match the token's user, or the mechanism is not set up.`,
+    fix: `Check that the OAuth account's address is the mailbox signed in, or choose the other SASL mechanism for the tunnel.`,
   },
   {
     id: 'scope',
@@ -140,9 +140,8 @@ export const OAUTH_REFUSALS: readonly OAuthRefusal[] = [
     id: 'ms-auth-unsuccessful',
     pattern: /5\.7\.3\b|Authentication unsuccessful|AUTHENTICATE failed/i,
     title: 'Microsoft refused the token login',
-    meaning:
-      'Exchange Online refused the token: the mailbox lacks IMAP/POP/SMTP access, the scope is for another protocol, or the address is not the signed-in user’s.',
-    fix: 'Check that IMAP/POP/SMTP AUTH is enabled for the mailbox and that the OAuth account’s address is that mailbox.',
+    meaning: `Exchange Online refused the token: the mailbox lacks IMAP/POP/SMTP access, the scope is for another protocol, or the address is not the signed-in user's.`,
+    fix: `Check that IMAP/POP/SMTP AUTH is enabled for the mailbox and that the OAuth account's address is that mailbox.`,
   },
 ]
 
@@ -152,7 +151,7 @@ export const OAUTH_REFUSAL_UNKNOWN: OAuthRefusal = {
   pattern: /$^/,
   title: 'The server refused the token login',
   meaning: 'The server refused the login with a fresh access token and did not say why in a known way.',
-  fix: 'Check the OAuth account’s address and sign in again in Mailwarden; the connection log has the server’s words.',
+  fix: `Check the OAuth account's address and sign in again in Mailwarden; the connection log has the server's words.`,
 }
 
 /** The entry whose pattern matches the first of `texts` it can (in order of the list). */

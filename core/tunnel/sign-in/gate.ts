@@ -71,6 +71,9 @@ export type GateOutcome = { kind: 'signed-in'; fromClient: Buffer; fromServer: B
 
 type LoginOutcome = 'signed-in' | 'refused'
 
+/** Characters of the server's refusal quoted in the record and the state (a long one is cut). */
+const MAX_QUOTED_REFUSAL_CHARS = 160
+
 function protocolOf(options: GateOptions, upstream: Upstream): GateProtocol {
   const common = { recorder: options.recorder, upstreamName: options.upstreamName }
   switch (options.protocol) {
@@ -195,9 +198,12 @@ async function login(
   }
   const refusal = explainOAuthRefusal(said)
   recorder.loginAnswered(false)
-  const error = `${refusal.title}: ${refusal.meaning} ${refusal.fix}${said ? ` The server said: ${oneLine(said)}` : ''}`
-  runtime.onResult({ state: 'refused', error })
-  options.report(error)
+  const quoted = said ? ` (the server said: ${oneLine(said).slice(0, MAX_QUOTED_REFUSAL_CHARS)})` : ''
+  runtime.onResult({
+    state: 'refused',
+    error: `${refusal.title}${quoted}: ${refusal.meaning} ${refusal.fix}`,
+  })
+  options.report(`${refusal.title}${quoted}. ${refusal.fix}`)
   client.write(step.answers.failure('refused', `${refusal.title}. ${refusal.fix}`))
   return 'refused'
 }
