@@ -191,6 +191,7 @@ export class TunnelManager {
     const tunnels = await this.#configs()
     await this.#checkListenAddress(config, tunnels)
     await this.#context.settings.update({ tunnels: [...tunnels, config] })
+    await this.#oauthSide(config)
     if (config.autoStart) {
       try {
         return await this.start(config.id)
@@ -218,6 +219,7 @@ export class TunnelManager {
     if (config.listenHost !== current.listenHost || config.listenPort !== current.listenPort)
       await this.#checkListenAddress(config, tunnels)
     await this.#context.settings.update({ tunnels: tunnels.map((t) => (t.id === id ? config : t)) })
+    await this.#oauthSide(config)
     // A new listen host gets a new certificate at the next start; read it again then.
     if (config.listenHost !== current.listenHost) this.#entry(id).localCertificate = undefined
     if (this.#entry(id).tunnel) {

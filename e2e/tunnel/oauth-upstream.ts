@@ -22,6 +22,8 @@ export interface OAuthUpstreamOptions {
   mechanisms?: string[]
   /** IMAP: offer SASL-IR (default true). */
   saslIr?: boolean
+  /** Where it listens (default 127.0.0.1). */
+  host?: string
 }
 
 export interface OAuthUpstream {
@@ -68,7 +70,7 @@ export async function startOAuthUpstream(options: OAuthUpstreamOptions): Promise
       serve(secure, options, state, true)
     } else startTls(raw, context, options, state)
   })
-  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve))
+  await new Promise<void>((resolve) => server.listen({ host: options.host ?? '127.0.0.1', port: 0 }, resolve))
   return {
     port: (server.address() as AddressInfo).port,
     ...state,
