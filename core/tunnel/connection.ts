@@ -221,6 +221,7 @@ export class Connection {
         upstreamPort: config.upstreamPort,
         upstreamName,
         runtime: runtime.signIn,
+        greetClient: config.localTls !== 'starttls',
         recorder: this.recorder,
         signal: this.abort.signal,
         report: (sentence) => {

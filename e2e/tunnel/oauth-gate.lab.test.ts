@@ -228,6 +228,26 @@ describe('IMAP through the sign-in gate', () => {
     ])
   })
 
+  it('a command sent with the LOGIN in one write reaches the server after the sign-in', async () => {
+    const s = await setUp('imap')
+    const c = await s.client()
+    await c.wait(/^\* OK/)
+    c.sendRaw(`k1 LOGIN ${ADDRESS} "${LOCAL}"\r\nk2 SELECT INBOX\r\n`)
+    expect(await c.wait(/k2 OK/)).toMatch(/^k1 OK .*\r\n\* 1 EXISTS\r\nk2 OK /)
+    c.end()
+  })
+
+  it('a client that never logs in is cut off at the deadline, in its protocol', async () => {
+    const s = await setUp('imap')
+    s.signIn.deadlineMs = 300
+    const c = await s.client()
+    await c.wait(/^\* OK/)
+    expect(await c.closed()).toMatch(
+      /^\* BYE \[UNAVAILABLE\] Mailwarden tunnel: The client did not finish logging in in time/,
+    )
+    expect(await s.tunnel.nextRecord()).toMatchObject({ outcome: 'failed' })
+  })
+
   it('commands before LOGIN are refused, STARTTLS too', async () => {
     const s = await setUp('imap')
     const c = await s.client()

@@ -3,7 +3,7 @@
 // state and in tunnel.status events when a sign-in is needed, the password deleted with the tunnel.
 // The token source is a fake passed as the engine's option (core/oauth provides the real one); the
 // server is our own OAuth-only one (oauth-upstream.ts) on the lab Dovecot's address.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -14,6 +14,7 @@ import type { TunnelState } from '../../shared/contract/tunnel.js'
 import { getLab } from '../lab/lab.js'
 import { Conversation } from './conversation.js'
 import { FakeTokens } from './fake-tokens.js'
+import { run } from './helpers.js'
 import { type OAuthUpstream, startOAuthUpstream } from './oauth-upstream.js'
 
 const lab = getLab()
@@ -121,6 +122,62 @@ describe('an OAuth tunnel through the engine', () => {
 
     await call('tunnel.delete', { id })
     expect(stored.has(`tunnel-password:${id}`)).toBe(false)
+  })
+
+  it("Python's smtplib through a local STARTTLS side: AUTH with the local password, a message accepted", async () => {
+    const smtp = await startOAuthUpstream({
+      protocol: 'smtp',
+      mode: 'implicit-tls',
+      certDir: path.join(lab.stateDir, 'certs'),
+      host: lab.good.dovecot.address,
+    })
+    smtp.valid.add('tok1')
+    try {
+      const created = await call<TunnelState>('tunnel.create', {
+        name: 'OAuth SMTP',
+        listenPort: 0,
+        upstreamHost: lab.good.dovecot.host,
+        upstreamPort: smtp.port,
+        mode: 'implicit-tls',
+        protocol: 'smtp',
+        caFile: lab.caPath,
+        localTls: 'starttls',
+        oauth: { accountId: 'lab', mechanism: 'xoauth2' },
+      })
+      const id = created.config.id
+      await call('tunnel.setLocalPassword', { id, password: 'scanner pass' })
+      const started = await call<TunnelState>('tunnel.start', { id })
+      const caFile = path.join(dir, 'local.pem')
+      writeFileSync(caFile, started.localCertificate?.pem ?? '')
+      const script = [
+        'import smtplib, ssl, sys',
+        'port, ca, user, pw = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]',
+        'with smtplib.SMTP("127.0.0.1", port, timeout=10) as s:',
+        '    s.ehlo("scanner")',
+        '    s.starttls(context=ssl.create_default_context(cafile=ca))',
+        '    code, caps = s.ehlo("scanner")',
+        '    print("AUTH", s.esmtp_features.get("auth"))',
+        '    s.login(user, pw)',
+        '    print("SENT", s.sendmail(user, [user], "Subject: scan\\r\\n\\r\\nhello\\r\\n"))',
+      ].join('\n')
+      const ran = await run('python3', [
+        '-c',
+        script,
+        String(started.listening?.port),
+        caFile,
+        'alice@lab.test',
+        'scanner pass',
+      ])
+      expect(ran.stderr).toBe('')
+      expect(ran.stdout).toBe('AUTH  PLAIN LOGIN\nSENT {}\n')
+      expect(smtp.lines).toContain(
+        `AUTH XOAUTH2 ${Buffer.from('user=alice@lab.test\x01auth=Bearer tok1\x01\x01').toString('base64')}`,
+      )
+      expect(smtp.lines).toContain('EHLO scanner')
+      await call('tunnel.delete', { id })
+    } finally {
+      await smtp.close()
+    }
   })
 
   it('a tunnel whose account has no token source does not start, and says why', async () => {

@@ -247,7 +247,14 @@ function serve(
             '535 5.7.3 Authentication unsuccessful [SN4PR0501CA0054.namprd05.prod.outlook.com]\r\n',
         })
       } else if (verb === 'MAIL' || verb === 'RCPT') s.write('250 2.1.0 OK\r\n')
-      else if (verb === 'QUIT') s.end('221 2.0.0 Bye\r\n')
+      else if (verb === 'DATA') {
+        s.write('354 Go ahead\r\n')
+        const body = (next: string) => {
+          if (next === '.') s.write('250 2.0.0 Accepted\r\n')
+          else pending = body
+        }
+        pending = body
+      } else if (verb === 'QUIT') s.end('221 2.0.0 Bye\r\n')
       else s.write('502 5.5.2 Unknown command\r\n')
     },
   }

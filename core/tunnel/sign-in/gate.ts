@@ -59,6 +59,8 @@ export interface GateOptions {
   upstreamPort: number
   upstreamName: string
   runtime: SignInRuntime
+  /** False when a local STARTTLS side greeted the client already (before its TLS). */
+  greetClient: boolean
   recorder: CommandRecorder
   signal: AbortSignal
   /** A failure's sentence, for the connection's record (the last one counts). */
@@ -130,7 +132,7 @@ export async function signIn(
   let signedIn = false
   try {
     await protocol.prepare(toServer)
-    toClient.write(protocol.greeting())
+    if (options.greetClient) toClient.write(protocol.greeting())
     let attempts = 0
     for (let n = 0; n < MAX_SIGN_IN_COMMANDS; n++) {
       const step: ClientStep = await protocol.command(await clientReader.line(), toClient, toServer)
