@@ -238,9 +238,10 @@ export class Connection {
       }
       return outcome
     } catch (error) {
-      if (this.outcome === 'stopped' || this.#clientClosed) {
+      // Stopped, idle, or the client gone: that end is already recorded and said.
+      if (this.outcome !== null || this.#clientClosed) {
         socket.destroy()
-        this.client.destroy()
+        if (this.outcome === 'stopped' || this.#clientClosed) this.client.destroy()
         return null
       }
       fail(error instanceof Error ? error.message : String(error))

@@ -96,7 +96,7 @@ export class Pop3Gate implements GateProtocol {
         // The password is the rest of the line: it may hold spaces.
         return {
           kind: 'login',
-          login: { user, password: line.replace(/^\s*\S+ /, '') },
+          login: { user, password: line.includes(' ') ? line.slice(line.indexOf(' ') + 1) : '' },
           answers: this.#answers(),
         }
       }
