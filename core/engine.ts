@@ -68,7 +68,8 @@ export function createEngine(options: EngineOptions): Engine {
     accountsModule(context),
     dkimModule(context),
     domainModule(context),
-    tunnelModule(context),
+    // A tunnel with an OAuth 2.0 account logs in upstream with the account's tokens.
+    tunnelModule(context, { tokenSourceFor: options.tokenSourceFor ?? ((id) => oauth.tokenSource(id)) }),
     oauthModule(context),
   ] as unknown as JobModule<never>[]
   // Each module's handlers are typed against its own operations; together they cover them all

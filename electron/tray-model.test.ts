@@ -81,6 +81,7 @@ describe('trayModel', () => {
       },
       localCertificate: null,
       check,
+      oauth: null,
     })
     const at = '2026-12-07T10:00:01.000Z'
     const unverified = trayTunnel(
