@@ -4,17 +4,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type Provider from 'oidc-provider'
 import type { InteractionDetails } from 'oidc-provider'
+import { escapeHtml, page } from './pages.js'
 import { OAUTH_USER } from './settings.js'
 
 const MAX_FORM_BYTES = 16 * 1024
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
-
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`
-}
 
 function loginForm(uid: string, clientId: string, error?: string): string {
   return page(

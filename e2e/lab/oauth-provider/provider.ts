@@ -6,8 +6,9 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import https from 'node:https'
 import type { AddressInfo } from 'node:net'
-import Provider, { type Configuration } from 'oidc-provider'
+import Provider, { type ClientLike, type Configuration } from 'oidc-provider'
 import { handleInteraction } from './interactions.js'
+import { devicePages, logoutSource, postLogoutSuccessSource, renderError } from './pages.js'
 import {
   ACCESS_TTL,
   CLIENT,
@@ -61,8 +62,14 @@ export function labProviderConfiguration(): Configuration {
     scopes: [...SCOPES],
     features: {
       devInteractions: { enabled: false },
-      deviceFlow: { enabled: true },
-      introspection: { enabled: true },
+      deviceFlow: { enabled: true, ...devicePages },
+      rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
+      // Dovecot introspects every client's tokens; a lab client only its own.
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (_ctx: unknown, caller: ClientLike, token: { clientId?: string }) =>
+          caller.clientId === CLIENT.dovecot || token.clientId === caller.clientId,
+      },
       revocation: { enabled: true },
     },
     // PKCE S256 for every client that can use the code flow (the lab's are all public).
@@ -85,6 +92,7 @@ export function labProviderConfiguration(): Configuration {
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     cookies: { keys: [randomBytes(32).toString('hex')] },
     jwks: { keys: [signingKey()] },
+    renderError,
   }
 }
 
