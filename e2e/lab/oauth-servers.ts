@@ -85,6 +85,14 @@ service pop3-login {
 ${listener('pop3', PORT.pop3, false)}${listener('pop3s', PORT.pop3s, true)}}
 service lmtp {
 ${listener('lmtp', PORT.lmtp, false)}}
+# Tests refuse tokens on purpose, many times from 127.0.0.1: no anvil penalty (it grows to 15 s
+# per attempt) and no failure delay, so a refusal answers at once.
+auth_failure_delay = 0
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
 service auth {
   unix_listener auth-exim {
     mode = 0600
