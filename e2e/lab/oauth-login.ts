@@ -3,6 +3,7 @@
 // and the device flow (approving the user code on the verification page, then polling), plus
 // refresh, revocation (RFC 7009) and introspection (RFC 7662, as Dovecot asks).
 import { createHash, randomBytes } from 'node:crypto'
+import http from 'node:http'
 import { getLab } from './lab.js'
 import { firstForm, type HttpResponse, type LabHttp, labHttp } from './oauth-http.js'
 import {
@@ -137,6 +138,33 @@ export async function loginWithCode(options: LabLoginOptions = {}): Promise<LabT
     redirect_uri: redirectUri,
     client_id: clientId,
     code_verifier: verifier,
+  })
+}
+
+/**
+ * What a browser does with an authorization URL someone else's code made (e.g. the app's browser
+ * flow with its own loopback listener): sign in, consent, then load the loopback callback so the
+ * listener gets its code. Returns the callback's HTTP status and (first 4 KiB of) body.
+ */
+export async function completeBrowserSignIn(
+  authorizeUrl: string,
+  options: LabLoginOptions = {},
+): Promise<{ callbackUrl: string; status: number; body: string }> {
+  const callbackUrl = await walkProviderPages(labHttp(caOf(options)), authorizeUrl, options.user)
+  if (!callbackUrl?.startsWith('http://127.0.0.1:') && !callbackUrl?.startsWith('http://[::1]:'))
+    throw new Error(`sign-in did not end at a loopback redirect: ${callbackUrl ?? 'ended on a page'}`)
+  return new Promise((resolve, reject) => {
+    const req = http.get(callbackUrl, { timeout: 10_000 }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (c: string) => {
+        if (body.length < 4096) body += c
+      })
+      res.on('end', () => resolve({ callbackUrl, status: res.statusCode ?? 0, body: body.slice(0, 4096) }))
+      res.on('error', reject)
+    })
+    req.on('timeout', () => req.destroy(new Error('the loopback listener did not answer within 10 s')))
+    req.on('error', reject)
   })
 }
 

@@ -3,11 +3,22 @@
 // expired token, a token without the mail scope and another user's token are refused, and the
 // exact refusal lines are pinned (the tunnel explains them to its clients).
 import { spawnSync } from 'node:child_process'
-import { randomUUID } from 'node:crypto'
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import fs from 'node:fs'
+import { createServer } from 'node:http'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { getLab, type LabOAuth, type LabOAuthServer } from './lab.js'
-import { introspect, type LabTokens, loginWithCode, loginWithDevice, refresh, revoke } from './oauth-login.js'
+import { labHttp } from './oauth-http.js'
+import {
+  completeBrowserSignIn,
+  introspect,
+  type LabTokens,
+  loginWithCode,
+  loginWithDevice,
+  refresh,
+  revoke,
+  walkProviderPages,
+} from './oauth-login.js'
 import { imapLogin, type LoginAttempt, pop3Login, smtpLogin } from './oauth-probe.js'
 import type { WireTarget } from './oauth-wire.js'
 
@@ -252,5 +263,50 @@ describe('refusals (the lines the tunnel explains)', () => {
       token: tokens.access_token,
     })
     expect([other.ok, other.final]).toEqual([false, REFUSED.IMAP])
+  }, 30_000)
+})
+
+describe('the browser flow of someone else’s code', () => {
+  it('completeBrowserSignIn signs in and delivers the code to a loopback listener', async () => {
+    let received: URLSearchParams | null = null
+    const server = createServer((req, res) => {
+      received = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams
+      res.end('signed in, you can close this window')
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))
+    try {
+      const port = (server.address() as { port: number }).port
+      const verifier = randomBytes(32).toString('base64url')
+      const auth = new URL(oauth.endpoints.authorization)
+      auth.search = new URLSearchParams({
+        client_id: oauth.clients.main.clientId,
+        response_type: 'code',
+        redirect_uri: `http://127.0.0.1:${port}/callback`,
+        scope: oauth.scopes.join(' '),
+        code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+        code_challenge_method: 'S256',
+        state: 'st-1',
+      }).toString()
+      const done = await completeBrowserSignIn(auth.href, { caPath: oauth.caPath })
+      expect(done.status).toBe(200)
+      const got = received as URLSearchParams | null
+      expect(got?.get('state')).toBe('st-1')
+      expect(got?.get('code')).toMatch(/^[\w-]{20,}$/)
+      expect(got?.get('iss')).toBe(oauth.issuer)
+    } finally {
+      server.close()
+    }
+  }, 30_000)
+
+  it('refuses an authorization request without PKCE (public client)', async () => {
+    const auth = new URL(oauth.endpoints.authorization)
+    auth.search = new URLSearchParams({
+      client_id: oauth.clients.main.clientId,
+      response_type: 'code',
+      redirect_uri: 'http://127.0.0.1:5555/callback',
+      scope: oauth.scopes.join(' '),
+    }).toString()
+    const end = await walkProviderPages(labHttp(oauth.caPath), auth.href)
+    expect(new URL(end ?? 'http://x/').searchParams.get('error')).toBe('invalid_request')
   }, 30_000)
 })
