@@ -194,7 +194,7 @@ export async function approveDevice(userCode: string, options: LabLoginOptions =
   if (!form) throw new Error('the verification page has no form')
   const first = await http.request(form.action, { form: { ...form.fields, user_code: userCode } })
   // The code entry answers with the confirmation page (a form), which the walk continues from.
-  const confirm = firstForm(first.body, form.action)
+  const confirm = /id="error"/.test(first.body) ? null : firstForm(first.body, form.action)
   if (!confirm) throw new Error(`the verification page refused the code: ${textOf(first.body)}`)
   const next = await http.request(confirm.action, { form: confirm.fields })
   const start = next.location
