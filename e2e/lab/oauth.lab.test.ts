@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { getLab, type LabOAuth, type LabOAuthServer } from './lab.js'
 import { labHttp } from './oauth-http.js'
 import {
+  approveDevice,
   completeBrowserSignIn,
   introspect,
   type LabTokens,
@@ -102,6 +103,14 @@ describe('the provider', () => {
     expect(second.refresh_token).not.toBe(first.refresh_token)
     expect(second.expires_in).toBe(oauth.clients.main.accessTokenSeconds)
     await expect(refresh(first.refresh_token, { caPath: oauth.caPath })).rejects.toThrow(/invalid_grant/)
+  }, 30_000)
+
+  it('its login form refuses a wrong password, its verification page a wrong user code', async () => {
+    const wrong = { address: user, password: `${oauth.user.password}-wrong` }
+    await expect(loginWithCode({ caPath: oauth.caPath, user: wrong })).rejects.toThrow(
+      /Wrong address or password/,
+    )
+    await expect(approveDevice('BCDF-GHJK', { caPath: oauth.caPath })).rejects.toThrow(/wrong or has expired/)
   }, 30_000)
 
   it('introspects a token as Dovecot does: active, sub = the mail address, the mail scope', async () => {
