@@ -4,6 +4,7 @@
 // - device: the device authorization grant (RFC 8628): a user code and a verification URI to show,
 //   then polling at the provider's interval (slower on slow_down) until it answers or the code expires.
 import * as client from 'openid-client'
+import { untilAborted } from '../runs/abortable.js'
 import { toOAuthError } from './errors.js'
 import { listenForRedirect } from './loopback.js'
 import { OAuthError } from './token-source.js'
@@ -111,10 +112,12 @@ export async function deviceFlow(config: client.Configuration, options: DeviceFl
     expiresAt: Date.now() + started.expires_in * 1000,
   })
   try {
-    // openid-client polls at `interval`, adds 5 s on slow_down, and stops at expires_in or the signal.
-    const answer = await client.pollDeviceAuthorizationGrant(config, started, undefined, {
-      signal: options.signal,
-    })
+    // openid-client polls at `interval`, adds 5 s on slow_down, and stops at expires_in or at the
+    // signal, which it looks at only between polls: a cancel stops the wait at once here.
+    const answer = await untilAborted(
+      client.pollDeviceAuthorizationGrant(config, started, undefined, { signal: options.signal }),
+      options.signal,
+    )
     return tokensOf(answer)
   } catch (error) {
     if (options.signal?.aborted) throw error

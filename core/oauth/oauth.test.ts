@@ -204,6 +204,22 @@ describe('OAuth against oidc-provider', () => {
     expect(await introspected(token)).toMatchObject({ active: true, sub: 'alice@example.test' })
   }, 40_000)
 
+  it('stops polling when the device sign-in is cancelled', async () => {
+    const controller = new AbortController()
+    const started = Date.now()
+    const outcome = engine.context.oauth.authorize(ID, 'device', {
+      signal: controller.signal,
+      onUrl: () => {},
+      onDeviceCode: () => {
+        setTimeout(() => controller.abort(), 50)
+      },
+    })
+    await expect(outcome).rejects.toThrow()
+    expect(Date.now() - started).toBeLessThan(3000)
+    // The earlier sign-in still stands.
+    expect(await engine.context.oauth.state(ID)).toMatchObject({ state: 'signed-in' })
+  })
+
   it('turns a refused refresh token (invalid_grant) into needs-authorization', async () => {
     const source = await engine.context.oauth.tokenSource(ID)
     const refresh = keyringLookup(refreshTokenEntry(ID))

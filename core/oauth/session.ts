@@ -6,6 +6,8 @@
 import * as client from 'openid-client'
 import type { OAuthFailure, OAuthSessionState } from '../../shared/contract/oauth.js'
 import type { OAuthAccount } from '../../shared/contract/oauth-account.js'
+import { EngineError } from '../api/errors.js'
+import { untilAborted } from '../runs/abortable.js'
 import { toOAuthError } from './errors.js'
 import type { Tokens } from './flows.js'
 import { tokensOf } from './flows.js'
@@ -33,16 +35,6 @@ export interface SessionDeps {
 
 function failureOf(error: OAuthError): OAuthFailure {
   return { id: error.id, message: error.message, providerCode: error.providerCode }
-}
-
-function raceAbort<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work
-  if (signal.aborted) return Promise.reject(signal.reason ?? new Error('aborted'))
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason ?? new Error('aborted'))
-    signal.addEventListener('abort', onAbort, { once: true })
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
 }
 
 export class OAuthSession implements AccessTokenSource {
@@ -81,7 +73,8 @@ export class OAuthSession implements AccessTokenSource {
     this.#refreshing ??= this.#refresh().finally(() => {
       this.#refreshing = null
     })
-    return raceAbort(this.#refreshing, options.signal)
+    // The refresh runs on for the other callers; this one stops waiting at once.
+    return untilAborted(this.#refreshing, options.signal)
   }
 
   /** A sign-in finished: keep its refresh token (keychain) and access token (memory). */
@@ -124,6 +117,15 @@ export class OAuthSession implements AccessTokenSource {
       this.#set('signed-in', null)
       return tokens.accessToken
     } catch (error) {
+      // The keychain refusing (locked, gone) is not the provider's doing: its own sentence goes up.
+      if (error instanceof EngineError) {
+        this.#set('refresh-failed', {
+          id: 'provider-unreachable',
+          message: error.message,
+          providerCode: null,
+        })
+        throw error
+      }
       const failure = toOAuthError(error, 'refreshing the access token')
       this.#access = null
       this.#set(

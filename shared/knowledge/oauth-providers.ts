@@ -7,6 +7,7 @@
 //   (scopes IMAP.AccessAsUser.All, POP.AccessAsUser.All, SMTP.Send under https://outlook.office.com/,
 //   offline_access; authorization code and device authorization grant both listed). The Microsoft
 //   identity platform has no RFC 7009 revocation endpoint (sign-out or an admin revokes sessions).
+//   learn.microsoft.com/entra/identity-platform/reply-url (loopback redirect URIs, AADSTS50011).
 // - Google: developers.google.com/workspace/gmail/imap/xoauth2-protocol (scope https://mail.google.com/,
 //   XOAUTH2); developers.google.com/identity/protocols/oauth2/limited-input-device (the device flow
 //   allows only a limited list of scopes, which does not include the mail scope);
@@ -79,7 +80,7 @@ export const OAUTH_PROVIDERS: Readonly<Record<OAuthProviderId, OAuthProviderPres
     defaultTenant: 'common',
     registration: {
       url: 'https://entra.microsoft.com/#view/Microsoft_AAD_RegisteredApps/ApplicationsListBlade',
-      text: 'Register an app in Microsoft Entra (App registrations), add the platform "Mobile and desktop applications" with the redirect http://localhost, allow public client flows for the device code, and add the delegated IMAP, POP and SMTP permissions of Office 365 Exchange Online.',
+      text: 'Register an app in Microsoft Entra (App registrations), add the platform "Mobile and desktop applications" with the custom redirect URI http://127.0.0.1/callback (the port of a loopback redirect is not compared), allow public client flows for the device code, and add the delegated IMAP, POP and SMTP permissions of Office 365 Exchange Online.',
     },
     notes: [
       'Tenant: common (any account), organizations (work or school only), consumers (Outlook.com only), or your tenant id or domain.',
