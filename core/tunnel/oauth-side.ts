@@ -46,7 +46,13 @@ export class TunnelOAuthSide {
       } catch (failure) {
         error = failure instanceof Error ? failure.message : String(failure)
       }
-    const password = await keychain.get(localPasswordSecretName(config.id)).catch(() => null)
+    let password: string | null = null
+    try {
+      password = await keychain.get(localPasswordSecretName(config.id))
+    } catch (failure) {
+      // Every client login is refused until it can be read: said, not hidden as "no password".
+      error ??= `The local password could not be read: ${failure instanceof Error ? failure.message : String(failure)}`
+    }
     return new TunnelOAuthSide(accountId, tokens, password === null ? null : passwordDigest(password), error)
   }
 

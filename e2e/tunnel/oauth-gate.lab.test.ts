@@ -10,7 +10,7 @@ import type { TunnelOAuthMechanism } from '../../shared/contract/tunnel-config.j
 import { getLab } from '../lab/lab.js'
 import { Conversation } from './conversation.js'
 import { FakeTokens, fakeSignIn } from './fake-tokens.js'
-import { startTunnel, type TestTunnel } from './helpers.js'
+import { run, startTunnel, type TestTunnel } from './helpers.js'
 import { type OAuthUpstream, type RefusalStyle, startOAuthUpstream } from './oauth-upstream.js'
 
 const lab = getLab()
@@ -365,5 +365,111 @@ describe('SMTP through the sign-in gate', () => {
     expect(await c.wait(/\r\n/)).toBe('235 2.7.0 Authentication successful\r\n')
     c.send('QUIT')
     await c.closed()
+  })
+})
+
+describe('the gate, more', () => {
+  it('POP3 over STARTTLS (STLS) to the server; a sign-in needed is -ERR [AUTH] in POP3', async () => {
+    const s = await setUp('pop3', { mode: 'starttls' })
+    const c = await s.client()
+    await c.wait(/^\+OK/)
+    c.send(`USER ${ADDRESS}`)
+    await c.wait(/^\+OK/)
+    c.send(`PASS ${LOCAL}`)
+    expect(await c.wait(/\r\n/)).toBe('+OK Logged in.\r\n')
+    c.send('QUIT')
+    await c.closed()
+    s.tokens.fail('needs-authorization', 'No refresh token is stored.')
+    const d = await s.client()
+    await d.wait(/^\+OK/)
+    d.send(`AUTH PLAIN ${b64(`\0${ADDRESS}\0${LOCAL}`)}`)
+    expect(await d.wait(/\r\n/)).toBe(
+      '-ERR [AUTH] The OAuth account needs a new sign-in: sign in again in Mailwarden.\r\n',
+    )
+    d.send('QUIT')
+    await d.closed()
+  })
+
+  it('SMTP: a sign-in needed is 535 5.7.8; AUTH before EHLO is 503; other mechanisms 504', async () => {
+    const s = await setUp('smtp')
+    s.tokens.fail(
+      'needs-authorization',
+      'The provider refused the refresh token (invalid_grant).',
+      'invalid_grant',
+    )
+    const c = await s.client()
+    await c.wait(/^220 /)
+    c.send(`AUTH PLAIN ${b64(`\0${ADDRESS}\0${LOCAL}`)}`)
+    expect(await c.wait(/\r\n/)).toMatch(/^503 5\.5\.1 /)
+    c.send('EHLO client.example')
+    await c.wait(/\r\n250 /)
+    c.send('AUTH CRAM-MD5')
+    expect(await c.wait(/\r\n/)).toMatch(/^504 5\.5\.4 /)
+    c.send(`AUTH PLAIN ${b64(`\0${ADDRESS}\0${LOCAL}`)}`)
+    expect(await c.wait(/\r\n/)).toBe(
+      '535 5.7.8 The OAuth account needs a new sign-in: sign in again in Mailwarden.\r\n',
+    )
+    c.send('QUIT')
+    await c.closed()
+  })
+
+  it("Python's imaplib and poplib log in with the local password (imaplib quotes it)", async () => {
+    const imap = await setUp('imap')
+    const pop = await setUp('pop3')
+    const script = [
+      'import imaplib, poplib, sys',
+      'imap_port, pop_port, user, pw = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]',
+      'with imaplib.IMAP4("127.0.0.1", imap_port, timeout=10) as m:',
+      '    print("IMAP", " ".join(m.capabilities))',
+      '    print(m.login(user, pw)[0])',
+      '    print(m.select("INBOX")[1])',
+      '    m.logout()',
+      'p = poplib.POP3("127.0.0.1", pop_port, timeout=10)',
+      'print("POP3", " ".join(sorted(p.capa().keys())))',
+      'p.user(user)',
+      'print(p.pass_(pw))',
+      'print(p.stat())',
+      'p.quit()',
+    ].join('\n')
+    const ran = await run('python3', [
+      '-c',
+      script,
+      String(imap.tunnel.port),
+      String(pop.tunnel.port),
+      ADDRESS,
+      LOCAL,
+    ])
+    expect(ran.stderr).toBe('')
+    expect(ran.stdout).toBe(
+      [
+        'IMAP IMAP4REV1 LITERAL+ ID SASL-IR AUTH=PLAIN',
+        'OK',
+        "[b'1']",
+        'POP3 AUTH-RESP-CODE RESP-CODES SASL TOP UIDL USER',
+        "b'+OK Logged in.'",
+        '(1, 120)',
+        '',
+      ].join('\n'),
+    )
+  })
+
+  it('an idle client during the sign-in keeps its idle-timeout outcome', async () => {
+    const s = await setUp('imap')
+    s.signIn.deadlineMs = 10_000
+    const tunnel = await startTunnel(
+      {
+        upstreamHost: lab.good.dovecot.host,
+        upstreamPort: s.upstream.port,
+        mode: 'implicit-tls',
+        protocol: 'imap',
+        oauth: { accountId: 'lab', mechanism: 'auto' },
+      },
+      { resolve: async () => '127.0.0.1', signIn: s.signIn, idleTimeoutMs: 300 },
+    )
+    closers.push(() => tunnel.stop())
+    const c = await Conversation.open(tunnel.port)
+    await c.wait(/^\* OK/)
+    expect(await c.closed()).toMatch(/^\* BYE \[UNAVAILABLE\] Mailwarden tunnel: idle for 0\.3 s/)
+    expect(await tunnel.nextRecord()).toMatchObject({ outcome: 'idle-timeout' })
   })
 })
