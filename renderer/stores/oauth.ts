@@ -26,8 +26,15 @@ export interface SignIn {
   error: string | null
 }
 
-/** Opens the provider's page: set by the component that started the sign-in (a user gesture). */
-export type PageOpener = (url: string) => void
+/** Opens the provider's page: made by the component that started the sign-in (a user gesture). */
+export interface PageOpener {
+  open(url: string): void
+  /** The run ended without a page to show: close what was opened for it. */
+  abandon(): void
+}
+
+/** A sign-in without a browser (the device flow) opens nothing. */
+export const NO_PAGE: PageOpener = { open: () => {}, abandon: () => {} }
 
 interface OAuthStore {
   providers: OAuthProviderInfo[]
@@ -82,17 +89,19 @@ export const useOAuthStore = create<OAuthStore>()((set, get) => {
         const current = get().signIn
         if (current?.status !== 'running') return
         set({ signIn: { ...current, step } })
-        if (step.phase === 'open-browser') open(step.url)
+        if (step.phase === 'open-browser') open.open(step.url)
       },
       finished: (outcome) => {
         const current = get().signIn
+        if (outcome.status !== 'done') open.abandon()
         if (current?.status !== 'running') return
         if (outcome.status === 'done')
           set((s) => ({
             accounts: upsert(s.accounts, outcome.result),
             signIn: { ...current, status: 'done', step: null },
           }))
-        else if (outcome.status === 'cancelled') set({ signIn: { ...current, status: 'cancelled', step: null } })
+        else if (outcome.status === 'cancelled')
+          set({ signIn: { ...current, status: 'cancelled', step: null } })
         else set({ signIn: { ...current, status: 'failed', step: null, error: outcome.error.message } })
       },
     }
@@ -146,6 +155,7 @@ export const useOAuthStore = create<OAuthStore>()((set, get) => {
       try {
         await runs.start(() => api().oauth.authorize({ accountId, flow }), handlers(open))
       } catch (error) {
+        open.abandon()
         const current = get().signIn
         if (current?.accountId === accountId && current.status === 'running')
           set({ signIn: { ...current, status: 'failed', error: errorMessage(error) } })

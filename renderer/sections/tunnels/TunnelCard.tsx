@@ -6,6 +6,7 @@ import { selectMailClient, useSettingsStore } from '../../stores/settings.js'
 import { useTunnelsStore } from '../../stores/tunnels.js'
 import { ConnectionLog } from './ConnectionLog.js'
 import { ServerCheck } from './ServerCheck.js'
+import { TunnelOAuth } from './TunnelOAuth.js'
 import { bytes, localAddress, modeWords, statusWords, upstreamAddress } from './words.js'
 
 interface Props {
@@ -67,6 +68,7 @@ export function TunnelCard({ state, onEdit }: Props) {
           ”: the unencrypted part stays on this computer.
         </p>
       )}
+      {config.oauth && <TunnelOAuth state={state} />}
       {config.localTls !== 'plaintext' && <LocalTls state={state} />}
       <TunnelCounters name={config.name} stats={stats} />
       {lastError && (

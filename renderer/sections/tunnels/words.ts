@@ -40,6 +40,9 @@ export interface StatusWords {
 export function statusWords(state: TunnelState): StatusWords {
   if (state.status === 'stopped') return { label: 'Stopped', mark: '○', tone: 'stopped' }
   if (state.status === 'failed') return { label: 'Failed', mark: '✕', tone: 'failed' }
+  // Its clients are refused until the user signs the account in again: not working.
+  if (state.oauth?.state === 'needs-authorization')
+    return { label: 'Listening, needs sign-in', mark: '⚠', tone: 'warn' }
   switch (state.check?.state) {
     case 'verified':
       return { label: 'Listening', mark: '●', tone: 'listening' }
