@@ -69,6 +69,13 @@ function upsert(accounts: OAuthAccountState[], state: OAuthAccountState): OAuthA
   return accounts.map((a, i) => (i === at ? state : a))
 }
 
+/** "Signed in as …" stays only while it is true: a sign-out or a refused token ends it. */
+function staleDone(signIn: SignIn | null, state: OAuthAccountState): SignIn | null {
+  if (signIn?.status === 'done' && signIn.accountId === state.account.id && state.state !== 'signed-in')
+    return null
+  return signIn
+}
+
 /** A free account id from the address: "alice@example.com" → "alice-example-com" (then -2, -3…). */
 export function accountIdFor(address: string, taken: readonly string[]): string {
   const base =
@@ -144,7 +151,10 @@ export const useOAuthStore = create<OAuthStore>()((set, get) => {
     async logout(id) {
       try {
         const result = await api().oauth.logout({ id })
-        set((s) => ({ accounts: upsert(s.accounts, result.state) }))
+        set((s) => ({
+          accounts: upsert(s.accounts, result.state),
+          signIn: staleDone(s.signIn, result.state),
+        }))
         return { ok: true, message: result.message }
       } catch (error) {
         return failed(error)
@@ -168,7 +178,8 @@ export const useOAuthStore = create<OAuthStore>()((set, get) => {
       await runs.cancel().catch(() => {})
     },
     dismissSignIn: () => set({ signIn: null }),
-    receiveStatus: (state) => set((s) => ({ accounts: upsert(s.accounts, state) })),
+    receiveStatus: (state) =>
+      set((s) => ({ accounts: upsert(s.accounts, state), signIn: staleDone(s.signIn, state) })),
     receiveDeleted: ({ id }) =>
       set((s) => ({
         accounts: s.accounts.filter((a) => a.account.id !== id),

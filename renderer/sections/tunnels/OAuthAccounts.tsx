@@ -111,8 +111,8 @@ export function AccountCard({ state, onEdit }: { state: OAuthAccountState; onEdi
         </p>
       )}
       {signIn && <SignInStep signIn={signIn} address={account.address} />}
-      <SignInButtons state={state} busy={signIn?.status === 'running'} />
       <div className="form-actions">
+        <SignInButtons state={state} busy={signIn?.status === 'running'} />
         {state.signedIn && (
           <button type="button" className="button" onClick={() => void run(() => logout(account.id))}>
             Sign out
@@ -164,7 +164,7 @@ function TokenTimes({ state }: { state: OAuthAccountState }) {
   )
 }
 
-/** Sign in with the browser (the usual way) or with a code on another device. */
+/** Sign in with the browser (the usual way) or with a code on another device; put in a row of buttons. */
 export function SignInButtons({ state, busy }: { state: OAuthAccountState; busy: boolean }) {
   const provider = useOAuthStore((s) => s.providers.find((p) => p.id === state.account.provider))
   const startSignIn = useOAuthStore((s) => s.startSignIn)
@@ -172,7 +172,7 @@ export function SignInButtons({ state, busy }: { state: OAuthAccountState; busy:
   if (busy) return null
   const again = state.state !== 'signed-out'
   return (
-    <div className="form-actions">
+    <>
       {flows.includes('browser') && (
         <button
           type="button"
@@ -193,6 +193,6 @@ export function SignInButtons({ state, busy }: { state: OAuthAccountState; busy:
           <span className="visually-hidden"> for {state.account.address}</span>
         </button>
       )}
-    </div>
+    </>
   )
 }

@@ -6,7 +6,7 @@ import { selectMailClient, useSettingsStore } from '../../stores/settings.js'
 import { useTunnelsStore } from '../../stores/tunnels.js'
 import { ConnectionLog } from './ConnectionLog.js'
 import { ServerCheck } from './ServerCheck.js'
-import { TunnelOAuth } from './TunnelOAuth.js'
+import { TunnelOAuth, useTunnelNeedsSignIn } from './TunnelOAuth.js'
 import { bytes, localAddress, modeWords, statusWords, upstreamAddress } from './words.js'
 
 interface Props {
@@ -27,7 +27,7 @@ export function TunnelCard({ state, onEdit }: Props) {
   const [confirming, setConfirming] = useState(false)
   const cancelDelete = useRef<HTMLButtonElement>(null)
   const titleId = `tunnel-${config.id}`
-  const shownStatus = statusWords(state)
+  const shownStatus = statusWords(state, useTunnelNeedsSignIn(state))
   // Listening and its server verified: only then is the tunnel said to work.
   const working = status === 'listening' && check?.state === 'verified'
 

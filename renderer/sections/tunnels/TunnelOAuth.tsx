@@ -4,6 +4,15 @@ import { SignInButtons } from './OAuthAccounts.js'
 import { accountStatusWords, clockTime } from './oauth-words.js'
 import { SignInStep } from './SignInStep.js'
 
+/** The account this tunnel logs in with must be signed in (again) before any client gets through. */
+export function useTunnelNeedsSignIn(state: TunnelState): boolean {
+  const accountId = state.config.oauth?.accountId
+  const account = useOAuthStore((s) => s.accounts.find((a) => a.account.id === accountId))
+  if (!accountId) return false
+  if (account) return account.state === 'signed-out' || account.state === 'needs-authorization'
+  return state.oauth?.state === 'needs-authorization'
+}
+
 /** The OAuth side of a tunnel's card: the account, its token, and a sign-in where one is needed. */
 export function TunnelOAuth({ state }: { state: TunnelState }) {
   const oauth = state.oauth
@@ -33,6 +42,9 @@ export function TunnelOAuth({ state }: { state: TunnelState }) {
           account.nextRefreshAt &&
           `Next token refresh at ${clockTime(account.nextRefreshAt)}.`}
       </p>
+      <p className="muted small">
+        Your mail client logs in with the user name {address} and this tunnel’s local password.
+      </p>
       {oauth && !oauth.localPasswordSet && (
         <p className="tunnel-error">
           <strong>No local password:</strong> every client login is refused until you set one in Edit.
@@ -52,8 +64,10 @@ export function TunnelOAuth({ state }: { state: TunnelState }) {
             {(account.lastError?.message ?? oauth?.lastError) &&
               ` ${account.lastError?.message ?? oauth?.lastError}`}
           </p>
-          {signIn && <SignInStep signIn={signIn} address={address} />}
-          <SignInButtons state={account} busy={signIn?.status === 'running'} />
+          {signIn?.status === 'running' && <SignInStep signIn={signIn} address={address} />}
+          <div className="form-actions">
+            <SignInButtons state={account} busy={signIn?.status === 'running'} />
+          </div>
         </div>
       )}
       {!needsSignIn && !refreshFailed && oauth?.lastError && (
