@@ -7,6 +7,7 @@
 // that use MTA-STS and not DANE do refuse the certificate then (RFC 8461 4.2).
 import type { Finding } from '../../../shared/contract/mail.js'
 import { daneFinding } from '../../../shared/knowledge/dane-findings.js'
+import { verdictOf } from '../../probe/verdict.js'
 import type { DaneHostResult, DaneReport } from './dane.js'
 import type { MxCheck, MxHostCheck } from './mx-types.js'
 
@@ -59,13 +60,9 @@ function explainHost(mx: MxCheck, host: MxHostCheck, dane: DaneHostResult): MxHo
       how,
     }),
   )
-  return {
-    ...host,
-    endpoint: {
-      ...endpoint,
-      findings: endpoint.findings.map((f) => (ignored.includes(f.id) ? softened(f, keepBad, how) : f)),
-    },
-  }
+  const findings = endpoint.findings.map((f) => (ignored.includes(f.id) ? softened(f, keepBad, how) : f))
+  // The endpoint's verdict follows its findings, as the probe makes it.
+  return { ...host, endpoint: { ...endpoint, findings, verdict: verdictOf(findings, endpoint.security) } }
 }
 
 /**
