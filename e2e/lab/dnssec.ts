@@ -77,6 +77,8 @@ export const DANE_DOMAINS = {
   unsigned: UNSIGNED_ZONE,
   /** MX mx1 alone: DANE-EE matches, while the certificate names another host. */
   eeOnly: `ee.dane.${SIGNED_ZONE}`,
+  /** MX mx9 (five addresses) and alias1 (a CNAME): the text report's address and alias lines. */
+  addresses: `multi.dane.${SIGNED_ZONE}`,
 } as const
 
 export interface DnssecLab {
@@ -173,6 +175,8 @@ export function dnssecZone(t: TlsaData): string {
     ...host(DANE_HOSTS.eeMismatch, [`3 1 1 ${t.otherSpki256}`]),
     `ta.dane IN MX 10 ${DANE_HOSTS.taCert}.`,
     `ee.dane IN MX 10 ${DANE_HOSTS.eeMatch}.`,
+    `multi.dane IN MX 10 ${DANE_HOSTS.fiveAddresses}.`,
+    `multi.dane IN MX 20 ${DANE_HOSTS.aliasToTlsa}.`,
     ...host(DANE_HOSTS.taCert, [`2 0 1 ${t.caCert256}`], CHAIN_EXIM_ADDR),
     ...host(DANE_HOSTS.taNotInChain, [`2 1 2 ${t.caSpki512}`]),
     ...host(DANE_HOSTS.pkixUsage, [`1 1 1 ${t.eximSpki256}`]),

@@ -49,8 +49,8 @@ function explainHost(mx: MxCheck, host: MxHostCheck, dane: DaneHostResult): MxHo
   const record = dane.tlsa.length === 1 ? (dane.tlsa[0] ?? '').slice(0, 80) : `at _25._tcp.${dane.tlsaBase}`
   const how =
     dane.auth === 'dane-ee'
-      ? 'DANE-EE: the key matches, names, dates and issuer are not checked (RFC 7672 3.1.1)'
-      : 'DANE-TA: the TLSA record is the trust anchor, so no public CA is needed (RFC 7672 3.1.2)'
+      ? 'DANE-EE: the key matches; names, dates and issuer are not checked, RFC 7672 3.1.1'
+      : 'DANE-TA: the TLSA record is the trust anchor, so no public CA is needed, RFC 7672 3.1.2'
   const keepBad = enforcedMtaSts(mx, host)
   dane.findings.push(
     daneFinding('dane-pkix-not-needed', {

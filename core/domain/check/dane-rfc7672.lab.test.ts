@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { DANE_DEAD_ADDRS, DANE_DOMAINS, DANE_HOSTS } from '../../../e2e/lab/dnssec.js'
 import { CHAIN_EXIM_ADDR } from '../../../e2e/lab/dnssec-exim.js'
 import { getLab } from '../../../e2e/lab/lab.js'
+import { mailLines } from '../../cli/commands/domain-mail-report.js'
 import { createResolver } from '../../dns/resolver.js'
 import { loadTrust } from '../../probe/tls/trust.js'
 import { checkDomain } from './check-domain.js'
@@ -167,5 +168,23 @@ describe('port 25 certificate findings that DANE senders ignore (RFC 7672 3.1.1)
     expect(report.findings.filter((f) => f.severity === 'bad')).toEqual([])
     expect(report.findings.map((f) => f.id)).toContain('dane-pkix-not-needed')
     expect(report.verdict).toBe('warn')
+  })
+})
+
+describe('the text report of DANE (domain check)', () => {
+  it('names each address checked, those beyond the cap, and where an alias took the TLSA lookup', async () => {
+    const report = await checkDomain(DANE_DOMAINS.addresses, {
+      resolver: createResolver({ server: resolver, timeoutMs: 4_000 }),
+      mail: { trust: await loadTrust(lab.caPath), daneResolver: resolver, timeoutMs: 4_000 },
+    })
+    const text = mailLines(report).join('\n')
+    const five = report.dane?.hosts.find((h) => h.host === DANE_HOSTS.fiveAddresses)
+    for (const a of five?.addresses ?? []) expect(text).toContain(`    ${a.address}: ${a.outcome}`)
+    expect(text).toContain(
+      `    not checked (at most ${MAX_DANE_ADDRESSES} addresses per host): ${five?.addressesNotChecked[0]}`,
+    )
+    expect(text).toContain(
+      `  ${DANE_HOSTS.aliasToTlsa} (alias of ${DANE_HOSTS.aliasTarget}): 1 TLSA record(s) at _25._tcp.${DANE_HOSTS.aliasTarget}, validated: dane-match`,
+    )
   })
 })
