@@ -126,6 +126,11 @@ describe('every address of an MX host (RFC 7672 2.2)', () => {
     // Findings name the address, since they differ.
     expect(host?.findings).toHaveLength(MAX_DANE_ADDRESSES)
     for (const f of host?.findings ?? []) expect(f.title).toMatch(/ at 127\.0\.10\.\d+/)
+    // The lowest addresses are checked (the same report on every run): the working one among them.
+    expect(host?.addressesNotChecked).toEqual([all.at(-1)])
+    // A dead address beside one that works is a warning (senders try the next address).
+    const dead = host?.findings.filter((f) => f.id === 'dane-starttls-failed') ?? []
+    expect(dead.map((f) => f.severity)).toEqual(['warn', 'warn', 'warn'])
     expect(host?.auth).toBeNull()
   })
 })

@@ -54,7 +54,7 @@ export interface DaneHostResult {
   tlsa: string[]
   /** Subjects of the chain the first address sent after STARTTLS, leaf first (empty when not fetched). */
   chain: string[]
-  /** Each address checked (at most MAX_DANE_ADDRESSES), in DNS order. */
+  /** Each address checked (at most MAX_DANE_ADDRESSES, the lowest first). */
   addresses: DaneAddressResult[]
   /** Addresses beyond the cap, not checked. */
   addressesNotChecked: string[]
@@ -175,7 +175,25 @@ async function checkAddresses(
   const first = checked[0]
   if (first && checked.every((c) => c.plain.finding.detail === first.plain.finding.detail))
     result.findings.push(first.plain.finding)
-  else result.findings.push(...checked.map((c) => c.verdict.finding))
+  else {
+    // A dead address beside one that authenticates: senders move on to the next address (RFC 7672
+    // 2.2), so the mail still goes, later; a warning, not mail that stays queued.
+    const someWork = checked.some((c) => c.verdict.auth !== null)
+    result.findings.push(
+      ...checked.map((c) =>
+        someWork && c.verdict.finding.id === 'dane-starttls-failed'
+          ? { ...c.verdict.finding, severity: 'warn' as const }
+          : c.verdict.finding,
+      ),
+    )
+  }
+}
+
+function compareIPv4(a: string, b: string): number {
+  const pa = a.split('.').map(Number)
+  const pb = b.split('.').map(Number)
+  for (let i = 0; i < 4; i++) if (pa[i] !== pb[i]) return (pa[i] ?? 0) - (pb[i] ?? 0)
+  return 0
 }
 
 function emptyResult(host: string): DaneHostResult {
@@ -257,6 +275,8 @@ async function checkHost(host: string, ask: Ask, o: DaneOptions): Promise<DaneHo
     result.findings.push(daneFinding('dane-not-validated', { host, name: host, resolver: o.resolver }))
     return result
   }
+  // In address order, not the resolver's rotating order: the same report on every run.
+  all.sort(compareIPv4)
   result.addressesNotChecked = all.slice(MAX_DANE_ADDRESSES)
   await checkAddresses(result, all.slice(0, MAX_DANE_ADDRESSES), usable, o)
   return result
