@@ -43,7 +43,30 @@ export const DANE_HOSTS = {
   noTlsa: `mx4.dane.${SIGNED_ZONE}`,
   /** 3 1 1 of Exim's key, but in the unsigned zone: never validated. */
   unsigned: `mx1.${UNSIGNED_ZONE}`,
+  /** 3 1 0: Exim's whole public key (matching type 0): matches. */
+  fullEe: `mx5.dane.${SIGNED_ZONE}`,
+  /** 3 0 0: Dovecot's whole certificate: does not match Exim's. */
+  fullMismatch: `mx6.dane.${SIGNED_ZONE}`,
+  /** 2 1 0: the lab CA's whole key, on the lab Exim that sends only its leaf: the key signed the
+   * leaf (RFC 7672 3.1.2), but the leaf does not name this host, so DANE-TA fails on the name. */
+  fullTaKey: `mx7.dane.${SIGNED_ZONE}`,
+  /** Two addresses (the lab Exim and the chain Exim, same key), 3 1 1 of the key: both match. */
+  twoAddresses: `mx8.dane.${SIGNED_ZONE}`,
+  /** Five addresses: the lab Exim, then DANE_DEAD_ADDRS where nothing listens; 3 1 1 of the key. */
+  fiveAddresses: `mx9.dane.${SIGNED_ZONE}`,
+  /** CNAME to mx10 (3 1 1 of Exim's key), itself with a stale 3 1 1 of another key: the
+   * expanded name's records count (RFC 7672 2.2.2): matches. */
+  aliasToTlsa: `alias1.dane.${SIGNED_ZONE}`,
+  aliasTarget: `mx10.dane.${SIGNED_ZONE}`,
+  /** CNAME to mx4 (no TLSA), with 3 1 1 of Exim's key at the alias: the MX name's records count. */
+  aliasFallback: `alias2.dane.${SIGNED_ZONE}`,
+  /** CNAME to mail.lab.test (2 0 1, chain Exim): DANE-TA checks the expanded name, which the
+   * certificate carries. */
+  aliasTa: `alias3.dane.${SIGNED_ZONE}`,
 } as const
+
+/** Loopback addresses where nothing listens (connections are refused at once), for fiveAddresses. */
+export const DANE_DEAD_ADDRS = ['127.0.10.61', '127.0.10.62', '127.0.10.63', '127.0.10.64'] as const
 
 /** Domains whose MX RRsets point at the hosts above (for an MX-level check). */
 export const DANE_DOMAINS = {
@@ -52,6 +75,10 @@ export const DANE_DOMAINS = {
   /** MX mail.lab.test (DANE-TA through the chain-sending Exim). */
   trustAnchor: `ta.dane.${SIGNED_ZONE}`,
   unsigned: UNSIGNED_ZONE,
+  /** MX mx1 alone: DANE-EE matches, while the certificate names another host. */
+  eeOnly: `ee.dane.${SIGNED_ZONE}`,
+  /** MX mx9 (five addresses) and alias1 (a CNAME): the text report's address and alias lines. */
+  addresses: `multi.dane.${SIGNED_ZONE}`,
 } as const
 
 export interface DnssecLab {
@@ -70,6 +97,10 @@ interface TlsaData {
   otherSpki256: string
   caCert256: string
   caSpki512: string
+  /** Whole DER in hex, for matching type 0. */
+  eximSpkiFull: string
+  dovecotCertFull: string
+  caSpkiFull: string
 }
 
 function digestFile(file: string, algo: 'sha256' | 'sha512'): string {
@@ -91,6 +122,10 @@ function spkiDer(cert: string, out: string): string {
   return out
 }
 
+function hexOf(file: string): string {
+  return fs.readFileSync(file).toString('hex')
+}
+
 function tlsaData(certsDir: string, work: string): TlsaData {
   const cert = (name: string) => path.join(certsDir, `${name}.pem`)
   for (const name of ['exim', 'dovecot', 'ca'])
@@ -102,6 +137,9 @@ function tlsaData(certsDir: string, work: string): TlsaData {
     otherSpki256: digestFile(spkiDer(cert('dovecot'), w('dovecot.spki.der')), 'sha256'),
     caCert256: digestFile(certDer(cert('ca'), w('ca.der')), 'sha256'),
     caSpki512: digestFile(spkiDer(cert('ca'), w('ca.spki.der')), 'sha512'),
+    eximSpkiFull: hexOf(w('exim.spki.der')),
+    dovecotCertFull: hexOf(certDer(cert('dovecot'), w('dovecot.der'))),
+    caSpkiFull: hexOf(w('ca.spki.der')),
   }
 }
 
@@ -119,9 +157,15 @@ function soaNs(zone: string): string[] {
 export function dnssecZone(t: TlsaData): string {
   const exim = ADDR.exim
   const rel = (fqdn: string) => fqdn.slice(0, -(SIGNED_ZONE.length + 1))
-  const host = (fqdn: string, tlsa: string[], address: string = exim) => [
-    `${rel(fqdn)} IN A ${address}`,
-    ...tlsa.map((rdata) => `_${PORT.smtp}._tcp.${rel(fqdn)} IN TLSA ${rdata}`),
+  const tlsaAt = (fqdn: string, tlsa: string[]) =>
+    tlsa.map((rdata) => `_${PORT.smtp}._tcp.${rel(fqdn)} IN TLSA ${rdata}`)
+  const host = (fqdn: string, tlsa: string[], address: string | string[] = exim) => [
+    ...[address].flat().map((a) => `${rel(fqdn)} IN A ${a}`),
+    ...tlsaAt(fqdn, tlsa),
+  ]
+  const alias = (fqdn: string, target: string, tlsa: string[]) => [
+    `${rel(fqdn)} IN CNAME ${target}.`,
+    ...tlsaAt(fqdn, tlsa),
   ]
   return [
     ...soaNs(SIGNED_ZONE),
@@ -130,10 +174,22 @@ export function dnssecZone(t: TlsaData): string {
     ...host(DANE_HOSTS.eeMatch, [`3 1 1 ${t.eximSpki256}`, `3 0 2 ${t.eximCert512}`]),
     ...host(DANE_HOSTS.eeMismatch, [`3 1 1 ${t.otherSpki256}`]),
     `ta.dane IN MX 10 ${DANE_HOSTS.taCert}.`,
+    `ee.dane IN MX 10 ${DANE_HOSTS.eeMatch}.`,
+    `multi.dane IN MX 10 ${DANE_HOSTS.fiveAddresses}.`,
+    `multi.dane IN MX 20 ${DANE_HOSTS.aliasToTlsa}.`,
     ...host(DANE_HOSTS.taCert, [`2 0 1 ${t.caCert256}`], CHAIN_EXIM_ADDR),
     ...host(DANE_HOSTS.taNotInChain, [`2 1 2 ${t.caSpki512}`]),
     ...host(DANE_HOSTS.pkixUsage, [`1 1 1 ${t.eximSpki256}`]),
     ...host(DANE_HOSTS.noTlsa, []),
+    ...host(DANE_HOSTS.fullEe, [`3 1 0 ${t.eximSpkiFull}`]),
+    ...host(DANE_HOSTS.fullMismatch, [`3 0 0 ${t.dovecotCertFull}`]),
+    ...host(DANE_HOSTS.fullTaKey, [`2 1 0 ${t.caSpkiFull}`]),
+    ...host(DANE_HOSTS.twoAddresses, [`3 1 1 ${t.eximSpki256}`], [exim, CHAIN_EXIM_ADDR]),
+    ...host(DANE_HOSTS.fiveAddresses, [`3 1 1 ${t.eximSpki256}`], [exim, ...DANE_DEAD_ADDRS]),
+    ...alias(DANE_HOSTS.aliasToTlsa, DANE_HOSTS.aliasTarget, [`3 1 1 ${t.otherSpki256}`]),
+    ...host(DANE_HOSTS.aliasTarget, [`3 1 1 ${t.eximSpki256}`]),
+    ...alias(DANE_HOSTS.aliasFallback, DANE_HOSTS.noTlsa, [`3 1 1 ${t.eximSpki256}`]),
+    ...alias(DANE_HOSTS.aliasTa, DANE_HOSTS.taCert, []),
     '',
   ].join('\n')
 }
@@ -219,6 +275,8 @@ function resolverConf(stateDir: string, port: number, ds: string): string {
     `  trust-anchor: "${ds.replaceAll('\t', ' ')}"`,
     // No root anchor: everything but SIGNED_ZONE is insecure, which is what the unsigned zone is for.
     '  val-log-level: 2',
+    // Addresses in the zone's order, so tests can name which ones were checked.
+    '  rrset-roundrobin: no',
     '  cache-max-ttl: 30',
     'remote-control:',
     '  control-enable: no',

@@ -8,6 +8,7 @@ import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
 import { expect, test } from '../fixtures/lab-webhost'
 import { ADMIN } from '../lab/admin-domains'
+import { DANE_DOMAINS, DANE_HOSTS } from '../lab/dnssec'
 import { getLab } from '../lab/lab'
 import { DkimPage } from './pages/dkim'
 import { MailwardenPage } from './pages/mailwarden'
@@ -93,4 +94,28 @@ test('a DKIM signature from one of my domains links to its check', async ({ page
   await page.getByRole('button', { name: 'Check amazon.com’s DNS and mail servers' }).click()
   await expect(page.getByRole('heading', { name: 'Your domain', level: 1 })).toBeVisible()
   await expect(page.getByText(/^amazon\.com: /)).toBeVisible({ timeout: 20_000 })
+})
+
+test('DANE through a validating resolver: each address of an MX host, and a CNAME’s TLSA name', async ({
+  page,
+  webhost,
+}) => {
+  // As a user would: the validating resolver set in Settings, then the domain checked.
+  const app = new MailwardenPage(page)
+  await app.open(webhost.url)
+  await app.goTo('Settings')
+  await app.dnsServer.fill(lab.dnssec.resolver)
+  await app.saveNetwork.click()
+  await expect(app.networkGroup.getByRole('status')).toHaveText('Saved')
+  await check(page, webhost.url, DANE_DOMAINS.addresses)
+  const mx = page.getByRole('heading', { name: 'Mail servers (MX), MTA-STS and DANE' }).locator('..')
+  // The lowest four of five addresses are checked: the one Exim matches, the dead ones do not answer.
+  await expect(mx).toContainText(
+    new RegExp(
+      `DANE: 1 TLSA record at _25\\._tcp\\.${DANE_HOSTS.fiveAddresses.replaceAll('.', '\\.')}, validated`,
+    ),
+  )
+  await expect(mx).toContainText(`${lab.good.exim.address} matches`)
+  await expect(mx).toContainText('1 more address not checked')
+  await expect(mx).toContainText(`(${DANE_HOSTS.aliasToTlsa} is a CNAME for ${DANE_HOSTS.aliasTarget})`)
 })

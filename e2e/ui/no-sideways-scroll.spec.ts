@@ -10,6 +10,7 @@ import { promisify } from 'node:util'
 import type { Page } from '@playwright/test'
 import { expect, test } from '../fixtures/lab-webhost'
 import { REPO_ROOT } from '../fixtures/webhost'
+import { DANE_DOMAINS } from '../lab/dnssec'
 import { getLab } from '../lab/lab'
 import { DkimPage } from './pages/dkim'
 import { OAuthAccountsPage } from './pages/oauth'
@@ -140,4 +141,31 @@ test('at 800×600 nothing scrolls sideways in any section, with real content', a
 
   await app.goTo('Activity')
   await expectNoSidewaysScroll(page, 'Activity')
+})
+
+test('at 800×600 nothing scrolls sideways on Your domain: a key made, a DANE domain checked', async ({
+  page,
+  webhost,
+}) => {
+  const app = new ProbePage(page)
+  await app.open(webhost.url)
+  // The validating resolver, so the report carries MX, port 25, addresses and DANE lines.
+  await app.goTo('Settings')
+  await app.dnsServer.fill(lab.dnssec.resolver)
+  await app.saveNetwork.click()
+  await app.goTo('Your domain')
+  const keygen = page.getByRole('form', { name: 'Make a DKIM key' })
+  await keygen.getByLabel('Domain').fill('mail.example.com')
+  await keygen.getByLabel('Selector').fill('s2026-12')
+  await keygen.getByRole('button', { name: 'Make the key' }).click()
+  await expect(page.getByText(/_domainkey\.mail\.example\.com/).first()).toBeVisible({ timeout: 20_000 })
+  const check = page.getByRole('form', { name: 'Check a domain' })
+  await check.getByLabel('Domain').fill(DANE_DOMAINS.addresses)
+  await check.getByRole('button', { name: 'Check the domain' }).click()
+  await expect(page.getByText(new RegExp(`^${DANE_DOMAINS.addresses.replaceAll('.', '\\.')}: `))).toBeVisible(
+    {
+      timeout: 20_000,
+    },
+  )
+  await expectNoSidewaysScroll(page, 'Your domain')
 })

@@ -135,6 +135,9 @@ export const MxCheck = z
   .strict()
 export type MxCheck = z.infer<typeof MxCheck>
 
+/** How DANE authenticated a host's certificate (RFC 7672 3.1): DANE-EE, DANE-TA, or not. */
+const DaneAuth = z.enum(['dane-ee', 'dane-ta']).nullable()
+
 export const DaneReport = z
   .object({
     resolver: z.string(),
@@ -145,8 +148,22 @@ export const DaneReport = z
         .object({
           host: z.string(),
           validated: z.boolean(),
+          tlsaBase: z.string(),
+          cname: z.string().nullable(),
           tlsa: z.array(z.string()),
           chain: z.array(z.string()),
+          addresses: z.array(
+            z
+              .object({
+                address: z.string(),
+                chain: z.array(z.string()),
+                outcome: z.string(),
+                auth: DaneAuth,
+              })
+              .strict(),
+          ),
+          addressesNotChecked: z.array(z.string()),
+          auth: DaneAuth,
           findings: Findings,
         })
         .strict(),

@@ -27,6 +27,13 @@ export const DANE_FINDINGS = {
       'The validated TLSA record {record} matches the certificate {host} presents after STARTTLS ({how}); DANE senders will deliver with authenticated TLS.',
     fix: 'Nothing to do; before you change the key or certificate, publish the new TLSA record next to the old one and wait for the TTL (RFC 7671 8.1).',
   },
+  'dane-pkix-not-needed': {
+    severity: 'info',
+    title: 'DANE senders accept the certificate of {host}',
+    detail:
+      'Port 25 of {host} showed {problems}, but the validated TLSA record {record} authenticates it ({how}), so senders that use DANE deliver with authenticated TLS; only senders without DANE see those problems.',
+    fix: 'Nothing is needed for DANE senders; for the others (and for MTA-STS, which checks names and dates), a certificate from a CA naming {host} helps.',
+  },
   'dane-mismatch': {
     severity: 'bad',
     title: 'DANE does not match on {host}',
@@ -66,7 +73,7 @@ export const DANE_FINDINGS = {
     severity: 'warn',
     title: 'Unusable TLSA record on {host}',
     detail: 'The record at _25._tcp.{host} cannot be used: {reason}. Senders skip it.',
-    fix: 'Publish records with selector 0 or 1 and matching type 1 (SHA-256) or 2 (SHA-512), with a digest of the right length.',
+    fix: 'Publish records with selector 0 or 1 and matching type 1 (SHA-256) or 2 (SHA-512), with a digest of the right length (or 0, the whole certificate or key).',
   },
   'dane-ta-name': {
     severity: 'bad',
@@ -79,7 +86,7 @@ export const DANE_FINDINGS = {
     severity: 'bad',
     title: 'No TLS to {host} to check DANE against',
     detail:
-      '{host} publishes validated TLSA records, but a STARTTLS session on port 25 failed: {reason}. DANE senders never fall back to plaintext, so mail to it stays queued.',
+      '{host} publishes validated TLSA records, but a STARTTLS session on port 25 failed: {reason}. DANE senders never fall back to plaintext, so mail to that address stays queued (or goes to another address or MX host, if one works).',
     fix: 'Make {host} offer STARTTLS on port 25 with the certificate the TLSA records describe.',
   },
   'dane-dns-failed': {

@@ -13,6 +13,7 @@ import type {
 import { VERDICT_WORDS } from '../../../shared/contract/mail.js'
 import type { ProbeSecurity } from '../../../shared/contract/probe.js'
 import { certificateLine, hostPort, versionsLine } from '../../../shared/report/facts.js'
+import { MAX_DANE_ADDRESSES } from '../../domain/check/dane.js'
 
 const SECURITY: Record<ProbeSecurity, string> = {
   starttls: 'STARTTLS',
@@ -80,8 +81,16 @@ function daneLines(dane: DaneReport): string[] {
   const lines = [`DANE (asked ${dane.resolver}${mxValidated}):`]
   for (const h of dane.hosts) {
     const outcome = h.findings.map((f) => f.id).join(', ') || 'no finding'
-    const tlsa = h.tlsa.length > 0 ? `${h.tlsa.length} TLSA record(s)` : 'no TLSA'
-    lines.push(`  ${h.host}: ${tlsa}, ${h.validated ? 'validated' : 'NOT validated'}: ${outcome}`)
+    const at = h.tlsaBase === h.host ? '' : ` at _25._tcp.${h.tlsaBase}`
+    const alias = h.cname ? ` (alias of ${h.cname})` : ''
+    const tlsa = h.tlsa.length > 0 ? `${h.tlsa.length} TLSA record(s)${at}` : 'no TLSA'
+    lines.push(`  ${h.host}${alias}: ${tlsa}, ${h.validated ? 'validated' : 'NOT validated'}: ${outcome}`)
+    // Each address when several were checked: senders try them all (RFC 7672 2.2).
+    if (h.addresses.length > 1) for (const a of h.addresses) lines.push(`    ${a.address}: ${a.outcome}`)
+    if (h.addressesNotChecked.length > 0)
+      lines.push(
+        `    not checked (at most ${MAX_DANE_ADDRESSES} addresses per host): ${h.addressesNotChecked.join(', ')}`,
+      )
   }
   return lines
 }

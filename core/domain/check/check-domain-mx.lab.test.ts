@@ -65,9 +65,19 @@ describe('domain check: MX and DANE phases (lab)', () => {
       (report.dane?.hosts ?? []).map((h) => [h.host, [h.validated, ids(h.findings)]]),
     )
     expect(byHost).toEqual({
-      [DANE_HOSTS.eeMatch]: [true, ['dane-match']],
+      [DANE_HOSTS.eeMatch]: [true, ['dane-match', 'dane-pkix-not-needed']],
       [DANE_HOSTS.eeMismatch]: [true, ['dane-mismatch']],
     })
+    // Exim's certificate names smtp.lab.test, not the MX hosts: with a matching DANE-EE record
+    // (RFC 7672 3.1.1) that is no longer bad, and a note says why; without a match it stays bad.
+    const wrongHost = (i: number) =>
+      report.mx?.hosts[i]?.endpoint?.findings.find((f) => f.id === 'cert-wrong-host')
+    expect(wrongHost(0)?.severity).toBe('warn')
+    expect(wrongHost(0)?.detail).toContain('Senders that use DANE accept it (DANE-EE')
+    expect(wrongHost(1)?.severity).toBe('bad')
+    const note = report.findings.find((f) => f.id === 'dane-pkix-not-needed')
+    expect(note?.severity).toBe('info')
+    expect(note?.detail).toContain('certificate is for another name [cert-wrong-host]')
     expect(report.verdict).toBe('bad')
     expect(report.findings[0]?.severity).toBe('bad')
     expect(ids(report.findings)).toContain('dane-mismatch')

@@ -7,6 +7,7 @@ import { firstSteps } from '../../../shared/knowledge/domain-check-steps.js'
 import type { Resolver } from '../../dns/resolver.js'
 import type { TrustAnchors } from '../../probe/tls/trust.js'
 import { checkDane, type DaneReport } from './dane.js'
+import { explainPort25WithDane } from './dane-port25.js'
 import { checkDkimRecords, type PrivateKeyToMatch } from './dkim-records.js'
 import { checkDmarc } from './dmarc.js'
 import { checkDomainKeysPolicy } from './domainkeys-policy.js'
@@ -55,7 +56,7 @@ export async function checkDomain(
   const { resolver, mail } = options
   const notes: string[] = []
   options.onPhase?.('records')
-  const [dkim, domainKeysPolicy, spf, dmarc, mx] = await Promise.all([
+  const [dkim, domainKeysPolicy, spf, dmarc, mxAlone] = await Promise.all([
     checkDkimRecords(domain, { resolver, selectors: options.selectors, privateKey: options.privateKey }),
     checkDomainKeysPolicy(domain, { resolver }),
     checkSpf(domain, { resolver }),
@@ -64,8 +65,10 @@ export async function checkDomain(
       ? checkMx(domain, { resolver, trust: mail.trust, timeoutMs: mail.timeoutMs, signal: mail.signal })
       : null,
   ])
-  if (mail && mx) options.onPhase?.('dane')
-  const dane = mail && mx ? await danePhase(domain, mx, mail, notes) : null
+  if (mail && mxAlone) options.onPhase?.('dane')
+  const dane = mail && mxAlone ? await danePhase(domain, mxAlone, mail, notes) : null
+  // Port 25 certificate findings that DANE senders ignore are explained, not left `bad`.
+  const mx = mxAlone && dane ? explainPort25WithDane(mxAlone, dane) : mxAlone
   if (!mail) notes.push('MX, port 25, MTA-STS, TLS-RPT and DANE were not checked (--no-mx).')
   const findings: AnyFinding[] = [
     ...dkim.findings,

@@ -71,3 +71,31 @@ describe('parseServer', () => {
     expect(() => parseServer('127.0.0.1:70000')).toThrow(/not a DNS server/)
   })
 })
+
+describe('parseResponse: CNAME chains', () => {
+  function rr(type: number, owner: Buffer, rdata: Buffer): Buffer {
+    const fixed = Buffer.alloc(10)
+    fixed.writeUInt16BE(type, 0)
+    fixed.writeUInt16BE(1, 2)
+    fixed.writeUInt32BE(300, 4)
+    fixed.writeUInt16BE(rdata.length, 8)
+    return Buffer.concat([owner, fixed, rdata])
+  }
+  const question = Buffer.from([0xc0, 12]) // example.test
+  const wire = (label: string) => Buffer.from([label.length, ...Buffer.from(label), 0xc0, 12])
+
+  it('gives the end of the chain as the canonical name (here example.test -> a -> b)', () => {
+    const first = rr(DNS_TYPE.CNAME, question, wire('a')) // a.example.test, first at offset 12+18
+    const aOwner = Buffer.from([0xc0, 12 + 18 + 12]) // the rdata of the first record
+    const second = rr(DNS_TYPE.CNAME, aOwner, wire('b'))
+    const answer = parseResponse(response(7, 0x81a0, [first, second]), 7, DNS_TYPE.MX)
+    expect(answer.canonical).toBe('b.example.test')
+    expect(answer.records).toEqual([])
+  })
+
+  it('gives no canonical name when the name is no alias, and refuses a loop', () => {
+    expect(parseResponse(response(7, 0x81a0, []), 7, DNS_TYPE.MX).canonical).toBeUndefined()
+    const loop = rr(DNS_TYPE.CNAME, question, Buffer.from([0xc0, 12]))
+    expect(() => parseResponse(response(7, 0x81a0, [loop]), 7, DNS_TYPE.MX)).toThrow(/CNAME loop/)
+  })
+})

@@ -25,6 +25,8 @@ export interface DnsAnswer {
   message: Buffer
   /** Offsets of each record's RDATA in `message`, same order as `records`. */
   offsets: number[]
+  /** The name at the end of the CNAME chain in the answer (lower case), when the question's name is an alias. */
+  canonical?: string
 }
 
 export class DnsQueryError extends Error {
@@ -109,11 +111,18 @@ export function parseResponse(message: Buffer, id: number, type: number): DnsAns
   if (ancount > MAX_RECORDS)
     throw new DnsQueryError(`DNS answer has ${ancount} records (at most ${MAX_RECORDS})`)
   let pos = 12
-  for (let i = 0; i < qdcount; i++) pos = readName(message, pos).end + 4
+  let question = ''
+  for (let i = 0; i < qdcount; i++) {
+    const q = readName(message, pos)
+    if (i === 0) question = q.name.toLowerCase()
+    pos = q.end + 4
+  }
   const records: Buffer[] = []
   const offsets: number[] = []
+  const aliases = new Map<string, string>()
   for (let i = 0; i < ancount; i++) {
-    pos = readName(message, pos).end
+    const owner = readName(message, pos)
+    pos = owner.end
     if (pos + 10 > message.length) throw new DnsQueryError('DNS answer truncated inside a record')
     const rrType = message.readUInt16BE(pos)
     const rdlength = message.readUInt16BE(pos + 8)
@@ -122,10 +131,13 @@ export function parseResponse(message: Buffer, id: number, type: number): DnsAns
     if (rrType === type) {
       records.push(message.subarray(start, start + rdlength))
       offsets.push(start)
-    }
+    } else if (rrType === DNS_TYPE.CNAME)
+      aliases.set(owner.name.toLowerCase(), readName(message, start).name.toLowerCase())
     pos = start + rdlength
   }
+  const canonical = followAliases(question, aliases)
   return {
+    ...(canonical === question ? {} : { canonical }),
     rcode: flags & 0x000f,
     ad: (flags & 0x0020) !== 0,
     truncated: (flags & 0x0200) !== 0,
@@ -208,6 +220,17 @@ export async function queryDnssec(
   const udp = parseResponse(await overUdp(host, port, query, deadline), id, type)
   if (!udp.truncated) return udp
   return parseResponse(await overTcp(host, port, query, deadline), id, type)
+}
+
+/** The end of the CNAME chain from `name` (at most MAX_RECORDS steps, so a loop ends). */
+function followAliases(name: string, aliases: ReadonlyMap<string, string>): string {
+  let current = name
+  for (let i = 0; i < MAX_RECORDS; i++) {
+    const next = aliases.get(current)
+    if (next === undefined) return current
+    current = next
+  }
+  throw new DnsQueryError(`DNS answer has a CNAME loop from ${name.slice(0, 80)}`)
 }
 
 /** The exchange names of MX RDATA (preference, then a name that may point into the message). */

@@ -1,18 +1,23 @@
-// DANE for SMTP (RFC 7672): for each MX host, the TLSA records at _25._tcp.HOST asked with DNSSEC
-// OK through the given resolver, trusted only when it sets the AD bit; then the certificate chain
-// the host presents after STARTTLS on port 25, matched against them: DANE-EE (3) against the leaf
-// (no name or date check, 3.1.1), DANE-TA (2) against a certificate the server sent in its chain,
-// which must then lead to the leaf and the leaf must name the MX host (3.2.2, 3.2.3).
+// DANE for SMTP (RFC 7672): for each MX host, its addresses (following a CNAME, 2.2.2) and the
+// TLSA records at _25._tcp of the CNAME-expanded name, else of the MX name, asked with DNSSEC OK
+// through the given resolver and trusted only when it sets the AD bit; then the certificate chain
+// each address (up to MAX_DANE_ADDRESSES) presents after STARTTLS on port 25, matched against them
+// (dane-match.ts).
 import type { X509Certificate } from 'node:crypto'
 import { type DaneFinding, daneFinding } from '../../../shared/knowledge/dane-findings.js'
-import { checkHostname, peerChain, verifyChain } from '../../net/certificate.js'
+import { peerChain } from '../../net/certificate.js'
 import { connectStartTls } from '../../net/starttls.js'
 import { DNS_RCODE, DNS_TYPE, type DnsAnswer, ipv4Addresses, queryDnssec } from './dane-dns.js'
-import { formatTlsa, knownParameters, parseTlsaRdata, type TlsaRecord, tlsaMatchesCert } from './tlsa.js'
+import { type ChainVerdict, chainVerdict, type DaneAuth } from './dane-match.js'
+import { briefTlsa, formatTlsa, knownParameters, parseTlsaRdata, type TlsaRecord } from './tlsa.js'
+
+export { matchChain } from './dane-match.js'
 
 export const DEFAULT_DANE_TIMEOUT_MS = 5_000
 /** A domain lists a handful of MX hosts; more is not a mail setup, and each costs a connection. */
 export const MAX_DANE_HOSTS = 10
+/** Senders try every address of an MX host (2.2); we check this many of each, one connection each. */
+export const MAX_DANE_ADDRESSES = 4
 
 export interface DaneOptions {
   /** "IP[:PORT]" of a DNSSEC-validating resolver. */
@@ -26,14 +31,35 @@ export interface DaneOptions {
   signal?: AbortSignal
 }
 
+/** What one address of the host presented and what the TLSA records say of it. */
+export interface DaneAddressResult {
+  address: string
+  /** Subjects of the chain sent after STARTTLS, leaf first (empty when the session failed). */
+  chain: string[]
+  /** dane-match, dane-mismatch, dane-ta-name or dane-starttls-failed. */
+  outcome: DaneFinding['id']
+  /** How this address was authenticated (null: it was not). */
+  auth: DaneAuth
+}
+
 export interface DaneHostResult {
   host: string
   /** The resolver validated the TLSA answer (AD bit). */
   validated: boolean
+  /** Where the TLSA records were found: the CNAME-expanded name or the MX name (2.2.2). */
+  tlsaBase: string
+  /** The host name is an alias of this (validated) name; null when it is no alias. */
+  cname: string | null
   /** TLSA records found, presentation form. */
   tlsa: string[]
-  /** Subjects of the chain the host sent after STARTTLS, leaf first (empty when not fetched). */
+  /** Subjects of the chain the first address sent after STARTTLS, leaf first (empty when not fetched). */
   chain: string[]
+  /** Each address checked (at most MAX_DANE_ADDRESSES, the lowest first). */
+  addresses: DaneAddressResult[]
+  /** Addresses beyond the cap, not checked. */
+  addressesNotChecked: string[]
+  /** How every checked address was authenticated: dane-ee only when all matched a usage-3 record. */
+  auth: DaneAuth
   findings: DaneFinding[]
 }
 
@@ -63,7 +89,7 @@ function parseRecords(host: string, answer: DnsAnswer, findings: DaneFinding[]):
         findings.push(
           daneFinding('dane-tlsa-unusable', {
             host,
-            reason: `${formatTlsa(record).slice(0, 80)} has selector ${record.selector} / matching type ${record.matchingType}, which RFC 6698 does not define`,
+            reason: `${briefTlsa(record).slice(0, 80)} has selector ${record.selector} / matching type ${record.matchingType}, which RFC 6698 does not define`,
           }),
         )
       records.push(record)
@@ -72,50 +98,6 @@ function parseRecords(host: string, answer: DnsAnswer, findings: DaneFinding[]):
     }
   }
   return records
-}
-
-/** The usable records' verdict against the chain the server sent (leaf first). */
-export function matchChain(
-  host: string,
-  usable: readonly TlsaRecord[],
-  chain: readonly X509Certificate[],
-): DaneFinding {
-  const leaf = chain[0]
-  const all = usable.map(formatTlsa).join(', ')
-  if (!leaf)
-    return daneFinding('dane-mismatch', { host, records: all, reason: 'the server sent no certificate' })
-  const ee = usable.find((r) => r.usage === 3 && tlsaMatchesCert(r, leaf.raw))
-  if (ee)
-    return daneFinding('dane-match', {
-      host,
-      record: formatTlsa(ee),
-      how: `DANE-EE: ${ee.selector === 1 ? 'the public key' : 'the whole certificate'} of the server; names and dates do not matter for usage 3`,
-    })
-  for (const ta of usable.filter((r) => r.usage === 2)) {
-    const anchor = chain.slice(1).find((c) => tlsaMatchesCert(ta, c.raw))
-    if (!anchor) continue
-    const trust = verifyChain([...chain], [anchor])
-    if (!trust.trusted)
-      return daneFinding('dane-mismatch', {
-        host,
-        records: all,
-        reason: `the chain to the anchor does not verify: ${trust.problem}`,
-      })
-    const name = checkHostname(host, leaf)
-    if (!name.matches)
-      return daneFinding('dane-ta-name', { host, record: formatTlsa(ta), reason: name.explanation })
-    return daneFinding('dane-match', {
-      host,
-      record: formatTlsa(ta),
-      how: `DANE-TA: the chain leads to the anchor ${anchor.subject.replaceAll('\n', ', ')} and the certificate names ${host}`,
-    })
-  }
-  const taOnly = usable.every((r) => r.usage === 2)
-  const reason =
-    taOnly && chain.length === 1
-      ? 'the server sent only its own certificate, and a usage-2 record must match a CA certificate the server sends in its chain (RFC 7672 3.2.2)'
-      : `the server's ${chain.length === 1 ? 'certificate' : `chain of ${chain.length} certificates`} (${leaf.subject.replaceAll('\n', ', ')}) matches none of them`
-  return daneFinding('dane-mismatch', { host, records: all, reason })
 }
 
 async function fetchChain(host: string, address: string, o: DaneOptions): Promise<X509Certificate[]> {
@@ -132,20 +114,129 @@ async function fetchChain(host: string, address: string, o: DaneOptions): Promis
   }
 }
 
+const answered = (a: DnsAnswer) => a.rcode === DNS_RCODE.NOERROR || a.rcode === DNS_RCODE.NXDOMAIN
+
+/**
+ * The TLSA RRset senders use (2.2.2): at the CNAME-expanded name when the address lookup followed a
+ * validated CNAME chain and that name has TLSA records, else at the MX name.
+ */
+async function findTlsa(
+  host: string,
+  addresses: DnsAnswer | null,
+  ask: Ask,
+  port: number,
+): Promise<{ base: string; answer: DnsAnswer }> {
+  const expanded = addresses?.ad && addresses.canonical ? addresses.canonical : null
+  if (expanded) {
+    const answer = await ask(`_${port}._tcp.${expanded}`, DNS_TYPE.TLSA)
+    if (!answered(answer) || answer.records.length > 0) return { base: expanded, answer }
+  }
+  return { base: host, answer: await ask(`_${port}._tcp.${host}`, DNS_TYPE.TLSA) }
+}
+
+/** Each address's chain against the records, at once; one finding if all agree, else one per address. */
+async function checkAddresses(
+  result: DaneHostResult,
+  addresses: readonly string[],
+  usable: readonly TlsaRecord[],
+  o: DaneOptions,
+): Promise<void> {
+  const { host } = result
+  const names = [...new Set([result.tlsaBase, host])]
+  const checked = await Promise.all(
+    addresses.map(async (address) => {
+      const label = addresses.length > 1 ? `${host} at ${address}` : host
+      try {
+        const chain = await fetchChain(host, address, o)
+        return {
+          address,
+          chain,
+          verdict: chainVerdict(label, usable, chain, names),
+          plain: chainVerdict(host, usable, chain, names),
+        }
+      } catch (error) {
+        const failed = (h: string): ChainVerdict => ({
+          finding: daneFinding('dane-starttls-failed', { host: h, reason: reasonOf(error) }),
+          auth: null,
+        })
+        return { address, chain: [] as X509Certificate[], verdict: failed(label), plain: failed(host) }
+      }
+    }),
+  )
+  result.addresses = checked.map((c) => ({
+    address: c.address,
+    chain: c.chain.map((x) => x.subject.replaceAll('\n', ', ')),
+    outcome: c.verdict.finding.id,
+    auth: c.verdict.auth,
+  }))
+  result.chain = result.addresses[0]?.chain ?? []
+  const auths = new Set(checked.map((c) => c.verdict.auth))
+  result.auth = auths.has(null) ? null : auths.has('dane-ta') ? 'dane-ta' : 'dane-ee'
+  const first = checked[0]
+  if (first && checked.every((c) => c.plain.finding.detail === first.plain.finding.detail))
+    result.findings.push(first.plain.finding)
+  else {
+    // A dead address beside one that authenticates: senders move on to the next address (RFC 7672
+    // 2.2), so the mail still goes, later; a warning, not mail that stays queued.
+    const someWork = checked.some((c) => c.verdict.auth !== null)
+    result.findings.push(
+      ...checked.map((c) =>
+        someWork && c.verdict.finding.id === 'dane-starttls-failed'
+          ? { ...c.verdict.finding, severity: 'warn' as const }
+          : c.verdict.finding,
+      ),
+    )
+  }
+}
+
+function compareIPv4(a: string, b: string): number {
+  const pa = a.split('.').map(Number)
+  const pb = b.split('.').map(Number)
+  for (let i = 0; i < 4; i++) if (pa[i] !== pb[i]) return (pa[i] ?? 0) - (pb[i] ?? 0)
+  return 0
+}
+
+function emptyResult(host: string): DaneHostResult {
+  return {
+    host,
+    validated: false,
+    tlsaBase: host,
+    cname: null,
+    tlsa: [],
+    chain: [],
+    addresses: [],
+    addressesNotChecked: [],
+    auth: null,
+    findings: [],
+  }
+}
+
 async function checkHost(host: string, ask: Ask, o: DaneOptions): Promise<DaneHostResult> {
-  const name = `_${o.port ?? 25}._tcp.${host}`
-  const result: DaneHostResult = { host, validated: false, tlsa: [], chain: [], findings: [] }
-  const failed = (reason: string) =>
+  const port = o.port ?? 25
+  const result = emptyResult(host)
+  const failed = (name: string, reason: string) =>
     result.findings.push(daneFinding('dane-dns-failed', { host, name, resolver: o.resolver, reason }))
-  let answer: DnsAnswer
+  // The addresses first: a validated CNAME chain moves the TLSA base domain (2.2.2).
+  let addresses: DnsAnswer | null = null
+  let addressError = ''
   try {
-    answer = await ask(name, DNS_TYPE.TLSA)
+    addresses = await ask(host, DNS_TYPE.A)
   } catch (error) {
-    failed(reasonOf(error))
+    addressError = reasonOf(error)
+  }
+  if (addresses?.ad && addresses.canonical) result.cname = addresses.canonical
+  let found: { base: string; answer: DnsAnswer }
+  try {
+    found = await findTlsa(host, addresses, ask, port)
+  } catch (error) {
+    failed(`_${port}._tcp.${host}`, reasonOf(error))
     return result
   }
-  if (answer.rcode !== DNS_RCODE.NOERROR && answer.rcode !== DNS_RCODE.NXDOMAIN) {
-    failed(`the resolver answered ${RCODE_WORDS[answer.rcode] ?? `rcode ${answer.rcode}`}`)
+  const { base, answer } = found
+  const name = `_${port}._tcp.${base}`
+  result.tlsaBase = base
+  if (!answered(answer)) {
+    failed(name, `the resolver answered ${RCODE_WORDS[answer.rcode] ?? `rcode ${answer.rcode}`}`)
     return result
   }
   result.validated = answer.ad
@@ -160,21 +251,20 @@ async function checkHost(host: string, ask: Ask, o: DaneOptions): Promise<DaneHo
     return result
   }
   for (const r of records.filter((r) => r.usage === 0 || r.usage === 1))
-    result.findings.push(
-      daneFinding('dane-usage-unusual', { host, usage: r.usage, record: formatTlsa(r).slice(0, 120) }),
-    )
+    result.findings.push(daneFinding('dane-usage-unusual', { host, usage: r.usage, record: briefTlsa(r) }))
   const usable = records.filter((r) => (r.usage === 2 || r.usage === 3) && knownParameters(r))
   if (usable.length === 0) return result
   // RFC 7672 2.2.2: the address records must be validated too, or senders ignore the TLSA records.
-  let addresses: DnsAnswer
-  try {
-    addresses = await ask(host, DNS_TYPE.A)
-  } catch (error) {
-    failed(reasonOf(error))
+  if (!addresses) {
+    failed(host, addressError)
     return result
   }
-  const address = ipv4Addresses(addresses)[0]
-  if (!address) {
+  if (!answered(addresses)) {
+    failed(host, `the resolver answered ${RCODE_WORDS[addresses.rcode] ?? `rcode ${addresses.rcode}`}`)
+    return result
+  }
+  const all = ipv4Addresses(addresses)
+  if (all.length === 0) {
     result.findings.push(
       daneFinding('dane-starttls-failed', { host, reason: `${host} has no IPv4 address in DNS` }),
     )
@@ -185,15 +275,10 @@ async function checkHost(host: string, ask: Ask, o: DaneOptions): Promise<DaneHo
     result.findings.push(daneFinding('dane-not-validated', { host, name: host, resolver: o.resolver }))
     return result
   }
-  let chain: X509Certificate[]
-  try {
-    chain = await fetchChain(host, address, o)
-  } catch (error) {
-    result.findings.push(daneFinding('dane-starttls-failed', { host, reason: reasonOf(error) }))
-    return result
-  }
-  result.chain = chain.map((c) => c.subject.replaceAll('\n', ', '))
-  result.findings.push(matchChain(host, usable, chain))
+  // In address order, not the resolver's rotating order: the same report on every run.
+  all.sort(compareIPv4)
+  result.addressesNotChecked = all.slice(MAX_DANE_ADDRESSES)
+  await checkAddresses(result, all.slice(0, MAX_DANE_ADDRESSES), usable, o)
   return result
 }
 

@@ -1,6 +1,6 @@
 // TLSA records (RFC 6698 2.1, RFC 7671): parsing the RDATA of an answer, computing a certificate's
 // "certificate association data" for a selector and matching type, and comparing the two.
-import { createHash, X509Certificate } from 'node:crypto'
+import { createHash, createPublicKey, X509Certificate } from 'node:crypto'
 
 export const TLSA_USAGE = { pkixTa: 0, pkixEe: 1, daneTa: 2, daneEe: 3 } as const
 export const TLSA_SELECTOR = { cert: 0, spki: 1 } as const
@@ -74,4 +74,34 @@ export function associationData(der: Buffer, selector: number, matchingType: num
 export function tlsaMatchesCert(record: TlsaRecord, der: Buffer): boolean {
   if (!knownParameters(record)) return false
   return associationData(der, record.selector, record.matchingType).equals(record.data)
+}
+
+/**
+ * For a DANE-TA record that holds a whole public key ("2 1 0"), the position in `chain` (leaf first)
+ * of the certificate that key signed, nearest the top; -1 if none. RFC 7672 3.1.2 lets such an
+ * anchor stay out of the chain the server sends, since the record itself carries the key.
+ */
+export function bareKeySigned(record: TlsaRecord, chain: readonly X509Certificate[]): number {
+  if (record.usage !== TLSA_USAGE.daneTa || record.selector !== TLSA_SELECTOR.spki) return -1
+  if (record.matchingType !== TLSA_MATCHING.full) return -1
+  let key: ReturnType<typeof createPublicKey>
+  try {
+    key = createPublicKey({ key: record.data, format: 'der', type: 'spki' })
+  } catch {
+    return -1
+  }
+  for (let i = chain.length - 1; i >= 0; i--) {
+    try {
+      if (chain[i]?.verify(key)) return i
+    } catch {
+      // A key of another algorithm than the certificate's signature: not its signer.
+    }
+  }
+  return -1
+}
+
+/** The presentation form for a sentence: whole keys and certificates ("x y 0") shortened. */
+export function briefTlsa(r: TlsaRecord): string {
+  if (r.matchingType !== TLSA_MATCHING.full || r.data.length <= 64) return formatTlsa(r)
+  return `${r.usage} ${r.selector} 0 ${r.data.subarray(0, 16).toString('hex')}… (${r.data.length} bytes in full)`
 }

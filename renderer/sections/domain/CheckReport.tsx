@@ -52,6 +52,49 @@ function mxHostLine(host: MxHostCheck): string {
   return `${VERDICT_WORDS[host.endpoint.verdict]}: ${host.endpoint.reason}`
 }
 
+type DaneHost = NonNullable<DomainCheckReport['dane']>['hosts'][number]
+
+const DANE_OUTCOME: Record<string, string> = {
+  'dane-match': 'matches',
+  'dane-mismatch': 'does not match',
+  'dane-ta-name': 'chain matches, name does not',
+  'dane-starttls-failed': 'no TLS session',
+}
+
+/** One host's DANE in a line: where TLSA was asked, what authenticated it, and each address. */
+function daneLine(host: DaneHost): string {
+  const where = `_25._tcp.${host.tlsaBase}${host.cname ? ` (${host.host} is a CNAME for ${host.cname})` : ''}`
+  if (host.tlsa.length === 0) return `no TLSA at ${where}`
+  const authed = host.addresses.filter((a) => a.auth !== null).length
+  const auth =
+    host.auth === 'dane-ee'
+      ? 'DANE-EE'
+      : host.auth === 'dane-ta'
+        ? 'DANE-TA'
+        : authed > 0
+          ? `${authed} of ${host.addresses.length} addresses authenticated`
+          : 'not authenticated'
+  const addresses = host.addresses.map((a) => `${a.address} ${DANE_OUTCOME[a.outcome] ?? a.outcome}`)
+  const skipped = host.addressesNotChecked.length
+  return [
+    `${host.tlsa.length} TLSA ${host.tlsa.length === 1 ? 'record' : 'records'} at ${where}, ${host.validated ? 'validated' : 'not validated'}: ${auth}`,
+    addresses.join(', '),
+    skipped > 0 ? `${skipped} more ${skipped === 1 ? 'address' : 'addresses'} not checked` : '',
+  ]
+    .filter(Boolean)
+    .join('; ')
+}
+
+function DaneOf({ host }: { host: DaneHost | null }) {
+  if (!host) return null
+  return (
+    <>
+      <br />
+      DANE: {daneLine(host)}
+    </>
+  )
+}
+
 function MxSection({ mx, dane }: { mx: MxCheck; dane: DomainCheckReport['dane'] }) {
   return (
     <div className="subsection">
@@ -68,6 +111,7 @@ function MxSection({ mx, dane }: { mx: MxCheck; dane: DomainCheckReport['dane'] 
             </strong>
             <br />
             Port 25: {mxHostLine(host)}
+            <DaneOf host={dane?.hosts.find((d) => d.host === host.name) ?? null} />
             {host.mtaSts && (
               <>
                 <br />
