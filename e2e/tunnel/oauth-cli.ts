@@ -85,11 +85,22 @@ export async function oauthTunnel(
   configDir: string,
   args: string[],
   localPassword: string,
+  jsonLog = true,
 ): Promise<CliRun & { port: number }> {
   const lab = getLab()
   const r = cli(
     configDir,
-    ['tunnel', '--listen', '0', '--ca', lab.oauth.caPath, '--dns', lab.dns.server, '--json-log', ...args],
+    [
+      'tunnel',
+      '--listen',
+      '0',
+      '--ca',
+      lab.oauth.caPath,
+      '--dns',
+      lab.dns.server,
+      ...(jsonLog ? ['--json-log'] : []),
+      ...args,
+    ],
     `${localPassword}\n`,
   )
   const port = await waitFor(r, () => {

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openSystemKeychain } from '../../core/keychain/keychain.js'
 import { getLab } from '../lab/lab.js'
 import { revoke } from '../lab/oauth-login.js'
-import { run } from './helpers.js'
+import { run, talk } from './helpers.js'
 import { type CliRun, cli, deviceLogin, fetchmail, msmtp, oauthTunnel, python, waitFor } from './oauth-cli.js'
 
 const lab = getLab()
@@ -234,6 +234,10 @@ describe('mailwarden tunnel --oauth: real clients with only the local password',
     const smtp = await python('smtp', port('smtp465'), USER, 'wrong password', 'never')
     console.log(`wrong local password:\n${imap}${pop}${smtp}`)
     expect(imap).toMatch(/^ERROR error b'\[AUTHENTICATIONFAILED\] /m)
+    const wire = await talk(port('imap143'), [`a1 LOGIN ${USER} "wrong password"`, 'a2 LOGOUT'], {
+      waitMs: 1500,
+    })
+    expect(wire).toMatch(/^a1 NO \[AUTHENTICATIONFAILED\] Wrong user name or local password/m)
     expect(pop).toMatch(/^ERROR error_proto b'-ERR \[AUTH\] /m)
     expect(smtp).toMatch(/^ERROR SMTPAuthenticationError \(535, b'5\.7\.8 /m)
     const curlWrong = await curl(['-u', `${USER}:wrong password`, `imap://127.0.0.1:${port('imap143')}/`])
@@ -289,6 +293,7 @@ describe('token expiry and revocation (the short-lived lab client)', () => {
         dir,
         ['--to', to, '--tls', tls, '--protocol', protocol, '--oauth', SHORT],
         LOCAL,
+        protocol !== 'pop3', // the POP3 tunnel logs for people, the others JSON lines
       )
       runs.push(r)
       S[protocol] = r
@@ -326,12 +331,25 @@ describe('token expiry and revocation (the short-lived lab client)', () => {
     const smtp = await python('smtp', S.smtp?.port ?? 0, USER, LOCAL, 'never')
     console.log(`revoked refresh token:\n${imap}${pop}${smtp}`)
     expect(imap).toMatch(/^ERROR error b'\[AUTHENTICATIONFAILED\] .*[Ss]ign in again/m)
+    const wire = await talk(S.imap?.port ?? 0, [`a1 LOGIN ${USER} "${LOCAL}"`, 'a2 LOGOUT'], { waitMs: 1500 })
+    expect(wire).toMatch(
+      /^a1 NO \[AUTHENTICATIONFAILED\] The OAuth account needs a new sign-in: sign in again in Mailwarden\.\r$/m,
+    )
     expect(pop).toMatch(/^ERROR error_proto b'-ERR \[AUTH\] .*[Ss]ign in again/m)
     expect(smtp).toMatch(/^ERROR SMTPAuthenticationError \(535, b'5\.7\.8 .*[Ss]ign in again/m)
-    for (const r of Object.values(S)) {
+    for (const protocol of ['imap', 'smtp']) {
+      const r = S[protocol] as CliRun
       const line = await waitFor(r, () => r.err.find((l) => l.includes('"needs-authorization"')) ?? null)
       expect(JSON.parse(line)).toMatchObject({ oauth: { accountId: SHORT, state: 'needs-authorization' } })
     }
+    const popTunnel = S.pop3 as CliRun
+    const said = await waitFor(
+      popTunnel,
+      () => popTunnel.err.find((l) => l.includes('needs sign-in')) ?? null,
+    )
+    expect(said).toMatch(
+      /^tunnel 1: OAuth alice-short \(alice@lab\.test\): needs sign-in: The OAuth account needs/,
+    )
   })
 })
 
