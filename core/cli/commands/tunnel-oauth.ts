@@ -39,11 +39,11 @@ export const OAUTH_FLAG_OPTIONS = {
   'new-local-password': { type: 'boolean' },
 } as const
 
-export const TUNNEL_OAUTH_USAGE = `  --oauth ACCOUNT|PROVIDER  log in upstream with OAuth 2.0 (XOAUTH2/OAUTHBEARER) instead of passing the
-                        client's login through: an account of \`mailwarden oauth\`, or a provider
-                        (${OAUTH_PROVIDER_IDS.join(', ')}) with --account; the client logs in to the tunnel
-                        with the account's address and the tunnel's local password
-  --account ADDRESS     with --oauth PROVIDER: the mailbox (the account id is made from it)
+export const TUNNEL_OAUTH_USAGE = `  --oauth ACCOUNT       log in upstream with OAuth 2.0 (XOAUTH2/OAUTHBEARER) as this account of
+                        \`mailwarden oauth\` instead of passing the client's login through; the client
+                        logs in with the account's address and the tunnel's local password
+  --oauth PROVIDER      the same with the account of --account ADDRESS (its id made from the
+                        address); PROVIDER is ${OAUTH_PROVIDER_IDS.join(', ')}
   --client-id ID        with --oauth PROVIDER, for a new account: the app registration's client id
                         (--issuer URL for custom, --tenant T for Microsoft); then sign it in with
                         mailwarden oauth login ACCOUNT [--device]
