@@ -235,6 +235,9 @@ describe('OAuth against oidc-provider', () => {
       accessTokenExpiresAt: null,
       lastError: { id: 'needs-authorization', providerCode: 'invalid_grant' },
     })
+    // The refused token left the keychain: another process (or the app restarted) does not call
+    // the account signed in.
+    expect(keyringLookup(refreshTokenEntry(ID))).toBe('')
   })
 
   it('signs out: revokes at the provider (RFC 7009) and deletes the keychain entry', async () => {

@@ -128,11 +128,24 @@ export class OAuthSession implements AccessTokenSource {
       }
       const failure = toOAuthError(error, 'refreshing the access token')
       this.#access = null
+      if (failure.id === 'needs-authorization') await this.#forget(refreshToken)
       this.#set(
         failure.id === 'needs-authorization' ? 'needs-authorization' : 'refresh-failed',
         failureOf(failure),
       )
       throw failure
+    }
+  }
+
+  /** The provider refused this refresh token for good: it leaves the keychain, so that no other
+   * process (a `mailwarden oauth status`, the app after a restart) calls the account signed in. Only
+   * if it is still the stored one: another process may have signed in again meanwhile. */
+  async #forget(refused: string): Promise<void> {
+    try {
+      if ((await this.deps.store.refreshToken(this.account.id)) === refused)
+        await this.deps.store.deleteRefreshToken(this.account.id)
+    } catch {
+      // The keychain refusing now changes nothing for the caller: the account needs a sign-in.
     }
   }
 

@@ -6,10 +6,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { EngineError } from '../../core/api/errors.js'
 import { createEngine, type Engine } from '../../core/engine.js'
-import type { Keychain } from '../../core/keychain/keychain.js'
 import type { TunnelState } from '../../shared/contract/tunnel.js'
 import { getLab } from '../lab/lab.js'
 import { Conversation } from './conversation.js'
@@ -18,14 +17,6 @@ import { run } from './helpers.js'
 import { type OAuthUpstream, startOAuthUpstream } from './oauth-upstream.js'
 
 const lab = getLab()
-const stored = new Map<string, string>()
-const memoryKeychain: Keychain = {
-  status: async () => ({ available: true, backend: 'memory (test)', reason: null }),
-  set: async (account, secret) => void stored.set(account, secret),
-  get: async (account) => stored.get(account) ?? null,
-  delete: async (account) => stored.delete(account),
-  list: async () => [...stored.keys()],
-}
 const tokens = new FakeTokens('alice@lab.test', ['tok1'])
 let dir: string
 let engine: Engine
@@ -36,7 +27,6 @@ beforeAll(async () => {
   engine = createEngine({
     configDir: dir,
     shell: 'cli',
-    keychain: memoryKeychain,
     tokenSourceFor: (accountId) => {
       if (accountId !== 'lab') throw new EngineError('not-found', `There is no OAuth account "${accountId}".`)
       return tokens
@@ -91,7 +81,8 @@ describe('an OAuth tunnel through the engine', () => {
     const set = await call<TunnelState>('tunnel.setLocalPassword', { id, password: 'correct horse' })
     expect(set.oauth?.localPasswordSet).toBe(true)
     expect(JSON.stringify(set)).not.toContain('correct horse')
-    expect(stored.get(`tunnel-password:${id}`)).toBe('correct horse')
+    // The OS keychain (the test runs in a private keyring session), not a stand-in.
+    expect(await engine.context.keychain.get(`tunnel-password:${id}`)).toBe('correct horse')
     const settings = await call<unknown>('settings.get', {})
     expect(JSON.stringify(settings)).not.toContain('correct horse')
 
@@ -114,14 +105,20 @@ describe('an OAuth tunnel through the engine', () => {
     d.send('b1 LOGIN alice@lab.test "correct horse"')
     expect(await d.wait(/b1 /)).toMatch(/^b1 NO \[AUTHENTICATIONFAILED\] .*sign in again in Mailwarden/)
     d.end()
-    const announced = statuses.find((s) => s.oauth?.state === 'needs-authorization')
-    expect(announced?.oauth?.lastError).toMatch(/sign in again in Mailwarden/)
+    // The event is not ordered with the client's answer (two sockets): wait for it, bounded.
+    await vi.waitFor(
+      () => {
+        const announced = statuses.find((s) => s.oauth?.state === 'needs-authorization')
+        expect(announced?.oauth?.lastError).toMatch(/sign in again in Mailwarden/)
+      },
+      { timeout: 5_000 },
+    )
     const listed = await call<{ tunnels: TunnelState[] }>('tunnel.list', {})
     expect(listed.tunnels[0]?.oauth?.state).toBe('needs-authorization')
     tokens.failure = null
 
     await call('tunnel.delete', { id })
-    expect(stored.has(`tunnel-password:${id}`)).toBe(false)
+    expect(await engine.context.keychain.get(`tunnel-password:${id}`)).toBeNull()
   })
 
   it("Python's smtplib through a local STARTTLS side: AUTH with the local password, a message accepted", async () => {

@@ -119,8 +119,8 @@ export const OAUTH_REFUSALS: readonly OAuthRefusal[] = [
     pattern: /"status"\s*:\s*"401"|invalid_token|\bexpired\b.*\btoken\b|\btoken\b.*\bexpired\b/i,
     title: 'The server refused the access token',
     meaning:
-      'The server found the token expired, revoked or not valid for this address, even after a fresh one.',
-    fix: `Sign in again in Mailwarden with the mailbox's own account (the address must match the signed-in user).`,
+      'The server refused even a fresh token: it was revoked, is for another user than this address, or was granted without the mail permission (scope) the server asks for. Servers such as Dovecot say the same words for each.',
+    fix: `Sign in again in Mailwarden with the mailbox's own account (the address must match the signed-in user); for a custom provider, check that the account asks for the server's mail scope.`,
   },
   {
     id: 'xoauth2-bad-request',

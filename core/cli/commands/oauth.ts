@@ -44,6 +44,12 @@ async function saveFromArgs(
 ) {
   if (!args.account) return
   const preset = OAUTH_PROVIDERS[args.account.provider]
+  // A custom provider's mail permission has no standard name: without --scope the token may open
+  // no mailbox, and the server's refusal would not say why.
+  if (args.account.provider === 'custom' && !args.account.scopes)
+    context.io.err(
+      `Asking only for ${preset.scopes.join(' ')}: most mail servers also want their own mail scope; give it with --scope (ask the provider's administrator which).`,
+    )
   let clientSecret: string | undefined
   if (preset.needsClientSecret && !(await engine.context.oauth.store.clientSecret(args.account.id))) {
     context.io.err(`${preset.name} demands the client secret of your app registration.`)
