@@ -5,6 +5,7 @@ import type { EngineOptions } from './engine-options.js'
 import type { EventBus } from './events/bus.js'
 import type { Keychain } from './keychain/keychain.js'
 import type { Logger } from './log/logger.js'
+import type { OAuthService } from './oauth/service.js'
 import type { RunRegistry } from './runs/registry.js'
 import type { SettingsStore } from './settings/store.js'
 
@@ -15,6 +16,8 @@ export interface EngineContext {
   readonly settings: SettingsStore
   readonly keychain: Keychain
   readonly runs: RunRegistry
+  /** OAuth 2.0 accounts and their sessions; `oauth.tokenSource(accountId)` gives the tunnel its tokens. */
+  readonly oauth: OAuthService
   /**
    * The one resolver: the DNS server a request names (the CLI's --dns), else the dnsServer
    * setting, else the system's.

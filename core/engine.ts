@@ -13,6 +13,8 @@ import { EventBus } from './events/bus.js'
 import { secretsModule } from './keychain/handlers.js'
 import { openSystemKeychain } from './keychain/keychain.js'
 import { createLogger, type Logger } from './log/logger.js'
+import { oauthModule } from './oauth/handlers.js'
+import { OAuthService } from './oauth/service.js'
 import { accountsModule } from './probe/accounts/handlers.js'
 import { probeModule } from './probe/handlers.js'
 import { runsModule } from './runs/handlers.js'
@@ -44,6 +46,8 @@ export function createEngine(options: EngineOptions): Engine {
   const settings = new SettingsStore(options.configDir, log)
   const keychain = options.keychain ?? openSystemKeychain()
   const runs = new RunRegistry(events, log)
+  const resolver = resolverFactory(settings)
+  const oauth = new OAuthService({ settings, keychain, events, log, resolver: () => resolver() })
   const context: EngineContext = {
     options,
     events,
@@ -51,7 +55,8 @@ export function createEngine(options: EngineOptions): Engine {
     settings,
     keychain,
     runs,
-    resolver: resolverFactory(settings),
+    oauth,
+    resolver,
   }
 
   const modules: JobModule<never>[] = [
@@ -63,7 +68,9 @@ export function createEngine(options: EngineOptions): Engine {
     accountsModule(context),
     dkimModule(context),
     domainModule(context),
-    tunnelModule(context),
+    // A tunnel with an OAuth 2.0 account logs in upstream with the account's tokens.
+    tunnelModule(context, { tokenSourceFor: options.tokenSourceFor ?? ((id) => oauth.tokenSource(id)) }),
+    oauthModule(context),
   ] as unknown as JobModule<never>[]
   // Each module's handlers are typed against its own operations; together they cover them all
   // (api.test.ts checks that no operation is left without a handler).

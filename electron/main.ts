@@ -16,7 +16,7 @@ import { installAppMenu, TrayIcon } from './chrome.js'
 import { registerIpcHandlers } from './ipc.js'
 import { loginItemSettings } from './login-item.js'
 import { type MenuAction, menuTemplate } from './menu-model.js'
-import { certificateChanged, tunnelFailed } from './notifications.js'
+import { certificateChanged, tunnelFailed, tunnelNeedsSignIn, turnedToNeedsSignIn } from './notifications.js'
 import { MAX_OPENED_MESSAGE_BYTES, MessageRouter, type ReadMessage } from './open-message.js'
 import { handleAppProtocol, registerAppScheme } from './protocol.js'
 import { keepsRunningWhenClosed, type TunnelState, trayModel, trayTunnel } from './tray-model.js'
@@ -196,6 +196,8 @@ function watchEngine(current: Engine): void {
     refreshTray()
     if (next.status === 'error' && before?.status !== 'error' && Notification.isSupported())
       new Notification(tunnelFailed(next.name, next.error ?? 'it failed')).show()
+    if (turnedToNeedsSignIn(before, next) && Notification.isSupported())
+      new Notification(tunnelNeedsSignIn(next.name, next.needsSignInFor ?? 'the account')).show()
   })
   current.on('accounts.checked', ({ label, callouts }) => {
     if (!Notification.isSupported()) return

@@ -1,5 +1,5 @@
-// Which engine events deserve an OS notification: a tunnel that failed, and a saved account whose
-// certificate changed. Pure: main.ts shows what this returns with Electron's Notification.
+// Which engine events deserve an OS notification: a tunnel that failed, a tunnel whose OAuth
+// account needs a new sign-in, and a saved account whose certificate changed. Pure: main.ts shows what this returns with Electron's Notification.
 export interface NotificationText {
   title: string
   body: string
@@ -23,4 +23,22 @@ export function certificateChanged(account: string, host: string): NotificationT
       `${host} now presents a different certificate. If you did not expect a renewal, check it before you log in.`,
     ),
   }
+}
+
+/** An OAuth tunnel can no longer get a token: its clients are refused until the user signs in. */
+export function tunnelNeedsSignIn(name: string, account: string): NotificationText {
+  return {
+    title: `Tunnel “${clip(name)}” needs a new sign-in`,
+    body: clip(
+      `The provider no longer accepts the sign-in of ${account}. Open Mailwarden, Tunnels, and sign in again; until then its mail clients are refused.`,
+    ),
+  }
+}
+
+/** The tunnel just turned to needing a sign-in (not already so: one notification per turn). */
+export function turnedToNeedsSignIn(
+  before: { needsSignInFor?: string | null } | undefined,
+  after: { needsSignInFor?: string | null },
+): boolean {
+  return Boolean(after.needsSignInFor) && !before?.needsSignInFor
 }

@@ -81,6 +81,7 @@ describe('trayModel', () => {
       },
       localCertificate: null,
       check,
+      oauth: null,
     })
     const at = '2026-12-07T10:00:01.000Z'
     const unverified = trayTunnel(
@@ -104,5 +105,60 @@ describe('trayModel', () => {
     )
     expect(trayModel([verified]).status).toBe('active')
     expect(trayModel([trayTunnel(engineTunnel(null))]).status).toBe('active')
+  })
+
+  it('marks a tunnel whose OAuth account needs a new sign-in, running or stopped', () => {
+    const oauthTunnel = (
+      status: EngineTunnel['status'],
+      state: 'ready' | 'needs-authorization' | 'refresh-failed',
+    ) =>
+      trayTunnel({
+        config: TunnelConfig.parse({
+          id: 'o',
+          name: 'Work',
+          listenPort: 1143,
+          upstreamHost: 'oauth.lab.test',
+          upstreamPort: 993,
+          mode: 'implicit-tls',
+          protocol: 'imap',
+          oauth: { accountId: 'alice' },
+        }),
+        status,
+        listening: status === 'listening' ? { host: '127.0.0.1', port: 1143 } : null,
+        lastError: null,
+        startedAt: null,
+        stats: {
+          active: 0,
+          total: 0,
+          failed: 0,
+          rejected: 0,
+          loginsFailed: 0,
+          bytesToUpstream: 0,
+          bytesToClients: 0,
+        },
+        localCertificate: null,
+        check: null,
+        oauth: {
+          accountId: 'alice',
+          address: 'alice@lab.test',
+          state,
+          localPasswordSet: true,
+          lastError: null,
+        },
+      })
+    const needs = oauthTunnel('listening', 'needs-authorization')
+    expect(needs.problem).toBe('needs sign-in (alice@lab.test)')
+    expect(needs.needsSignInFor).toBe('alice@lab.test')
+    const model = trayModel([needs])
+    expect(model.status).toBe('error')
+    expect(model.items.find((i) => i.kind === 'tunnel')?.label).toContain(
+      'running, needs sign-in (alice@lab.test)',
+    )
+    expect(oauthTunnel('stopped', 'needs-authorization').problem).toBe('needs sign-in (alice@lab.test)')
+    expect(oauthTunnel('listening', 'refresh-failed').problem).toBe('token refresh failed (alice@lab.test)')
+    expect(oauthTunnel('listening', 'refresh-failed').needsSignInFor).toBeNull()
+    const ready = oauthTunnel('listening', 'ready')
+    expect(ready.problem).toBeNull()
+    expect(trayModel([ready]).status).toBe('active')
   })
 })

@@ -10,9 +10,31 @@ export interface TunnelState {
   /** "127.0.0.1:1143 → imap.example.org:993" */
   route: string
   error?: string | null
-  /** A running tunnel whose server is not verified or not reachable: it listens, but a client
-   * connecting gets nowhere, so the tray must not call it simply "running". */
+  /** A running tunnel whose server is not verified or not reachable, or any tunnel whose OAuth
+   * account needs a new sign-in: a client connecting gets nowhere, so the tray must not call it
+   * simply "running". */
   problem?: string | null
+  /** The OAuth account's address when the tunnel needs a new sign-in; else null. */
+  needsSignInFor?: string | null
+}
+
+/** A tunnel whose OAuth account must be signed in again (or cannot refresh) cannot log anyone in,
+ * running or not: the user has to act in the window, so the tray says so. */
+function oauthProblem(t: EngineTunnel): string | null {
+  const oauth = t.oauth
+  if (!oauth) return null
+  const who = oauth.address ?? oauth.accountId
+  if (oauth.state === 'needs-authorization') return `needs sign-in (${who})`
+  if (oauth.state === 'refresh-failed') return `token refresh failed (${who})`
+  return null
+}
+
+/** A running tunnel whose server is not verified or not reachable. */
+function checkProblem(t: EngineTunnel, status: TunnelState['status']): string | null {
+  const check = t.check
+  if (status !== 'running' || !check || check.state === 'verified' || check.state === 'checking') return null
+  if (check.reason) return TUNNEL_FINDINGS[check.reason].title
+  return check.state === 'unreachable' ? 'server unreachable' : 'server not verified'
 }
 
 /** The tray's view of one tunnel of the engine. */
@@ -21,15 +43,7 @@ export function trayTunnel(t: EngineTunnel): TunnelState {
   const local = t.listening
     ? `${t.listening.host}:${t.listening.port}`
     : `${t.config.listenHost}:${t.config.listenPort}`
-  const check = t.check
-  const problem =
-    status === 'running' && check && check.state !== 'verified' && check.state !== 'checking'
-      ? check.reason
-        ? TUNNEL_FINDINGS[check.reason].title
-        : check.state === 'unreachable'
-          ? 'server unreachable'
-          : 'server not verified'
-      : null
+  const problem = oauthProblem(t) ?? checkProblem(t, status)
   return {
     id: t.config.id,
     name: t.config.name,
@@ -37,6 +51,7 @@ export function trayTunnel(t: EngineTunnel): TunnelState {
     route: `${local} → ${t.config.upstreamHost}:${t.config.upstreamPort}`,
     error: t.lastError,
     problem,
+    needsSignInFor: t.oauth?.state === 'needs-authorization' ? (t.oauth.address ?? t.oauth.accountId) : null,
   }
 }
 

@@ -66,7 +66,7 @@ export interface HttpFetchResult {
 // installed in the OS is trusted here as in the probe.
 const contexts = new Map<string, { pems: readonly string[]; context: tls.SecureContext }>()
 
-async function secureContextFor(extraCa: string | null): Promise<tls.SecureContext> {
+export async function secureContextFor(extraCa: string | null): Promise<tls.SecureContext> {
   const store = await systemTrustStore()
   const key = extraCa ?? ''
   const hit = contexts.get(key)
@@ -79,7 +79,7 @@ async function secureContextFor(extraCa: string | null): Promise<tls.SecureConte
   return context
 }
 
-function lookupThrough(resolver: Resolver): LookupFunction {
+export function lookupThrough(resolver: Resolver): LookupFunction {
   return (hostname, options, callback) => {
     resolver.addresses(hostname).then(
       (found) => {

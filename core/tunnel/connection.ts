@@ -1,7 +1,8 @@
 // One admitted client connection of a tunnel, in its phases: `constructor` watches the client's
 // ends and idleness, `#secureLocalSide()` puts TLS on the local side (when the tunnel has one),
-// `#openUpstream()` opens verified TLS to the server, `#pipe()` joins the two directions through
-// the protocol filters. A failure reaches the client in its protocol and is recorded; once both
+// `#openUpstream()` opens verified TLS to the server, `#signIn()` (a tunnel with an OAuth account
+// only) logs the client in to the tunnel and the tunnel to the server with a token (sign-in/),
+// `#pipe()` joins the two directions through the protocol filters. A failure reaches the client in its protocol and is recorded; once both
 // sockets have closed the tunnel is told (`onClosed`), which counts and records the connection.
 import type net from 'node:net'
 import type tls from 'node:tls'
@@ -17,6 +18,8 @@ import { type Pump, pump } from './pump.js'
 import { ReadArena } from './read-arena.js'
 import { CommandRecorder } from './recorder.js'
 import type { TunnelRuntime } from './runtime.js'
+import { signIn } from './sign-in/gate.js'
+import { SIGN_IN_SMTP_AUTH } from './sign-in/smtp.js'
 import { openUpstream, type Upstream } from './upstream.js'
 
 /** What a connection gets from its tunnel. */
@@ -73,7 +76,13 @@ export class Connection {
     if (local && this.#context.config.localTls !== 'plaintext' && !(await this.#secureLocalSide(local)))
       return
     const upstream = await this.#openUpstream()
-    if (upstream) this.#pipe(upstream)
+    if (!upstream) return
+    if (!this.#context.config.oauth) {
+      this.#pipe(upstream, null)
+      return
+    }
+    const signedIn = await this.#signIn(upstream)
+    if (signedIn) this.#pipe({ ...upstream, leftover: signedIn.fromServer }, signedIn.fromClient)
   }
 
   readonly #onEnd = (): void => {
@@ -182,8 +191,78 @@ export class Connection {
     return upstream
   }
 
-  /** The two directions through the protocol filters, then the server's greeting to the client. */
-  #pipe(upstream: Upstream): void {
+  /** The client logs in to the tunnel and the tunnel to the server with a token (sign-in/gate.ts).
+   * Null when it did not come to that (answered and closed, failed, the client gone). */
+  async #signIn(upstream: Upstream): Promise<{ fromClient: Buffer; fromServer: Buffer } | null> {
+    const { config, runtime, upstreamName } = this.#context
+    const socket = upstream.socket
+    // A client that leaves now takes the upstream with it (#onClientClose).
+    this.upstream = socket
+    this.tlsInfo = upstream.tls
+    socket.on('session', (session: Buffer) => {
+      this.#context.resumption.session = session
+    })
+    socket.on('error', () => {}) // the gate's reader turns it into its sentence
+    const fail = (reason: string) => {
+      this.outcome = 'failed'
+      this.error = oneLine(reason)
+      runtime.warn(`${this.clientName}: ${this.error}`)
+      this.#closeAfter(refusal(config.protocol, reason))
+    }
+    if (!config.oauth || !runtime.signIn) {
+      fail('This tunnel signs in with an OAuth account, but no token source is available.')
+      return null
+    }
+    try {
+      const outcome = await signIn(this.client, upstream, {
+        protocol: config.protocol,
+        oauth: config.oauth,
+        upstreamHost: config.upstreamHost,
+        upstreamPort: config.upstreamPort,
+        upstreamName,
+        runtime: runtime.signIn,
+        greetClient: config.localTls !== 'starttls',
+        recorder: this.recorder,
+        signal: this.abort.signal,
+        report: (sentence) => {
+          this.error = oneLine(sentence)
+        },
+      })
+      if (this.#clientClosed) {
+        socket.destroy()
+        return null
+      }
+      if (outcome.kind === 'closed') {
+        this.#closeAfter('')
+        return null
+      }
+      return outcome
+    } catch (error) {
+      // Stopped, idle, or the client gone: that end is already recorded and said.
+      if (this.outcome !== null || this.#clientClosed) {
+        socket.destroy()
+        if (this.outcome === 'stopped' || this.#clientClosed) this.client.destroy()
+        return null
+      }
+      fail(error instanceof Error ? error.message : String(error))
+      return null
+    }
+  }
+
+  /** Says a last word to the client (when any), ends it, and drops the upstream. */
+  #closeAfter(last: string): void {
+    this.upstream?.destroy()
+    const client = this.client
+    client.end(last)
+    // The last word is flushed, then the socket closes even if the client never reads it.
+    setTimeout(() => client.destroy(), CLOSE_GRACE_MS).unref()
+    client.resume()
+  }
+
+  /** The two directions through the protocol filters, then the server's greeting to the client.
+   * `signedIn`: the sign-in gate ran (it greeted the client; these are the client's bytes it read
+   * beyond the login). */
+  #pipe(upstream: Upstream, signedIn: Buffer | null): void {
     const { config } = this.#context
     const socket = upstream.socket
     const client = this.client
@@ -200,9 +279,10 @@ export class Connection {
     socket.on('error', (error: NodeJS.ErrnoException) => this.#onUpstreamError(error))
     const filters = createFilters(config.protocol, {
       recorder: this.recorder,
-      serverGreets: upstream.greeting === null,
+      serverGreets: signedIn === null && upstream.greeting === null,
       // A local STARTTLS side greeted the client itself: no second greeting.
-      dropServerGreeting: config.localTls === 'starttls',
+      dropServerGreeting: signedIn === null && config.localTls === 'starttls',
+      smtpAuthLine: config.oauth ? SIGN_IN_SMTP_AUTH : null,
     })
     const broken = (error: Error) => {
       this.outcome ??= 'failed'
@@ -212,9 +292,17 @@ export class Connection {
     }
     pump(client, filters.fromClient, socket, broken)
     const toClient = pump(socket, filters.fromServer, client, broken, upstream.arena)
-    socket.once('close', () => this.#onUpstreamClose(upstream, filters, toClient))
-    if (upstream.greeting && config.localTls !== 'starttls') client.write(upstream.greeting)
-    if (upstream.leftover.length > 0) filters.fromServer.write(upstream.leftover)
+    // After a sign-in the server's first answers may be short (a POP3 QUIT's one line).
+    const greetingLines = signedIn !== null || upstream.greeting !== null ? 0 : 1
+    socket.once('close', () => this.#onUpstreamClose(filters, toClient, greetingLines))
+    if (upstream.greeting && config.localTls !== 'starttls' && signedIn === null)
+      client.write(upstream.greeting)
+    try {
+      if (upstream.leftover.length > 0) filters.fromServer.write(upstream.leftover)
+      if (signedIn && signedIn.length > 0) filters.fromClient.write(signedIn)
+    } catch (error) {
+      broken(error as Error)
+    }
   }
 
   #onUpstreamError(error: NodeJS.ErrnoException): void {
@@ -228,15 +316,11 @@ export class Connection {
     )
   }
 
-  #onUpstreamClose(upstream: Upstream, filters: FilterPair, toClient: Pump): void {
+  #onUpstreamClose(filters: FilterPair, toClient: Pump, greetingLines: number): void {
     this.#upstreamClosed = true
     // The server hung up on its own before answering anything (at most its greeting): no
     // client can use it, so the session is not "ok" whatever the bytes say.
-    if (
-      !this.outcome &&
-      !this.#clientEnded &&
-      filters.fromServer.lines <= (upstream.greeting === null ? 1 : 0)
-    ) {
+    if (!this.outcome && !this.#clientEnded && filters.fromServer.lines <= greetingLines) {
       this.outcome = 'failed'
       this.error = `${this.#context.upstreamName} closed the connection right after its greeting, before answering the client.`
     }

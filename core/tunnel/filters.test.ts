@@ -110,6 +110,18 @@ describe('SMTP', () => {
       '250 HELP',
     ])
   })
+  it("an OAuth tunnel replaces the server's AUTH lines (both spellings) with its own", () => {
+    expect(
+      filterEhloReply(
+        ['250-mx Hello', '250-AUTH LOGIN XOAUTH2', '250-AUTH=LOGIN', '250 8BITMIME'],
+        'AUTH PLAIN LOGIN',
+      ),
+    ).toEqual(['250-mx Hello', '250-8BITMIME', '250 AUTH PLAIN LOGIN'])
+    expect(filterEhloReply(['250-mx Hello', '250 AUTH XOAUTH2'], 'AUTH PLAIN LOGIN')).toEqual([
+      '250-mx Hello',
+      '250 AUTH PLAIN LOGIN',
+    ])
+  })
   it('follows DATA and BDAT so message lines are never taken for commands', async () => {
     const recorder = new CommandRecorder()
     const f = createFilters('smtp', { recorder, serverGreets: true })

@@ -19,6 +19,8 @@ export interface FilterOptions {
   serverGreets: boolean
   /** A local STARTTLS side greeted the client itself: a server greeting is not passed on. */
   dropServerGreeting?: boolean
+  /** An OAuth tunnel's SMTP: the AUTH line a later EHLO answer shows instead of the server's. */
+  smtpAuthLine?: string | null
 }
 
 export function createFilters(protocol: MailProtocol, options: FilterOptions): FilterPair {
@@ -42,6 +44,7 @@ export function createFilters(protocol: MailProtocol, options: FilterOptions): F
       const fromServer = new SmtpFromServer(
         options.serverGreets && options.dropServerGreeting === true,
         options.recorder,
+        options.smtpAuthLine ?? null,
       )
       return { fromServer, fromClient: new SmtpFromClient(fromServer, options.recorder) }
     }

@@ -3,6 +3,7 @@ import type { JobModule } from '../api/handlers.js'
 import type { EngineContext } from '../context.js'
 import { inspectUpstream } from './inspect.js'
 import { TunnelManager } from './manager.js'
+import type { TokenSourceFor } from './runtime.js'
 
 type TunnelOps =
   | 'tunnel.list'
@@ -13,9 +14,18 @@ type TunnelOps =
   | 'tunnel.stop'
   | 'tunnel.log'
   | 'tunnel.inspect'
+  | 'tunnel.setLocalPassword'
 
-export function tunnelModule(context: EngineContext): JobModule<TunnelOps> {
-  const manager = new TunnelManager(context)
+export interface TunnelModuleDeps {
+  /** The OAuth accounts' token sources (core/oauth); null: a tunnel with `oauth` cannot start. */
+  tokenSourceFor: TokenSourceFor | null
+}
+
+export function tunnelModule(
+  context: EngineContext,
+  deps: TunnelModuleDeps = { tokenSourceFor: null },
+): JobModule<TunnelOps> {
+  const manager = new TunnelManager(context, { tokenSourceFor: deps.tokenSourceFor })
   // The app starts the tunnels marked so; a one-shot CLI command (settings, probe) does not.
   if (context.options.shell !== 'cli')
     setImmediate(() =>
@@ -35,6 +45,7 @@ export function tunnelModule(context: EngineContext): JobModule<TunnelOps> {
       'tunnel.stop': ({ id }) => manager.stop(id),
       'tunnel.log': async ({ id, limit }) => ({ records: manager.log(id, limit) }),
       'tunnel.inspect': (request) => inspectUpstream(context, request),
+      'tunnel.setLocalPassword': ({ id, password }) => manager.setLocalPassword(id, password),
     },
     dispose: () => manager.dispose(),
   }

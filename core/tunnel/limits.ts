@@ -86,3 +86,34 @@ export const REFUSAL_LOG_WINDOW_MS = 60_000
 /** Source addresses whose refusal window is tracked at once: a scan from many addresses cannot
  * grow memory; refusals from further addresses share one window and one count. */
 export const MAX_REFUSAL_LOG_SOURCES = 1024
+
+/** An OAuth tunnel's sign-in gate (sign-in/gate.ts): from the client's connect until its login is
+ * done. A client that connects and never logs in (or drips bytes) cannot hold an upstream session. */
+export const SIGN_IN_DEADLINE_MS = 60_000
+
+/** Logins a client may try on one connection of an OAuth tunnel before it is closed (guessing). */
+export const MAX_SIGN_IN_ATTEMPTS = 3
+
+/** Commands a client may send before logging in to an OAuth tunnel (CAPABILITY, NOOP, EHLO...). */
+export const MAX_SIGN_IN_COMMANDS = 32
+
+/** After a wrong local password the answer waits this long: guessing costs time per attempt. */
+export const WRONG_LOCAL_PASSWORD_DELAY_MS = 1_000
+
+/** Longest client line before its login (a SASL PLAIN response with a long password fits). */
+export const MAX_SIGN_IN_LINE_BYTES = 8 * 1024
+
+/** Longest literal in an IMAP LOGIN (a user name or a password). */
+export const MAX_SIGN_IN_LITERAL_BYTES = 1024
+
+/** Bytes a client may send before its login is done. */
+export const MAX_SIGN_IN_CLIENT_BYTES = 64 * 1024
+
+/** Longest server line during the sign-in (an EHLO line, a base64 JSON challenge, a CAPA line). */
+export const MAX_SIGN_IN_SERVER_LINE_BYTES = 16 * 1024
+
+/** Bytes the server may send during the sign-in (greeting, capabilities, the token exchange). */
+export const MAX_SIGN_IN_SERVER_BYTES = 256 * 1024
+
+/** Lines of one server answer read during the sign-in (an EHLO or CAPA list, untagged lines). */
+export const MAX_SIGN_IN_SERVER_LINES = 256

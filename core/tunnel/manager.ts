@@ -16,7 +16,9 @@ import type { EngineContext } from '../context.js'
 import { checkUpstream } from './check.js'
 import { MAX_TUNNEL_ID_SLUG_CHARS, STATS_INTERVAL_MS } from './limits.js'
 import { localTlsSecretName, prepareLocalTls, storedLocalCertificate } from './local-tls.js'
-import { cachedResolve, trustPolicy } from './runtime.js'
+import { TunnelOAuthSide } from './oauth-side.js'
+import { cachedResolve, type TokenSourceFor, trustPolicy } from './runtime.js'
+import { localPasswordSecretName } from './sign-in/local-password.js'
 import { Tunnel } from './tunnel.js'
 
 interface Entry {
@@ -36,6 +38,8 @@ interface Entry {
   check: UpstreamCheck | null
   /** Aborts a check still under way when the tunnel stops (or the engine shuts down). */
   checkAbort: AbortController | null
+  /** A tunnel with `oauth`: its token source, local password and state; undefined: not loaded. */
+  oauth: TunnelOAuthSide | undefined
 }
 
 const ZERO: TunnelStats = {
@@ -53,6 +57,8 @@ export interface ManagerOptions {
   dns?: string | null
   /** Overrides connectTimeoutSeconds (tests). */
   timeoutMs?: number
+  /** The access-token sources of the OAuth accounts (core/oauth); null: OAuth tunnels cannot start. */
+  tokenSourceFor?: TokenSourceFor | null
 }
 
 export class TunnelManager {
@@ -92,6 +98,7 @@ export class TunnelManager {
         localCertificate: undefined,
         check: null,
         checkAbort: null,
+        oauth: undefined,
       }
       this.#entries.set(id, entry)
     }
@@ -109,13 +116,44 @@ export class TunnelManager {
       stats: entry.tunnel ? entry.tunnel.stats() : entry.stats,
       localCertificate: config.localTls === 'plaintext' ? null : (entry.localCertificate ?? null),
       check: entry.tunnel ? entry.check : null,
+      oauth: config.oauth && entry.oauth?.accountId === config.oauth.accountId ? entry.oauth.view() : null,
     }
+  }
+
+  /** The OAuth side of a tunnel with `oauth`, loaded once per account (keychain, token source). */
+  async #oauthSide(config: TunnelConfig): Promise<TunnelOAuthSide | null> {
+    if (!config.oauth) return null
+    const entry = this.#entry(config.id)
+    if (entry.oauth?.accountId !== config.oauth.accountId || !entry.oauth.tokens)
+      entry.oauth = await TunnelOAuthSide.load(
+        this.#context.keychain,
+        { ...config, oauth: config.oauth },
+        this.#options.tokenSourceFor ?? null,
+      )
+    return entry.oauth
+  }
+
+  /** Sets (or deletes, null) an OAuth tunnel's local password: keychain only, never logged. */
+  async setLocalPassword(id: string, password: string | null): Promise<TunnelState> {
+    const config = await this.#config(id)
+    if (!config.oauth)
+      throw new EngineError('invalid-request', 'Only a tunnel with an OAuth account has a local password.')
+    const name = localPasswordSecretName(id)
+    if (password === null) await this.#context.keychain.delete(name)
+    else await this.#context.keychain.set(name, password)
+    ;(await this.#oauthSide(config))?.setPassword(password)
+    this.#context.log.info(
+      'tunnel',
+      `${config.name}: local password ${password === null ? 'deleted' : 'set'}.`,
+    )
+    return this.#announce(config)
   }
 
   /** A TLS local side's certificate made in an earlier run is shown before this run starts it. */
   async #lookUpCertificates(configs: TunnelConfig[]): Promise<void> {
     for (const config of configs) {
       const entry = this.#entry(config.id)
+      await this.#oauthSide(config)
       if (config.localTls === 'plaintext' || entry.localCertificate !== undefined) continue
       entry.localCertificate = await storedLocalCertificate(this.#context.keychain, config.id)
     }
@@ -153,6 +191,7 @@ export class TunnelManager {
     const tunnels = await this.#configs()
     await this.#checkListenAddress(config, tunnels)
     await this.#context.settings.update({ tunnels: [...tunnels, config] })
+    await this.#oauthSide(config)
     if (config.autoStart) {
       try {
         return await this.start(config.id)
@@ -180,6 +219,7 @@ export class TunnelManager {
     if (config.listenHost !== current.listenHost || config.listenPort !== current.listenPort)
       await this.#checkListenAddress(config, tunnels)
     await this.#context.settings.update({ tunnels: tunnels.map((t) => (t.id === id ? config : t)) })
+    await this.#oauthSide(config)
     // A new listen host gets a new certificate at the next start; read it again then.
     if (config.listenHost !== current.listenHost) this.#entry(id).localCertificate = undefined
     if (this.#entry(id).tunnel) {
@@ -195,8 +235,9 @@ export class TunnelManager {
     await this.#stopTunnel(id)
     this.#entries.delete(id)
     await this.#context.settings.update({ tunnels: tunnels.filter((t) => t.id !== id) })
-    // The local certificate's private key goes with the tunnel.
+    // The local certificate's private key and the local password go with the tunnel.
     await this.#context.keychain.delete(localTlsSecretName(id)).catch(() => false)
+    await this.#context.keychain.delete(localPasswordSecretName(id)).catch(() => false)
     this.#context.events.emit('tunnel.deleted', { id })
     return true
   }
@@ -214,7 +255,14 @@ export class TunnelManager {
       const trust = await trustPolicy(config, settings.extraCaFile)
       const timeoutMs = this.#options.timeoutMs ?? settings.connectTimeoutSeconds * 1000
       const resolve = cachedResolve(() => this.#context.resolver(this.#options.dns ?? null))
+      const oauth = await this.#oauthSide(config)
+      if (oauth && !oauth.tokens)
+        throw new EngineError(
+          'unavailable',
+          oauth.view().lastError ?? 'The OAuth account has no token source.',
+        )
       const tunnel = new Tunnel(config, {
+        signIn: oauth?.tokens ? oauth.runtime(oauth.tokens, () => this.#announce(config)) : null,
         local,
         trust,
         timeoutMs,

@@ -9,10 +9,16 @@ import type { Resolver } from '../dns/resolver.js'
 import { CaFileError, readCaFile } from '../net/ca-file.js'
 import { NetError } from '../net/errors.js'
 import { systemTrustStore } from '../net/trust-store.js'
+import type { AccessTokenSource } from '../oauth/token-source.js'
 import { DNS_CACHE_MS } from './limits.js'
 import type { LocalTlsRuntime } from './local-tls.js'
 import type { RefusalLogOptions } from './refusal-log.js'
+import type { SignInRuntime } from './sign-in/gate.js'
 import type { TrustPolicy } from './upstream.js'
+
+/** The engine's access-token sources, one per OAuth account (core/oauth provides them); throws an
+ * EngineError when the account does not exist. */
+export type TokenSourceFor = (accountId: string) => AccessTokenSource | Promise<AccessTokenSource>
 
 /** What one running tunnel (tunnel.ts) and each of its connections (connection.ts) are given. */
 export interface TunnelRuntime {
@@ -31,6 +37,8 @@ export interface TunnelRuntime {
   localLineTimeoutMs?: number
   /** Overrides the window, bound or clock of the refused clients' warnings (tests). */
   refusalLog?: RefusalLogOptions
+  /** A tunnel with `oauth`: its token source, local password and OAuth state (sign-in/gate.ts). */
+  signIn?: SignInRuntime | null
 }
 
 /** One CA file, read and checked as everywhere else (core/net/ca-file.ts); its sentence as an EngineError. */

@@ -10,13 +10,18 @@ import { type CommandRecorder, REDACTED } from './recorder.js'
 
 const HIDDEN_KEYWORDS = new Set(['STARTTLS'])
 
-/** Drops hidden keyword lines (never the first line) and keeps the reply's last-line marker right. */
-export function filterEhloReply(lines: string[]): string[] {
+/**
+ * Drops hidden keyword lines (never the first line) and keeps the reply's last-line marker right.
+ * `auth`: the server's AUTH lines are replaced by this one (an OAuth tunnel's sign-in gate offers
+ * what it accepts from the client, "AUTH PLAIN LOGIN", not the server's XOAUTH2).
+ */
+export function filterEhloReply(lines: string[], auth: string | null = null): string[] {
   const kept = lines.filter((line, i) => {
     if (i === 0) return true
     const keyword = line.slice(4).trim().split(/[\s=]/)[0]?.toUpperCase() ?? ''
-    return !HIDDEN_KEYWORDS.has(keyword)
+    return !HIDDEN_KEYWORDS.has(keyword) && !(auth !== null && keyword === 'AUTH')
   })
+  if (auth !== null && kept.length > 0) kept.push(`${kept[0]?.slice(0, 3)} ${auth}`)
   return kept.map((line, i) => {
     const code = line.slice(0, 3)
     const rest = line.slice(4)
@@ -33,11 +38,14 @@ export class SmtpFromServer extends LineStream {
   /** The client was already greeted by us (a local STARTTLS side): the server's 220 is dropped. */
   #dropGreeting: boolean
   readonly #recorder: CommandRecorder | null
+  /** An OAuth tunnel: the AUTH line of a later EHLO answer, replacing the server's. */
+  readonly #auth: string | null
 
-  constructor(dropGreeting = false, recorder: CommandRecorder | null = null) {
+  constructor(dropGreeting = false, recorder: CommandRecorder | null = null, auth: string | null = null) {
     super()
     this.#dropGreeting = dropGreeting
     this.#recorder = recorder
+    this.#auth = auth
   }
 
   protected line(line: Buffer): Buffer | null {
@@ -71,7 +79,7 @@ export class SmtpFromServer extends LineStream {
   #release(last: string[], ehlo: boolean): Buffer {
     const lines = [...this.#held, ...last]
     this.#held = []
-    const out = ehlo ? filterEhloReply(lines) : lines
+    const out = ehlo ? filterEhloReply(lines, this.#auth) : lines
     return Buffer.from(out.map((l) => `${l}\r\n`).join(''), 'latin1')
   }
 }

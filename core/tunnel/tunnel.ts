@@ -116,6 +116,10 @@ export class Tunnel {
       return Promise.reject(
         new EngineError('internal', 'A TLS local side was asked for without its certificate.'),
       )
+    if (this.config.oauth && !this.#runtime.signIn)
+      return Promise.reject(
+        new EngineError('internal', 'An OAuth tunnel was asked for without its token source.'),
+      )
     const server = net.createServer(
       { allowHalfOpen: true, pauseOnConnect: true, noDelay: true, highWaterMark: STREAM_BUFFER_BYTES },
       (client) => this.#accept(client),

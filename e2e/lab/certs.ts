@@ -17,7 +17,7 @@ import {
 } from './topology.js'
 
 // Bump when the set or shape of certificates changes, to invalidate caches.
-const LAYOUT_VERSION = 6
+const LAYOUT_VERSION = 7
 
 export interface KeyPair {
   cert: string
@@ -28,7 +28,18 @@ export interface CertSet {
   ca: string
   caKey: string
   /** Good CA-signed certificates, per server that speaks TLS correctly. */
-  good: Record<'dovecot' | 'exim' | 'perdition' | 'oldTls' | 'authBeforeTls' | 'web', KeyPair>
+  good: Record<
+    | 'dovecot'
+    | 'exim'
+    | 'perdition'
+    | 'oldTls'
+    | 'authBeforeTls'
+    | 'web'
+    | 'oauthProvider'
+    | 'oauthImap'
+    | 'oauthSmtp',
+    KeyPair
+  >
   expired: KeyPair
   wrongHost: KeyPair
   selfSigned: KeyPair
@@ -193,6 +204,9 @@ function layout(dir: string): CertSet {
       oldTls: kp('oldtls'),
       authBeforeTls: kp('authplain'),
       web: kp('web'),
+      oauthProvider: kp('oauth-provider'),
+      oauthImap: kp('oauth-imap'),
+      oauthSmtp: kp('oauth-smtp'),
     },
     expired: kp('expired'),
     wrongHost: kp('wronghost'),
@@ -275,6 +289,17 @@ export async function ensureCerts(dir: string): Promise<{ set: CertSet; cached: 
   caSigned(dir, 'oldtls', HOST.oldTls, san([HOST.oldTls], [ADDR.oldTls]), ca)
   caSigned(dir, 'authplain', HOST.authBeforeTls, san([HOST.authBeforeTls], [ADDR.authBeforeTls]), ca)
   caSigned(dir, 'web', HOST.web, san(namesFor('web'), [ADDR.web]), ca)
+  // The IP SANs matter: Dovecot's introspection client reaches the provider by address (it
+  // resolves through the system resolver, which does not know the lab names).
+  caSigned(
+    dir,
+    'oauth-provider',
+    HOST.oauthProvider,
+    san(namesFor('oauthProvider'), [ADDR.oauthProvider]),
+    ca,
+  )
+  caSigned(dir, 'oauth-imap', HOST.oauthImap, san(namesFor('oauthImap'), [ADDR.oauthImap]), ca)
+  caSigned(dir, 'oauth-smtp', HOST.oauthSmtp, san(namesFor('oauthSmtp'), [ADDR.oauthSmtp]), ca)
   // A valid certificate from the lab CA, but for a name that is not the server's.
   caSigned(dir, 'wronghost', WRONG_HOST_CERT_NAME, san([WRONG_HOST_CERT_NAME], []), ca)
   expiredCert(dir, ca)

@@ -212,9 +212,13 @@ export function writeDovecot(p: LabPaths, certs: CertSet, owner: MailOwner): voi
   for (const inst of ['main', 'plain', 'oldtls'] as const) fs.mkdirSync(baseDir(p, inst), { recursive: true })
 
   // A fresh Maildir on every `up`, so tests see a known mailbox.
-  const home = path.join(p.mail, USER.name)
+  seedMaildir(path.join(p.mail, USER.name), owner)
+}
+
+/** A fresh home with the seeded Maildir (three messages), owned by the mail owner. */
+export function seedMaildir(home: string, owner: MailOwner): void {
   fs.rmSync(home, { recursive: true, force: true })
-  const md = maildir(p)
+  const md = path.join(home, 'Maildir')
   for (const sub of ['cur', 'new', 'tmp']) fs.mkdirSync(path.join(md, sub), { recursive: true })
   SEED_MESSAGES.forEach((m, i) => {
     const text = [

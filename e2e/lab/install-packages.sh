@@ -12,10 +12,11 @@ fi
 # pyspf, stunnel, testssl.sh), curl, a real client driven through the tunnel, unbound +
 # ldnsutils for the DNSSEC zone and validating resolver of the DANE lab (e2e/lab/dnssec.ts), and
 # rspamd, a DKIM signer for keygen's keys (e2e/lab/rspamd.ts starts its own; its redis is only
-# recommended, so not installed).
+# recommended, so not installed); fetchmail and msmtp, legacy password-only clients driven through
+# the OAuth tunnel (issue 18).
 PACKAGES=(exim4-daemon-heavy dovecot-imapd dovecot-pop3d dovecot-lmtpd perdition dnsmasq-base nginx-light socat openssl iproute2 passwd
   python3-dkim python3-spf opendkim-tools stunnel4 testssl.sh curl python3
-  unbound ldnsutils rspamd)
+  unbound ldnsutils rspamd fetchmail msmtp)
 
 # Package installs must not start system-wide daemons: they would take the lab's ports. The
 # guard lasts only as long as this script, so the machine's later installs behave as usual.

@@ -81,6 +81,8 @@ export interface Lab {
       mtaStsPolicy: string
     }
   }
+  /** Issue 18: the OAuth 2.0 provider and the mail servers that accept only its tokens. */
+  oauth: LabOAuth
   /** Extra names in the lab DNS (MX target, pop.) and what they point to. */
   aliases: Record<string, string>
   /** The name the wrong-host certificate is for. */
@@ -88,6 +90,51 @@ export interface Lab {
   /** DKIM key records of the shared corpus published in the lab DNS (names only). */
   corpusDkimNames: readonly string[]
   startedAt: string
+}
+
+export interface LabOAuthServer {
+  /** Name in the lab DNS; the certificate is for it (and for the address). */
+  host: string
+  address: string
+  /** `starttls`: 143 (IMAP) / 110 (POP3) / 587 (SMTP); `tls`: 993 / 995 / 465. */
+  ports: { starttls: number; tls: number }
+}
+
+export interface LabOAuth {
+  /** https://auth.lab.test (oidc-provider); its name resolves to `provider.address` in the lab DNS. */
+  issuer: string
+  discoveryUrl: string
+  provider: { host: string; address: string; port: number }
+  endpoints: {
+    authorization: string
+    token: string
+    device: string
+    verification: string
+    revocation: string
+    introspection: string
+    userinfo: string
+  }
+  /** Every scope the lab clients may ask for; `mailScope` is the one the OAuth Dovecot demands. */
+  scopes: readonly string[]
+  mailScope: string
+  clients: {
+    /** Public native client: PKCE S256, loopback redirect on any port, refresh tokens (rotated). */
+    main: { clientId: string; redirectUri: string; accessTokenSeconds: number }
+    /** As `main`, with access tokens that expire after a few seconds. */
+    short: { clientId: string; redirectUri: string; accessTokenSeconds: number }
+    /** Confidential (client_secret_basic), introspection only: what the OAuth Dovecot uses. */
+    dovecot: { clientId: string; clientSecret: string }
+  }
+  /** The provider's account (the login form's address and password); also the mail login name. */
+  user: { address: string; password: string }
+  /** SASL mechanisms the OAuth servers offer (and nothing else). */
+  mechanisms: readonly string[]
+  imap: LabOAuthServer
+  pop3: LabOAuthServer
+  smtp: LabOAuthServer
+  /** The OAuth Dovecot's own copy of the user's Maildir (the OAuth Exim delivers here). */
+  maildir: string
+  caPath: string
 }
 
 export function labStateDir(): string {

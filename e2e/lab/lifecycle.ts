@@ -20,6 +20,8 @@ import { eximArgs, pidFile as eximPid, writeExim } from './exim.js'
 import { preauthArgs, preauthLog, preauthPidFile } from './flawed.js'
 import type { Lab, LabServer } from './lab.js'
 import { NGINX, nginxArgs, pidFile as nginxPid, WEB_URLS, writeNginx } from './nginx.js'
+import { oauthPaths, startOAuthServers, writeOAuthServers } from './oauth-servers.js'
+import { describeOAuth } from './oauth-state.js'
 import { perditionArgs, logFile as perditionLog, UNITS, writePerdition } from './perdition.js'
 import {
   labListeners,
@@ -155,6 +157,7 @@ function describeLab(p: LabPaths, dkimPublicKey: string, corpusNames: string[]):
       preauth: server('preauth', FLAWS.preauth),
     },
     web: { ...server('web'), urls: { ...WEB_URLS } },
+    oauth: describeOAuth(path.join(p.certs, 'ca.pem'), oauthPaths(p).home),
     aliases: Object.fromEntries(Object.entries(ALIASES).map(([name, key]) => [name, ADDR[key]])),
     wrongHostCertName: WRONG_HOST_CERT_NAME,
     corpusDkimNames: corpusNames,
@@ -235,6 +238,7 @@ export async function up(log: Log = console.log): Promise<{ started: boolean; se
     writeDnsmasq(p, certs.dkim.publicKeyBase64, corpus.records, makeAdminKeys(p.root))
     writePerdition(p, certs)
     writeNginx(p, certs)
+    writeOAuthServers(p, certs, owner)
 
     const records: ProcessRecord[] = []
     const started = (r: ProcessRecord) => {
@@ -279,6 +283,8 @@ export async function up(log: Log = console.log): Promise<{ started: boolean; se
       }
       started(startForking('nginx', NGINX, nginxArgs(p), nginxPid(p), startLog(p, 'nginx')))
       started(startDetached('preauth', '/usr/bin/socat', preauthArgs(p), preauthPidFile(p), preauthLog(p)))
+      // Issue 18: the OAuth provider, the OAuth-only Dovecot and its submission Exim.
+      for (const r of startOAuthServers(p, (name) => startLog(p, name))) started(r)
       // The signed zone and the validating resolver of the DANE checks (fresh keys at every start).
       for (const r of (await startDnssec(path.join(p.run, 'dnssec'), p.certs)).processes) started(r)
 

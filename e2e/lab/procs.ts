@@ -45,9 +45,10 @@ export function startDetached(
   args: readonly string[],
   pidFile: string,
   logFile: string,
+  options: { argv0?: string; cwd?: string } = {},
 ): ProcessRecord {
   const out = fs.openSync(logFile, 'a')
-  const child = spawn(cmd, args, { detached: true, stdio: ['ignore', out, out] })
+  const child = spawn(cmd, args, { detached: true, stdio: ['ignore', out, out], ...options })
   fs.closeSync(out)
   if (child.pid === undefined)
     throw new LabError(`could not start ${name} (${cmd}); run: bash e2e/lab/install-packages.sh`)

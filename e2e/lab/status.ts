@@ -10,6 +10,7 @@ import net from 'node:net'
 import { SRV_RECORDS } from './dns.js'
 import { getLab, type Lab } from './lab.js'
 import { ISPDB_IMAP_HOST, MTA_STS_POLICY } from './nginx.js'
+import { oauthExpectations } from './oauth-status.js'
 import { labListeners } from './preflight.js'
 import { ADDR, ALIASES, BARE_DOMAIN_SERVER, HOST, type ServerKey } from './topology.js'
 
@@ -677,6 +678,7 @@ function expectations(lab: Lab): Expectation[] {
 
   E.push(...webExpectations(lab))
   E.push(...dnsExpectations(lab))
+  E.push(...oauthExpectations(lab))
   return E
 }
 

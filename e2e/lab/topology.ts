@@ -20,6 +20,10 @@ export const ADDR = {
   authBeforeTls: '127.0.10.25',
   preauth: '127.0.10.26',
   web: '127.0.10.30',
+  // Issue 18: an OAuth 2.0 authorization server and mail servers that accept only its tokens.
+  oauthProvider: '127.0.10.40',
+  oauthImap: '127.0.10.41',
+  oauthSmtp: '127.0.10.42',
 } as const
 
 export type ServerKey = keyof typeof ADDR
@@ -38,6 +42,9 @@ export const HOST: Record<ServerKey, string> = {
   authBeforeTls: `authplain.${DOMAIN}`,
   preauth: `preauth.${DOMAIN}`,
   web: `web.${DOMAIN}`,
+  oauthProvider: `auth.${DOMAIN}`,
+  oauthImap: `oauth.${DOMAIN}`,
+  oauthSmtp: `oauth-smtp.${DOMAIN}`,
 }
 
 // Extra names pointing at the good servers (what autoconfig/MX discovery would find).
@@ -83,6 +90,10 @@ export const LISTENS: Record<ServerKey, readonly number[]> = {
   authBeforeTls: [PORT.submission],
   preauth: [PORT.imap],
   web: [PORT.http, PORT.https],
+  oauthProvider: [PORT.https],
+  // LMTP: the OAuth Exim delivers into this Dovecot's own copy of alice's mailbox.
+  oauthImap: [PORT.imap, PORT.imaps, PORT.pop3, PORT.pop3s, PORT.lmtp],
+  oauthSmtp: [PORT.submissions, PORT.submission],
 }
 
 export const USER = {

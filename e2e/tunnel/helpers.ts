@@ -6,6 +6,7 @@ import net from 'node:net'
 import path from 'node:path'
 import { createResolver } from '../../core/dns/resolver.js'
 import { cachedResolve, trustPolicy } from '../../core/tunnel/runtime.js'
+import type { SignInRuntime } from '../../core/tunnel/sign-in/gate.js'
 import { Tunnel } from '../../core/tunnel/tunnel.js'
 import type { ConnectionRecord } from '../../shared/contract/tunnel.js'
 import { TunnelConfig, type TunnelConfigInput } from '../../shared/contract/tunnel-config.js'
@@ -24,7 +25,13 @@ export interface TestTunnel {
 export async function startTunnel(
   config: Partial<TunnelConfigInput> &
     Pick<TunnelConfigInput, 'upstreamHost' | 'upstreamPort' | 'mode' | 'protocol'>,
-  options: { timeoutMs?: number; idleTimeoutMs?: number; resolve?: (host: string) => Promise<string> } = {},
+  options: {
+    timeoutMs?: number
+    idleTimeoutMs?: number
+    resolve?: (host: string) => Promise<string>
+    /** A tunnel with `oauth`: its token source and local password. */
+    signIn?: SignInRuntime
+  } = {},
 ): Promise<TestTunnel> {
   const lab = getLab()
   const parsed = TunnelConfig.parse({
@@ -48,6 +55,7 @@ export async function startTunnel(
       waiters.shift()?.(record)
     },
     warn: (message) => warnings.push(message),
+    signIn: options.signIn ?? null,
   })
   const { port } = await tunnel.start()
   return {

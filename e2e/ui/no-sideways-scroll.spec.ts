@@ -1,6 +1,7 @@
 // Nothing may scroll sideways at 800×600 (issue 13, item 12): every section, each with real
 // content (a probe of the lab with a self-signed server's fingerprint in its advice, a verified
-// DKIM message, a tunnel that carried a session and its log, Settings, Activity), every folded
+// DKIM message, a tunnel that carried a session and its log, an OAuth account with its device
+// code and an OAuth tunnel and its form, Settings, Activity), every folded
 // part opened. The page must not scroll sideways, and no element may reach past its card.
 import { execFile } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
@@ -12,6 +13,7 @@ import { REPO_ROOT } from '../fixtures/webhost'
 import { DANE_DOMAINS } from '../lab/dnssec'
 import { getLab } from '../lab/lab'
 import { DkimPage } from './pages/dkim'
+import { OAuthAccountsPage } from './pages/oauth'
 import { ProbePage } from './pages/probe'
 import { TunnelsPage } from './pages/tunnels'
 
@@ -107,6 +109,32 @@ test('at 800×600 nothing scrolls sideways in any section, with real content', a
   const log = await tunnels.openLog('Lab IMAP')
   await expect(log.getByRole('row')).toHaveCount(2)
   await expectNoSidewaysScroll(page, 'Tunnels')
+
+  // OAuth (issue 18): the Microsoft preset's registration text, an account showing its device
+  // code, and the tunnel form's OAuth login with a generated password and the advanced fold.
+  await page.getByRole('button', { name: 'Add an OAuth account' }).click()
+  await expect(page.getByText('Where to get a client id:')).toBeVisible()
+  await expectNoSidewaysScroll(page, 'Tunnels, the OAuth account form (Microsoft)')
+  await page
+    .getByRole('form', { name: 'Add an OAuth account' })
+    .getByRole('button', { name: 'Cancel' })
+    .click()
+  const accounts = new OAuthAccountsPage(page)
+  const account = await accounts.addLabAccount(lab.oauth)
+  await account.getByRole('button', { name: /^Use a code instead/ }).click()
+  await expect(account.getByText('Code to enter')).toBeAttached()
+  await tunnels.fillNew({ name: 'OAuth IMAP', server: lab.oauth.imap.host, port: lab.oauth.imap.ports.tls })
+  await tunnels.form.getByRole('radio', { name: 'With an OAuth 2.0 account' }).check()
+  // Not signed in: the option says so after the address.
+  await tunnels.form
+    .getByLabel('OAuth account')
+    .selectOption({ label: `${lab.oauth.user.address} (not signed in)` })
+  await tunnels.form.getByRole('button', { name: 'Generate a password' }).click()
+  await expectNoSidewaysScroll(page, 'Tunnels, a device code and the OAuth tunnel form')
+  await tunnels.form.getByRole('button', { name: 'Create tunnel' }).click()
+  await expect(tunnels.card('OAuth IMAP')).toBeVisible()
+  await account.getByRole('button', { name: 'Cancel sign-in' }).click()
+  await expectNoSidewaysScroll(page, 'Tunnels, an OAuth tunnel')
 
   await app.goTo('Settings')
   await expectNoSidewaysScroll(page, 'Settings')

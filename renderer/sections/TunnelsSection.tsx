@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import { Loading } from '../components/ConnectionBanner.js'
 import { Section } from '../components/Section.js'
 import { selectTunnels, useTunnelsStore } from '../stores/tunnels.js'
+import { OAuthAccounts } from './tunnels/OAuthAccounts.js'
 import { TunnelCard } from './tunnels/TunnelCard.js'
 import { TunnelForm } from './tunnels/TunnelForm.js'
 import '../styles/tunnels.css'
@@ -16,6 +17,7 @@ export function TunnelsSection() {
   const create = useTunnelsStore((s) => s.create)
   const update = useTunnelsStore((s) => s.update)
   const takeDraft = useTunnelsStore((s) => s.takeDraft)
+  const setLocalPassword = useTunnelsStore((s) => s.setLocalPassword)
   const [editing, setEditing] = useState<Editing>({ kind: 'none' })
   const [offered, setOffered] = useState<ReturnType<typeof takeDraft>>(null)
 
@@ -54,8 +56,19 @@ export function TunnelsSection() {
             setOffered(null)
             setEditing({ kind: 'none' })
           }}
-          onSubmit={async (next) => {
+          onSubmit={async (next, localPassword) => {
             const result = await create(next)
+            // The tunnel exists now: its local password goes to the keychain under its id.
+            if (result.ok && result.id && localPassword !== null) {
+              const stored = await setLocalPassword(result.id, localPassword)
+              if (!stored.ok) {
+                setEditing({ kind: 'edit', id: result.id })
+                return {
+                  ok: false,
+                  message: `The tunnel was created, but its local password was not stored: ${stored.message}`,
+                }
+              }
+            }
             if (result.ok) {
               setOffered(null)
               setEditing({ kind: 'none' })
@@ -70,10 +83,20 @@ export function TunnelsSection() {
           initial={editingTunnel.config}
           submitLabel="Save tunnel"
           applyPin={(pin) => update(editingTunnel.config.id, { pin })}
+          localPasswordSet={editingTunnel.oauth?.localPasswordSet ?? false}
           onCancel={() => setEditing({ kind: 'none' })}
-          onSubmit={async (next) => {
+          onSubmit={async (next, localPassword) => {
             const result = await update(editingTunnel.config.id, next)
-            if (result.ok) setEditing({ kind: 'none' })
+            if (!result.ok) return result
+            if (localPassword !== null) {
+              const stored = await setLocalPassword(editingTunnel.config.id, localPassword)
+              if (!stored.ok)
+                return {
+                  ok: false,
+                  message: `The tunnel was saved, but its local password was not: ${stored.message}`,
+                }
+            }
+            setEditing({ kind: 'none' })
             return result
           }}
         />
@@ -97,6 +120,7 @@ export function TunnelsSection() {
           ))}
         </ul>
       )}
+      <OAuthAccounts />
     </Section>
   )
 }

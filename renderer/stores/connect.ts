@@ -10,6 +10,7 @@ import { useDomainCheckStore } from './domain-check.js'
 import { useKeygenStore } from './domain-keygen.js'
 import { logStore } from './log.js'
 import { useNavigationStore } from './navigation.js'
+import { useOAuthStore } from './oauth.js'
 import { useProbeStore } from './probe.js'
 import { useSecretsStore } from './secrets.js'
 import { useSettingsStore } from './settings.js'
@@ -22,6 +23,7 @@ export async function loadAll(): Promise<void> {
     useSecretsStore.getState().load(),
     useTunnelsStore.getState().load(),
     useAccountsStore.getState().load(),
+    useOAuthStore.getState().load(),
   ])
 }
 
@@ -37,6 +39,10 @@ export function connectStores(client: Client, connection: ConnectionSource): Uns
     client.on('tunnel.stats', (event) => useTunnelsStore.getState().receiveStats(event)),
     client.on('tunnel.connection', (record) => useTunnelsStore.getState().receiveConnection(record)),
     client.on('tunnel.deleted', (event) => useTunnelsStore.getState().receiveDeleted(event)),
+    client.on('oauth.status', (state) => useOAuthStore.getState().receiveStatus(state)),
+    client.on('oauth.deleted', (event) => useOAuthStore.getState().receiveDeleted(event)),
+    client.on('oauth.authorize.progress', (event) => useOAuthStore.getState().receiveProgress(event)),
+    client.on('oauth.authorize.finished', (event) => useOAuthStore.getState().receiveFinished(event)),
     client.on('probe.progress', (event) => useProbeStore.getState().receiveProgress(event)),
     client.on('probe.finished', (event) => useProbeStore.getState().receiveFinished(event)),
     client.on('domain.check.progress', (event) => useDomainCheckStore.getState().receiveProgress(event)),
@@ -66,6 +72,7 @@ export function resetStores(): void {
   useAccountsStore.getState().reset()
   useNavigationStore.getState().reset()
   useTunnelsStore.getState().reset()
+  useOAuthStore.getState().reset()
   useDomainCheckStore.getState().reset()
   useKeygenStore.getState().reset()
 }

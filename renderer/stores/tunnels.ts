@@ -45,6 +45,8 @@ interface TunnelsStore {
   remove(id: string): Promise<ActionResult>
   start(id: string): Promise<ActionResult>
   stop(id: string): Promise<ActionResult>
+  /** The OAuth login's local password, to the keychain only (null deletes it). */
+  setLocalPassword(id: string, password: string | null): Promise<ActionResult>
   loadLog(id: string): Promise<ActionResult>
   inspect(request: {
     host: string
@@ -104,6 +106,7 @@ export const useTunnelsStore = create<TunnelsStore>()((set, get) => {
     update: (id, patch) => act(() => api().tunnel.update({ id, patch })),
     start: (id) => act(() => api().tunnel.start({ id })),
     stop: (id) => act(() => api().tunnel.stop({ id })),
+    setLocalPassword: (id, password) => act(() => api().tunnel.setLocalPassword({ id, password })),
     async remove(id) {
       try {
         await api().tunnel.delete({ id })

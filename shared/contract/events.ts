@@ -3,6 +3,7 @@ import type { z } from 'zod'
 import { desktopEvents } from './desktop.js'
 import { dkimEvents } from './dkim.js'
 import { domainEvents } from './domain.js'
+import { oauthEvents } from './oauth.js'
 import { probeEvents } from './probe.js'
 import { accountEvents } from './probe-accounts.js'
 import { LogLine, SettingsState } from './schemas.js'
@@ -18,6 +19,7 @@ export const events = {
   ...tunnelEvents,
   ...desktopEvents,
   ...accountEvents,
+  ...oauthEvents,
 } as const
 
 export type Events = typeof events

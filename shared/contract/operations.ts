@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import { dkimOperations } from './dkim.js'
 import { domainOperations } from './domain.js'
+import { oauthOperations } from './oauth.js'
 import { probeOperations } from './probe.js'
 import { accountOperations } from './probe-accounts.js'
 import { operation, runOperations } from './runs.js'
@@ -47,6 +48,7 @@ export const operations = {
   ...dkimOperations,
   ...domainOperations,
   ...tunnelOperations,
+  ...oauthOperations,
 } as const
 
 export type Operations = typeof operations

@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { SavedAccount } from './accounts.js'
 import { type DnsServerProblem, dnsServerProblem } from './dns-server.js'
+import { OAuthAccount } from './oauth-account.js'
 import { TunnelConfig } from './tunnel-config.js'
 
 export { type DnsServerProblem, dnsServerProblem }
@@ -58,6 +59,8 @@ const settingsFields = {
   ispdbUrl: z.string().url().max(2048),
   accounts: z.array(SavedAccount).max(200),
   tunnels: z.array(TunnelConfig).max(100),
+  /** OAuth 2.0 accounts (issue 18): provider, address, client id; never a token or secret. */
+  oauthAccounts: z.array(OAuthAccount).max(100),
   /** Desktop app: start at login, hidden in the tray, with the tunnels marked to start. */
   startAtLogin: z.boolean(),
   /** Domains the user runs (Your domain page): a DKIM signature from one links to its check. */
@@ -72,6 +75,7 @@ export const Settings = z
     ispdbUrl: settingsFields.ispdbUrl.default(DEFAULT_ISPDB_URL),
     accounts: settingsFields.accounts.default([]),
     tunnels: settingsFields.tunnels.default([]),
+    oauthAccounts: settingsFields.oauthAccounts.default([]),
     startAtLogin: settingsFields.startAtLogin.default(false),
     ownDomains: settingsFields.ownDomains.default([]),
   })
@@ -88,6 +92,7 @@ export const DEFAULT_SETTINGS: Settings = {
   ispdbUrl: DEFAULT_ISPDB_URL,
   accounts: [],
   tunnels: [],
+  oauthAccounts: [],
   startAtLogin: false,
   ownDomains: [],
 }

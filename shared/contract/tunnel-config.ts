@@ -21,6 +21,24 @@ export const ClientAllowEntry = z
  */
 export const LocalSecurity = TransportSecurity
 
+/** The SASL mechanism of the upstream login with an access token; auto: what the server offers
+ * (OAUTHBEARER, the standard, before XOAUTH2). */
+export const TunnelOAuthMechanism = z.enum(['auto', 'xoauth2', 'oauthbearer'])
+export type TunnelOAuthMechanism = z.infer<typeof TunnelOAuthMechanism>
+
+/**
+ * A tunnel that logs in upstream with an OAuth 2.0 access token: the client logs in to the tunnel
+ * with the local password (keychain `tunnel-password:<tunnelId>`), the tunnel to the server with
+ * SASL XOAUTH2 or OAUTHBEARER for the account's address. Null: the client's login passes through.
+ */
+export const TunnelOAuth = z
+  .object({
+    accountId: z.string().regex(/^[a-z0-9-]{1,64}$/),
+    mechanism: TunnelOAuthMechanism.default('auto'),
+  })
+  .strict()
+export type TunnelOAuth = z.infer<typeof TunnelOAuth>
+
 /** Idle timeout bounds: IMAP IDLE re-issues within 29 minutes (RFC 2177), so 30 is the default. */
 export const TUNNEL_IDLE_MINUTES = { min: 1, max: 24 * 60, default: 30 } as const
 
@@ -55,6 +73,7 @@ export const TunnelConfig = z
       .min(TUNNEL_IDLE_MINUTES.min)
       .max(TUNNEL_IDLE_MINUTES.max)
       .default(TUNNEL_IDLE_MINUTES.default),
+    oauth: TunnelOAuth.nullable().default(null),
   })
   .strict()
 export type TunnelConfig = z.infer<typeof TunnelConfig>

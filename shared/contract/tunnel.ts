@@ -99,6 +99,27 @@ export const UpstreamCheck = z
   .strict()
 export type UpstreamCheck = z.infer<typeof UpstreamCheck>
 
+/** ready: the last upstream login with a token worked (or none was tried yet); needs-authorization:
+ * no refresh token, or the provider refused it: the user signs in again; refresh-failed: the token
+ * endpoint refused otherwise or could not be reached (lastError says which). */
+export const TunnelOAuthStateName = z.enum(['ready', 'needs-authorization', 'refresh-failed'])
+export type TunnelOAuthStateName = z.infer<typeof TunnelOAuthStateName>
+
+/** The OAuth side of a tunnel with `oauth` (never a token or a password). */
+export const TunnelOAuthState = z
+  .object({
+    accountId: z.string(),
+    /** The mail address the upstream login is for; null when the account is not known (yet). */
+    address: z.string().nullable(),
+    state: TunnelOAuthStateName,
+    /** Whether a local password is in the keychain; without one every client login is refused. */
+    localPasswordSet: z.boolean(),
+    /** The last failure of a token or of an upstream login with it, in one sentence. */
+    lastError: z.string().max(2000).nullable(),
+  })
+  .strict()
+export type TunnelOAuthState = z.infer<typeof TunnelOAuthState>
+
 export const TunnelState = z
   .object({
     config: TunnelConfig,
@@ -115,6 +136,8 @@ export const TunnelState = z
     /** The start-time check of the server; null when not listening. A listening tunnel whose check
      * is not "verified" must not be shown as working. */
     check: UpstreamCheck.nullable(),
+    /** The OAuth side when the tunnel has `oauth`; null otherwise. */
+    oauth: TunnelOAuthState.nullable().default(null),
   })
   .strict()
 export type TunnelState = z.infer<typeof TunnelState>
@@ -167,6 +190,15 @@ export type ConnectionRecord = z.infer<typeof ConnectionRecord>
 const ById = z.object({ id: TunnelId }).strict()
 
 export const TunnelUpdate = z.object({ id: TunnelId, patch: TunnelDraft.partial() }).strict()
+
+/** The local password clients log in to an OAuth tunnel with; written, never read back. */
+export const TunnelLocalPassword = z
+  .object({
+    id: TunnelId,
+    /** Null deletes it (every client login is refused until a new one is set). */
+    password: z.string().min(8, 'a local password has at least 8 characters').max(256).nullable(),
+  })
+  .strict()
 
 export const TunnelInspectRequest = z
   .object({
@@ -223,6 +255,11 @@ export const tunnelOperations = {
       .strict(),
     z.object({ records: z.array(ConnectionRecord) }).strict(),
     'The most recent connection records of a tunnel, newest first.',
+  ),
+  'tunnel.setLocalPassword': operation(
+    TunnelLocalPassword,
+    TunnelState,
+    'Set (or delete) the local password of an OAuth tunnel, kept only in the keychain and never returned.',
   ),
   'tunnel.inspect': operation(
     TunnelInspectRequest,

@@ -16,4 +16,5 @@ export const commands: CommandEntry[] = [
   { name: 'domain', load: async () => (await import('./domain.js')).domainCommand },
   { name: 'dkim', load: async () => (await import('./dkim.js')).dkimCommand },
   { name: 'tunnel', load: async () => (await import('./tunnel.js')).tunnelCommand },
+  { name: 'oauth', load: async () => (await import('./oauth.js')).oauthCommand },
 ]

@@ -16,12 +16,20 @@ import { upgradeTunnelEntry, upgradeTunnelList } from '../../settings/old-spelli
 import { checkUpstream } from '../../tunnel/check.js'
 import { type LocalTlsRuntime, prepareLocalTls } from '../../tunnel/local-tls.js'
 import { cachedResolve, trustPolicy } from '../../tunnel/runtime.js'
+import type { SignInRuntime } from '../../tunnel/sign-in/gate.js'
 import { Tunnel } from '../../tunnel/tunnel.js'
 import type { TrustPolicy } from '../../tunnel/upstream.js'
 import type { Command } from '../command.js'
 import { EXIT } from '../exit-codes.js'
 import { CliError, usageError } from '../output.js'
 import { cliTunnelIdsOfOneRun, type TunnelEnds } from './tunnel-id.js'
+import {
+  anyOAuthFlag,
+  cliSignIn,
+  OAUTH_FLAG_OPTIONS,
+  oauthOfFlags,
+  TUNNEL_OAUTH_USAGE,
+} from './tunnel-oauth.js'
 
 /** A --config file is a short list of tunnels; a bigger file is a mistake. */
 const MAX_CONFIG_FILE_BYTES = 256 * 1024
@@ -170,6 +178,7 @@ function parseFlags(args: string[]) {
       'local-legacy-tls': { type: 'boolean' },
       'start-unverified': { type: 'boolean' },
       config: { type: 'string' },
+      ...OAUTH_FLAG_OPTIONS,
     },
     strict: true,
   }).values
@@ -186,10 +195,11 @@ function entriesFrom(values: ReturnType<typeof parseFlags>): FileEntry[] {
       values.ca ||
       values.pin ||
       values['local-tls'] ||
-      values['local-legacy-tls']
+      values['local-legacy-tls'] ||
+      anyOAuthFlag(values)
     )
       throw usageError(
-        '--config takes the tunnels from the file; do not combine it with --listen, --to, --tls, --protocol, --ca, --pin or --local-tls.',
+        '--config takes the tunnels from the file; do not combine it with --listen, --to, --tls, --protocol, --ca, --pin, --local-tls or --oauth.',
       )
     return readConfigFile(values.config)
   }
@@ -235,7 +245,11 @@ interface Started {
 }
 
 /** One tunnel listening (its local certificate made or loaded first, when it has a TLS local side). */
-async function listen(config: TunnelConfig, shared: Shared): Promise<Started> {
+async function listen(
+  config: TunnelConfig,
+  shared: Shared,
+  signIn: SignInRuntime | null = null,
+): Promise<Started> {
   // With --json-log a warning is a JSON line too ({"tunnel", "warning"}): stderr stays JSON.
   const warn = (message: string) =>
     shared.log(
@@ -254,6 +268,7 @@ async function listen(config: TunnelConfig, shared: Shared): Promise<Started> {
     onRecord: (record) =>
       shared.log(shared.jsonLog ? JSON.stringify(record) : humanRecord(config.name, record)),
     warn,
+    signIn,
   })
   const bound = await tunnel.start()
   return { tunnel, bound, trust, local }
@@ -284,6 +299,10 @@ function announce(config: TunnelConfig, started: Started, shared: Shared): void 
   shared.out(
     `listening on ${endpointText(bound.host, bound.port)} -> ${endpointText(config.upstreamHost, config.upstreamPort)} (${config.mode}, ${config.protocol})`,
   )
+  if (config.oauth)
+    shared.out(
+      `OAuth 2.0 account ${config.oauth.accountId} (${config.oauth.mechanism}): clients log in with its address and the local password`,
+    )
   if (local)
     shared.out(
       `local ${config.localTls} TLS${config.allowLegacyLocalTls ? ' (TLS 1.0/1.1 allowed)' : ''}, certificate for ${local.certificate.names.join(', ')}: pin ${local.certificate.pin} sha256 ${local.certificate.fingerprintSha256}`,
@@ -296,6 +315,8 @@ export const tunnelCommand: Command = {
   usage: `mailwarden tunnel --listen [HOST:]PORT --to HOST:PORT --tls implicit-tls|starttls --protocol imap|pop3|smtp
                    [--ca FILE] [--pin sha256/BASE64] [--dns HOST[:PORT]] [--json-log]
                    [--local-tls implicit-tls|starttls [--local-legacy-tls]] [--start-unverified]
+                   [--oauth ACCOUNT | --oauth PROVIDER --account ADDRESS [--client-id ID]]
+                   [--mechanism auto|xoauth2|oauthbearer] [--new-local-password]
 mailwarden tunnel --config FILE [--dns HOST[:PORT]] [--json-log] [--start-unverified]
 
 A legacy client talks plaintext to the local listener (127.0.0.1 unless HOST says otherwise);
@@ -317,6 +338,7 @@ Mailwarden talks verified TLS (1.2 or newer) to the server, never plaintext. Run
   --local-legacy-tls    also accept TLS 1.0/1.1 from the client (old devices; never upstream)
   --start-unverified    keep listening even when the start-time check of the server fails
                         (each connection is still refused until the server can be verified)
+${TUNNEL_OAUTH_USAGE}
   --config FILE         several tunnels: {"tunnels":[{"listen","to","tls","protocol","ca"?,"pin"?,
                         "allowLan"?,"allowedClients"?,"localTls"?,"allowLegacyLocalTls"?}]}
 
@@ -331,6 +353,8 @@ and for a TLS local side a second one: local certificate pin sha256/... sha256 A
     const values = parseFlags(args)
     const configs = toConfigs(entriesFrom(values))
     const engine = await context.engine()
+    const oauth = await oauthOfFlags(values, engine)
+    if (oauth && configs[0]) configs[0] = { ...configs[0], oauth }
     const { settings } = await engine.settings.load()
     const shared: Shared = {
       jsonLog: values['json-log'] === true,
@@ -345,7 +369,12 @@ and for a TLS local side a second one: local certificate pin sha256/... sha256 A
     let unverified = 0
     try {
       for (const config of configs) {
-        const started = await listen(config, shared)
+        const signIn = await cliSignIn(config, engine, context, {
+          replacePassword: values['new-local-password'] === true,
+          log: shared.log,
+          jsonLog: shared.jsonLog,
+        })
+        const started = await listen(config, shared, signIn)
         running.push(started.tunnel)
         const verified = await checkAtStart(config, started.trust, shared)
         if (!verified && !values['start-unverified']) unverified++

@@ -6,6 +6,7 @@ import { selectMailClient, useSettingsStore } from '../../stores/settings.js'
 import { useTunnelsStore } from '../../stores/tunnels.js'
 import { ConnectionLog } from './ConnectionLog.js'
 import { ServerCheck } from './ServerCheck.js'
+import { TunnelOAuth, useTunnelNeedsSignIn } from './TunnelOAuth.js'
 import { bytes, localAddress, modeWords, statusWords, upstreamAddress } from './words.js'
 
 interface Props {
@@ -26,7 +27,7 @@ export function TunnelCard({ state, onEdit }: Props) {
   const [confirming, setConfirming] = useState(false)
   const cancelDelete = useRef<HTMLButtonElement>(null)
   const titleId = `tunnel-${config.id}`
-  const shownStatus = statusWords(state)
+  const shownStatus = statusWords(state, useTunnelNeedsSignIn(state))
   // Listening and its server verified: only then is the tunnel said to work.
   const working = status === 'listening' && check?.state === 'verified'
 
@@ -67,6 +68,7 @@ export function TunnelCard({ state, onEdit }: Props) {
           ”: the unencrypted part stays on this computer.
         </p>
       )}
+      {config.oauth && <TunnelOAuth state={state} />}
       {config.localTls !== 'plaintext' && <LocalTls state={state} />}
       <TunnelCounters name={config.name} stats={stats} />
       {lastError && (

@@ -14,13 +14,14 @@ import { ChoiceField } from '../../components/ChoiceField.js'
 import { TextField } from '../../components/TextField.js'
 import { selectMailClient, useSettingsStore } from '../../stores/settings.js'
 import type { SeenCertificate } from '../../stores/tunnels.js'
+import { OAuthLogin, type OAuthLoginValues } from './OAuthLogin.js'
 import { PinOffer } from './PinOffer.js'
 import { modeWords } from './words.js'
 
 type Protocol = TunnelConfig['protocol']
 type Mode = TunnelConfig['mode']
 
-export interface FormValues {
+export interface FormValues extends OAuthLoginValues {
   name: string
   protocol: Protocol
   upstreamHost: string
@@ -65,7 +66,24 @@ export function valuesFrom(config: Partial<TunnelDraft> | null): FormValues {
     localTls: config?.localTls ?? 'plaintext',
     allowLegacyLocalTls: config?.allowLegacyLocalTls ?? false,
     idleTimeoutMinutes: String(config?.idleTimeoutMinutes ?? TUNNEL_IDLE_MINUTES.default),
+    loginMode: config?.oauth ? 'oauth' : 'pass-through',
+    oauthAccountId: config?.oauth?.accountId ?? '',
+    oauthMechanism: config?.oauth?.mechanism ?? 'auto',
+    localPassword: '',
   }
+}
+
+/** The OAuth login's fields: an account, and a local password unless one is in the keychain. */
+function oauthErrors(values: FormValues, localPasswordSet: boolean): Errors {
+  const errors: Errors = {}
+  if (values.loginMode !== 'oauth') return errors
+  if (values.oauthAccountId === '')
+    errors.oauthAccountId = 'Choose the OAuth account the tunnel logs in with.'
+  if (values.localPassword === '' && !localPasswordSet)
+    errors.localPassword = 'Set a local password (or generate one): without it every client login is refused.'
+  else if (values.localPassword !== '' && values.localPassword.length < 8)
+    errors.localPassword = 'A local password has at least 8 characters.'
+  return errors
 }
 
 type Errors = Partial<Record<keyof FormValues, string>>
@@ -77,8 +95,11 @@ function port(text: string, allowZero: boolean): number | null {
 }
 
 /** Checks the form in the UI's words; the engine checks it again with the contract's schema. */
-export function draftFrom(values: FormValues): { draft: TunnelDraft } | { errors: Errors } {
-  const errors: Errors = {}
+export function draftFrom(
+  values: FormValues,
+  localPasswordSet = false,
+): { draft: TunnelDraft } | { errors: Errors } {
+  const errors: Errors = oauthErrors(values, localPasswordSet)
   const upstreamPort = port(values.upstreamPort, false)
   const listenPort = port(values.listenPort, true)
   const idle = Number(values.idleTimeoutMinutes)
@@ -116,6 +137,10 @@ export function draftFrom(values: FormValues): { draft: TunnelDraft } | { errors
       localTls: values.allowLan ? values.localTls : 'plaintext',
       allowLegacyLocalTls: values.allowLan && values.localTls !== 'plaintext' && values.allowLegacyLocalTls,
       idleTimeoutMinutes: idle,
+      oauth:
+        values.loginMode === 'oauth'
+          ? { accountId: values.oauthAccountId, mechanism: values.oauthMechanism }
+          : null,
     },
   }
 }
@@ -124,7 +149,13 @@ interface Props {
   title: string
   initial: Partial<TunnelDraft> | null
   submitLabel: string
-  onSubmit(draft: TunnelDraft): Promise<{ ok: true } | { ok: false; message: string }>
+  /** localPassword: a new one to put in the keychain (OAuth login), else null. */
+  onSubmit(
+    draft: TunnelDraft,
+    localPassword: string | null,
+  ): Promise<{ ok: true } | { ok: false; message: string }>
+  /** An existing OAuth tunnel already has a local password in the keychain. */
+  localPasswordSet?: boolean
   onCancel(): void
   /** A certificate seen elsewhere (a probe), offered for pinning with the same consent step. */
   observed?: SeenCertificate | null
@@ -143,6 +174,7 @@ export function TunnelForm({
   observed,
   observedBy,
   applyPin,
+  localPasswordSet = false,
 }: Props) {
   const [values, setValues] = useState<FormValues>(() => valuesFrom(initial))
   const [errors, setErrors] = useState<Errors>({})
@@ -162,7 +194,7 @@ export function TunnelForm({
   async function submit(event: FormEvent) {
     event.preventDefault()
     if (busy) return
-    const checked = draftFrom(values)
+    const checked = draftFrom(values, localPasswordSet)
     if ('errors' in checked) {
       setErrors(checked.errors)
       setFailure('Nothing was saved: correct the fields marked above.')
@@ -171,7 +203,7 @@ export function TunnelForm({
     setErrors({})
     setFailure(null)
     setBusy(true)
-    const result = await onSubmit(checked.draft)
+    const result = await onSubmit(checked.draft, checked.draft.oauth ? values.localPassword || null : null)
     setBusy(false)
     if (!result.ok) setFailure(result.message)
   }
@@ -212,6 +244,7 @@ export function TunnelForm({
           {pinNote}
         </p>
       )}
+      <OAuthLogin values={values} errors={errors} set={set} localPasswordSet={localPasswordSet} />
       <TextField
         label="Idle timeout (minutes)"
         hint="Long enough for IMAP IDLE (29 minutes); 30 by default."

@@ -37,9 +37,12 @@ export interface StatusWords {
 }
 
 /** The card's status: listening is "working" only once the start-time check verified the server. */
-export function statusWords(state: TunnelState): StatusWords {
+export function statusWords(state: TunnelState, needsSignIn = false): StatusWords {
   if (state.status === 'stopped') return { label: 'Stopped', mark: '○', tone: 'stopped' }
   if (state.status === 'failed') return { label: 'Failed', mark: '✕', tone: 'failed' }
+  // Its clients are refused until the user signs the account in again: not working.
+  if (needsSignIn || state.oauth?.state === 'needs-authorization')
+    return { label: 'Listening, needs sign-in', mark: '⚠', tone: 'warn' }
   switch (state.check?.state) {
     case 'verified':
       return { label: 'Listening', mark: '●', tone: 'listening' }
