@@ -36,7 +36,7 @@ export const OAuthProviderInfo = z
     flows: z.array(OAuthFlowId),
     needsClientSecret: z.boolean(),
     defaultTenant: z.string().nullable(),
-    registration: z.object({ url: z.string(), text: z.string() }).strict(),
+    registration: z.object({ url: z.string(), text: z.string(), link: z.string() }).strict(),
     notes: z.array(z.string()),
     mail: z
       .object({ imap: MailHost.nullable(), pop3: MailHost.nullable(), smtp: MailHost.nullable() })

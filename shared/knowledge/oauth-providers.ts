@@ -49,7 +49,7 @@ export interface OAuthProviderPreset {
   needsClientSecret: boolean
   /** The tenant used when the account gives none (Microsoft only). */
   defaultTenant: string | null
-  registration: { url: string; text: string }
+  registration: { url: string; text: string /** The link's words: what the page is. */; link: string }
   /** Honest notes the UI shows beside the preset (limits, reviews, what does not work). */
   notes: readonly string[]
   mail: { imap: OAuthMailHost | null; pop3: OAuthMailHost | null; smtp: OAuthMailHost | null }
@@ -80,6 +80,7 @@ export const OAUTH_PROVIDERS: Readonly<Record<OAuthProviderId, OAuthProviderPres
     defaultTenant: 'common',
     registration: {
       url: 'https://entra.microsoft.com/#view/Microsoft_AAD_RegisteredApps/ApplicationsListBlade',
+      link: 'Open the app registrations in Microsoft Entra',
       text: 'Register an app in Microsoft Entra (App registrations), add the platform "Mobile and desktop applications" with the custom redirect URI http://127.0.0.1/callback (the port of a loopback redirect is not compared), allow public client flows for the device code, and add the delegated IMAP, POP and SMTP permissions of Office 365 Exchange Online.',
     },
     notes: [
@@ -110,6 +111,7 @@ export const OAUTH_PROVIDERS: Readonly<Record<OAuthProviderId, OAuthProviderPres
     defaultTenant: null,
     registration: {
       url: 'https://console.cloud.google.com/apis/credentials',
+      link: 'Open the credentials page of Google Cloud',
       text: 'In Google Cloud, create an OAuth client of type "Desktop app", configure the consent screen with the scope https://mail.google.com/ and add yourself as a test user; copy the client id and the client secret.',
     },
     notes: [
@@ -140,6 +142,7 @@ export const OAUTH_PROVIDERS: Readonly<Record<OAuthProviderId, OAuthProviderPres
     defaultTenant: null,
     registration: {
       url: 'https://senders.yahooinc.com/developer/developer-access-mail-form/',
+      link: 'Open Yahoo’s request form for mail access',
       text: 'Yahoo grants the mail scope only to apps it has reviewed: request IMAP access with this form, then create the app at developer.yahoo.com/apps with its client id and secret.',
     },
     notes: [
@@ -168,6 +171,7 @@ export const OAUTH_PROVIDERS: Readonly<Record<OAuthProviderId, OAuthProviderPres
     defaultTenant: null,
     registration: {
       url: 'https://senders.yahooinc.com/developer/developer-access-mail-form/',
+      link: 'Open Yahoo’s request form for mail access',
       text: 'AOL shares Yahoo’s sign-in but needs its own client credentials, granted after the same review of a request form.',
     },
     notes: [
@@ -191,6 +195,7 @@ export const OAUTH_PROVIDERS: Readonly<Record<OAuthProviderId, OAuthProviderPres
     defaultTenant: null,
     registration: {
       url: 'https://www.fastmail.help/hc/en-us/articles/360058752854-App-passwords',
+      link: 'Read how to make a Fastmail app password',
       text: 'Fastmail does not document a client registration for IMAP/SMTP OAuth; it supports OAuth only for apps it has approved, so use an app password (the tunnel passes it through) or, if Fastmail gave you a client, the custom provider.',
     },
     notes: ['No public OAuth client registration: use an app password with a plain tunnel.'],
@@ -212,6 +217,7 @@ export const OAUTH_PROVIDERS: Readonly<Record<OAuthProviderId, OAuthProviderPres
     defaultTenant: null,
     registration: {
       url: 'https://www.rfc-editor.org/rfc/rfc8252',
+      link: 'Read what such a client needs (RFC 8252)',
       text: 'Ask the provider’s administrator for a native (public) client that allows a loopback redirect on any port and PKCE, and for the scopes its mail servers accept.',
     },
     notes: [

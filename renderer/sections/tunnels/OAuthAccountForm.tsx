@@ -189,7 +189,7 @@ function Registration({ preset }: { preset: OAuthProviderInfo }) {
       <p>
         <strong>Where to get a client id:</strong> {preset.registration.text}{' '}
         <a href={preset.registration.url} target="_blank" rel="noreferrer noopener">
-          Open the registration page
+          {preset.registration.link}
         </a>
       </p>
       {preset.flows.length === 0 && (
