@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState } from 'react'
+import { useState } from 'react'
 import type { OAuthAccountState } from '../../../shared/contract/index.js'
+import { ConfirmDelete } from '../../components/ConfirmDelete.js'
 import { NO_PAGE, selectOAuthAccounts, useOAuthStore } from '../../stores/oauth.js'
 import { OAuthAccountForm } from './OAuthAccountForm.js'
 import { accountStatusWords, clockTime } from './oauth-words.js'
@@ -66,14 +67,8 @@ export function AccountCard({ state, onEdit }: { state: OAuthAccountState; onEdi
   const [busy, setBusy] = useState(false)
   const [note, setNote] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
-  const [confirming, setConfirming] = useState(false)
-  const cancelDelete = useRef<HTMLButtonElement>(null)
   const shown = accountStatusWords(state)
   const titleId = `oauth-${account.id}`
-
-  useEffect(() => {
-    if (confirming) cancelDelete.current?.focus()
-  }, [confirming])
 
   async function run(action: () => Promise<{ ok: true; message?: string } | { ok: false; message: string }>) {
     if (busy) return
@@ -121,25 +116,10 @@ export function AccountCard({ state, onEdit }: { state: OAuthAccountState; onEdi
         <button type="button" className="button" onClick={onEdit}>
           Change
         </button>
-        {confirming ? (
-          <span className="confirm-text">
-            Delete {account.address} and its tokens?{' '}
-            <button
-              type="button"
-              className="button button-danger"
-              onClick={() => void run(() => remove(account.id))}
-            >
-              Delete
-            </button>{' '}
-            <button ref={cancelDelete} type="button" className="button" onClick={() => setConfirming(false)}>
-              Keep it
-            </button>
-          </span>
-        ) : (
-          <button type="button" className="button" onClick={() => setConfirming(true)}>
-            Delete…
-          </button>
-        )}
+        <ConfirmDelete
+          what={`${account.address} and its tokens`}
+          onDelete={() => void run(() => remove(account.id))}
+        />
       </div>
       <p role="status" className="small">
         {note}

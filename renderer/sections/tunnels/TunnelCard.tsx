@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState } from 'react'
+import { useState } from 'react'
 import type { TunnelState, TunnelStats } from '../../../shared/contract/index.js'
 import { PROTOCOL_WORDS } from '../../../shared/contract/mail.js'
 import { MAIL_CLIENTS } from '../../../shared/knowledge/mail-clients.js'
+import { ConfirmDelete } from '../../components/ConfirmDelete.js'
 import { selectMailClient, useSettingsStore } from '../../stores/settings.js'
 import { useTunnelsStore } from '../../stores/tunnels.js'
 import { ConnectionLog } from './ConnectionLog.js'
@@ -24,16 +25,10 @@ export function TunnelCard({ state, onEdit }: Props) {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [showLog, setShowLog] = useState(false)
-  const [confirming, setConfirming] = useState(false)
-  const cancelDelete = useRef<HTMLButtonElement>(null)
   const titleId = `tunnel-${config.id}`
   const shownStatus = statusWords(state, useTunnelNeedsSignIn(state))
   // Listening and its server verified: only then is the tunnel said to work.
   const working = status === 'listening' && check?.state === 'verified'
-
-  useEffect(() => {
-    if (confirming) cancelDelete.current?.focus()
-  }, [confirming])
 
   async function run(action: () => Promise<{ ok: true } | { ok: false; message: string }>) {
     if (busy) return
@@ -96,25 +91,7 @@ export function TunnelCard({ state, onEdit }: Props) {
         <button type="button" className="button" aria-expanded={showLog} onClick={() => setShowLog(!showLog)}>
           {showLog ? 'Hide connection log' : 'Connection log'}
         </button>
-        {confirming ? (
-          <span className="confirm-text">
-            Delete {config.name}?{' '}
-            <button
-              type="button"
-              className="button button-danger"
-              onClick={() => void run(() => remove(config.id))}
-            >
-              Delete
-            </button>{' '}
-            <button ref={cancelDelete} type="button" className="button" onClick={() => setConfirming(false)}>
-              Keep it
-            </button>
-          </span>
-        ) : (
-          <button type="button" className="button" onClick={() => setConfirming(true)}>
-            Delete…
-          </button>
-        )}
+        <ConfirmDelete what={config.name} onDelete={() => void run(() => remove(config.id))} />
       </div>
       <p role="alert" className="status-error">
         {/* A failed Start is the card's last error already: said once. */}
