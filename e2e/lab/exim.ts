@@ -28,6 +28,27 @@ export function eximArgs(p: LabPaths, inst: EximInstance): string[] {
   return ['-C', confFile(p, inst), '-bd', '-q30m', '-oP', pidFile(p, inst)]
 }
 
+/** The lab user's mail handed by LMTP to the Dovecot at `address`: the router, then the start of
+ * `begin transports` with the transport's lines a caller may extend (the main Exim signs there). */
+export function lmtpDelivery(address: string, transport: string): string {
+  return `lab_users:
+  driver = manualroute
+  domains = +local_domains
+  local_parts = ${USER.name}
+  route_list = * ${address}
+  self = send
+  transport = ${transport}
+
+begin transports
+
+${transport}:
+  driver = smtp
+  protocol = lmtp
+  port = ${PORT.lmtp}
+  allow_localhost
+  hosts_avoid_tls = *`
+}
+
 function passwdFile(p: LabPaths): string {
   return path.join(p.conf, 'exim-passwd')
 }
@@ -86,22 +107,7 @@ postmaster:
   local_parts = postmaster : abuse : root
   data = ${USER.address}
 
-lab_users:
-  driver = manualroute
-  domains = +local_domains
-  local_parts = ${USER.name}
-  route_list = * ${ADDR.backend}
-  self = send
-  transport = dovecot_lmtp
-
-begin transports
-
-dovecot_lmtp:
-  driver = smtp
-  protocol = lmtp
-  port = ${PORT.lmtp}
-  allow_localhost
-  hosts_avoid_tls = *
+${lmtpDelivery(ADDR.backend, 'dovecot_lmtp')}
   dkim_domain = ${DKIM.domain}
   dkim_selector = ${DKIM.selector}
   dkim_private_key = ${certs.dkim.key}

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import type { CertSet } from './certs.js'
 import { type MailOwner, seedMaildir } from './dovecot.js'
 import { must } from './exec.js'
-import { EXIM_USER } from './exim.js'
+import { EXIM_USER, lmtpDelivery } from './exim.js'
 import { CLIENT, DOVECOT_CLIENT_SECRET, MAIL_SCOPE } from './oauth-provider/settings.js'
 import { type ProcessRecord, startDetached, startForking } from './procs.js'
 import type { LabPaths } from './state.js'
@@ -165,22 +165,7 @@ acl_check_rcpt:
 
 begin routers
 
-lab_users:
-  driver = manualroute
-  domains = +local_domains
-  local_parts = ${USER.name}
-  route_list = * ${ADDR.oauthImap}
-  self = send
-  transport = oauth_lmtp
-
-begin transports
-
-oauth_lmtp:
-  driver = smtp
-  protocol = lmtp
-  port = ${PORT.lmtp}
-  allow_localhost
-  hosts_avoid_tls = *
+${lmtpDelivery(ADDR.oauthImap, 'oauth_lmtp')}
 
 begin retry
 

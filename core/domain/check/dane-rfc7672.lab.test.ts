@@ -2,7 +2,6 @@
 // records (matching type 0), every address of an MX host (2.2, capped), CNAME expansion of the TLSA
 // base domain (2.2.2), and port 25 certificate findings that DANE senders ignore (3.1.1). Where a
 // verdict is OpenSSL's business too, its DANE code (s_client -dane_tlsa_rrdata) is asked the same.
-import { spawnSync } from 'node:child_process'
 import { X509Certificate } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -16,6 +15,7 @@ import { loadTrust } from '../../probe/tls/trust.js'
 import { checkDomain } from './check-domain.js'
 import { checkDane, type DaneReport, MAX_DANE_ADDRESSES } from './dane.js'
 import { chainVerdict } from './dane-match.js'
+import { opensslDane } from './test-support/openssl-dane.js'
 import { parseTlsaText } from './tlsa.js'
 
 const lab = getLab()
@@ -27,29 +27,6 @@ async function one(host: string): Promise<DaneReport> {
 
 function ids(report: DaneReport): string[] {
   return report.findings.map((f) => f.id)
-}
-
-/** OpenSSL's verdict for one record, as a DANE sender: "match" or "mismatch". */
-function openssl(address: string, host: string, rrdata: string): string {
-  const r = spawnSync(
-    'openssl',
-    [
-      's_client',
-      '-connect',
-      `${address}:25`,
-      '-starttls',
-      'smtp',
-      '-dane_tlsa_domain',
-      host,
-      '-dane_tlsa_rrdata',
-      rrdata,
-      '-dane_ee_no_namechecks',
-    ],
-    { input: 'QUIT\n', encoding: 'utf8', timeout: 15_000 },
-  )
-  if (/Verification: OK/.test(r.stdout)) return 'match'
-  if (/Verification error/.test(r.stdout)) return 'mismatch'
-  return r.stdout + r.stderr
 }
 
 const verdict = (report: DaneReport) => (ids(report).includes('dane-match') ? 'match' : 'mismatch')
@@ -72,7 +49,7 @@ describe('TLSA matching type 0 (the whole key or certificate, RFC 6698 2.1.3)', 
       expect(rr).toMatch(/^3 [01] 0 /)
       expect({ host, verdict: verdict(report) }).toEqual({
         host,
-        verdict: openssl(lab.good.exim.address, host, rr),
+        verdict: opensslDane(lab.good.exim.address, host, rr),
       })
     }
   })
@@ -83,7 +60,7 @@ describe('TLSA matching type 0 (the whole key or certificate, RFC 6698 2.1.3)', 
     expect(ids(report)).toEqual(['dane-ta-name'])
     const rr = report.hosts[0]?.tlsa[0] ?? ''
     expect(rr).toMatch(/^2 1 0 /)
-    expect(openssl(lab.good.exim.address, DANE_HOSTS.fullTaKey, rr)).toBe('mismatch')
+    expect(opensslDane(lab.good.exim.address, DANE_HOSTS.fullTaKey, rr)).toBe('mismatch')
     // With the name the certificate carries, the same record and the same leaf-only server match:
     // the anchor need not be sent when the record holds the whole key.
     const leaf = new X509Certificate(fs.readFileSync(path.join(path.dirname(lab.caPath), 'exim.pem')))
@@ -91,7 +68,7 @@ describe('TLSA matching type 0 (the whole key or certificate, RFC 6698 2.1.3)', 
     expect(matched.finding.id).toBe('dane-match')
     expect(matched.auth).toBe('dane-ta')
     expect(matched.finding.detail).toContain('the key in the record, which signed')
-    expect(openssl(lab.good.exim.address, 'smtp.lab.test', rr)).toBe('match')
+    expect(opensslDane(lab.good.exim.address, 'smtp.lab.test', rr)).toBe('match')
   })
 })
 

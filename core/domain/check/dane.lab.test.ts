@@ -2,13 +2,13 @@
 // validating unbound with the zone's DS as its trust anchor (e2e/lab/dnssec.ts, started with the
 // lab); Exim is the lab's (leaf only) and a chain-sending second Exim. The peer: OpenSSL's own
 // DANE code (s_client -dane_tlsa_rrdata).
-import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { DANE_DOMAINS, DANE_HOSTS } from '../../../e2e/lab/dnssec.js'
 import { CHAIN_EXIM_ADDR } from '../../../e2e/lab/dnssec-exim.js'
 import { getLab } from '../../../e2e/lab/lab.js'
 import { checkDane, type DaneReport } from './dane.js'
 import { DNS_TYPE, queryDnssec } from './dane-dns.js'
+import { opensslDane } from './test-support/openssl-dane.js'
 
 const lab = getLab()
 // The lab's signed zone, validating resolver and chain-sending Exim (started with the lab).
@@ -118,31 +118,6 @@ describe('DANE through a resolver that does not validate (the lab dnsmasq)', () 
 })
 
 describe('cross-check with OpenSSL DANE (s_client -dane_tlsa_rrdata)', () => {
-  function openssl(address: string, host: string, rrdata: string): string {
-    const r = spawnSync(
-      'openssl',
-      [
-        's_client',
-        '-connect',
-        `${address}:25`,
-        '-starttls',
-        'smtp',
-        '-dane_tlsa_domain',
-        host,
-        '-dane_tlsa_rrdata',
-        rrdata,
-        // RFC 7672 3.1.1: no name check for DANE-EE, as Postfix sets it; OpenSSL checks by default.
-        '-dane_ee_no_namechecks',
-      ],
-      { input: 'QUIT\n', encoding: 'utf8', timeout: 15_000 },
-    )
-    return /Verification: OK/.test(r.stdout)
-      ? 'match'
-      : /Verification error/.test(r.stdout)
-        ? 'mismatch'
-        : r.stdout
-  }
-
   it('agrees on every TLSA record of the lab zone', async () => {
     const cases = [
       [DANE_HOSTS.eeMatch, lab.good.exim.address],
@@ -156,7 +131,9 @@ describe('cross-check with OpenSSL DANE (s_client -dane_tlsa_rrdata)', () => {
       // OpenSSL: any record of the set verifying counts, as for a DANE sender.
       const records = ours.hosts[0]?.tlsa ?? []
       expect(records.length).toBeGreaterThan(0)
-      const theirs = records.map((r) => openssl(address, host, r)).includes('match') ? 'match' : 'mismatch'
+      const theirs = records.map((r) => opensslDane(address, host, r)).includes('match')
+        ? 'match'
+        : 'mismatch'
       expect({ host, verdict: mine }).toEqual({ host, verdict: theirs })
     }
   })
